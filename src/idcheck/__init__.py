@@ -1,0 +1,19 @@
+"""idcheck: pre-check identity-verification documents before they go to a domain registrar.
+
+Public names::
+
+    check(source, *, profile=None, kind="auto", channel="console", config=None) -> Report
+    Report, Finding, Measure, Config
+    explain(code) -> CodeInfo
+
+See ``idcheck.errors`` for the exception tree.
+"""
+
+from .codes import CodeInfo
+from .codes import get as explain
+from .config import Config
+from .report import Finding, Measure, Report
+
+__version__ = "0.1.0"
+
+__all__ = ["CodeInfo", "Config", "Finding", "Measure", "Report", "explain", "__version__"]

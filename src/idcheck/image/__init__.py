@@ -1,0 +1,2 @@
+"""The image engine: a shared, lazily computed context over one decoded picture,
+and a registry of small checks that read it."""

@@ -1,0 +1,70 @@
+"""The registry of image checks: one entry per check, in the order they run.
+
+Each entry names the codes the check may emit, the context views it reads and
+its config section.  A check is a plain function ``fn(ctx) -> iterable of
+Finding``; register it with :func:`image_check` in a module under
+``idcheck.image.checks`` and list that module in ``checks/__init__.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .. import codes
+from ..report import Finding
+from .context import ImageContext
+
+CheckFn = Callable[[ImageContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    name: str
+    codes: tuple[str, ...]
+    needs: tuple[str, ...]
+    section: str | None
+    fn: CheckFn
+
+
+REGISTRY: list[ImageCheck] = []
+
+
+def image_check(
+    name: str, *, codes: Iterable[str], needs: Iterable[str] = (), section: str | None = None
+) -> Callable[[CheckFn], CheckFn]:
+    """Decorator: add ``fn`` to the registry under ``name``."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if any(c.name == name for c in REGISTRY):
+            raise ValueError(f"image check {name!r} registered twice")
+        REGISTRY.append(ImageCheck(name, tuple(codes), tuple(needs), section, fn))
+        return fn
+
+    return register
+
+
+def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
+    """Run every registered check on ``ctx``; a check that crashes becomes a warning, not an exception."""
+    from . import checks  # noqa: F401  (importing registers the checks)
+
+    findings: list[Finding] = []
+    for check in REGISTRY:
+        start = time.perf_counter()
+        try:
+            for f in check.fn(ctx):
+                if f.code not in check.codes:
+                    raise RuntimeError(f"check {check.name} emitted {f.code}, not among its codes {check.codes}")
+                findings.append(f)
+        except Exception as exc:  # a bug in one check must not lose the rest of the report
+            findings.append(
+                codes.finding(
+                    "internal.check_failed",
+                    check=check.name,
+                    error=f"{type(exc).__name__}: {exc}",
+                    details={"check": check.name, "error": type(exc).__name__},
+                )
+            )
+        timings[f"check.{check.name}"] = (time.perf_counter() - start) * 1000.0
+    return findings

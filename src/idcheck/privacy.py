@@ -1,0 +1,41 @@
+"""Masking of personal data (names, identity numbers) for output and logs.
+
+Names keep their first character (张** / J*** S****), numbers keep the first three
+and last two characters (110*************2X): enough for a person to recognise
+their own record, too little to identify anyone else.
+"""
+
+from __future__ import annotations
+
+MASK = "*"
+
+
+def mask_name(name: str) -> str:
+    """``张三丰`` -> ``张**``; ``John Smith`` -> ``J*** S****``."""
+    if not name:
+        return name
+    if any(ch.isspace() for ch in name.strip()):
+        return " ".join(mask_name(part) for part in name.split())
+    return name[0] + MASK * (len(name) - 1)
+
+
+def mask_number(number: str) -> str:
+    """``11010519491231002X`` -> ``110*************2X``; short values keep less."""
+    n = len(number)
+    if n <= 4:
+        return MASK * n
+    keep_head, keep_tail = (3, 2) if n >= 8 else (1, 1)
+    return number[:keep_head] + MASK * (n - keep_head - keep_tail) + number[-keep_tail:]
+
+
+def mask_text(text: str) -> str:
+    """Free text that may hold personal data: keep only its length."""
+    return MASK * min(len(text), 12) if text else text
+
+
+def mask(value: str, kind: str = "text") -> str:
+    if kind == "name":
+        return mask_name(value)
+    if kind == "number":
+        return mask_number(value)
+    return mask_text(value)
