@@ -9,6 +9,7 @@ Public names::
 See ``idcheck.errors`` for the exception tree.
 """
 
+from .api import check
 from .codes import CodeInfo
 from .codes import get as explain
 from .config import Config
@@ -16,4 +17,4 @@ from .report import Finding, Measure, Report
 
 __version__ = "0.1.0"
 
-__all__ = ["CodeInfo", "Config", "Finding", "Measure", "Report", "explain", "__version__"]
+__all__ = ["check", "CodeInfo", "Config", "Finding", "Measure", "Report", "explain", "__version__"]

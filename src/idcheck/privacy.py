@@ -1,8 +1,8 @@
 """Masking of personal data (names, identity numbers) for output and logs.
 
-Names keep their first character (张** / J*** S****), numbers keep the first three
-and last two characters (110*************2X): enough for a person to recognise
-their own record, too little to identify anyone else.
+Names keep their first and last character (张*明, 张*, J**n S***h), numbers keep
+the first four and last four characters (1101**********002X): enough for a person
+to recognise their own record, too little to identify anyone else.
 """
 
 from __future__ import annotations
@@ -11,20 +11,22 @@ MASK = "*"
 
 
 def mask_name(name: str) -> str:
-    """``张三丰`` -> ``张**``; ``John Smith`` -> ``J*** S****``."""
+    """``张三明`` -> ``张*明``; ``张三`` -> ``张*``; ``John Smith`` -> ``J**n S***h``."""
     if not name:
         return name
     if any(ch.isspace() for ch in name.strip()):
         return " ".join(mask_name(part) for part in name.split())
-    return name[0] + MASK * (len(name) - 1)
+    if len(name) <= 2:
+        return name[0] + MASK * (len(name) - 1)
+    return name[0] + MASK * (len(name) - 2) + name[-1]
 
 
 def mask_number(number: str) -> str:
-    """``11010519491231002X`` -> ``110*************2X``; short values keep less."""
+    """``11010519491231002X`` -> ``1101**********002X``; shorter values keep less."""
     n = len(number)
     if n <= 4:
         return MASK * n
-    keep_head, keep_tail = (3, 2) if n >= 8 else (1, 1)
+    keep_head, keep_tail = (4, 4) if n >= 15 else (2, 2) if n >= 8 else (1, 1)
     return number[:keep_head] + MASK * (n - keep_head - keep_tail) + number[-keep_tail:]
 
 

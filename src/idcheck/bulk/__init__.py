@@ -1,0 +1,1 @@
+"""Bulk scanning: walk a folder, check every file, stream the records."""

@@ -1,0 +1,71 @@
+"""Walking a folder for a scan.
+
+Recursive, in sorted order (so two scans of the same tree list files in the
+same order); skips hidden names (starting with '.') and anything that is not a
+regular file; follows a symlink only when it points to a regular file inside
+the tree, never a symlinked folder (no loops, no escaping the tree); a folder
+that cannot be read is reported, and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    error: str | None = None  # set for a folder or file that could not be read
+
+
+@dataclass
+class WalkStats:
+    hidden: int = 0
+    special: int = 0  # devices, pipes, sockets
+    symlinks_skipped: int = 0
+    unreadable_folders: int = 0
+    skipped_paths: list[str] = field(default_factory=list)
+
+
+def walk(root: str, stats: WalkStats | None = None) -> Iterator[Entry]:
+    stats = stats if stats is not None else WalkStats()
+    real_root = os.path.realpath(root)
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            stats.unreadable_folders += 1
+            yield Entry(folder, f"the folder could not be read: {exc.strerror or exc}")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                stats.hidden += 1
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    inside = os.path.commonpath([real_root, target]) == real_root
+                    if inside and os.path.isfile(target) and not os.path.isdir(entry.path):
+                        yield Entry(entry.path)
+                    else:
+                        stats.symlinks_skipped += 1
+                        stats.skipped_paths.append(entry.path)
+                    continue
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                yield Entry(entry.path, f"could not be inspected: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(mode):
+                subfolders.append(entry.path)
+            elif stat.S_ISREG(mode):
+                yield Entry(entry.path)
+            else:
+                stats.special += 1
+        stack.extend(reversed(subfolders))  # visit sub-folders in sorted order

@@ -1,0 +1,52 @@
+"""``idcheck check FILE... [--profile P.json] [--format text|json|jsonl] [--channel console|api]``"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..api import check
+from ..config import CHANNELS
+from .output import eprint, render_text, use_colour, write_jsonl
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check image files one by one", description=__doc__)
+    p.add_argument("files", nargs="+", metavar="FILE", help="image files to check")
+    p.add_argument("--profile", metavar="P.json", help="registrant profile (form data) to check as well")
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text", help="output format (default: text)")
+    p.add_argument("--channel", choices=sorted(CHANNELS), default="console", help="upload channel rules (default: console)")
+    p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
+    p.set_defaults(func=run)
+
+
+def load_profile(path: str):
+    """The profile from a JSON file; exits with usage status 2 on a missing or malformed file."""
+    from ..profile import Profile
+
+    try:
+        return Profile.load(path)
+    except (OSError, ValueError) as exc:
+        eprint(f"idcheck: cannot read profile {path}: {exc}")
+        raise SystemExit(2) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    profile = load_profile(args.profile) if args.profile else None
+    colour = use_colour(sys.stdout)
+    reports = []
+    any_fail = False
+    for path in args.files:
+        report = check(path, profile=profile, channel=args.channel)
+        any_fail |= report.verdict == "fail"
+        if args.format == "text":
+            print(render_text(report, reveal=args.reveal, colour=colour), flush=True)
+        elif args.format == "jsonl":
+            write_jsonl([report], sys.stdout, reveal=args.reveal)
+        else:
+            reports.append(report.to_dict(args.reveal))
+    if args.format == "json":
+        json.dump(reports, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    return 1 if any_fail else 0

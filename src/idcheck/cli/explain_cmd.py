@@ -1,0 +1,37 @@
+"""``idcheck explain [CODE]``: what a finding code means and how to fix it (all codes when none is given)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+from .. import codes
+from .output import eprint
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("explain", help="explain a finding code", description=__doc__)
+    p.add_argument("code", nargs="?", help="a finding code such as file.extension_mismatch")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    catalogue = codes.catalogue()
+    if not args.code:
+        for code, info in sorted(catalogue.items()):
+            print(f"{code:<32} {info.severity:<8} {info.title}")
+        return 0
+    if args.code not in catalogue:
+        near = difflib.get_close_matches(args.code, list(catalogue), n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(near)}?" if near else " Run 'idcheck explain' to list all codes."
+        eprint(f"idcheck: unknown code {args.code!r}.{hint}")
+        return 2
+    info = catalogue[args.code]
+    print(f"{info.code}  ({info.severity}) {info.title}")
+    print()
+    print(f"What it means: {info.meaning}")
+    print(f"How to fix it: {info.fix}")
+    if args.lang == "zh" and info.message_zh:
+        print(f"提示模板: {info.message_zh}")
+    return 0

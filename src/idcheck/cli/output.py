@@ -1,0 +1,76 @@
+"""Rendering reports for people (text) and programs (JSON, JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Any, Iterable
+
+from ..report import Report
+
+_COLOURS = {"fail": "31", "warn": "33", "pass": "32", "error": "31", "warning": "33", "info": "36"}
+_MARKS = {"error": "x", "warning": "!", "info": "i"}
+
+
+def use_colour(stream: IO[str]) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def paint(text: str, key: str, colour: bool) -> str:
+    return f"\033[{_COLOURS[key]}m{text}\033[0m" if colour and key in _COLOURS else text
+
+
+def render_text(report: Report, *, reveal: bool = False, colour: bool = False) -> str:
+    """One block per report: verdict and name, then one line per finding, errors first."""
+    data = report.to_dict(reveal)
+    title = data["path"] or "(bytes)"
+    lines = [f"{paint(data['verdict'].upper().ljust(4), data['verdict'], colour)}  {title}"]
+    facts = data.get("file") or {}
+    if facts.get("format"):
+        size = f"{facts.get('width')}x{facts.get('height')}" if facts.get("width") else ""
+        lines.append(f"      {facts.get('format')} {size} {facts.get('bytes')} bytes".rstrip())
+    for f in data["findings"]:
+        sev = f["severity"]
+        mark = paint(f"{_MARKS[sev]} {sev:<7}", sev, colour)
+        where = f" [{f['field']}]" if f.get("field") else ""
+        lines.append(f"      {mark} {f['code']}{where}: {f['message']}")
+    return "\n".join(lines)
+
+
+def write_jsonl(reports: Iterable[Report], stream: IO[str], *, reveal: bool = False) -> None:
+    for report in reports:
+        stream.write(json.dumps(report.to_dict(reveal), ensure_ascii=False) + "\n")
+        stream.flush()
+
+
+def summarise(counts: dict[str, Any]) -> str:
+    verdicts = counts["verdicts"]
+    parts = [f"{counts['files']} files: " + ", ".join(f"{verdicts.get(v, 0)} {v}" for v in ("pass", "warn", "fail"))]
+    if counts["codes"]:
+        parts.append("findings by code:")
+        for code, n in sorted(counts["codes"].items(), key=lambda kv: (-kv[1], kv[0])):
+            parts.append(f"  {n:6d}  {code}")
+    return "\n".join(parts)
+
+
+class Tally:
+    """Counts per verdict and per code, for the closing summary."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.verdicts: dict[str, int] = {}
+        self.codes: dict[str, int] = {}
+
+    def add(self, report: Report) -> None:
+        self.files += 1
+        self.verdicts[report.verdict] = self.verdicts.get(report.verdict, 0) + 1
+        for code in set(report.codes):
+            self.codes[code] = self.codes.get(code, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "verdicts": dict(self.verdicts), "codes": dict(self.codes)}
+
+
+def eprint(*args: Any) -> None:
+    print(*args, file=sys.stderr)

@@ -1,0 +1,203 @@
+"""The one decode of a file, shared by every later check.
+
+Only the detected format's Pillow decoder may parse the bytes
+(``Image.open(formats=[...])``), so a file that sniffs as PNG can never be
+handed to, say, the TIFF or PSD parser.  The picture's pixel count is checked
+from the header before anything is decoded (decompression bombs), JPEGs are
+decoded straight to a reduced size in the DCT domain (``Image.draft``), EXIF
+orientation is applied, and every mode (CMYK, 16-bit, palette, alpha, 1-bit)
+ends as 8-bit RGB.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import struct
+import threading
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from ..config import Config
+from ..image.context import DecodedImage
+from .sniff import FormatSpec
+
+_heif_lock = threading.Lock()
+_heif_registered = False
+
+
+def _ensure_heif() -> None:
+    global _heif_registered
+    if _heif_registered:
+        return
+    with _heif_lock:
+        if not _heif_registered:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
+
+
+@dataclass
+class DecodeResult:
+    image: DecodedImage | None
+    error: str | None = None  # why the picture could not be decoded
+    facts: dict[str, Any] = field(default_factory=dict)  # width, height, orientation, frames, mode
+
+
+# Exceptions Pillow and its plugins raise on broken input (SyntaxError and
+# struct.error come from some parsers; zlib.error from broken PNG streams).
+_DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError,
+                  struct.error, zlib.error, Image.DecompressionBombError, RuntimeError)
+
+
+def decode(data: bytes, spec: FormatSpec, config: Config) -> DecodeResult:
+    """Decode ``data`` (already sniffed as ``spec``) once, reduced for the checks."""
+    if spec.pil_format == "HEIF":
+        _ensure_heif()
+    facts: dict[str, Any] = {}
+    try:
+        im = Image.open(io.BytesIO(data), formats=[spec.pil_format] if spec.pil_format else None)
+    except Image.DecompressionBombError as exc:  # Pillow's own hard limit (2 x MAX_IMAGE_PIXELS)
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(found.group(1)) if found else 0
+        return DecodeResult(None, _too_many_pixels(pixels, config.intake.max_pixels), facts)
+    except _DECODE_ERRORS as exc:
+        return DecodeResult(None, _reason(exc, "the image header is damaged"), facts)
+    try:
+        return _decode_opened(im, spec, config, facts)
+    except MemoryError:
+        return DecodeResult(None, "not enough memory to decode the picture", facts)
+    except _DECODE_ERRORS as exc:
+        return DecodeResult(None, _reason(exc, "the image data is damaged"), facts)
+    finally:
+        im.close()
+
+
+def _too_many_pixels(pixels: int, limit: int, dims: str = "") -> str:
+    return (f"the picture is {dims}{pixels / 1e6:.0f} MP, above the {limit / 1e6:.0f} MP limit "
+            "(a possible decompression bomb); resize it to a normal photo size")
+
+
+def _reason(exc: BaseException, default: str) -> str:
+    text = str(exc).strip()
+    if "truncated" in text.lower():
+        return "the file is truncated: part of the image data is missing"
+    if not text:
+        return default
+    return f"{default}: {text[:160]}"
+
+
+def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dict[str, Any]) -> DecodeResult:
+    width, height = im.size
+    facts.update(stored_width=width, stored_height=height, mode=im.mode)
+    if width <= 0 or height <= 0:
+        return DecodeResult(None, "the picture has no pixels", facts)
+    pixels = width * height
+    limit = config.intake.max_pixels
+    if pixels > limit:
+        return DecodeResult(None, _too_many_pixels(pixels, limit, f"{width} x {height} = "), facts)
+    orientation = _orientation(im)
+    facts["orientation"] = orientation
+    facts.update(_camera_tags(im))
+    frames = int(getattr(im, "n_frames", 1) or 1)
+    facts["frames"] = frames
+    already_upright = "original_orientation" in im.info  # pillow-heif applies HEIF transforms itself
+    upright = (height, width) if orientation in (5, 6, 7, 8) and not already_upright else (width, height)
+    facts["width"], facts["height"] = upright
+
+    target = config.decode.work_long_side
+    reduced_by = "none"
+    if spec.pil_format == "JPEG" and max(width, height) > target:
+        scale = target / max(width, height)
+        requested = (max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale)))
+        mode_before = im.mode
+        result = im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, requested)
+        if result is not None and im.size != (width, height):
+            reduced_by = "draft"
+        facts["draft_size"] = im.size
+        facts["mode"] = mode_before
+    im.load()  # raises on truncated or corrupt data
+    if not already_upright:
+        im = ImageOps.exif_transpose(im) or im
+    rgb = _to_rgb8(im)
+    h, w = rgb.shape[:2]
+    if max(w, h) > target:
+        factor = target / max(w, h)
+        size = (max(1, round(w * factor)), max(1, round(h * factor)))
+        rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0))
+        reduced_by = "draft+resize" if reduced_by == "draft" else "resize"
+    rgb = np.ascontiguousarray(rgb)
+    facts["working_size"] = (rgb.shape[1], rgb.shape[0])
+    facts["reduced_by"] = reduced_by
+    decoded = DecodedImage(
+        rgb=rgb,
+        original_size=upright,
+        format=spec.name,
+        mode=str(facts["mode"]),
+        reduced_by=reduced_by,
+        notes={"frames": frames},
+    )
+    return DecodeResult(decoded, None, facts)
+
+
+def _orientation(im: Image.Image) -> int:
+    if "original_orientation" in im.info:  # HEIF: already applied by pillow-heif
+        value = im.info.get("original_orientation") or 1
+    else:
+        try:
+            value = im.getexif().get(0x0112, 1)
+        except Exception:  # a broken EXIF block is not a broken picture
+            value = 1
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+_EXIF_TAGS = {0x010F: "make", 0x0110: "model", 0x0131: "software"}
+
+
+def _camera_tags(im: Image.Image) -> dict[str, str]:
+    """Camera make/model and software from the EXIF header (read without decoding pixels)."""
+    out: dict[str, str] = {}
+    try:
+        exif = im.getexif()
+    except Exception:  # a broken EXIF block is not a broken picture
+        return out
+    for tag, key in _EXIF_TAGS.items():
+        value = exif.get(tag)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        if isinstance(value, str) and value.strip("\x00 "):
+            out[key] = value.strip("\x00 ")[:120]
+    return out
+
+
+def _to_rgb8(im: Image.Image) -> np.ndarray:
+    """Any Pillow mode -> H x W x 3 uint8 RGB; transparency is flattened onto white, as viewers show it."""
+    mode = im.mode
+    if mode == "RGB":
+        return np.asarray(im)
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        arr = np.asarray(im).astype(np.float64)
+        top = 65535.0 if mode.startswith("I;16") else max(float(arr.max()), 1.0)
+        if mode in ("I", "F") and arr.max() <= 255:
+            top = 255.0
+        gray = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    if mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+        mode = im.mode
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        im = im.convert("RGBA")
+        background = Image.new("RGBA", im.size, (255, 255, 255, 255))
+        background.alpha_composite(im)
+        return np.asarray(background.convert("RGB"))
+    return np.asarray(im.convert("RGB"))

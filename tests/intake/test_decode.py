@@ -1,0 +1,143 @@
+"""Decoding odd but legitimate pictures, and refusing dangerous or broken ones."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import idcheck
+from fixtures.formats import encode, giant_png
+from idcheck.config import Config, DecodeConfig, IntakeConfig
+
+
+def _save(im: Image.Image, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def test_zero_bytes_is_empty(tmp_path):
+    path = tmp_path / "empty.jpg"
+    path.write_bytes(b"")
+    report = idcheck.check(path)
+    assert report.codes == ["file.empty"] and report.verdict == "fail"
+
+
+def test_truncated_jpeg_is_unreadable_and_says_truncated(photo):
+    data = encode(photo, "jpeg")
+    report = idcheck.check(data[: len(data) // 2])
+    (f,) = [f for f in report.findings if f.code == "file.unreadable"]
+    assert "truncated" in f.message
+
+
+def test_giant_png_is_refused_before_decoding():
+    data = giant_png(20000, 20000)
+    report = idcheck.check(data)
+    (f,) = [f for f in report.findings if f.code == "file.unreadable"]
+    assert "400 MP" in f.message and "64 MP" in f.message
+    assert report.timings["decode"] < 500  # refused from the header: no 400 MP allocation
+
+
+def test_pixel_limit_is_configurable(photo):
+    data = encode(photo, "png")
+    tight = Config(intake=IntakeConfig(max_pixels=1000 * 1000))
+    assert idcheck.check(data, config=tight).has("file.unreadable")
+    assert not idcheck.check(data).has("file.unreadable")
+
+
+def test_cmyk_jpeg_decodes_to_the_right_colours():
+    red = np.zeros((400, 600, 3), np.uint8)
+    red[..., 0] = 220
+    data = _save(Image.fromarray(red).convert("CMYK"), "JPEG", quality=95)
+    report = idcheck.check(data)
+    assert report.file["mode"] == "CMYK"
+    assert not report.has("file.unreadable")
+
+
+def test_sixteen_bit_grey_png_keeps_its_range():
+    ramp = np.tile(np.linspace(0, 65535, 512).astype(np.uint16), (256, 1))
+    data = _save(Image.fromarray(ramp), "PNG")
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import by_name
+
+    result = decode(data, by_name("png"), Config())
+    assert result.image is not None
+    rgb = result.image.rgb
+    assert rgb.dtype == np.uint8 and rgb[..., 0].min() == 0 and rgb[..., 0].max() == 255  # not clipped to white
+
+
+@pytest.mark.parametrize("mode", ["P", "P+transparency", "LA", "RGBA", "1", "L"])
+def test_palette_alpha_and_bilevel_modes_decode(mode, photo):
+    im = Image.fromarray(photo)
+    kw = {}
+    if mode == "P+transparency":
+        im = im.convert("P", palette=Image.Palette.ADAPTIVE)
+        kw["transparency"] = 0
+    else:
+        im = im.convert(mode)
+    data = _save(im, "PNG", **kw)
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import by_name
+
+    result = decode(data, by_name("png"), Config())
+    assert result.error is None and result.image.rgb.shape == (900, 1200, 3)
+
+
+def test_transparent_pixels_become_white():
+    rgba = np.zeros((50, 80, 4), np.uint8)  # fully transparent black
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import by_name
+
+    result = decode(_save(Image.fromarray(rgba, "RGBA"), "PNG"), by_name("png"), Config())
+    assert result.image.rgb.min() == 255
+
+
+def test_exif_orientation_is_applied_and_reported(photo):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to view
+    data = _save(Image.fromarray(photo), "JPEG", quality=90, exif=exif.tobytes())
+    report = idcheck.check(data)
+    assert report.file["orientation"] == 6
+    assert (report.file["width"], report.file["height"]) == (900, 1200)  # upright: portrait
+
+
+def test_heic_orientation_is_reported_and_not_applied_twice(photo):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    data = _save(Image.fromarray(photo), "HEIF", quality=70, exif=exif.tobytes())
+    report = idcheck.check(data)
+    assert (report.file["width"], report.file["height"]) == (900, 1200)
+
+
+def test_animated_webp_checks_first_frame_and_says_so(photo):
+    frames = [Image.fromarray(photo), Image.fromarray(255 - photo)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="WEBP", save_all=True, append_images=frames[1:], duration=100)
+    report = idcheck.check(buf.getvalue())
+    (f,) = [f for f in report.findings if f.code == "file.animated"]
+    assert f.severity == "info" and f.measured.value == 2
+
+
+def test_large_jpeg_is_decoded_reduced_in_the_dct_domain():
+    from fixtures.formats import textured
+
+    data = encode(textured(3000, 4000, seed=1), "jpeg", quality=85)
+    report = idcheck.check(data)
+    assert report.file["reduced_by"] == "draft+resize"
+    assert tuple(report.file["draft_size"]) == (2000, 1500)
+    assert max(report.file["working_size"]) == DecodeConfig().work_long_side
+    assert (report.file["width"], report.file["height"]) == (4000, 3000)
+
+
+def test_a_file_far_above_any_limit_is_not_read_whole(tmp_path, photo):
+    big = tmp_path / "huge.jpg"
+    data = encode(photo, "jpeg")
+    with open(big, "wb") as fh:
+        fh.write(data)
+        fh.truncate(300 * 1024 * 1024)  # sparse: 300 MB on paper
+    report = idcheck.check(big)
+    assert report.has("file.too_large") and report.has("file.not_analysed")
