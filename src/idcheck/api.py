@@ -126,7 +126,7 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str) 
             codes.finding("file.animated", detected=spec.title, frames=frames, measured=Measure(frames, "frames"))
         )
 
-    ctx = ImageContext(result.image, config, report.file)
+    ctx = ImageContext(result.image, config, report.file, data=src.data)
     ctx.requested_kind = kind
     check_timings: dict[str, float] = {}
     report.extend(run_checks(ctx, check_timings))

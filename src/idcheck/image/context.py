@@ -44,10 +44,20 @@ class DecodedImage:
 
 
 class ImageContext:
-    def __init__(self, decoded: DecodedImage, config: Config, file_facts: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        decoded: DecodedImage,
+        config: Config,
+        file_facts: dict[str, Any] | None = None,
+        data: bytes | None = None,
+    ):
         self.decoded = decoded
         self.config = config
         self.file_facts = file_facts or {}
+        # The file's bytes, for checks that read headers (metadata, JPEG tables) without decoding.
+        self.data = data
+        # The document kind the caller named ("auto" when unknown); see idcheck.api.KINDS.
+        self.requested_kind = "auto"
         self.rgb = decoded.rgb
         self.height, self.width = decoded.rgb.shape[:2]
         ow, oh = decoded.original_size
