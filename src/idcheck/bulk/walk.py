@@ -19,6 +19,8 @@ from typing import Iterator
 class Entry:
     path: str
     error: str | None = None  # set for a folder or file that could not be read
+    size: int = 0  # bytes, from the walk's stat (no second stat per file)
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -28,6 +30,11 @@ class WalkStats:
     symlinks_skipped: int = 0
     unreadable_folders: int = 0
     skipped_paths: list[str] = field(default_factory=list)
+
+
+def count_files(root: str) -> int:
+    """How many entries a scan of ``root`` will yield (for the progress bar's total)."""
+    return sum(1 for _ in walk(root))
 
 
 def walk(root: str, stats: WalkStats | None = None) -> Iterator[Entry]:
@@ -53,19 +60,21 @@ def walk(root: str, stats: WalkStats | None = None) -> Iterator[Entry]:
                     target = os.path.realpath(entry.path)
                     inside = os.path.commonpath([real_root, target]) == real_root
                     if inside and os.path.isfile(target) and not os.path.isdir(entry.path):
-                        yield Entry(entry.path)
+                        info = os.stat(entry.path)
+                        yield Entry(entry.path, size=info.st_size, mtime_ns=info.st_mtime_ns)
                     else:
                         stats.symlinks_skipped += 1
                         stats.skipped_paths.append(entry.path)
                     continue
-                mode = entry.stat(follow_symlinks=False).st_mode
+                info = entry.stat(follow_symlinks=False)
+                mode = info.st_mode
             except OSError as exc:
                 yield Entry(entry.path, f"could not be inspected: {exc.strerror or exc}")
                 continue
             if stat.S_ISDIR(mode):
                 subfolders.append(entry.path)
             elif stat.S_ISREG(mode):
-                yield Entry(entry.path)
+                yield Entry(entry.path, size=info.st_size, mtime_ns=info.st_mtime_ns)
             else:
                 stats.special += 1
         stack.extend(reversed(subfolders))  # visit sub-folders in sorted order

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import IO, Any, Iterable
 
+from ..bulk.tally import Tally  # noqa: F401  (re-exported for the commands)
 from ..report import Report
 
 _COLOURS = {"fail": "31", "warn": "33", "pass": "32", "error": "31", "warning": "33", "info": "36"}
@@ -52,24 +53,6 @@ def summarise(counts: dict[str, Any]) -> str:
         for code, n in sorted(counts["codes"].items(), key=lambda kv: (-kv[1], kv[0])):
             parts.append(f"  {n:6d}  {code}")
     return "\n".join(parts)
-
-
-class Tally:
-    """Counts per verdict and per code, for the closing summary."""
-
-    def __init__(self) -> None:
-        self.files = 0
-        self.verdicts: dict[str, int] = {}
-        self.codes: dict[str, int] = {}
-
-    def add(self, report: Report) -> None:
-        self.files += 1
-        self.verdicts[report.verdict] = self.verdicts.get(report.verdict, 0) + 1
-        for code in set(report.codes):
-            self.codes[code] = self.codes.get(code, 0) + 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "verdicts": dict(self.verdicts), "codes": dict(self.codes)}
 
 
 def eprint(*args: Any) -> None:

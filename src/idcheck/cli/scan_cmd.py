@@ -1,9 +1,14 @@
-"""``idcheck scan DIR [--out results.jsonl]``: check every file below DIR, one JSON line per file.
+"""``idcheck scan DIR``: check every file below DIR, in parallel, resumably.
 
-Records are written as they are made (one JSON object per line, flushed), so an
-interrupted scan keeps what it reported.  Progress goes to stderr on a terminal.
-A folder that cannot be read becomes a record with a file.unreadable finding.
-Exit status 0 when the scan completed (whatever the verdicts), 2 on usage errors.
+Records stream out as files finish: to standard output, or to --out FILE,
+which appears whole when the run completes (it grows as FILE.partial until
+then).  Every record is first committed to a SQLite store (FILE.state.sqlite
+by default), so an interrupted run keeps what it reported and --resume skips
+files whose path, size and mtime are unchanged.  A folder that cannot be read
+becomes a record with a file.unreadable finding; a file that takes longer
+than --timeout seconds gets file.timeout.  Progress with rate and ETA goes to
+stderr on a terminal.  Exit status 0 when the scan completed (whatever the
+verdicts), 2 on usage errors.
 """
 
 from __future__ import annotations
@@ -12,63 +17,68 @@ import argparse
 import json
 import os
 import sys
-import time
 
-from .. import codes
-from ..api import check
-from ..bulk.walk import WalkStats, walk
+from ..bulk.run import scan
+from ..bulk.store import StoreMismatch
+from ..bulk.worker import ScanOptions
 from ..config import CHANNELS
-from ..report import Report
-from .output import Tally, eprint, summarise, write_jsonl
+from .output import eprint, summarise
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scan", help="check every file in a folder", description=__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", metavar="DIR")
-    p.add_argument("--out", metavar="FILE", help="write JSON Lines here (default: standard output)")
+    p.add_argument("--out", metavar="FILE", help="write records here (default: standard output)")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="record format (default: jsonl)")
+    p.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: every core)")
+    p.add_argument("--store", metavar="PATH", help="SQLite store for --resume (default: FILE.state.sqlite beside --out)")
+    p.add_argument("--resume", action="store_true", help="skip files already checked by an earlier run with the same store")
+    p.add_argument("--hash", action="store_true", help="also key the store on each file's SHA-256 (slower, catches same-size edits)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="time limit per file in seconds (default: 60)")
+    p.add_argument("--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--channel", choices=sorted(CHANNELS), default="console")
     p.add_argument("--summary-json", metavar="FILE", help="also write the summary (counts) as JSON")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
     p.set_defaults(func=run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.folder):
         eprint(f"idcheck: {args.folder} is not a folder")
         return 2
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    progress = sys.stderr.isatty()
-    tally = Tally()
-    stats = WalkStats()
-    started = time.perf_counter()
+    if args.resume and not (args.out or args.store):
+        eprint("idcheck: --resume needs --out or --store (where the earlier run's records are)")
+        return 2
+    if args.timeout <= 0:
+        eprint("idcheck: --timeout must be positive")
+        return 2
+    options = ScanOptions(channel=args.channel, reveal=args.reveal, timeout=args.timeout)
     try:
-        for entry in walk(args.folder, stats):
-            if entry.error is not None:
-                report = Report(kind="image", path=entry.path)
-                report.findings.append(codes.finding("file.unreadable", reason=entry.error, details={"stage": "walk"}))
-            else:
-                report = check(entry.path, channel=args.channel)
-            write_jsonl([report], out, reveal=args.reveal)
-            tally.add(report)
-            if progress:
-                rate = tally.files / max(time.perf_counter() - started, 1e-9)
-                sys.stderr.write(f"\r{tally.files} files  {rate:.1f}/s  {entry.path[-60:]:<60}")
-                sys.stderr.flush()
-    finally:
-        if out is not sys.stdout:
-            out.close()
-        if progress:
-            sys.stderr.write("\r" + " " * 90 + "\r")
-    elapsed = time.perf_counter() - started
-    summary = tally.as_dict()
-    summary.update(seconds=round(elapsed, 3), skipped={"hidden": stats.hidden, "special": stats.special,
-                                                       "symlinks": stats.symlinks_skipped})
-    text = summarise(summary)
-    target = sys.stderr if out is sys.stdout else sys.stdout
-    print(text, file=target)
-    print(f"{tally.files / max(elapsed, 1e-9):.1f} files/s over {elapsed:.1f} s"
-          + (f"; results in {args.out}" if args.out else ""), file=target)
+        summary = scan(
+            args.folder, out=args.out, fmt=args.format, options=options, jobs=args.jobs,
+            scheduler=args.scheduler, store=args.store, resume=args.resume, content_hash=args.hash,
+            progress=sys.stderr.isatty() and not args.no_progress,
+        )
+    except StoreMismatch as exc:
+        eprint(f"idcheck: {exc}")
+        return 2
+    target = sys.stderr if args.out is None else sys.stdout
+    print(summarise(summary), file=target)
+    line = f"{summary['files_per_second']} files/s over {summary['seconds']} s with {summary['workers']} workers"
+    if summary["reused_from_store"]:
+        line += f"; {summary['reused_from_store']} reused from the store"
+    if args.out:
+        line += f"; results in {args.out}"
+    print(line, file=target)
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as fh:
             json.dump(summary, fh, ensure_ascii=False, indent=2)

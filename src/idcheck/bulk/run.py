@@ -1,0 +1,139 @@
+"""A bulk scan: walk, check in parallel, store, write, summarise.
+
+``scan()`` is the library form of ``idcheck scan``::
+
+    from idcheck.bulk.run import scan
+    summary = scan("uploads/", out="results.jsonl", jobs=2, resume=True)
+
+Guarantees: records stream out as files finish; each is committed to the
+store before it is written anywhere, so a kill -9 loses nothing already
+reported; the store's key on the path means no record is duplicated; the
+output file appears only when the run completes (``writers.RecordWriter``);
+at most ``jobs`` files are in flight, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import IO, Any, Callable
+
+from .pool import default_jobs, run_dask, run_local
+from .store import Store, file_sha256
+from .tally import Tally
+from .walk import WalkStats, count_files, walk
+from .worker import ScanOptions, failure_record
+from .writers import RecordWriter
+
+
+def default_store_path(out: str | None) -> str | None:
+    return f"{out}.state.sqlite" if out else None
+
+
+def scan(
+    folder: str,
+    *,
+    out: str | None = None,
+    fmt: str = "jsonl",
+    stream: IO[str] | None = None,
+    options: ScanOptions | None = None,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    store: str | None = None,
+    resume: bool = False,
+    content_hash: bool = False,
+    progress: bool = False,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Check every file below ``folder``; returns the summary (counts per verdict and code, timing).
+
+    ``store`` defaults to ``<out>.state.sqlite`` beside the output; ``resume`` reuses
+    its records for files whose path, size and mtime (and, with ``content_hash``,
+    SHA-256) are unchanged.  ``scheduler`` (an address or a distributed.Client)
+    runs the checks on Dask instead of local processes.
+    """
+    options = options or ScanOptions()
+    store_path = store or default_store_path(out)
+    if resume and store_path is None:
+        raise ValueError("resume needs a store: give an output file or a store path")
+    db = Store(store_path) if store_path else None
+    if db is not None:
+        db.start(options.fingerprint(), resume)
+    writer = RecordWriter(out, fmt, stream)
+    tally = Tally()
+    stats = WalkStats()
+    in_flight: dict[str, tuple[int, int, str | None]] = {}
+    reused = 0
+    bar = _progress_bar(folder) if progress else None
+    started = time.perf_counter()
+
+    def emit(path: str, line: str, key: tuple[int, int, str | None], fresh: bool) -> None:
+        record = json.loads(line)
+        if db is not None and fresh:
+            db.put(path, key[0], key[1], line, record["verdict"], key[2])  # committed before it is reported
+        writer.write(line)
+        tally.add_record(record)
+        if on_record is not None:
+            on_record(record)
+        if bar is not None:
+            bar.update(1)
+
+    def paths_to_check():
+        nonlocal reused
+        for entry in walk(folder, stats):
+            if entry.error is not None:
+                emit(entry.path, failure_record(entry.path, "file.unreadable", reason=entry.error), (0, 0, None), True)
+                continue
+            sha = file_sha256(entry.path) if content_hash else None
+            key = (entry.size, entry.mtime_ns, sha)
+            if resume and db is not None:
+                line = db.lookup(entry.path, entry.size, entry.mtime_ns, sha)
+                if line is not None:
+                    reused += 1
+                    emit(entry.path, line, key, False)
+                    continue
+            in_flight[entry.path] = key
+            yield entry.path
+
+    if scheduler is not None:
+        results = run_dask(paths_to_check(), options, scheduler)
+        workers = "dask"
+    else:
+        jobs = jobs or default_jobs()
+        results = run_local(paths_to_check(), options, jobs)
+        workers = jobs
+    completed = False
+    try:
+        for path, line in results:
+            emit(path, line, in_flight.pop(path), True)
+        completed = True
+    finally:
+        if bar is not None:
+            bar.close()
+        if completed:
+            writer.commit()
+        else:
+            writer.abandon()
+        if db is not None:
+            db.close()
+    elapsed = time.perf_counter() - started
+    summary = tally.as_dict()
+    summary.update(
+        seconds=round(elapsed, 3),
+        files_per_second=round(tally.files / elapsed, 2) if elapsed > 0 else None,
+        reused_from_store=reused,
+        workers=workers,
+        skipped={"hidden": stats.hidden, "special": stats.special, "symlinks": stats.symlinks_skipped},
+        peak_rss_mb_main=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        out=out,
+        store=store_path,
+    )
+    return summary
+
+
+def _progress_bar(folder: str):
+    from tqdm import tqdm
+
+    return tqdm(total=count_files(folder), unit="file", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)

@@ -1,0 +1,112 @@
+"""What runs inside a worker process (or a Dask task): one path in, one JSON record out.
+
+Kept tiny and importable on its own, so that a forkserver or a Dask worker
+loads it once; nothing here touches the store or the output files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .. import codes
+from ..report import Measure, Report
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    channel: str = "console"
+    reveal: bool = False
+    timeout: float = 60.0  # seconds per file
+
+    def fingerprint(self) -> str:
+        """What makes two runs' records comparable (used to refuse resuming with other options)."""
+        from .. import __version__
+
+        return json.dumps({"channel": self.channel, "reveal": self.reveal, "idcheck": __version__}, sort_keys=True)
+
+
+def limit_threads() -> None:
+    """One thread per worker: N workers on N cores must not each start N OpenCV/OpenMP threads."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except Exception:  # OpenCV missing or odd build: nothing to limit
+        pass
+
+
+def check_path(path: str, options: ScanOptions) -> str:
+    """The record for one file, as a JSON line (no newline)."""
+    from ..api import check
+
+    report = check(path, channel=options.channel)
+    return json.dumps(report.to_dict(options.reveal), ensure_ascii=False)
+
+
+def failure_record(path: str, code: str, **params: Any) -> str:
+    """A record for a file whose check did not finish (timeout, crashed worker)."""
+    report = Report(kind="image", path=path)
+    report.findings.append(codes.finding(code, **params))
+    return json.dumps(report.to_dict(), ensure_ascii=False)
+
+
+def timeout_record(path: str, seconds: float) -> str:
+    return failure_record(
+        path, "file.timeout", limit=f"{seconds:g} s",
+        measured=Measure(seconds, "s", ">="), threshold=Measure(seconds, "s", "<"),
+    )
+
+
+def check_path_with_deadline(path: str, options: ScanOptions) -> str:
+    """For Dask tasks, which cannot be killed: give up waiting after the time limit.
+
+    The abandoned thread finishes in the background (Python cannot stop it); the
+    local pool kills its worker process instead, which is why it is preferred.
+    """
+    result: list[str] = []
+
+    def run() -> None:
+        try:
+            result.append(check_path(path, options))
+        except BaseException as exc:  # pragma: no cover - check() does not raise on files
+            result.append(failure_record(path, "file.checker_crashed", reason=type(exc).__name__))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(options.timeout)
+    return result[0] if result else timeout_record(path, options.timeout)
+
+
+def worker_main(conn, options: ScanOptions) -> None:
+    """Serve (task_id, path) requests on ``conn`` until told to stop (None).
+
+    Says "ready" first, after a warm-up check (libmagic loads its database on first
+    use), so that a file's time limit never includes the worker's start-up.
+    """
+    limit_threads()
+    from ..api import check
+
+    check(b"")
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        task_id, path = task
+        try:
+            line = check_path(path, options)
+        except Exception as exc:  # check() never raises on bad files; this is a bug, keep going
+            line = failure_record(path, "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send((task_id, line))
+        except (BrokenPipeError, OSError):
+            return
