@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy, throughput, memory; each prints a table and writes JSON to benchmarks/results/."""
