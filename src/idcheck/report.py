@@ -176,6 +176,15 @@ class Report:
     def to_json(self, reveal: bool = False, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(reveal), ensure_ascii=False, indent=indent)
 
+    def annotate(self, source: Any = None, *, long_side: int = 1600) -> Any:
+        """A PIL image of the picture with the document outline and every finding's region labelled.
+
+        ``source`` defaults to :attr:`path` (pass the bytes when the report was made from bytes).
+        """
+        from .render.annotate import annotate
+
+        return annotate(self, source, long_side=long_side)
+
 
 def verdict_of(findings: Sequence[Finding]) -> Verdict:
     """fail if any error, warn if any warning, else pass."""

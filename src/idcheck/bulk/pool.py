@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from .worker import ScanOptions, check_path_with_deadline, failure_record, timeout_record, worker_main
 
-Result = tuple[str, str]  # (path, JSON record)
+Result = tuple[str, str, "bytes | None"]  # (path, JSON record, annotated thumbnail or None)
 STARTUP_SECONDS = 60.0  # a worker's start-up (imports, warm-up) is not part of any file's time limit
 
 
@@ -104,21 +104,21 @@ def run_local(paths: Iterable[str], options: ScanOptions, jobs: int | None = Non
                 _, path = w.task
                 if w.conn in ready:
                     try:
-                        _, line = w.conn.recv()
+                        _, (line, thumbnail) = w.conn.recv()
                     except (EOFError, OSError):  # the worker died mid-file
                         w.process.join(1)
                         code = w.process.exitcode
                         reason = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                         w.kill()
                         workers[i] = _Worker(ctx, options)
-                        yield path, failure_record(path, "file.checker_crashed", reason=reason)
+                        yield path, failure_record(path, "file.checker_crashed", reason=reason), None
                         continue
                     w.task = None
-                    yield path, line
+                    yield path, line, thumbnail
                 elif time.monotonic() >= w.deadline:
                     w.kill()
                     workers[i] = _Worker(ctx, options)
-                    yield path, timeout_record(path, options.timeout)
+                    yield path, timeout_record(path, options.timeout), None
     finally:
         for w in workers:
             w.stop()
@@ -152,11 +152,11 @@ def run_dask(paths: Iterable[str], options: ScanOptions, scheduler, max_in_fligh
         for fut in futures:
             path = owner.pop(fut.key)
             try:
-                line = fut.result()
+                line, thumbnail = fut.result()
             except Exception as exc:  # a worker lost with the task, or a task error
-                line = failure_record(path, "file.checker_crashed", reason=type(exc).__name__)
+                line, thumbnail = failure_record(path, "file.checker_crashed", reason=type(exc).__name__), None
             fut.release()
-            yield path, line
+            yield path, line, thumbnail
             nxt = next(todo, None)
             if nxt is not None:
                 new = client.submit(check_path_with_deadline, nxt, options, pure=False)

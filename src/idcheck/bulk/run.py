@@ -20,6 +20,7 @@ import sys
 import time
 from typing import IO, Any, Callable
 
+from ..render.html import HtmlReport
 from .pool import default_jobs, run_dask, run_local
 from .store import Store, file_sha256
 from .tally import Tally
@@ -46,13 +47,15 @@ def scan(
     content_hash: bool = False,
     progress: bool = False,
     on_record: Callable[[dict[str, Any]], None] | None = None,
+    html_report: str | None = None,
 ) -> dict[str, Any]:
     """Check every file below ``folder``; returns the summary (counts per verdict and code, timing).
 
     ``store`` defaults to ``<out>.state.sqlite`` beside the output; ``resume`` reuses
     its records for files whose path, size and mtime (and, with ``content_hash``,
     SHA-256) are unchanged.  ``scheduler`` (an address or a distributed.Client)
-    runs the checks on Dask instead of local processes.
+    runs the checks on Dask instead of local processes.  ``html_report`` also writes
+    the self-contained HTML page there (thumbnails when ``options.thumbnails``).
     """
     options = options or ScanOptions()
     store_path = store or default_store_path(out)
@@ -62,6 +65,7 @@ def scan(
     if db is not None:
         db.start(options.fingerprint(), resume)
     writer = RecordWriter(out, fmt, stream)
+    page = HtmlReport(html_report, thumbnails=options.thumbnails) if html_report else None
     tally = Tally()
     stats = WalkStats()
     in_flight: dict[str, tuple[int, int, str | None]] = {}
@@ -69,11 +73,15 @@ def scan(
     bar = _progress_bar(folder) if progress else None
     started = time.perf_counter()
 
-    def emit(path: str, line: str, key: tuple[int, int, str | None], fresh: bool) -> None:
+    def emit(path: str, line: str, key: tuple[int, int, str | None], fresh: bool, thumbnail: bytes | None = None) -> None:
         record = json.loads(line)
         if db is not None and fresh:
             db.put(path, key[0], key[1], line, record["verdict"], key[2])  # committed before it is reported
         writer.write(line)
+        if page is not None:
+            if thumbnail is None and options.thumbnails and not fresh:  # reused record: draw it here
+                thumbnail = _thumbnail(record, path)
+            page.add(record, thumbnail)
         tally.add_record(record)
         if on_record is not None:
             on_record(record)
@@ -106,16 +114,20 @@ def scan(
         workers = jobs
     completed = False
     try:
-        for path, line in results:
-            emit(path, line, in_flight.pop(path), True)
+        for path, line, thumbnail in results:
+            emit(path, line, in_flight.pop(path), True, thumbnail)
         completed = True
     finally:
         if bar is not None:
             bar.close()
         if completed:
             writer.commit()
+            if page is not None:
+                page.commit()
         else:
             writer.abandon()
+            if page is not None:
+                page.abandon()
         if db is not None:
             db.close()
     elapsed = time.perf_counter() - started
@@ -129,8 +141,18 @@ def scan(
         peak_rss_mb_main=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         out=out,
         store=store_path,
+        html_report=html_report,
     )
     return summary
+
+
+def _thumbnail(record: dict[str, Any], path: str) -> bytes | None:
+    from ..render.annotate import thumbnail_jpeg
+
+    try:
+        return thumbnail_jpeg(record, path)
+    except Exception:  # a thumbnail is a nicety: never lose the record for it
+        return None
 
 
 def _progress_bar(folder: str):

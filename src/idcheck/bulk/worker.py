@@ -21,6 +21,7 @@ class ScanOptions:
     channel: str = "console"
     reveal: bool = False
     timeout: float = 60.0  # seconds per file
+    thumbnails: bool = False  # also draw an annotated thumbnail (for the HTML report)
 
     def fingerprint(self) -> str:
         """What makes two runs' records comparable (used to refuse resuming with other options)."""
@@ -41,12 +42,24 @@ def limit_threads() -> None:
         pass
 
 
-def check_path(path: str, options: ScanOptions) -> str:
-    """The record for one file, as a JSON line (no newline)."""
+Outcome = tuple[str, "bytes | None"]  # (the record as a JSON line, an annotated JPEG thumbnail or None)
+
+
+def check_path(path: str, options: ScanOptions) -> Outcome:
+    """The record for one file, as a JSON line (no newline), and its thumbnail when asked for."""
     from ..api import check
 
     report = check(path, channel=options.channel)
-    return json.dumps(report.to_dict(options.reveal), ensure_ascii=False)
+    record = report.to_dict(options.reveal)
+    thumbnail = None
+    if options.thumbnails:
+        from ..render.annotate import thumbnail_jpeg
+
+        try:
+            thumbnail = thumbnail_jpeg(record, path)
+        except Exception:  # a thumbnail is a nicety: never lose the record for it
+            thumbnail = None
+    return json.dumps(record, ensure_ascii=False), thumbnail
 
 
 def failure_record(path: str, code: str, **params: Any) -> str:
@@ -63,24 +76,24 @@ def timeout_record(path: str, seconds: float) -> str:
     )
 
 
-def check_path_with_deadline(path: str, options: ScanOptions) -> str:
+def check_path_with_deadline(path: str, options: ScanOptions) -> Outcome:
     """For Dask tasks, which cannot be killed: give up waiting after the time limit.
 
     The abandoned thread finishes in the background (Python cannot stop it); the
     local pool kills its worker process instead, which is why it is preferred.
     """
-    result: list[str] = []
+    result: list[Outcome] = []
 
     def run() -> None:
         try:
             result.append(check_path(path, options))
         except BaseException as exc:  # pragma: no cover - check() does not raise on files
-            result.append(failure_record(path, "file.checker_crashed", reason=type(exc).__name__))
+            result.append((failure_record(path, "file.checker_crashed", reason=type(exc).__name__), None))
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(options.timeout)
-    return result[0] if result else timeout_record(path, options.timeout)
+    return result[0] if result else (timeout_record(path, options.timeout), None)
 
 
 def worker_main(conn, options: ScanOptions) -> None:
@@ -103,10 +116,10 @@ def worker_main(conn, options: ScanOptions) -> None:
             return
         task_id, path = task
         try:
-            line = check_path(path, options)
+            outcome = check_path(path, options)
         except Exception as exc:  # check() never raises on bad files; this is a bug, keep going
-            line = failure_record(path, "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}")
+            outcome = (failure_record(path, "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}"), None)
         try:
-            conn.send((task_id, line))
+            conn.send((task_id, outcome))
         except (BrokenPipeError, OSError):
             return

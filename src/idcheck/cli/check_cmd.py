@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text", help="output format (default: text)")
     p.add_argument("--channel", choices=sorted(CHANNELS), default="console", help="upload channel rules (default: console)")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
+    p.add_argument("--annotate", metavar="OUT.png",
+                   help="draw what idcheck saw into OUT.png (OUT-2.png, ... for further files)")
     p.set_defaults(func=run)
 
 
@@ -32,6 +34,15 @@ def load_profile(path: str):
         raise SystemExit(2) from None
 
 
+def _write_annotation(report, path: str, target: str, index: int) -> None:
+    import os
+
+    stem, ext = os.path.splitext(target)
+    out = target if index == 0 else f"{stem}-{index + 1}{ext or '.png'}"
+    report.annotate(path).save(out)
+    eprint(f"annotated picture written to {out}")
+
+
 def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile) if args.profile else None
     colour = use_colour(sys.stdout)
@@ -40,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         report = check(path, profile=profile, channel=args.channel)
         any_fail |= report.verdict == "fail"
+        if args.annotate:
+            _write_annotation(report, path, args.annotate, args.files.index(path))
         if args.format == "text":
             print(render_text(report, reveal=args.reveal, colour=colour), flush=True)
         elif args.format == "jsonl":

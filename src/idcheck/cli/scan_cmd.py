@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--channel", choices=sorted(CHANNELS), default="console")
     p.add_argument("--summary-json", metavar="FILE", help="also write the summary (counts) as JSON")
+    p.add_argument("--report", metavar="HTML", help="also write a self-contained HTML report with annotated thumbnails")
+    p.add_argument("--no-thumbnails", action="store_true", help="leave pictures out of the HTML report (privacy)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
     p.set_defaults(func=run)
@@ -61,12 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         eprint("idcheck: --timeout must be positive")
         return 2
-    options = ScanOptions(channel=args.channel, reveal=args.reveal, timeout=args.timeout)
+    options = ScanOptions(channel=args.channel, reveal=args.reveal, timeout=args.timeout,
+                          thumbnails=bool(args.report) and not args.no_thumbnails)
     try:
         summary = scan(
             args.folder, out=args.out, fmt=args.format, options=options, jobs=args.jobs,
             scheduler=args.scheduler, store=args.store, resume=args.resume, content_hash=args.hash,
-            progress=sys.stderr.isatty() and not args.no_progress,
+            progress=sys.stderr.isatty() and not args.no_progress, html_report=args.report,
         )
     except StoreMismatch as exc:
         eprint(f"idcheck: {exc}")
@@ -78,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         line += f"; {summary['reused_from_store']} reused from the store"
     if args.out:
         line += f"; results in {args.out}"
+    if args.report:
+        line += f"; report in {args.report}"
     print(line, file=target)
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as fh:

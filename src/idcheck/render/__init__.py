@@ -1,0 +1,1 @@
+"""Showing results to people: annotated images and the HTML report."""

@@ -1,0 +1,190 @@
+"""One self-contained HTML page for a bulk run: summary with a chart, a filterable, sortable table of
+files, and for each file an annotated thumbnail, its findings and the fix for each.
+
+Self-contained: no network resource at all (a Content-Security-Policy forbids them; thumbnails are
+data: URIs; the script carries a nonce, so no inline event handler can ever run).  Every string that
+comes from a file (names, OCR text, metadata, messages) goes through :func:`html.escape`; the table is
+rendered on the server side and the script only hides and reorders rows, so no record is ever parsed
+as markup.  Rows are streamed to a side file while the scan runs and the page is assembled at the end,
+so memory stays flat; the page appears whole (``.partial`` then rename), like every output.
+
+Initial filters can be given in the address: ``report.html#verdict=fail&code=image.blurry&q=2024``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import secrets
+import tempfile
+from typing import Any
+
+from .. import codes
+from ..bulk.tally import Tally
+
+_E = html.escape
+
+STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d232a;background:#f6f7f9}
+header{background:#1d3557;color:#fff;padding:16px 24px}h1{margin:0;font-size:20px}
+main{padding:16px 24px}.cards{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:16px}
+.card{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 3px #0002;min-width:120px}
+.card b{display:block;font-size:24px}.pass{color:#1b873f}.warn{color:#b36b00}.fail{color:#c62828}
+.controls{display:flex;gap:8px;flex-wrap:wrap;margin:12px 0}input,select{padding:6px;font-size:14px}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:8px;border-bottom:1px solid #e3e6ea;vertical-align:top;text-align:left}
+th{background:#eef1f5;position:sticky;top:0}th[data-key]{cursor:pointer}th[data-key]:after{content:" \\2195";color:#99a}
+td.thumb img{max-width:240px;max-height:180px;border-radius:4px}.path{word-break:break-all;max-width:280px}
+ul.findings{margin:0;padding-left:18px}li.error{color:#c62828}li.warning{color:#b36b00}li.info{color:#2a6fb0}
+.msg{color:#1d232a}.fix{color:#566;font-size:13px}.badge{font-weight:bold;text-transform:uppercase}
+svg text{font:12px system-ui,sans-serif}
+"""
+
+SCRIPT = """
+(function(){
+  const rows = Array.from(document.querySelectorAll('#files tbody tr'));
+  const q = document.getElementById('q'), v = document.getElementById('verdict'), c = document.getElementById('code');
+  const shown = document.getElementById('shown');
+  function apply(){
+    const text = q.value.toLowerCase(); let n = 0;
+    for (const r of rows){
+      const ok = (!text || r.dataset.path.toLowerCase().includes(text)) &&
+                 (!v.value || r.dataset.verdict === v.value) &&
+                 (!c.value || r.dataset.codes.split(' ').includes(c.value));
+      r.hidden = !ok; if (ok) n++;
+    }
+    shown.textContent = n;
+    const h = new URLSearchParams(); if (v.value) h.set('verdict', v.value); if (c.value) h.set('code', c.value);
+    if (q.value) h.set('q', q.value); history.replaceState(null, '', '#' + h.toString());
+  }
+  const init = new URLSearchParams(location.hash.slice(1));
+  if (init.get('verdict')) v.value = init.get('verdict');
+  if (init.get('code')) c.value = init.get('code');
+  if (init.get('q')) q.value = init.get('q');
+  for (const el of [q, v, c]) el.addEventListener('input', apply);
+  const body = document.querySelector('#files tbody');
+  document.querySelectorAll('#files th[data-key]').forEach(function(th){
+    let asc = true;
+    th.addEventListener('click', function(){
+      const key = th.dataset.key;
+      rows.sort(function(a, b){
+        const x = a.dataset[key], y = b.dataset[key];
+        const nx = Number(x), ny = Number(y);
+        const cmp = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return asc ? cmp : -cmp;
+      });
+      asc = !asc; rows.forEach(function(r){ body.appendChild(r); });
+    });
+  });
+  apply();
+})();
+"""
+
+VERDICT_RANK = {"fail": 0, "warn": 1, "pass": 2}
+
+
+class HtmlReport:
+    def __init__(self, path: str, *, thumbnails: bool = True, title: str = "idcheck report"):
+        self.path = path
+        self.thumbnails = thumbnails
+        self.title = title
+        self.tally = Tally()
+        folder = os.path.dirname(os.path.abspath(path))
+        self._rows = tempfile.NamedTemporaryFile("w+", encoding="utf-8", dir=folder, prefix=".idcheck-rows-",
+                                                 suffix=".html", delete=True)
+
+    def add(self, record: dict[str, Any], thumbnail: bytes | None = None) -> None:
+        self.tally.add_record(record)
+        self._rows.write(self._row(record, thumbnail if self.thumbnails else None))
+
+    def _row(self, record: dict[str, Any], thumbnail: bytes | None) -> str:
+        findings = record.get("findings") or []
+        verdict = record.get("verdict", "fail")
+        code_list = " ".join(dict.fromkeys(f["code"] for f in findings))
+        errors = sum(f["severity"] == "error" for f in findings)
+        path = record.get("path") or "(bytes)"
+        thumb = ""
+        if thumbnail:
+            thumb = (f'<img alt="annotated picture of {_E(os.path.basename(path))}" '
+                     f'src="data:image/jpeg;base64,{base64.b64encode(thumbnail).decode()}">')
+        items = []
+        for f in findings:
+            fix = codes.catalogue()[f["code"]].fix if f["code"] in codes.catalogue() else ""
+            items.append(
+                f'<li class="{_E(f["severity"])}"><b>{_E(f["code"])}</b> '
+                f'<span class="msg">{_E(f["message"])}</span><div class="fix">Fix: {_E(fix)}</div></li>'
+            )
+        findings_html = f'<ul class="findings">{"".join(items)}</ul>' if items else "no findings"
+        return (
+            f'<tr data-path="{_E(path)}" data-verdict="{_E(verdict)}" data-codes="{_E(code_list)}" '
+            f'data-rank="{VERDICT_RANK.get(verdict, 3)}" data-errors="{errors}">'
+            f'<td class="thumb">{thumb}</td><td class="path">{_E(path)}</td>'
+            f'<td><span class="badge {_E(verdict)}">{_E(verdict)}</span></td><td>{errors}</td>'
+            f"<td>{findings_html}</td></tr>\n"
+        )
+
+    def _chart(self, counts: dict[str, int]) -> str:
+        if not counts:
+            return "<p>No findings.</p>"
+        items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = max(counts.values())
+        bar_h, label_w, width = 22, 230, 420
+        parts = [f'<svg role="img" aria-label="findings per code" width="{label_w + width + 60}" '
+                 f'height="{bar_h * len(items) + 8}">']
+        for i, (code, n) in enumerate(items):
+            y = 4 + i * bar_h
+            w = max(2, round(width * n / top))
+            parts.append(f'<text x="0" y="{y + 15}">{_E(code)}</text>'
+                         f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{bar_h - 6}" fill="#457b9d"/>'
+                         f'<text x="{label_w + w + 6}" y="{y + 15}">{n}</text>')
+        parts.append("</svg>")
+        return "".join(parts)
+
+    def commit(self) -> str:
+        """Write the page (whole, atomically); returns its path."""
+        t = self.tally.as_dict()
+        nonce = secrets.token_urlsafe(16)
+        verdicts = t["verdicts"]
+        cards = [f'<div class="card">files<b>{t["files"]}</b></div>'] + [
+            f'<div class="card {v}">{v}<b>{verdicts.get(v, 0)}</b></div>' for v in ("pass", "warn", "fail")
+        ]
+        code_options = "".join(f'<option value="{_E(c)}">{_E(c)} ({n})</option>'
+                               for c, n in sorted(t["codes"].items()))
+        head = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_E(self.title)}</title><style>{STYLE}</style></head><body>
+<header><h1>{_E(self.title)}</h1></header><main>
+<section class="cards">{''.join(cards)}</section>
+<section><h2>Findings per code</h2>{self._chart(t["codes"])}</section>
+<section><h2>Files (<span id="shown">{t["files"]}</span> shown)</h2>
+<div class="controls"><input id="q" type="search" placeholder="filter by path" aria-label="filter by path">
+<select id="verdict" aria-label="verdict"><option value="">any verdict</option><option value="fail">fail</option>
+<option value="warn">warn</option><option value="pass">pass</option></select>
+<select id="code" aria-label="code"><option value="">any code</option>{code_options}</select></div>
+<table id="files"><thead><tr><th>picture</th><th data-key="path">file</th><th data-key="rank">verdict</th>
+<th data-key="errors">errors</th><th>findings and fixes</th></tr></thead><tbody>
+"""
+        tail = f"""</tbody></table></section>
+<p class="fix">Names and identity numbers are masked unless the report was made with --reveal.
+Summary as JSON: <code>{_E(json.dumps(t, ensure_ascii=False))}</code></p></main>
+<script nonce="{nonce}">{SCRIPT}</script></body></html>
+"""
+        partial = self.path + ".partial"
+        with open(partial, "w", encoding="utf-8") as out:
+            out.write(head)
+            self._rows.flush()
+            self._rows.seek(0)
+            while chunk := self._rows.read(1 << 20):
+                out.write(chunk)
+            out.write(tail)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, self.path)
+        self._rows.close()
+        return self.path
+
+    def abandon(self) -> None:
+        self._rows.close()
