@@ -13,8 +13,9 @@ from .api import check
 from .codes import CodeInfo
 from .codes import get as explain
 from .config import Config
+from .profile import Profile, check_profile
 from .report import Finding, Measure, Report
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "CodeInfo", "Config", "Finding", "Measure", "Report", "explain", "__version__"]
+__all__ = ["check", "check_profile", "CodeInfo", "Config", "Finding", "Measure", "Profile", "Report", "explain", "__version__"]

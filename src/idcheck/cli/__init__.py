@@ -16,7 +16,9 @@ COMMANDS = (
     "idcheck.cli.check_cmd",
     "idcheck.cli.scan_cmd",
     "idcheck.cli.explain_cmd",
+    "idcheck.cli.profile_cmd",
     "idcheck.cli.fix_cmd",
+    "idcheck.cli.number_cmd",
 )
 
 

@@ -1,0 +1,320 @@
+"""The registrant profile: the registrar's form data as typed, frozen dataclasses.
+
+A :class:`Profile` is read from and written to JSON::
+
+    {
+      "registrant_type": "individual" | "organization",
+      "region": "mainland" | "hong_kong" | "macao" | "taiwan" | "foreign",
+      "name_zh": "张三",                 # name exactly as printed on the document
+      "name_en": "zhang san",            # English profile (pinyin for Chinese names)
+      "document_type": "id_card" | ...,  # see DOCUMENT_TYPES
+      "document_number": "11010519491231002X",
+      "province": "浙江省", "city": "杭州市", "address": "...", "postal_code": "310024",
+      "phone": {"country_code": "86", "number": "13800138000", "extension": ""},
+      "email": "zhangsan@example.com"
+    }
+
+Loading is lenient on purpose: :meth:`Profile.from_dict` never raises for bad *content*.  Unknown
+choices are kept as typed (``check_profile`` reports them), values of the wrong JSON type become
+``None`` and numbers typed as JSON numbers are turned into strings; each such repair is recorded in
+:attr:`Profile.issues` and reported by :func:`idcheck.profile.check_profile`.  Unknown keys are kept
+in :attr:`Profile.extra` (reported, never written back by :meth:`Profile.to_dict`).  Only a top
+level that is not a JSON object is an error: :class:`ProfileFormatError`, which is both a
+:class:`idcheck.errors.UsageError` and a ``ValueError``.
+
+Common spellings of the choices are accepted and written back in canonical form
+("Organisation", "company" -> "organization"; "HK", "Hong Kong" -> "hong_kong"; "macau" -> "macao";
+"overseas", "other" -> "foreign"; "cn", "china" -> "mainland").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any, Mapping
+
+from ..errors import UsageError
+from ..privacy import mask_name, mask_number, mask_text
+
+__all__ = [
+    "Profile",
+    "Phone",
+    "LoadIssue",
+    "ProfileFormatError",
+    "REGISTRANT_TYPES",
+    "REGIONS",
+    "DOCUMENT_TYPES",
+    "FIELDS",
+    "PHONE_FIELDS",
+]
+
+
+class ProfileFormatError(UsageError, ValueError):
+    """The profile is not a JSON object (or not JSON at all): nothing can be checked."""
+
+
+REGISTRANT_TYPES: tuple[str, ...] = ("individual", "organization")
+REGIONS: tuple[str, ...] = ("mainland", "hong_kong", "macao", "taiwan", "foreign")
+
+# Document types: our key -> (English title, Chinese title, Alibaba IdentityCredentialType [A12]).
+# The table of which registrant type and region may use which document lives in checks.py (§3.2).
+DOCUMENT_TYPES: dict[str, tuple[str, str, str]] = {
+    # individuals
+    "id_card": ("resident identity card", "居民身份证", "SFZ"),
+    "temporary_id_card": ("temporary resident identity card", "临时居民身份证", "SFZ"),
+    "household_register": ("household register (户口簿, own page)", "户口簿", "QT"),
+    "household_certificate": ("household registration certificate from the police", "公安户籍证明", "QT"),
+    "residence_permit_hkmo": ("residence permit for Hong Kong and Macao residents", "港澳居民居住证", "HKMOJUMIN"),
+    "residence_permit_tw": ("residence permit for Taiwan residents", "台湾居民居住证", "HKMOJUMIN"),
+    "travel_permit_hkmo": ("mainland travel permit for Hong Kong and Macao residents", "港澳居民来往内地通行证", "TXZ"),
+    "travel_permit_tw": ("mainland travel permit for Taiwan residents", "台湾居民来往大陆通行证", "TW"),
+    "passport": ("passport", "护照", "HZ"),
+    "foreign_permanent_resident_card": ("foreign permanent resident ID card", "外国人永久居留身份证", "WAIGUOREN"),
+    # organisations, mainland
+    "business_license": ("business licence", "营业执照", "YYZZ"),
+    "uscc_certificate": ("unified social credit code certificate", "统一社会信用代码证书", "XYDM"),
+    "org_code_certificate": ("organisation code certificate", "组织机构代码证", "ORG"),
+    "institution_certificate": ("public institution legal person certificate", "事业单位法人证书", "SHIYEDANWEI"),
+    "social_org_certificate": ("social organisation legal person registration certificate", "社会团体法人登记证书", "SHEHUITUANTI"),
+    "private_non_enterprise_certificate": ("private non-enterprise unit registration certificate", "民办非企业单位登记证书", "MINBANFEIQIYE"),
+    "foundation_certificate": ("foundation legal person registration certificate", "基金会法人登记证书", "JIJINHUI"),
+    "social_service_org_certificate": ("social service organisation registration certificate", "社会服务机构登记证书", "SHEHUIFUWUJIGOU"),
+    "law_firm_license": ("law firm practising licence", "律师事务所执业许可证", "LVSHISHIWUSUO"),
+    "medical_institution_license": ("medical institution practising licence", "医疗机构执业许可证", "YILIAOJIGOU"),
+    "private_school_license": ("private school operating licence", "民办学校办学许可证", "MINBANXUEXIAO"),
+    "notary_office_license": ("notary office practising certificate", "公证机构执业证", "GONGZHENGJIGOU"),
+    "judicial_expertise_license": ("judicial expertise licence", "司法鉴定许可证", "SIFAJIANDING"),
+    "religious_venue_certificate": ("religious venue registration certificate", "宗教活动场所登记证", "ZONGJIAOCHANGSUO"),
+    "foreign_enterprise_office_certificate": ("registration certificate of a foreign enterprise's resident representative office", "外国企业常驻代表机构登记证", "WAIGUOQIYE"),
+    # organisations, outside the mainland
+    "overseas_org_certificate": ("overseas organisation registration document", "境外机构证件", "WAIGUOJIGOU"),
+    # not accepted at Alibaba Cloud (reported), kept so that the finding can say why
+    "military_unit": ("military unit code or paid-services licence", "部队代号/军队单位对外有偿服务许可证", "BUDUIDAIHAO"),
+    # anything else
+    "other": ("other document", "其他证件", "QT"),
+}
+
+FIELDS: tuple[str, ...] = (
+    "registrant_type",
+    "region",
+    "name_zh",
+    "name_en",
+    "document_type",
+    "document_number",
+    "province",
+    "city",
+    "address",
+    "postal_code",
+    "phone",
+    "email",
+)
+PHONE_FIELDS: tuple[str, ...] = ("country_code", "number", "extension")
+
+_ALIASES: dict[str, dict[str, str]] = {
+    "registrant_type": {
+        "individual": "individual", "person": "individual", "personal": "individual", "1": "individual",
+        "个人": "individual",
+        "organization": "organization", "organisation": "organization", "org": "organization",
+        "enterprise": "organization", "company": "organization", "2": "organization",
+        "企业": "organization", "组织": "organization", "企业/组织": "organization",
+    },
+    "region": {
+        "mainland": "mainland", "china": "mainland", "cn": "mainland", "chinese_mainland": "mainland",
+        "china_mainland": "mainland", "中国内地": "mainland", "中国大陆": "mainland", "内地": "mainland",
+        "hong_kong": "hong_kong", "hongkong": "hong_kong", "hk": "hong_kong", "中国香港": "hong_kong", "香港": "hong_kong",
+        "macao": "macao", "macau": "macao", "mo": "macao", "中国澳门": "macao", "澳门": "macao",
+        "taiwan": "taiwan", "tw": "taiwan", "中国台湾": "taiwan", "台湾": "taiwan",
+        "foreign": "foreign", "overseas": "foreign", "other": "foreign", "abroad": "foreign",
+        "海外": "foreign", "境外": "foreign", "其他": "foreign",
+    },
+}
+
+
+def canonical_choice(key: str, value: str) -> str:
+    """The canonical spelling of a choice (``"Hong Kong"`` -> ``"hong_kong"``); unknown values unchanged."""
+    if key == "document_type":
+        simple = _simplify(value)
+        return simple if simple in DOCUMENT_TYPES else value
+    simple = _simplify(value)
+    return _ALIASES.get(key, {}).get(simple, value)
+
+
+def _simplify(value: str) -> str:
+    return "_".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """A repair made while loading: ``kind`` is "wrong_type" (value dropped) or "json_number" (converted)."""
+
+    field: str
+    kind: str
+    got: str  # a short description of the raw value (its JSON type, or the number as text)
+    expected: str = "a string"
+
+
+@dataclass(frozen=True)
+class Phone:
+    country_code: str | None = None
+    number: str | None = None
+    extension: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"country_code": self.country_code, "number": self.number, "extension": self.extension}
+
+    def __repr__(self) -> str:
+        number = mask_number(self.number) if isinstance(self.number, str) else self.number
+        return f"Phone(country_code={self.country_code!r}, number={number!r}, extension={self.extension!r})"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One registrant profile (信息模板).  Strings are kept exactly as typed; ``None`` = absent."""
+
+    registrant_type: str | None = None
+    region: str | None = None
+    name_zh: str | None = None
+    name_en: str | None = None
+    document_type: str | None = None
+    document_number: str | None = None
+    province: str | None = None
+    city: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    phone: Phone | None = None
+    email: str | None = None
+    # what loading repaired or could not use; not part of the form, not written by to_dict()
+    issues: tuple[LoadIssue, ...] = _field(default=(), compare=False)
+    extra: Mapping[str, Any] = _field(default_factory=dict, compare=False)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Profile":
+        """A profile from a JSON-like mapping; lenient (see the module docstring)."""
+        if not isinstance(data, Mapping):
+            raise ProfileFormatError(
+                f"a profile must be a JSON object (a dict), not {_json_type(data)}"
+            )
+        issues: list[LoadIssue] = []
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, raw in data.items():
+            if not isinstance(key, str) or key not in FIELDS:
+                extra[str(key)] = raw
+                continue
+            if key == "phone":
+                values["phone"] = _read_phone(raw, issues)
+                continue
+            text = _read_text(key, raw, issues)
+            if text is not None and key in ("registrant_type", "region", "document_type"):
+                text = canonical_choice(key, text)
+            values[key] = text
+        return cls(**values, issues=tuple(issues), extra=extra)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "Profile":
+        """A profile from JSON text; :class:`ProfileFormatError` if it is not JSON or not an object."""
+        if isinstance(text, (bytes, bytearray)):
+            try:
+                text = bytes(text).decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ProfileFormatError(f"the profile is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        if not isinstance(text, str):
+            raise ProfileFormatError(f"from_json expects JSON text, not {type(text).__name__}")
+        try:
+            data = json.loads(text.lstrip("\ufeff"))
+        except json.JSONDecodeError as exc:
+            raise ProfileFormatError(f"the profile is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        except RecursionError:
+            raise ProfileFormatError("the profile is nested too deeply to be read") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "Profile":
+        """A profile from a JSON file (UTF-8, BOM allowed).  ``OSError`` if it cannot be read."""
+        with open(path, "rb") as fh:
+            data = fh.read()
+        return cls.from_json(data)
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The form fields as JSON-ready data (``issues`` and ``extra`` are not written)."""
+        out: dict[str, Any] = {}
+        for key in FIELDS:
+            value = getattr(self, key)
+            if key == "phone" and isinstance(value, Phone):
+                value = value.to_dict()
+            out[key] = value
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(self.to_json() + "\n")
+
+    # --- privacy -------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:  # names, numbers and contact data masked: safe for logs
+        def show(key: str, value: Any) -> str:
+            if isinstance(value, str):
+                if key in ("name_zh", "name_en"):
+                    value = mask_name(value)
+                elif key == "document_number":
+                    value = mask_number(value)
+                elif key in ("address", "email"):
+                    value = mask_text(value)
+            return f"{key}={value!r}"
+
+        return "Profile(" + ", ".join(show(k, getattr(self, k)) for k in FIELDS) + ")"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _read_text(key: str, raw: Any, issues: list[LoadIssue]) -> str | None:
+    if raw is None or isinstance(raw, str):
+        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
+        issues.append(LoadIssue(key, "json_number", text if len(text) <= 40 else text[:37] + "..."))
+        return text
+    issues.append(LoadIssue(key, "wrong_type", _json_type(raw)))
+    return None
+
+
+def _read_phone(raw: Any, issues: list[LoadIssue]) -> Phone | None:
+    if raw is None:
+        return None
+    if isinstance(raw, Phone):
+        raw = raw.to_dict()
+    if not isinstance(raw, Mapping):
+        issues.append(
+            LoadIssue("phone", "wrong_type", _json_type(raw), expected="an object with country_code, number and extension")
+        )
+        return None
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in PHONE_FIELDS:
+            values[key] = _read_text(f"phone.{key}", value, issues)
+        else:
+            issues.append(LoadIssue(f"phone.{key}", "unknown_key", _json_type(value)))
+    return Phone(**values)
