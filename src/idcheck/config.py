@@ -93,10 +93,206 @@ class DecodeConfig:
     )
 
 
+# -- image checks (idcheck.image.checks): one section per check family --------------------------
+@dataclass(frozen=True)
+class DocumentConfig:
+    detect_long_side: int = setting(
+        384, "pixels",
+        "Document detection runs on a copy this size: a card filling a third of the frame still spans 120+ px "
+        "and its outline stays straight, while k-means and Canny cost under 15 ms.",
+    )
+    min_edge_support: float = setting(
+        0.5, "share of perimeter",
+        "A quad is accepted as the document only when at least half of its in-frame outline lies on a real border "
+        "(strong gradient with different surfaces on either side); below that it is texture, not a document.",
+    )
+    min_frame_share: float = setting(
+        0.04, "share of frame area",
+        "Anything smaller than 4% of the picture is not a document photo (and too small to read anyway).",
+    )
+    corner_margin: float = setting(
+        0.004, "share of the frame's short side",
+        "A corner closer to the picture edge than ~0.4% (4 px on a 1000 px side) is cut by the frame or touches it: "
+        "reviewers cannot see the rounded corner or the border line, so they reject it.",
+    )
+    corner_min_support: float = setting(
+        0.75, "share of perimeter",
+        "Only a confidently found outline (75% of the in-frame border on a real edge) can prove a corner is missing; "
+        "a weaker quad could place a corner outside the frame by mistake.",
+    )
+
+
+@dataclass(frozen=True)
+class ResolutionConfig:
+    min_long_side_card: int = setting(
+        500, "pixels (original, document long side)",
+        "An ID card's smallest print (address, 3 mm Chinese characters) needs ~15 px per character to stay legible: "
+        "85.6 mm card x 5.8 px/mm = 500 px on the long side.",
+    )
+    min_long_side_page: int = setting(
+        1000, "pixels (original, document long side)",
+        "A licence's small print (business scope, ~3 mm characters on a 297 mm sheet) needs ~10 px per character: "
+        "297 mm x 3.4 px/mm = 1000 px; this is also Tencent's 800 x 500 card rule scaled to A4.",
+    )
+    card_aspect: float = setting(
+        1.5, "long side / short side",
+        "ID cards are 85.6 x 54 mm (1.585), A4 pages and passport pages are 1.41-1.42: the midpoint tells them apart "
+        "when the caller did not say which document it is.",
+    )
+    small_share: float = setting(
+        0.333, "share of frame area",
+        "A document covering less than a third of the frame wastes the camera's pixels; Tencent asks for two thirds. "
+        "Reported as info (image.document_small) when the pixel count itself is still enough.",
+    )
+
+
+@dataclass(frozen=True)
+class BlurConfig:
+    canonical_long_side: int = setting(
+        800, "pixels",
+        "The document is rectified to at most 800 px on its long side before measuring, so the measure is relative to "
+        "the document's size and one threshold serves a card filling the frame or half of it.",
+    )
+    max_edge_blur: float = setting(
+        2.0, "px per 1000 px of document long side (gaussian sigma)",
+        "Sharp print measures 1.2-1.8 (pixel sampling and phone optics). At a 2.0/1000 edge spread, 3 mm characters on an ID card smear by a fifth of a stroke gap: still readable. "
+        "Beyond it reviewers see a soft picture and reject it (Tencent's BlurScore alarm sits at the same point).",
+    )
+    min_edges: int = setting(
+        150, "edge pixels",
+        "The blur estimate needs at least this many high-contrast edge pixels in one direction to be a statistic, "
+        "not noise; an almost blank region is not judged.",
+    )
+
+
+@dataclass(frozen=True)
+class GlareConfig:
+    clip_level: int = setting(
+        248, "grey level (0-255)",
+        "Specular reflections saturate the sensor: the print under them is gone only where the picture is clipped "
+        "(>= 248 after JPEG rounding).",
+    )
+    above_paper: int = setting(
+        8, "grey levels",
+        "A glare spot is brighter than the document's own paper (median of the paper): an evenly overexposed white "
+        "licence is not glare, its print is still readable.",
+    )
+    max_share: float = setting(
+        0.006, "share of document area",
+        "0.6% of an ID card is a 7 x 4 mm spot: enough to wipe out two or three characters of the number or name. "
+        "Regula's sample profile flags glare from 1% of the document; we are a little stricter because one lost "
+        "character is a rejection.",
+    )
+
+
+@dataclass(frozen=True)
+class ColourConfig:
+    min_chroma: float = setting(
+        14.0, "Lab chroma units",
+        "A pixel is 'coloured' at Lab chroma 14 after removing the picture's colour cast: the red seal is ~60, "
+        "the blue ID-card labels ~35, JPEG chroma noise and demosaicing fringes on black-and-white print stay below 8.",
+    )
+    min_coloured_share: float = setting(
+        0.003, "share of document area",
+        "A colour licence is mostly white and black, but its red seal alone covers ~1-2% of it and the emblem another "
+        "0.5%; a black-and-white copy has under 0.05% of coloured pixels.",
+    )
+
+
+@dataclass(frozen=True)
+class OcclusionConfig:
+    min_share: float = setting(
+        0.006, "share of document area",
+        "A fingertip over an ID card's corner covers ~1-2% of it; 0.6% (a 5 x 5 mm patch of skin) already hides "
+        "a corner or a character and is rejected by reviewers.",
+    )
+    border_band: float = setting(
+        0.08, "share of the document's short side",
+        "Fingers and objects enter the document from its border; skin-coloured areas that never reach the outer 8% "
+        "(the portrait's face) are part of the print.",
+    )
+    inset: float = setting(
+        0.012, "share of the document's short side",
+        "The outline is known to about 1% of the card: the outermost strip is ignored so that a wooden or skin-"
+        "coloured background showing at the very edge is not taken for a finger.",
+    )
+
+
+@dataclass(frozen=True)
+class WatermarkConfig:
+    min_diagonal: float = setting(
+        0.09, "orientation index (0-1)",
+        "Document print is upright (strokes at 0 and 90 degrees once the document is rectified); tiled watermark text "
+        "is set at 25-45 degrees. This index is the share of faint-stroke energy turned diagonally beyond what "
+        "upright print and curved guilloche produce (generated clean documents stay under ~0.07).",
+    )
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    flat_share: float = setting(
+        0.2, "share of picture area",
+        "Screens render UI backgrounds as exactly constant colour; a camera photo never has 20% of its area in "
+        "8 x 8 blocks whose pixels are all identical, because of sensor noise (generated photos: under 0.1%; "
+        "screenshots: over 30%). Without phone proportions only non-clipped flat blocks count (a scanner clips white).",
+    )
+    phone_aspect: float = setting(
+        1.7, "long side / short side",
+        "Phone screens are 16:9 to 19.5:9 (1.78-2.17); photos are 4:3 or 3:2 and documents 1.41-1.59.",
+    )
+    min_moire: float = setting(
+        150.0, "spectral peak / band median ratio",
+        "A photo of a screen shows the display's pixel grid beating with the sensor's: one sharp peak at 2-7 px "
+        "periods, 150x+ above that band's median; print, guilloche and paper stay under ~120x (tuned on generated "
+        "photos only: treat as a warning).",
+    )
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    engines: tuple[str, ...] = setting(
+        ("rapidocr", "tesseract"), "engine names, in order of preference",
+        "The first installed engine reads the document (benchmarks/ocr.py): RapidOCR (optional extra, PP-OCRv4) read "
+        "more names and credit codes exactly and 3-4x faster than Tesseract on generated documents; Tesseract "
+        "(chi_sim + eng) is always there as the fallback.",
+    )
+    timeout: float = setting(
+        10.0, "seconds per engine call",
+        "One call reads a few small line crops (0.1-0.5 s); ten seconds means the engine hangs, and the check "
+        "must still return a report (the fields count as unreadable).",
+    )
+    name_confidence: dict = setting(
+        {"rapidocr": 0.90, "tesseract": 0.70}, "weakest character's confidence (0-1), per engine",
+        "Below this the name counts as unreadable ('could not verify'), never as a mismatch. Calibrated on "
+        "generated documents (benchmarks/ocr.py): correct reads sit at 0.97+ (RapidOCR) and 0.75+ (Tesseract); "
+        "the engines' scales differ, so each has its own threshold.",
+    )
+    mismatch_confidence: dict = setting(
+        {"rapidocr": 0.97, "tesseract": 0.85}, "confidence (0-1) of every differing character, per engine",
+        "A name is reported as different from the profile only when each character that differs was read at "
+        "least this confidently: a misread (帆 as 由) must never become a profile.name_mismatch. Weaker "
+        "differences are 'could not verify' (ocr.unreadable).",
+    )
+    number_confidence: float = setting(
+        0.30, "weakest character's confidence (0-1)",
+        "A number is trusted because its check characters pass (a one-character misread fails GB 11643 / "
+        "GB 32100 always), so the confidence only screens out noise read as digits.",
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     intake: IntakeConfig = field(default_factory=IntakeConfig)
     decode: DecodeConfig = field(default_factory=DecodeConfig)
+    document: DocumentConfig = field(default_factory=DocumentConfig)
+    resolution: ResolutionConfig = field(default_factory=ResolutionConfig)
+    blur: BlurConfig = field(default_factory=BlurConfig)
+    glare: GlareConfig = field(default_factory=GlareConfig)
+    colour: ColourConfig = field(default_factory=ColourConfig)
+    occlusion: OcclusionConfig = field(default_factory=OcclusionConfig)
+    watermark: WatermarkConfig = field(default_factory=WatermarkConfig)
+    screen: ScreenConfig = field(default_factory=ScreenConfig)
+    ocr: OcrConfig = field(default_factory=OcrConfig)
 
     def describe(self) -> list[dict[str, Any]]:
         """Every setting: section, name, value, unit, reason."""

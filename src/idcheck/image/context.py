@@ -65,6 +65,8 @@ class ImageContext:
         self.scale_y = oh / self.height
         # What checks add for the report's "extra" (e.g. the document quad).
         self.extra: dict[str, Any] = {}
+        # The document kind the caller named ("auto" when unknown); set by idcheck.check.
+        self.requested_kind: str = "auto"
 
     # -- coordinates -------------------------------------------------------
     def to_original(self, points: Iterable[Sequence[float]]) -> list[Point]:
@@ -85,3 +87,100 @@ class ImageContext:
     def hsv(self) -> np.ndarray:
         """H x W x 3 uint8 HSV (OpenCV ranges: H 0-179, S 0-255, V 0-255)."""
         return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2HSV)
+
+    # -- document views (idcheck.image.document) ----------------------------
+    @cached_property
+    def small(self) -> np.ndarray:
+        """A copy reduced to ``config.document.detect_long_side`` (area-averaged) for detection."""
+        target = self.config.document.detect_long_side
+        f = min(1.0, target / max(self.width, self.height))
+        if f >= 1.0:
+            return self.rgb
+        size = (max(8, round(self.width * f)), max(8, round(self.height * f)))
+        return cv2.resize(self.rgb, size, interpolation=cv2.INTER_AREA)
+
+    @cached_property
+    def document(self) -> "DocumentQuad | None":
+        """The document's quadrilateral in working coordinates (TL, TR, BR, BL), or None if none was found."""
+        from .document import detect
+
+        small = self.small
+        cfg = self.config.document
+        found = detect(small, min_share=cfg.min_frame_share, min_score=cfg.min_edge_support)
+        if found is None:
+            return None
+        fx = self.width / small.shape[1]
+        fy = self.height / small.shape[0]
+        found.quad = (found.quad * np.array([fx, fy], np.float32)).astype(np.float32)
+        return found
+
+    @cached_property
+    def doc_mask(self) -> np.ndarray | None:
+        """H x W uint8 mask (255 inside the document quad, within the frame), or None."""
+        doc = self.document
+        if doc is None:
+            return None
+        mask = np.zeros((self.height, self.width), np.uint8)
+        cv2.fillConvexPoly(mask, np.round(doc.quad).astype(np.int32), 255)
+        return mask
+
+    @cached_property
+    def document_kind(self) -> str:
+        """"card" (ID-card proportions) or "page" (licence, passport page), from the caller's kind or the quad."""
+        if self.requested_kind in ("id_card", "id_card_back", "permit"):
+            return "card"
+        if self.requested_kind in ("business_license", "passport", "certificate"):
+            return "page"
+        doc = self.document
+        if doc is None:
+            return "page"
+        # side lengths in original pixels (the working copy may be scaled unevenly)
+        q = np.asarray(self.to_original(doc.quad), np.float32)
+        a = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+        b = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        ratio = max(a, b) / max(1.0, min(a, b))
+        return "card" if ratio >= self.config.resolution.card_aspect else "page"
+
+    @cached_property
+    def rectified(self) -> "Rectified | None":
+        """The document warped flat and upright (as photographed), at most ``blur.canonical_long_side`` px long."""
+        doc = self.document
+        if doc is None:
+            return None
+        q = doc.quad.astype(np.float32)
+        wa = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+        ha = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        long_side = max(wa, ha)
+        f = min(1.0, self.config.blur.canonical_long_side / max(long_side, 1.0))
+        W, H = max(16, int(round(wa * f))), max(16, int(round(ha * f)))
+        dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], np.float32)
+        M = cv2.getPerspectiveTransform(q, dst)
+        rgb = cv2.warpPerspective(self.rgb, M, (W, H), flags=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR,
+                                  borderMode=cv2.BORDER_CONSTANT)
+        valid = cv2.warpPerspective(np.full((self.height, self.width), 255, np.uint8), M, (W, H),
+                                    flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
+        return Rectified(rgb=rgb, valid=valid, matrix=M, doc_long_side=float(long_side), factor=f)
+
+
+@dataclass
+class Rectified:
+    """The document flattened: ``rgb`` (H x W x 3), ``valid`` (255 where the pixel was inside the frame),
+    ``matrix`` (working -> rectified homography), ``doc_long_side`` (working px) and ``factor`` (rectified px per
+    working px)."""
+
+    rgb: np.ndarray
+    valid: np.ndarray
+    matrix: np.ndarray
+    doc_long_side: float
+    factor: float
+
+    @cached_property
+    def gray(self) -> np.ndarray:
+        return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)
+
+    def to_working(self, points: Iterable[Sequence[float]]) -> np.ndarray:
+        pts = np.asarray(list(points), np.float32).reshape(-1, 1, 2)
+        return cv2.perspectiveTransform(pts, np.linalg.inv(self.matrix)).reshape(-1, 2)
+
+
+from .document import DocumentQuad  # noqa: E402  (for type names only; document.py imports nothing from here)

@@ -1,3 +1,8 @@
 """Image check families.  Importing this package registers every check; the
 order of the imports below is the order in which the checks run.  Add a family
-as one module here plus its codes in ``idcheck/catalogue/``."""
+as one module here plus its codes in ``idcheck/catalogue/``.
+
+``document`` runs first: it finds the document (``ctx.document``), which every
+later family reuses through the cached context views."""
+
+from . import document, resolution, blur, glare, colour, occlusion, watermark, screen  # noqa: F401

@@ -1,0 +1,66 @@
+"""image.glare: specular blow-outs that wipe out print inside the document.
+
+Measure: the share of the document's area that is **clipped** (grey >= ``glare.clip_level``),
+**colourless** (HSV saturation <= 60: a reflection of the lamp, not a white print
+area of a colour) and **brighter than the document's own paper** (its median grey
+plus ``glare.above_paper``).  Specks under 0.05% of the document are ignored.
+
+Physically: a reflection off a laminate or a plastic sleeve adds the light source's
+image on top of the print; where the sensor saturates, nothing of the print is left.
+A mild sheen raises the brightness without clipping and leaves print readable; an
+evenly overexposed white licence has its paper at the clip level too, so nothing
+stands out above the paper.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from ... import codes
+from ...report import Finding, Measure
+from ..context import ImageContext
+from ..registry import image_check
+from ._common import component_hull, place_of, rectified_polygon_to_original
+
+
+def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper: int) -> tuple[np.ndarray, float]:
+    """The blown-out mask inside ``valid`` and the paper level used."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
+    inside = valid > 0
+    paper = float(np.median(gray[inside])) if inside.any() else 255.0
+    level = max(clip_level, min(254.0, paper + above_paper))
+    mask = ((gray >= level) & (sat <= 60) & inside).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    return mask, paper
+
+
+@image_check("glare", codes=("image.glare",), needs=("rectified",), section="glare")
+def check_glare(ctx: ImageContext) -> Iterator[Finding]:
+    cfg = ctx.config.glare
+    rect = ctx.rectified
+    if rect is None:
+        return
+    mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper)
+    area = float(np.count_nonzero(rect.valid))
+    n, lab, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.0005 * area]
+    blown = float(sum(stats[i, cv2.CC_STAT_AREA] for i in keep))
+    share = blown / area if area else 0.0
+    ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)
+    if share <= cfg.max_share or not keep:
+        return
+    big = max(keep, key=lambda i: stats[i, cv2.CC_STAT_AREA])
+    hull = component_hull((lab == big).astype(np.uint8))
+    h, w = mask.shape
+    cx, cy = cent[big]
+    yield codes.finding(
+        "image.glare",
+        measured=Measure(round(100 * share, 2), "%"),
+        threshold=Measure(round(100 * cfg.max_share, 2), "%", "<="),
+        region=rectified_polygon_to_original(ctx, hull),
+        details={"spots": len(keep), "paper_level": round(paper, 1), "where": place_of(cx / w, cy / h)},
+    )

@@ -1,0 +1,100 @@
+"""document.occluded: a finger, thumb or hand over the document.
+
+Measure: the share of the document's area covered by **skin-coloured regions that
+enter from the document's border** (reach the outer ``occlusion.border_band`` of the
+document) and reach at least 3% of its short side inwards.
+
+Physically: fingers hold a document at its edge and cover corners, edges and the
+print next to them; the portrait's face is skin-coloured too, but it is printed well
+inside the border.  Skin is detected in YCrCb (Cr 137-180, Cb 77-125: the cluster
+that holds all skin tones under daylight and warm light).  The outermost
+``occlusion.inset`` of the document is ignored: the found outline is accurate to
+about 1%, and a wooden table showing there is not a finger.  Only skin is detected:
+a pen or another paper lying on the document is not found by this check.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from ... import codes
+from ...report import Finding, Measure
+from ..context import ImageContext
+from ..registry import image_check
+from ._common import PLACE_ZH, component_hull, join_words, place_of, rectified_polygon_to_original
+
+
+def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    """Skin-coloured pixels, relative to the document's own paper colour.
+
+    Absolute YCrCb box (all skin tones), plus: redder (Cr +10) and less blue (Cb -6)
+    than the document's median colour, and saturated (HSV S >= 50).  Cream paper
+    under warm light falls in the absolute box; it never stands out from itself.
+    """
+    ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
+    box = cv2.inRange(ycc, (40, 137, 77), (250, 180, 125))
+    inside = valid > 0 if valid is not None else np.ones(rgb.shape[:2], bool)
+    cr_paper = float(np.median(ycc[:, :, 1][inside])) if inside.any() else 128.0
+    cb_paper = float(np.median(ycc[:, :, 2][inside])) if inside.any() else 128.0
+    sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
+    rel = (ycc[:, :, 1] >= cr_paper + 10) & (ycc[:, :, 2] <= cb_paper - 6) & (sat >= 50)
+    return cv2.bitwise_and(box, rel.astype(np.uint8) * 255)
+
+
+@image_check("occlusion", codes=("document.occluded",), needs=("rectified",), section="occlusion")
+def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
+    cfg = ctx.config.occlusion
+    rect = ctx.rectified
+    if rect is None:
+        return
+    rgb = rect.rgb
+    h, w = rgb.shape[:2]
+    short = min(h, w)
+    valid = rect.valid.copy()
+    inset = max(1, int(round(cfg.inset * short)))
+    valid[:inset] = 0
+    valid[-inset:] = 0
+    valid[:, :inset] = 0
+    valid[:, -inset:] = 0
+    skin = cv2.bitwise_and(skin_mask(rgb, rect.valid), valid)
+    skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    # distance of each pixel from the document's border (the frame edge counts as border too)
+    border = np.zeros((h, w), np.uint8)
+    border[1:-1, 1:-1] = 255
+    border = cv2.bitwise_and(border, rect.valid)
+    dist = cv2.distanceTransform(border, cv2.DIST_L2, 3)
+    band = cfg.border_band * short
+    depth_needed = 0.03 * short + inset
+    n, lab, stats, cent = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    area = float(np.count_nonzero(rect.valid))
+    hits = []
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] < 0.001 * area:
+            continue
+        d = dist[lab == i]
+        if d.min() <= band and d.max() >= depth_needed:
+            hits.append(i)
+    covered = float(sum(stats[i, cv2.CC_STAT_AREA] for i in hits))
+    share = covered / area if area else 0.0
+    ctx.extra.setdefault("measures", {})["occluded_share"] = round(share, 5)
+    if share < cfg.min_share:
+        return
+    big = max(hits, key=lambda i: stats[i, cv2.CC_STAT_AREA])
+    hull = component_hull((lab == big).astype(np.uint8))
+    places = []
+    for i in sorted(hits, key=lambda i: -stats[i, cv2.CC_STAT_AREA]):
+        p = place_of(cent[i][0] / w, cent[i][1] / h)
+        if p not in places:
+            places.append(p)
+    yield codes.finding(
+        "document.occluded",
+        measured=Measure(round(100 * share, 2), "%"),
+        threshold=Measure(round(100 * cfg.min_share, 2), "%", "<"),
+        region=rectified_polygon_to_original(ctx, hull),
+        where=join_words([p if "edge" in p or p == "middle" else p + " corner" for p in places]),
+        where_zh=join_words([PLACE_ZH[p] for p in places], zh=True),
+        details={"places": places, "regions": len(hits)},
+    )

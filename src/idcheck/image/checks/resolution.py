@@ -1,0 +1,63 @@
+"""image.low_resolution and image.document_small: are there enough pixels on the document?
+
+The measure is the document's long side in ORIGINAL pixels (the full-resolution
+picture, not the working copy), compared with what the smallest print needs to stay
+legible: ~15 px per 3 mm character on an ID card (500 px for 85.6 mm), ~10 px per
+character on an A4 licence (1000 px for 297 mm).  Without a found document, the whole
+picture is measured against the card threshold (the most lenient).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ... import codes
+from ...report import Finding, Measure
+from ..context import ImageContext
+from ..registry import image_check
+
+
+def document_long_side(ctx: ImageContext) -> float | None:
+    """Mean length of the document's longer pair of sides, original px."""
+    doc = ctx.document
+    if doc is None:
+        return None
+    q = np.asarray(ctx.to_original(doc.quad), np.float32)
+    a = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    b = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return float(max(a, b))
+
+
+@image_check("resolution", codes=("image.low_resolution", "image.document_small"), needs=("document",), section="resolution")
+def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
+    cfg = ctx.config.resolution
+    long_side = document_long_side(ctx)
+    kind = ctx.document_kind
+    if long_side is None:
+        long_side = float(max(ctx.decoded.original_size))
+        need = cfg.min_long_side_card
+        subject = "picture"
+    else:
+        need = cfg.min_long_side_card if kind == "card" else cfg.min_long_side_page
+        subject = "document"
+    why = ("3 mm characters on an ID card get ~15 px" if need == cfg.min_long_side_card
+           else "the small print of a licence gets ~10 px per character")
+    if long_side < need:
+        yield codes.finding(
+            "image.low_resolution",
+            measured=Measure(int(round(long_side)), f"px on the {subject}'s long side"),
+            threshold=Measure(need, "px", ">="),
+            why=why,
+            details={"kind": kind, "long_side_px": round(long_side, 1), "why": why},
+        )
+        return
+    doc = ctx.document
+    if doc is not None and doc.frame_share < cfg.small_share:
+        yield codes.finding(
+            "image.document_small",
+            measured=Measure(round(100 * doc.frame_share, 1), "% of the picture"),
+            threshold=Measure(round(100 * cfg.small_share, 1), "%", ">="),
+            details={"frame_share": round(doc.frame_share, 4), "long_side_px": round(long_side, 1)},
+        )

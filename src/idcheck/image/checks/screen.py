@@ -1,0 +1,131 @@
+"""image.screenshot and image.screen_recapture: not a photo or scan of the original.
+
+**Screenshot** - three physical facts of a screen capture, each measured on the
+whole picture:
+
+* *flat share*: the share of 8 x 8 blocks whose pixels vary by less than one grey
+  level (std < 0.6).  Screens draw UI backgrounds in exactly constant colour; a
+  camera's sensor noise never leaves a block that flat (except clipped highlights,
+  which are counted separately and not trusted).
+* *noise*: the sensor-noise sigma (Immerkaer's Laplacian-of-differences estimate
+  on the picture's smooth areas); phones leave >= 1 grey level, captures ~0.
+* *proportions*: phone screens are 16:9-19.5:9 (long/short >= ``screen.phone_aspect``).
+
+A capture is reported when the flat share is high and the proportions are a phone
+screen's, or when the flat share *without clipped white/black blocks* is high on
+its own (a flatbed scan clips its white background, but has a page's proportions).
+The noise estimate is reported but not used to decide: in the reduced working copy
+of a 12 MP photo the sensor noise is averaged down to well under one grey level.
+
+**Screen recapture** - a photo of a monitor or phone showing the document: the
+display's pixel grid (R, G, B sub-pixels) beats with the camera's sensor grid and
+leaves moire.  Measure: the strongest peak of the luma or chroma spectrum of a
+256 px crop at the document's centre, in the 2-7 px period band, divided by that
+band's median.  Print and paper have a smooth spectrum at those periods.  Tuned on
+generated screen photos only, hence a warning, not an error.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from ... import codes
+from ...report import Finding, Measure
+from ..context import ImageContext
+from ..registry import image_check
+
+
+def screen_features(gray: np.ndarray) -> dict[str, float]:
+    h, w = gray.shape
+    g = gray[: h - h % 8, : w - w % 8]
+    blocks = g.reshape(g.shape[0] // 8, 8, g.shape[1] // 8, 8)
+    spread = blocks.max(axis=(1, 3)).astype(np.int16) - blocks.min(axis=(1, 3))
+    mean = blocks[:, 0, :, 0]
+    flat = spread == 0  # every pixel of the block identical: drawn, not photographed
+    clipped = (mean >= 254) | (mean <= 1)
+    # sensor noise (Immerkaer), on a sparse grid of smooth, unclipped pixels
+    sub = gray[::2, ::2].astype(np.float32)
+    lap = cv2.filter2D(sub, -1, np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32))
+    smooth = (np.abs(lap) < 24) & (sub > 8) & (sub < 247)
+    vals = np.abs(lap[smooth])
+    noise = float(np.sqrt(np.pi / 2) * vals.mean() / 6.0) if vals.size > 1000 else 0.0
+    return {
+        "flat_share": float(flat.mean()),
+        "flat_unclipped_share": float((flat & ~clipped).mean()),
+        "noise": noise,
+    }
+
+
+def moire_ratio(rgb: np.ndarray) -> float:
+    """Strongest isolated high-frequency spectral peak / the band's median, over a central crop.
+
+    Band: 0.15-0.45 cycles per pixel (periods of 2-7 px): finer than print strokes
+    and guilloche lines at the working size, where the beat of a display's pixel
+    grid with the camera's sensor shows.  Luma and both chroma channels are tried.
+    """
+    h, w = rgb.shape[:2]
+    n = 256 if min(h, w) >= 256 else 0
+    if n == 0:
+        return 0.0
+    y0, x0 = (h - n) // 2, (w - n) // 2
+    crop = rgb[y0:y0 + n, x0:x0 + n]
+    ycc = cv2.cvtColor(crop, cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    fy = np.fft.fftfreq(n)[:, None]
+    fx = np.fft.rfftfreq(n)[None, :]
+    r = np.sqrt(fx * fx + fy * fy)
+    band = (r > 0.15) & (r < 0.45)
+    best = 0.0
+    for c in (0, 1, 2):
+        ch = ycc[:, :, c]
+        spec = np.abs(np.fft.rfft2((ch - ch.mean()) * win))
+        vals = spec[band]
+        med = float(np.median(vals)) + 1e-3
+        best = max(best, float(vals.max()) / med)
+    return best
+
+
+@image_check("screen", codes=("image.screenshot", "image.screen_recapture"), needs=("gray",), section="screen")
+def check_screen(ctx: ImageContext) -> Iterator[Finding]:
+    cfg = ctx.config.screen
+    feats = screen_features(ctx.gray)
+    ow, oh = ctx.decoded.original_size
+    aspect = max(ow, oh) / max(1, min(ow, oh))
+    feats["aspect"] = aspect
+    phone = aspect >= cfg.phone_aspect
+    synthetic = feats["flat_share"] >= cfg.flat_share
+    # without phone proportions, only flat colour that is not clipped white/black (a scanner's) counts
+    overwhelming = feats["flat_unclipped_share"] >= cfg.flat_share
+    ctx.extra.setdefault("measures", {}).update({k: round(v, 4) for k, v in feats.items()})
+    if (synthetic and phone) or overwhelming:
+        reasons = [f"{100 * feats['flat_share']:.0f}% of it is perfectly flat colour, without camera noise"]
+        if phone:
+            reasons.append(f"phone-screen proportions {ow} x {oh}")
+        yield codes.finding(
+            "image.screenshot",
+            measured=Measure(round(feats["flat_share"], 3), "flat share"),
+            threshold=Measure(cfg.flat_share, "flat share", "<"),
+            reason=", ".join(reasons),
+            reason_zh="；".join(reasons),
+            details={k: round(v, 4) for k, v in feats.items()},
+        )
+        return
+    doc = ctx.document
+    if doc is not None:
+        x, y, w, h = cv2.boundingRect(np.round(doc.quad).astype(np.int32))
+        x0, y0 = max(0, x), max(0, y)
+        region = ctx.rgb[y0:min(ctx.height, y + h), x0:min(ctx.width, x + w)]
+    else:
+        region = ctx.rgb
+    ratio = moire_ratio(region)
+    ctx.extra["measures"]["moire"] = round(ratio, 3)
+    if ratio >= cfg.min_moire:
+        yield codes.finding(
+            "image.screen_recapture",
+            measured=Measure(round(ratio, 2), "x spectral floor"),
+            threshold=Measure(cfg.min_moire, "x", "<"),
+            details={"moire_ratio": round(ratio, 3)},
+        )

@@ -1,0 +1,119 @@
+"""Per-check positive and negative cases on small generated photos."""
+
+import numpy as np
+import pytest
+
+from fixtures import docgen
+from fixtures.formats import encode
+
+from .conftest import codes_of, context, photo, run
+
+
+def test_clean_photos_pass(clean_card, clean_licence):
+    for img, labels in (clean_card, clean_licence):
+        ctx, findings = run(img)
+        assert codes_of(findings) == set(), [f.message for f in findings]
+        doc = ctx.extra["document"]
+        q = np.array(doc["quad"])
+        assert np.abs(q / 2 - np.array(labels["quad"])).max() < 0.03 * max(img.shape)  # original = 2 x working
+        assert 0.2 < doc["frame_share"] < 0.9
+
+
+def test_document_not_found_on_a_plain_picture():
+    rng = np.random.default_rng(0)
+    flat = np.clip(rng.normal(120, 3, (600, 800, 3)), 0, 255).astype(np.uint8)
+    _, findings = run(flat)
+    assert "document.not_found" in codes_of(findings)
+    assert all(f.code != "internal.check_failed" for f in findings)
+
+
+def test_corner_missing_names_the_corner():
+    img, labels = photo("id_card", [("corner_cut", 0.08)], seed=3, background="dark_cloth")
+    _, findings = run(img)
+    f = next(f for f in findings if f.code == "document.corner_missing")
+    assert set(labels["corners_cut"]) <= set(f.details["corners"])
+    assert f.measured is not None and f.threshold is not None and f.region
+
+
+def test_finger_is_occlusion_with_region():
+    img, labels = photo("id_card", [("finger", 0.09)], seed=4, background="desk")
+    _, findings = run(img)
+    f = next(f for f in findings if f.code == "document.occluded")
+    xs = [p[0] / 2 for p in f.region]  # original = 2 x working
+    ys = [p[1] / 2 for p in f.region]
+    lx = [p[0] for p in labels["region"]]
+    ly = [p[1] for p in labels["region"]]
+    assert max(xs) > min(lx) and min(xs) < max(lx) and max(ys) > min(ly) and min(ys) < max(ly)  # overlaps
+
+
+@pytest.mark.parametrize("defect", [("defocus", 4.5), ("motion", 20.0)])
+def test_blur(defect):
+    img, _ = photo("business_license", [defect], seed=5, background="fabric")
+    _, findings = run(img)
+    assert "image.blurry" in codes_of(findings)
+
+
+def test_glare_but_not_sheen():
+    img, _ = photo("id_card", [("glare", 0.04)], seed=6, background="wood")
+    _, findings = run(img)
+    f = next(f for f in findings if f.code == "image.glare")
+    assert f.region and f.measured.value > 0.6
+    img, _ = photo("id_card", [("sheen", 0.35)], seed=6, background="wood")
+    _, findings = run(img)
+    assert "image.glare" not in codes_of(findings)
+
+
+def test_grayscale_and_photocopy_but_colour_licence_passes(clean_licence):
+    for defect in (("grayscale", 1.0), ("photocopy", 0.6)):
+        img, _ = photo("business_license", [defect], seed=7, background="wood")
+        _, findings = run(img)
+        assert "image.grayscale" in codes_of(findings), defect
+    _, findings = run(clean_licence[0])
+    assert "image.grayscale" not in codes_of(findings)
+
+
+def test_low_resolution_in_original_pixels():
+    img, _ = photo("id_card", seed=8, background="dark_cloth")
+    # the same working copy claimed to come from a much smaller original -> too few pixels on the document
+    _, findings = run(img, original=(400, 300))
+    f = next(f for f in findings if f.code == "image.low_resolution")
+    assert f.threshold.value == 500 and f.measured.value < 500
+    _, findings = run(img, original=(4000, 3000))
+    assert "image.low_resolution" not in codes_of(findings)
+
+
+def test_small_document_is_info_only():
+    img, _ = photo("id_card", seed=9, background="dark_cloth", fill=0.45, out_size=(2400, 1800))
+    _, findings = run(img)
+    assert "image.document_small" in {f.code for f in findings}
+    assert all(f.severity == "info" for f in findings if f.code == "image.document_small")
+
+
+def test_screenshot():
+    img, _ = photo("business_license", [("screenshot", 1.0)], seed=10)
+    _, findings = run(img)
+    f = next(f for f in findings if f.code == "image.screenshot")
+    assert "flat colour" in f.message
+
+
+def test_every_finding_has_measure_and_threshold():
+    for defect in (("glare", 0.08), ("defocus", 7.0), ("corner_cut", 0.16), ("finger", 0.09)):
+        img, _ = photo("id_card", [defect], seed=11, background="dark_cloth")
+        _, findings = run(img)
+        for f in findings:
+            if f.code != "document.not_found" and f.severity != "info":
+                assert f.measured is not None and f.threshold is not None, f.code
+
+
+def test_checks_are_fast_on_a_12mp_photo():
+    import time
+
+    img, _ = photo("id_card", seed=12, background="wood", out_size=(4000, 3000), scale=2.0)
+    small = np.asarray(__import__("cv2").resize(img, (1600, 1200), interpolation=3))
+    ctx = context(small, (4000, 3000))
+    timings = {}
+    start = time.perf_counter()
+    from idcheck.image.registry import run_checks
+
+    run_checks(ctx, timings)
+    assert (time.perf_counter() - start) < 1.0  # generous: CI machines are shared
