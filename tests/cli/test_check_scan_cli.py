@@ -53,11 +53,23 @@ def test_check_jsonl_over_the_zoo(zoo, capsys):
 
 
 def test_check_exit_zero_when_all_pass_or_warn(tmp_path, capsys):
-    p = tmp_path / "small.jpg"
-    p.write_bytes(encode(textured(90, 120), "jpeg"))  # too small: a warning only
-    assert main(["check", str(p)]) == 0
+    import numpy as np
+
+    from fixtures import docgen
+
+    photo, _ = docgen.make_photo("id_card", np.random.default_rng(1), {})
+    p = tmp_path / "id.jpg"
+    p.write_bytes(encode(photo, "jpeg", quality=90))
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({
+        "registrant_type": "individual", "region": "mainland", "name_zh": "张三", "name_en": "zhang san",
+        "document_type": "id_card", "document_number": "11010519491231002X", "province": "北京市",
+        "city": "北京市", "address": "北京市东城区东长安街1号", "postal_code": "100005",
+        "phone": {"country_code": "86", "number": "13800138000"}, "email": "zs@example.club"}, ensure_ascii=False))
+    assert main(["check", str(p), "--profile", str(profile)]) == 0  # a warning only: new-gTLD mailbox
     out = capsys.readouterr().out
-    assert "WARN" in out and "file.too_small" in out
+    assert "WARN" in out and "profile.email_new_gtld" in out
+    assert "11010519491231002X" not in out and "张三" not in out  # masked
 
 
 def test_check_json_is_one_array(tmp_path, capsys):

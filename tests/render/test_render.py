@@ -69,7 +69,10 @@ def report_page(tmp_path_factory):
     root = tmp_path_factory.mktemp("page")
     files = root / "files"
     files.mkdir()
-    (files / HOSTILE).write_bytes(encode(textured(600, 800, seed=1), "jpeg"))
+    from fixtures import docgen
+
+    photo, _ = docgen.make_photo("id_card", np.random.default_rng(1), {})
+    (files / HOSTILE).write_bytes(encode(photo, "jpeg", quality=90))  # a clean document photo: passes
     (files / "empty.jpg").write_bytes(b"")
     (files / "renamed.jpg").write_bytes(encode(textured(600, 800, seed=2), "png"))
     page = root / "report.html"
