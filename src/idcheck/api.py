@@ -40,12 +40,15 @@ def check(
     kind: str = "auto",
     channel: str = "console",
     config: Config | None = None,
+    ocr: bool = False,
 ) -> Report:
     """Check one image: ``source`` is a path, bytes or a binary file object.
 
     ``profile`` (a :class:`idcheck.profile.Profile` or a dict of the form data) adds the
     profile's own findings; ``kind`` names the document when known; ``channel``
     picks the upload rules ("console": JPEG/PNG/BMP/HEIC/WebP, 55 KB-5 MB; "api": JPEG/BMP, 55 KB-1 MB).
+    The document is read (OCR) and cross-checked with the profile only when a profile is given or
+    ``ocr=True``, so checks without a profile never start an OCR engine.
     """
     if kind not in KINDS:
         raise UsageError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -68,7 +71,7 @@ def check(
     report.extra["kind"] = kind
     clock.lap(report, "read")
     try:
-        _check_file(src, rules, config, report, clock, kind)
+        _check_file(src, rules, config, report, clock, kind, profile, ocr)
         if profile is not None:
             from .profile import check_profile  # the profile check lives beside the image path
 
@@ -80,7 +83,7 @@ def check(
     return report
 
 
-def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str) -> None:
+def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, profile: Any, ocr: bool) -> None:
     if src.error is not None:
         report.findings.append(codes.finding("file.unreadable", reason=src.error, details={"stage": "read"}))
         return
@@ -128,11 +131,18 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str) 
 
     ctx = ImageContext(result.image, config, report.file, data=src.data)
     ctx.requested_kind = kind
-    check_timings: dict[str, float] = {}
+    check_timings: dict[str, float] = {}  # per check, beside the stage totals
     report.extend(run_checks(ctx, check_timings))
     report.timings.update(check_timings)
     report.extra.update(ctx.extra)
     clock.lap(report, "checks")
+    if profile is not None or ocr:
+        from .ocr.crosscheck import run as read_and_compare
+
+        ocr_findings, ocr_extra = read_and_compare(ctx, profile, config)
+        report.extend(ocr_findings)
+        report.extra["ocr"] = ocr_extra
+        clock.lap(report, "ocr")
 
 
 def _is_profile_like(profile: Any) -> bool:

@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text", help="output format (default: text)")
     p.add_argument("--channel", choices=sorted(CHANNELS), default="console", help="upload channel rules (default: console)")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
+    p.add_argument("--ocr", action="store_true", help="read the document's name and number even without a profile")
     p.add_argument("--annotate", metavar="OUT.png",
                    help="draw what idcheck saw into OUT.png (OUT-2.png, ... for further files)")
     p.set_defaults(func=run)
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     reports = []
     any_fail = False
     for path in args.files:
-        report = check(path, profile=profile, channel=args.channel)
+        report = check(path, profile=profile, channel=args.channel, ocr=args.ocr)
         any_fail |= report.verdict == "fail"
         if args.annotate:
             _write_annotation(report, path, args.annotate, args.files.index(path))

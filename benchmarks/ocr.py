@@ -1,0 +1,229 @@
+"""OCR benchmark: Tesseract vs RapidOCR on generated ID cards and business licences.
+
+    OMP_THREAD_LIMIT=1 .venv/bin/python -m benchmarks.ocr [--count 8] [--engines tesseract,rapidocr]
+                                                           [--out benchmarks/results/ocr.json]
+
+For each document kind (id_card, business_license) and condition (clean; mild blur, a gaussian of
+1.2 px per 1000 px of document width, below image.blurry's 1.8; mild sheen, docgen's "sheen"
+0.25, which must not trigger image.glare) it makes ``count`` phone photos (fixtures.docgen), saves
+them as JPEG q90, decodes them like ``check()`` and finds the document with the image engine
+(``ctx.document``, timed apart: ``check()`` has done it already).  Then each engine reads the
+document once, and the reading is compared (``idcheck.ocr.crosscheck.compare``) with:
+
+* the true profile                    -> exact-match rates; any mismatch here is a FALSE mismatch
+* the name with one character changed -> caught when profile.name_mismatch; counted over the
+                                         documents whose name was readable (read exactly)
+* the number with one digit changed   -> caught when profile.number_mismatch (same rule)
+
+Times are wall-clock ms per document for the reading (rectify, crops, engine, repair), on this
+2-core machine shared with other work: compare engines within one run, not across runs.
+
+Known fixture defect: docgen's *portrait* licences print the 营业执照 title over the end of the
+credit code, so their numbers are unreadable by construction; licences are reported overall and
+landscape-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from idcheck.config import DEFAULT  # noqa: E402
+from idcheck.image.context import ImageContext  # noqa: E402
+from idcheck.intake.decode import decode  # noqa: E402
+from idcheck.intake.sniff import sniff  # noqa: E402
+from idcheck.ocr import engines, read_document  # noqa: E402
+from idcheck.ocr.crosscheck import compare  # noqa: E402
+
+CONDITIONS = ("clean", "blur", "sheen")
+KINDS = ("id_card", "business_license")
+SUBST = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国文辉鹏飞玉红志宇浩然"
+
+
+def make_sample(kind: str, condition: str, rng: np.random.Generator) -> tuple[bytes, dict[str, Any]]:
+    from fixtures.docgen import make_photo
+
+    defects = [("sheen", 0.25)] if condition == "sheen" else []
+    photo, labels = make_photo(kind, rng, defects)
+    if condition == "blur":
+        q = np.asarray(labels["quad"], np.float32)
+        doc_w = float(np.linalg.norm(q[1] - q[0]))
+        photo = cv2.GaussianBlur(photo, (0, 0), 1.2 * doc_w / 1000.0)
+    buf = io.BytesIO()
+    Image.fromarray(photo).save(buf, format="JPEG", quality=90)
+    return buf.getvalue(), labels
+
+
+def context(data: bytes) -> ImageContext:
+    s = sniff(data[:65536])
+    r = decode(data, s.spec, DEFAULT)
+    return ImageContext(r.image, DEFAULT, {}, data=data)
+
+
+def one_char_name(name: str, rng: np.random.Generator) -> str:
+    i = int(rng.integers(0, len(name)))
+    choices = [c for c in SUBST if c != name[i]]
+    return name[:i] + str(rng.choice(choices)) + name[i + 1:]
+
+
+def one_char_number(number: str, rng: np.random.Generator) -> str:
+    i = int(rng.integers(0, len(number) - 1))
+    ch = number[i]
+    digits = [d for d in "0123456789" if d != ch]
+    return number[:i] + str(rng.choice(digits)) + number[i + 1:]
+
+
+def profile_for(kind: str, name: str, number: str) -> dict[str, Any]:
+    if kind == "id_card":
+        return {"registrant_type": "individual", "region": "mainland", "document_type": "id_card",
+                "name_zh": name, "document_number": number}
+    return {"registrant_type": "organization", "region": "mainland", "document_type": "business_license",
+            "name_zh": name, "document_number": number}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=8, help="documents per kind and condition")
+    ap.add_argument("--engines", default="tesseract,rapidocr")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--out", default="benchmarks/results/ocr.json")
+    args = ap.parse_args(argv)
+    names = [n for n in args.engines.split(",") if n]
+    usable = []
+    for n in names:
+        try:
+            e = engines.get_engine(n)
+            usable.append(n)
+            # warm up (model load, first process start) outside the timings
+            e.read_lines([engines.LineCrop(np.full((40, 120), 255, np.uint8), "zh")])
+        except engines.EngineUnavailable as exc:
+            print(f"{n}: unavailable ({exc})", file=sys.stderr)
+    cfg = DEFAULT.ocr
+    rng = np.random.default_rng(args.seed)
+    rows: list[dict[str, Any]] = []
+    detect_ms: list[float] = []
+    for kind in KINDS:
+        for cond in CONDITIONS:
+            for k in range(args.count):
+                data, labels = make_sample(kind, cond, rng)
+                f = labels["fields"]
+                truth_name = f["name"]
+                truth_number = f.get("number") or f.get("uscc")
+                ctx = context(data)
+                ctx.requested_kind = kind
+                t = time.perf_counter()
+                doc = ctx.document
+                detect_ms.append((time.perf_counter() - t) * 1000.0)
+                bad_name = one_char_name(truth_name, rng)
+                bad_number = one_char_number(truth_number, rng)
+                for n in usable:
+                    t = time.perf_counter()
+                    reading = read_document(ctx, expected="id_card_front" if kind == "id_card" else "business_license",
+                                            engine=n, timeout=cfg.timeout)
+                    ms = (time.perf_counter() - t) * 1000.0
+                    fn, fnum = reading.fields.get("name"), reading.fields.get("number")
+                    res: dict[str, Any] = {
+                        "engine": n, "kind": kind, "condition": cond, "ms": ms,
+                        "landscape": bool(f.get("landscape", True)), "document_found": doc is not None,
+                        "name_exact": bool(fn and fn.text == truth_name),
+                        "number_exact": bool(fnum and fnum.text == truth_number),
+                        "name_conf": fn.confidence if fn else None,
+                        "number_valid": bool(fnum and fnum.valid),
+                    }
+                    codes_true = [x.code for x in compare(reading, profile_for(kind, truth_name, truth_number), cfg)[0]]
+                    codes_name = [x.code for x in compare(reading, profile_for(kind, bad_name, truth_number), cfg)[0]]
+                    codes_num = [x.code for x in compare(reading, profile_for(kind, truth_name, bad_number), cfg)[0]]
+                    res["false_mismatch"] = [c for c in codes_true if c.endswith("_mismatch")]
+                    res["unreadable_true"] = codes_true.count("ocr.unreadable")
+                    res["name_verified"] = "profile.name_mismatch" not in codes_true and not any(
+                        c == "ocr.unreadable" for c in codes_true if c) and res["name_exact"]
+                    res["name_readable"] = res["name_exact"]
+                    res["name_caught"] = "profile.name_mismatch" in codes_name
+                    res["number_readable"] = res["number_exact"]
+                    res["number_caught"] = "profile.number_mismatch" in codes_num
+                    if not res["name_exact"] and fn is not None:
+                        res["name_conf_wrong"] = fn.confidence
+                    rows.append(res)
+                    print(f"{kind:16s} {cond:6s} {n:9s} {ms:6.0f} ms name={'ok' if res['name_exact'] else 'xx'}"
+                          f"({res['name_conf'] or 0:.2f}) number={'ok' if res['number_exact'] else 'xx'} "
+                          f"fm={res['false_mismatch']} caught={res['name_caught']}/{res['number_caught']}",
+                          file=sys.stderr)
+    summary = summarise(rows, usable)
+    summary["detect_ms_median"] = round(statistics.median(detect_ms), 1) if detect_ms else None
+    summary["count_per_cell"] = args.count
+    summary["seed"] = args.seed
+    print(table(summary))
+    if args.out:
+        os.makedirs(os.path.dirname(args.out), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump({"summary": summary, "rows": rows}, fh, ensure_ascii=False, indent=1)
+    return 0
+
+
+def _rate(items: list[bool]) -> tuple[int, int]:
+    return sum(1 for x in items if x), len(items)
+
+
+def summarise(rows: list[dict[str, Any]], usable: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"engines": {}}
+    for n in usable:
+        mine = [r for r in rows if r["engine"] == n]
+        cells: dict[str, Any] = {}
+        groups = defaultdict(list)
+        for r in mine:
+            groups[(r["kind"], r["condition"])].append(r)
+            groups[(r["kind"], "all")].append(r)
+            if r["kind"] == "business_license" and r["landscape"]:
+                groups[("business_license/landscape", r["condition"])].append(r)
+                groups[("business_license/landscape", "all")].append(r)
+            groups[("all", r["condition"])].append(r)
+            groups[("all", "all")].append(r)
+        for (kind, cond), rs in sorted(groups.items()):
+            readable_names = [r for r in rs if r["name_readable"]]
+            readable_numbers = [r for r in rs if r["number_readable"]]
+            cells[f"{kind}/{cond}"] = {
+                "n": len(rs),
+                "number_exact": _rate([r["number_exact"] for r in rs]),
+                "name_exact": _rate([r["name_exact"] for r in rs]),
+                "false_mismatch": _rate([bool(r["false_mismatch"]) for r in rs]),
+                "name_1char_caught": _rate([r["name_caught"] for r in readable_names]),
+                "number_1char_caught": _rate([r["number_caught"] for r in readable_numbers]),
+                "ms_median": round(statistics.median(r["ms"] for r in rs), 1),
+                "ms_p90": round(sorted(r["ms"] for r in rs)[int(0.9 * (len(rs) - 1))], 1),
+            }
+        out["engines"][n] = cells
+    return out
+
+
+def table(summary: dict[str, Any]) -> str:
+    def pct(t: tuple[int, int]) -> str:
+        a, b = t
+        return f"{a}/{b} ({100.0 * a / b:.0f}%)" if b else "-"
+
+    lines = ["| engine | documents | condition | n | numbers exact | names exact | false mismatch | 1-char name caught | 1-char number caught | ms median | ms p90 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for n, cells in summary["engines"].items():
+        for key, c in cells.items():
+            kind, cond = key.rsplit("/", 1)
+            lines.append(f"| {n} | {kind} | {cond} | {c['n']} | {pct(c['number_exact'])} | {pct(c['name_exact'])} | "
+                         f"{pct(c['false_mismatch'])} | {pct(c['name_1char_caught'])} | {pct(c['number_1char_caught'])} | "
+                         f"{c['ms_median']} | {c['ms_p90']} |")
+    lines.append(f"\ndocument detection (ctx.document, shared with the image checks): median {summary.get('detect_ms_median')} ms")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,295 @@
+"""Read the document (OCR) and cross-check it against the profile.
+
+::
+
+    reading = read_document(ctx, expected="id_card")          # DocumentReading
+    findings, extra = idcheck.ocr.crosscheck.run(ctx, profile, config)
+
+Pipeline (each step in its own module):
+
+1. the document quadrilateral from the image engine (``ctx.document``; the whole frame when none
+   was found, as for a flat scan), rectified at OCR resolution (:mod:`.rectify`);
+2. classified from the picture (ID photo side / emblem side / licence / passport page / other);
+3. the layout's field windows -> tight line crops (:mod:`.fields`);
+4. the crops read by one engine call per script (:mod:`.engines`);
+5. numbers repaired by position and check characters (:mod:`.repair`); the first orientation and
+   layout whose number validates wins (a card upside down is read again turned by 180 degrees);
+6. compared with the profile (:mod:`.crosscheck`).
+
+OCR runs only when asked (a profile is given or ``ocr=True``), never in bulk scans by default.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import engines
+from .engines import LineCrop, ReadLine
+from .fields import FieldCrop, field_crops, layout_for
+from .rectify import Classification, classify, orientations, rectify, shape_of, source_for, target_size, turn
+from .repair import Repaired, repair, repair_mrz_td3
+
+__all__ = ["read_document", "DocumentReading", "FieldReading", "EXPECTED_LABEL", "engines"]
+
+# profile document types / check() kinds -> the document label the picture must show
+EXPECTED_LABEL: dict[str, str] = {
+    "id_card": "id_card_front",
+    "temporary_id_card": "id_card_front",
+    "id_card_back": "id_card_back",
+    "business_license": "business_license",
+    "passport": "passport",
+}
+NUMBER_FORMAT = {"id_card_front": "ric", "business_license": "uscc"}
+
+
+@dataclass
+class FieldReading:
+    """One field as read: ``text`` after repair; ``confidence`` the weakest character's (0..1)."""
+
+    field: str
+    text: str
+    raw: str
+    confidence: float
+    char_confidences: tuple[float, ...] | None
+    box: tuple[int, int, int, int]  # in the rectified document
+    region: list[tuple[float, float]] | None = None  # original picture coordinates
+    repaired: Repaired | None = None
+
+    @property
+    def valid(self) -> bool | None:
+        """Numbers: the check characters pass; names: None (no checksum)."""
+        return self.repaired.valid if self.repaired is not None else None
+
+    def __repr__(self) -> str:
+        return f"FieldReading({self.field!r}, len={len(self.text)}, confidence={self.confidence:.2f}, valid={self.valid})"
+
+
+@dataclass
+class DocumentReading:
+    engine: str
+    found: bool  # the document quad came from detection (False: the whole frame was read)
+    classification: Classification
+    label: str  # the layout that was read ("id_card_front", "business_license", "passport" or "")
+    orientation: int  # clockwise degrees applied to the rectified document
+    fields: dict[str, FieldReading] = field(default_factory=dict)
+    attempts: int = 0
+    source: str = "working"
+    ms: float = 0.0
+
+    @property
+    def confirmed(self) -> bool:
+        """A number of the layout's format was read and validated: the document kind is certain."""
+        f = self.fields.get("number") or self.fields.get("mrz")
+        return bool(f and f.valid)
+
+
+def _frame_quad(h: int, w: int) -> np.ndarray:
+    return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+
+
+def _layouts_to_try(expected: str | None, cls: Classification) -> list[str]:
+    order: list[str] = []
+    if expected in ("id_card_front", "business_license", "passport"):
+        order.append(expected)
+    if cls.label in ("id_card_front", "business_license", "passport") and cls.label not in order:
+        order.append(cls.label)
+    default = "id_card_front" if cls.shape == "card" or cls.evidence.get("shape") == "card" else "business_license"
+    if default not in order:
+        order.append(default)
+    return order
+
+
+def read_document(
+    ctx: Any,
+    *,
+    expected: str | None = None,
+    engine: str | Sequence[str] = ("tesseract",),
+    timeout: float = 10.0,
+    max_attempts: int = 4,
+) -> DocumentReading | None:
+    """Read the fields of the document in ``ctx`` (an ImageContext, or anything with ``rgb``).
+
+    ``expected`` is the document label the caller expects (see :data:`EXPECTED_LABEL`); it is
+    read first.  Returns None when no engine is available.
+    """
+    eng = engines.resolve(engine)
+    if eng is None:
+        return None
+    started = time.perf_counter()
+    rgb = ctx.rgb
+    h, w = rgb.shape[:2]
+    doc = getattr(ctx, "document", None)
+    quads = [(np.asarray(doc.quad, np.float32), True)] if doc is not None else []
+    quads.append((_frame_quad(h, w), False))  # a flat scan (or a missed outline): the whole picture
+    best: DocumentReading | None = None
+    attempts = 0
+    for quad, found in quads:
+        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, max_attempts - attempts)
+        attempts += n
+        if best is None or _better(reading, best):
+            best = reading
+        if best.confirmed or _legible(best) or attempts >= max_attempts:
+            break
+    assert best is not None
+    best.attempts = attempts
+    best.ms = (time.perf_counter() - started) * 1000.0
+    return best
+
+
+def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str | None, timeout: float,
+               max_attempts: int) -> tuple[DocumentReading, int]:
+    import cv2
+
+    scale = (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
+    shape, _ = shape_of(quad, scale)
+    if expected == "id_card_front" or expected == "id_card_back":
+        shape = "card"
+    elif expected in ("business_license", "passport"):
+        shape = "page"
+    size = target_size(quad, shape)
+    src, q, source = source_for(ctx, quad, size)
+    flat = rectify(src, q, size)
+    # homography rectified -> original coordinates, for the findings' regions
+    dst = np.array([[0, 0], [size[0] - 1, 0], [size[0] - 1, size[1] - 1], [0, size[1] - 1]], np.float32)
+    q_orig = np.asarray(quad, np.float32) * np.array(scale, np.float32)
+    to_orig = cv2.getPerspectiveTransform(dst, q_orig)
+
+    best: DocumentReading | None = None
+    attempts = 0
+    for degrees in orientations(shape, size):
+        upright = turn(flat, degrees)
+        cls = classify(upright, shape)
+        if best is None:
+            best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
+        if cls.label == "id_card_back" and cls.strength == "strong" and expected != "id_card_back":
+            best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
+            break
+        for label in _layouts_to_try(expected, cls):
+            if attempts >= max_attempts:
+                break
+            lay = layout_for(label, upright.shape[1::-1])
+            if lay is None:
+                continue
+            crops = field_crops(upright, lay[1])
+            if not crops:
+                continue
+            attempts += 1
+            lines = eng.read_lines([LineCrop(c.image, c.script) for c in crops], timeout=timeout)
+            reading = _assemble(eng.name, found, cls, label, degrees, crops, lines, upright.shape, to_orig, size)
+            reading.source = source
+            if _better(reading, best):
+                best = reading
+            if reading.confirmed:
+                break
+        if best.confirmed or _legible(best) or attempts >= max_attempts:
+            break  # turned by 180 degrees only when no number was legible this way up
+    assert best is not None
+    return best, attempts
+
+
+def _legible(r: DocumentReading) -> bool:
+    """The number line looks like a number (right length, mostly digits): this way up is right."""
+    f = r.fields.get("number") or r.fields.get("mrz")
+    if f is None or not f.text:
+        return False
+    digits = sum(ch.isdigit() for ch in f.text)
+    return 15 <= len(f.text) <= 21 and digits >= 8
+
+
+def _better(a: DocumentReading, b: DocumentReading) -> bool:
+    def score(r: DocumentReading) -> tuple[int, float]:
+        conf = sum(f.confidence for f in r.fields.values())
+        return (int(r.confirmed), conf)
+
+    return score(a) > score(b)
+
+
+def _unturn(box: tuple[int, int, int, int], degrees: int, upright_shape: tuple[int, ...]) -> list[tuple[float, float]]:
+    """Corners of a box in the turned picture -> the un-turned rectified picture."""
+    H, W = upright_shape[:2]
+    x0, y0, x1, y1 = box
+    pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    out = []
+    for x, y in pts:
+        d = degrees % 360
+        if d == 0:
+            out.append((x, y))
+        elif d == 180:
+            out.append((W - 1 - x, H - 1 - y))
+        elif d == 90:  # turned clockwise: upright (x, y) came from flat (y, Wf-1-x) where Wf = H
+            out.append((y, W - 1 - x))
+        else:  # 270
+            out.append((H - 1 - y, x))
+    return out
+
+
+def _assemble(engine_name, found, cls, label, degrees, crops: list[FieldCrop], lines: list[ReadLine],
+              upright_shape, to_orig, size) -> DocumentReading:
+    import cv2
+
+    reading = DocumentReading(engine_name, found, cls, label, degrees)
+    by_field: dict[str, list[tuple[FieldCrop, ReadLine]]] = {}
+    for c, line in zip(crops, lines):
+        by_field.setdefault(c.field, []).append((c, line))
+
+    def region(box):
+        pts = np.asarray(_unturn(box, degrees, upright_shape), np.float32).reshape(-1, 1, 2)
+        return [tuple(map(float, p)) for p in cv2.perspectiveTransform(pts, to_orig).reshape(-1, 2)]
+
+    for name, items in by_field.items():
+        if name == "number":
+            fmt = NUMBER_FORMAT.get(label)
+            cands = []
+            for c, line in items:
+                rep = repair(line.text, fmt) if fmt else None
+                cands.append((c, line, rep))
+            # prefer a valid reading, then the one of the right length, then the most confident
+            cands.sort(key=lambda t: (bool(t[2] and t[2].valid),
+                                      bool(t[2] and len(t[2].value) == 18), t[1].confidence), reverse=True)
+            c, line, rep = cands[0]
+            text = rep.value if rep else line.text
+            reading.fields[name] = FieldReading(name, text, line.text, line.confidence, line.char_confidences,
+                                                c.box, region(c.box), rep)
+        elif name == "mrz":
+            texts = [line.text for _, line in items]
+            rep = repair_mrz_td3(texts)
+            conf = min((line.confidence for _, line in items), default=0.0)
+            box = (min(c.box[0] for c, _ in items), min(c.box[1] for c, _ in items),
+                   max(c.box[2] for c, _ in items), max(c.box[3] for c, _ in items))
+            reading.fields[name] = FieldReading(name, rep.value, "\n".join(texts), conf, None, box, region(box), rep)
+        else:
+            c, line = items[0]
+            text, confs = _strip_label(line.text, line.char_confidences, label)
+            conf = min(confs) if confs else 0.0
+            reading.fields[name] = FieldReading(name, text, line.text, conf if text else 0.0, confs, c.box,
+                                                region(c.box))
+    return reading
+
+
+_LABELS = ("名称", "名稱", "姓名")
+
+
+def _strip_label(text: str, confs: tuple[float, ...] | None, label: str) -> tuple[str, tuple[float, ...] | None]:
+    """Remove a printed label ("名 称", "姓名") and separators read together with the value."""
+    if confs is None or len(confs) != len(text):
+        confs = tuple([1.0] * len(text))
+    chars = list(zip(text, confs))
+    if label in ("business_license", "id_card_front"):
+        # the row starts with the label 名称 (possibly misread in its spacing); drop up to and including 称
+        joined = "".join(ch for ch, _ in chars[:6])
+        for lab in _LABELS:
+            k = joined.find(lab[-1])
+            if k != -1 and k <= 4 and lab[0] in joined[:k + 1]:
+                chars = chars[k + 1:]
+                break
+    # a name starts with a Han character, a letter or a digit (never with a quote or a bracket read
+    # from the row's ornaments); it ends with one of those or a closing bracket
+    while chars and not (chars[0][0].isalnum()):
+        chars = chars[1:]
+    while chars and not (chars[-1][0].isalnum() or chars[-1][0] in ")）》"):
+        chars = chars[:-1]
+    return "".join(ch for ch, _ in chars), tuple(c for _, c in chars)

@@ -1,0 +1,125 @@
+"""OCR engines behind one small interface.
+
+An engine reads **text lines**: each :class:`LineCrop` is a tight crop of one printed line (grey
+or RGB, uint8) with a ``script`` hint that says what the line may contain:
+
+    "zh"      Chinese text (names, company names): Han, digits, Latin letters, · 《》 （）
+    "digits"  an identity number: digits and X
+    "alnum"   a credit code or document number: digits and upper-case letters
+    "mrz"     a machine-readable-zone line: A-Z 0-9 <
+
+and returns one :class:`ReadLine` per crop, in order: the text and a confidence in 0..1 (the
+weakest character's, where the engine gives character confidences; otherwise the line's).
+Engines never raise for a bad picture: an empty read has ``text == ""`` and confidence 0.
+
+Engines register themselves in :data:`ENGINES` by name; :func:`get_engine` makes one (cached:
+loading models is the expensive part) and :func:`available` tells which can run here.  An
+optional engine whose package is not installed is *unavailable*, never an import error.
+
+Write a new engine as a class with ``name``, ``available()`` and ``read_lines(crops)``, decorate
+it with :func:`register`, and import its module at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+SCRIPTS = ("zh", "digits", "alnum", "mrz")
+
+
+@dataclass(frozen=True)
+class LineCrop:
+    """One printed line to read: ``image`` (H x W grey or H x W x 3 RGB, uint8), ``script`` hint."""
+
+    image: np.ndarray
+    script: str = "zh"
+
+    def __post_init__(self) -> None:
+        if self.script not in SCRIPTS:
+            raise ValueError(f"script must be one of {SCRIPTS}, not {self.script!r}")
+
+
+@dataclass(frozen=True)
+class ReadLine:
+    """What an engine read: ``text``; ``confidence`` 0..1 (weakest character, or the line's);
+    ``char_confidences`` per character of ``text`` where the engine knows them."""
+
+    text: str
+    confidence: float
+    char_confidences: tuple[float, ...] | None = None
+    details: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # the text may be personal data
+        return f"ReadLine(len={len(self.text)}, confidence={self.confidence:.2f})"
+
+
+EMPTY = ReadLine("", 0.0)
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def available(self) -> bool: ...
+
+    def read_lines(self, crops: Sequence[LineCrop], *, timeout: float = 10.0) -> list[ReadLine]: ...
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine cannot run here (package or binary missing); the message says what to install."""
+
+
+ENGINES: dict[str, Callable[[], OcrEngine]] = {}
+_instances: dict[str, OcrEngine] = {}
+_lock = threading.Lock()
+
+
+def register(name: str) -> Callable[[type], type]:
+    def deco(cls: type) -> type:
+        ENGINES[name] = cls
+        return cls
+
+    return deco
+
+
+def get_engine(name: str) -> OcrEngine:
+    """The engine called ``name`` (one shared instance per process); EngineUnavailable if it cannot run."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown OCR engine {name!r}; known: {sorted(ENGINES)}")
+    with _lock:
+        engine = _instances.get(name)
+        if engine is None:
+            engine = ENGINES[name]()
+            if not engine.available():
+                raise EngineUnavailable(getattr(engine, "why_unavailable", f"OCR engine {name} is not available"))
+            _instances[name] = engine
+    return engine
+
+
+def available() -> list[str]:
+    """Names of the engines that can run here."""
+    out = []
+    for name, factory in ENGINES.items():
+        try:
+            if factory().available():
+                out.append(name)
+        except Exception:  # an optional engine must never break the library
+            continue
+    return out
+
+
+def resolve(preference: Sequence[str] | str) -> OcrEngine | None:
+    """The first available engine of ``preference`` (a name or names in order), or None."""
+    names = [preference] if isinstance(preference, str) else list(preference)
+    for name in names:
+        try:
+            return get_engine(name)
+        except (EngineUnavailable, ValueError):
+            continue
+    return None
+
+
+from . import rapid, tesseract  # noqa: E402,F401  (registration)

@@ -1,0 +1,141 @@
+import numpy as np
+import pytest
+
+from idcheck.config import DEFAULT, Config
+from idcheck.ocr import DocumentReading, FieldReading
+from idcheck.ocr.crosscheck import compare, run
+from idcheck.ocr.rectify import Classification
+from idcheck.ocr.repair import repair
+
+ID = "11010519491231002X"
+CFG = DEFAULT.ocr
+
+
+def reading(name="张建国", name_conf=0.99, chars=None, number=ID, label="id_card_front", engine="rapidocr",
+            cls=None, box=(170, 90, 275, 125)):
+    fields = {}
+    if name is not None:
+        fields["name"] = FieldReading("name", name, name, name_conf, chars or tuple([name_conf] * len(name)), box)
+    if number is not None:
+        fields["number"] = FieldReading("number", repair(number, "ric").value, number, 0.9, None, (280, 500, 640, 540),
+                                        repaired=repair(number, "ric"))
+    return DocumentReading(engine, True, cls or Classification(label, "weak", {"shape": "card"}), label, 0, fields)
+
+
+def profile(name="张建国", number=ID, document_type="id_card"):
+    return {"registrant_type": "individual", "region": "mainland", "document_type": document_type,
+            "name_zh": name, "document_number": number}
+
+
+def codes_of(findings):
+    return [f.code for f in findings]
+
+
+def test_matching_profile_gives_no_findings_and_masked_fields():
+    findings, extra = compare(reading(), profile(), CFG)
+    assert findings == []
+    from idcheck.report import _plain
+
+    shown = _plain(extra, False)
+    assert shown["fields"]["number"]["value"] == "1101**********002X"
+    assert shown["fields"]["name"]["value"] == "张*国"
+    assert _plain(extra, True)["fields"]["name"]["value"] == "张建国"
+
+
+def test_confident_different_character_is_a_name_mismatch():
+    findings, _ = compare(reading(), profile(name="张建图"), CFG)
+    assert codes_of(findings) == ["profile.name_mismatch"]
+    f = findings[0]
+    assert f.severity == "error" and f.field == "name_zh"
+    d = f.to_dict()
+    assert "张建图" not in d["message"] and "张*图" in d["message"]  # masked by default
+    assert "张建图" in f.render(reveal=True)
+    assert d["details"]["diff"][0]["position"] == 3
+
+
+def test_uncertain_character_is_could_not_verify_not_a_mismatch():
+    findings, _ = compare(reading(chars=(0.99, 0.99, 0.80)), profile(name="张建图"), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+    assert findings[0].severity == "warning"
+
+
+def test_low_confidence_name_is_unreadable_even_if_equal():
+    findings, _ = compare(reading(name_conf=0.5), profile(), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+
+
+def test_width_variant_is_not_an_ocr_mismatch():
+    r = reading(name="某某（北京）科技有限公司", label="business_license", number=None,
+                cls=Classification("business_license", "weak", {"shape": "page"}))
+    findings, _ = compare(r, profile(name="某某(北京)科技有限公司", document_type="business_license", number=None), CFG)
+    assert "profile.name_mismatch" not in codes_of(findings)
+
+
+def test_missing_character_needs_the_line_width_to_agree():
+    # the line box is 3 characters wide (105 x 35 px), the reading has 2: OCR dropped one -> could not verify
+    findings, _ = compare(reading(name="张国"), profile(name="张建国"), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+    # a 2-character-wide box and a 3-character profile: the typed name has an extra character
+    findings, _ = compare(reading(name="张国", box=(170, 90, 240, 125)), profile(name="张建国"), CFG)
+    assert codes_of(findings) == ["profile.name_mismatch"]
+
+
+def test_valid_number_differs_is_a_number_mismatch():
+    findings, _ = compare(reading(), profile(number="110105194912310038"), CFG)
+    assert codes_of(findings) == ["profile.number_mismatch"]
+    d = findings[0].to_dict()
+    assert d["details"]["positions"] == [17, 18]
+    assert "110105194912310038" not in d["message"]
+
+
+def test_number_failing_its_check_is_never_a_mismatch():
+    findings, _ = compare(reading(number="11010519491231003X"), profile(number="110105194912310038"), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+
+
+def test_typed_number_with_spaces_and_lowercase_x_matches():
+    findings, _ = compare(reading(), profile(number="110105 19491231 002x"), CFG)
+    assert findings == []
+
+
+def test_emblem_side_is_a_document_type_mismatch():
+    r = DocumentReading("rapidocr", True, Classification("id_card_back", "strong", {"shape": "card"}), "", 0, {})
+    findings, _ = compare(r, profile(), CFG)
+    assert codes_of(findings) == ["profile.document_type_mismatch"]
+    assert "photo side" in findings[0].message
+
+
+def test_licence_for_an_id_card_profile_only_on_a_valid_code():
+    from fixtures.docgen import make_uscc
+
+    code = make_uscc(np.random.default_rng(3), "110105")
+    fields = {"number": FieldReading("number", code, code, 0.9, None, (0, 0, 10, 10), repaired=repair(code, "uscc"))}
+    r = DocumentReading("rapidocr", True, Classification("business_license", "weak", {"shape": "page"}),
+                        "business_license", 0, fields)
+    assert codes_of(compare(r, profile(), CFG)[0]) == ["profile.document_type_mismatch"]
+    fields["number"] = FieldReading("number", code[:-1], code[:-1], 0.9, None, (0, 0, 10, 10),
+                                    repaired=repair(code[:-1], "uscc"))
+    assert "profile.document_type_mismatch" not in codes_of(compare(r, profile(), CFG)[0])
+
+
+def test_weak_picture_evidence_never_gives_a_type_mismatch():
+    r = DocumentReading("rapidocr", True, Classification("passport", "weak", {"shape": "page"}), "", 0, {})
+    assert "profile.document_type_mismatch" not in codes_of(compare(r, profile(), CFG)[0])
+
+
+def test_no_engine_is_info_not_error():
+    class Ctx:
+        rgb = np.full((100, 160, 3), 255, np.uint8)
+        requested_kind = "auto"
+
+    cfg = Config.from_dict({"ocr": {"engines": ("no-such-engine",)}})
+    findings, extra = run(Ctx(), profile(), cfg)
+    assert codes_of(findings) == ["ocr.engine_unavailable"] and findings[0].severity == "info"
+    assert extra["engine"] is None
+
+
+def test_config_has_reasons_and_units():
+    import dataclasses
+
+    for f in dataclasses.fields(DEFAULT.ocr):
+        assert f.metadata["unit"] and f.metadata["reason"]
