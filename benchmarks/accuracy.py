@@ -44,7 +44,10 @@ NEGATIVE_CLASSES = ("clean", "sheen")
 # codes that may legitimately fire besides the labelled one
 TOLERATED: dict[str, set[str]] = {
     "low_res": {"image.blurry", "document.not_found", "image.document_small"},
-    "screenshot": {"document.not_found", "document.corner_missing"},
+    "screenshot": {"document.not_found", "document.corner_missing", "image.blurry"},
+    # the generated monitor shows the document at 30-55% of the resolution it is photographed at: the
+    # print really is soft (each screen pixel spans 2-3 camera pixels), so image.blurry is a true finding
+    "recapture": {"image.blurry"},
     "corner_cut": {"document.occluded"},  # a hand background can show at a cut corner
 }
 
@@ -71,7 +74,10 @@ def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
     else:
         fmt = {0: "png", 7: "webp", 11: "heic", 15: "bmp", 17: "webp", 19: "heic"}.get(fmt_roll, "jpeg")
     quality = int(rng.integers(85, 96))
-    opts = {"quality": quality} if fmt in ("jpeg", "webp", "heic") else {}
+    opts: dict[str, Any] = {"quality": quality} if fmt in ("jpeg", "webp", "heic") else {}
+    # fastest encoder settings (same format, same decoder path): HEIC's default x265 preset took 5 s per photo
+    opts.update({"heic": {"enc_params": {"preset": "ultrafast"}}, "webp": {"method": 0},
+                 "png": {"compress_level": 1}}.get(fmt, {}))
     data = encode(photo, fmt, **opts)
     t0 = time.perf_counter()
     codes_fired, severities, measures, timings = _run(data)
@@ -208,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
                                       for k in sorted({k for r in records for k in r["timings"] if k.startswith("check.")})}}
     if big:
         timing["12mp"] = {"n": len(big), "checks_ms_median": float(np.median([sum(v for k, v in r["timings"].items() if k.startswith("check.")) for r in big])),
-                          "decode_ms_median": float(np.median([r["timings"].get("decode", 0.0) for r in big]))}
+                          "decode_ms_median": float(np.median([r["timings"].get("decode", 0.0) for r in big])),
+                          "per_check_ms_median": {k: round(float(np.median([r["timings"].get(k, 0.0) for r in big])), 2)
+                                                  for k in sorted({k for r in big for k in r["timings"]
+                                                                   if k.startswith("check.")})}}
     print("timing:", json.dumps(timing))
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as fh:

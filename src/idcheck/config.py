@@ -120,6 +120,13 @@ class DocumentConfig:
         "Only a confidently found outline (75% of the in-frame border on a real edge) can prove a corner is missing; "
         "a weaker quad could place a corner outside the frame by mistake.",
     )
+    min_confidence: float = setting(
+        0.5, "confidence (0-1)",
+        "The outline's confidence is the straightness of its weakest in-frame side (share of it on one straight "
+        "edge), times angle and proportion plausibility. Below 0.5 at least half of one side follows no straight "
+        "edge: the quad may be a hand, a shadow or the desk, so checks that read the document from it "
+        "(corners, occlusion, glare, watermark, blur) report nothing rather than a finding from the wrong region.",
+    )
 
 
 @dataclass(frozen=True)
@@ -220,11 +227,22 @@ class OcclusionConfig:
 
 @dataclass(frozen=True)
 class WatermarkConfig:
-    min_diagonal: float = setting(
-        0.09, "orientation index (0-1)",
-        "Document print is upright (strokes at 0 and 90 degrees once the document is rectified); tiled watermark text "
-        "is set at 25-45 degrees. This index is the share of faint-stroke energy turned diagonally beyond what "
-        "upright print and curved guilloche produce (generated clean documents stay under ~0.07).",
+    min_lattice: float = setting(
+        8.5, "spectral peak / band median ratio",
+        "Tiled watermark text makes the document's faint-stroke layer periodic along a direction tilted 15-75 degrees "
+        "from its sides (rows of text every 1/16-1/3 of the document): one spectral peak 9-18x above that band's "
+        "median. Clean photographed documents stay under ~7.5x; blurred or photocopied ones reach ~11x (their own "
+        "character grid), which min_tilt_over_axis separates (tuned on seed 1).",
+    )
+    min_tilt_over_axis: float = setting(
+        1.3, "tilted peak / strongest axis peak",
+        "A document's rows and columns of characters put its strongest peaks on the axes; a watermark's tilted rows "
+        "beat them (1.5-2.7x), while clean, blurred, glared and photocopied documents stay under ~1.25x on seed 1.",
+    )
+    stroke_clip: float = setting(
+        4.0, "grey levels",
+        "The stroke layer (high-pass of the grey document) is clipped at 4 grey levels so a semi-transparent "
+        "watermark stroke (10-60 levels) weighs as much as the document's bold black print.",
     )
 
 
@@ -281,6 +299,74 @@ class OcrConfig:
 
 
 @dataclass(frozen=True)
+class TamperConfig:
+    ghost_z: float = setting(
+        4.5, "binomial z-score",
+        "A window is a ghost cell when clearly more of its DCT coefficients sit on the lattice of a coarser IJG "
+        "table than chance (and than the document itself) allows; single windows of untouched photos reach ~5-6.",
+    )
+    ghost_warn: float = setting(
+        7.0, "binomial z-score (peak of a region)",
+        "A pasted field saved earlier at quality 50-80 peaks at z 8-20 when the final save is 85-95; untouched "
+        "photos, camera originals or re-saved once, stayed at or below 5.6 on the tuning seed.",
+    )
+    ghost_error: float = setting(
+        12.0, "binomial z-score (peak of a region)",
+        "Only a lattice this far beyond chance is reported as an error: no untouched photo came near it.",
+    )
+    min_cells: int = setting(
+        3, "windows",
+        "A pasted name or number spans several 48 px windows; one odd window is texture, not an edit.",
+    )
+    dq_min_strength: float = setting(
+        0.45, "nats per coefficient",
+        "The double-quantisation map only means something when the document as a whole carries a clear DQ "
+        "signature (camera quality below the final save, measured 0.55-0.7): single saves measure 0.05-0.3 "
+        "(the smoothed-histogram reference is biased on steep histograms), so below 0.45 the map is not read.",
+    )
+    dq_keep: float = setting(
+        -0.2, "share of the document's DQ signature",
+        "A window whose coefficients fall in the document's empty histogram bins (negative share) was not "
+        "compressed with the rest; untouched windows keep most of the signature.",
+    )
+    dq_min_score: float = setting(
+        1.7, "1 - kept share (mean over the region)",
+        "Pasted never-compressed fields scored 1.7-1.85 on the tuning seed; small patches of untouched, strongly "
+        "double-compressed photos (portrait, flat print) reached up to ~1.65, but only over small areas.",
+    )
+    dq_min_blocks: int = setting(
+        150, "8x8 blocks",
+        "A region without the document's DQ signature must cover at least a short name field (~100 x 100 px); "
+        "the small patches that lose it naturally (flat print, portrait shading) stay under ~130 blocks.",
+    )
+    noise_ratio: float = setting(
+        0.35, "local / document noise",
+        "Typed-in or synthetic content has almost no sensor noise: its flat background measures under a third of "
+        "the paper's noise elsewhere on the document; lighting alone changes noise by well under 2x.",
+    )
+    copy_min_matches: int = setting(
+        8, "keypoint pairs",
+        "A copied block of text gives many keypoint pairs with one and the same displacement; repeated glyphs "
+        "give scattered displacements.",
+    )
+    copy_error_corr: float = setting(
+        0.9, "correlation (0-1)",
+        "A copy-move is an error only with near-identical noise over twice the minimum number of keypoint pairs; "
+        "a final save at quality 85 still leaves copied blocks correlating at 0.8-0.9.",
+    )
+    min_quality: int = setting(
+        70, "JPEG quality (IJG scale)",
+        "Below quality 70 the final save's own quantisation erases the lattices the JPEG analyses read; they are "
+        "skipped rather than guessed (noise and copy-move still run).",
+    )
+    copy_noise_corr: float = setting(
+        0.7, "correlation (0-1)",
+        "Copied pixels carry the same sensor noise: the noise residuals of the two blocks correlate far above "
+        "two prints of the same glyph (which correlate under ~0.3 after removing the glyph's edges).",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     intake: IntakeConfig = field(default_factory=IntakeConfig)
     decode: DecodeConfig = field(default_factory=DecodeConfig)
@@ -293,6 +379,7 @@ class Config:
     watermark: WatermarkConfig = field(default_factory=WatermarkConfig)
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
+    tamper: TamperConfig = field(default_factory=TamperConfig)
 
     def describe(self) -> list[dict[str, Any]]:
         """Every setting: section, name, value, unit, reason."""

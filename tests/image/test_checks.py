@@ -117,3 +117,39 @@ def test_checks_are_fast_on_a_12mp_photo():
 
     run_checks(ctx, timings)
     assert (time.perf_counter() - start) < 1.0  # generous: CI machines are shared
+
+
+def test_watermark_found_and_clean_documents_pass():
+    from idcheck.image.checks.watermark import lattice_index
+
+    for kind in docgen.KINDS:
+        for seed in (0, 1):
+            doc, _ = docgen.render_document(kind, np.random.default_rng(seed))
+            gray = __import__("cv2").cvtColor(doc, __import__("cv2").COLOR_RGB2GRAY)
+            clean, _ = lattice_index(gray)
+            marked = docgen._watermark(doc.astype(np.float32), np.random.default_rng(seed + 10), 0.4)
+            wm, details = lattice_index(__import__("cv2").cvtColor(np.clip(marked, 0, 255).astype(np.uint8),
+                                                                  __import__("cv2").COLOR_RGB2GRAY))
+            assert clean < 8.0 <= wm, (kind, seed, clean, wm)
+
+
+def test_quad_confidence_and_refinement(clean_card):
+    img, labels = clean_card
+    ctx, _ = run(img)
+    doc = ctx.extra["document"]
+    assert doc["confident"] and doc["confidence"] >= 0.8
+    assert all(s is None or s >= 0.8 for s in doc["straightness"])
+    q = np.array(doc["quad"]) / 2
+    assert np.abs(q - np.array(labels["quad"])).max() < 0.012 * max(img.shape)
+
+
+def test_a_doubtful_quad_reports_no_errors():
+    """A blank light sheet on a light desk with a stripe of texture: whatever outline is found is not straight."""
+    rng = np.random.default_rng(3)
+    img = np.clip(rng.normal(200, 2, (900, 1200, 3)), 0, 255).astype(np.uint8)
+    cv2 = __import__("cv2")
+    cv2.ellipse(img, (600, 450), (380, 250), 20, 0, 360, (120, 90, 60), -1)  # a round object, not a document
+    _, findings = run(img)
+    errors = {f.code for f in findings if f.severity == "error"}
+    assert not errors & {"document.corner_missing", "document.occluded", "document.watermark", "image.glare",
+                         "image.blurry"}, errors

@@ -115,6 +115,12 @@ class ImageContext:
         return found
 
     @cached_property
+    def document_confident(self) -> bool:
+        """Whether the found quad is trustworthy enough to report errors from (``document.min_confidence``)."""
+        doc = self.document
+        return doc is not None and doc.confidence >= self.config.document.min_confidence
+
+    @cached_property
     def doc_mask(self) -> np.ndarray | None:
         """H x W uint8 mask (255 inside the document quad, within the frame), or None."""
         doc = self.document
@@ -143,7 +149,16 @@ class ImageContext:
 
     @cached_property
     def rectified(self) -> "Rectified | None":
-        """The document warped flat and upright (as photographed), at most ``blur.canonical_long_side`` px long."""
+        """The document warped flat and upright (as photographed), at most ``blur.canonical_long_side`` px long.
+
+        None when no document was found *or* its quad is doubtful (:attr:`document_confident`): the checks
+        reading the rectified document then report nothing rather than judge the wrong region."""
+        return self.rectified_any if self.document_confident else None
+
+    @cached_property
+    def rectified_any(self) -> "Rectified | None":
+        """As :attr:`rectified`, but also from a doubtful quad: for measures that need the document's
+        region only roughly (its colours), never its outline."""
         doc = self.document
         if doc is None:
             return None

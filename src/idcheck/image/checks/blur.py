@@ -71,6 +71,8 @@ def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int 
 def check_blur(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.blur
     rect = ctx.rectified
+    if rect is None and ctx.document is not None:
+        return  # a document is there but its outline is doubtful: measuring the wrong region is worse than nothing
     if rect is not None:
         gray, valid, length = rect.gray, rect.valid, max(rect.gray.shape)
         where = "document"

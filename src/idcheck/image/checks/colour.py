@@ -44,10 +44,10 @@ def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float)
     return float(np.count_nonzero(mask)) / float(np.count_nonzero(inside))
 
 
-@image_check("colour", codes=("image.grayscale",), needs=("rectified",), section="colour")
+@image_check("colour", codes=("image.grayscale",), needs=("rectified_any",), section="colour")
 def check_colour(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.colour
-    rect = ctx.rectified
+    rect = ctx.rectified_any  # colours need the document's region only roughly: a doubtful quad will do
     if rect is not None:
         share = coloured_share(rect.rgb, rect.valid, cfg.min_chroma)
         where = "document"

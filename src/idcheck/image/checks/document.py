@@ -36,13 +36,16 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         "kind": ctx.document_kind,
         "edge_support": round(doc.score, 3),
         "method": doc.method,
+        "confidence": round(doc.confidence, 3),
+        "confident": ctx.document_confident,
+        **{k: doc.details[k] for k in ("straightness", "worst_angle_deg", "aspect") if k in doc.details},
     }
     ow, oh = ctx.decoded.original_size
     margin = cfg.corner_margin * min(ow, oh)
     # signed distance of each corner to the nearest frame edge (negative: outside), original px
     dist = [min(x, y, ow - x, oh - y) for x, y in quad_orig]
     missing = [CORNER_NAMES[i] for i in range(4) if dist[i] < margin]
-    if not missing or doc.score < cfg.corner_min_support:
+    if not missing or doc.score < cfg.corner_min_support or not ctx.document_confident:
         return
     worst = min(dist[CORNER_NAMES.index(m)] for m in missing)
     q = np.asarray(quad_orig, np.float32)

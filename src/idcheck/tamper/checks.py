@@ -1,0 +1,184 @@
+"""The tamper image checks; importing this module registers them.
+
+``tamper.metadata``  header evidence (no pixels): ``tamper.editing_software``
+                     (warning: an editor is named, with the field), ``tamper.evidence``
+                     (info: converters, Photoshop/Adobe structures that name no tool),
+                     ``tamper.jpeg_quality`` (info: the JPEG tables' quality and family).
+``tamper.local``     ``tamper.local_edit`` with the region in original coordinates:
+                     an error only when one detector is far beyond its untouched-photo
+                     range, or two independent detectors agree on the same place;
+                     otherwise a warning.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator
+
+from .. import codes
+from ..image.registry import image_check
+from ..report import Finding, Measure
+from . import jpegq, local, metadata
+
+
+def _state(ctx: Any) -> dict[str, Any]:
+    st = getattr(ctx, "_tamper_state", None)
+    if st is None:
+        st = {}
+        ctx._tamper_state = st
+    return st
+
+
+def _meta(ctx: Any) -> metadata.Metadata:
+    st = _state(ctx)
+    if "meta" not in st:
+        st["meta"] = metadata.read(ctx.data)
+    return st["meta"]
+
+
+def _quant(ctx: Any) -> jpegq.QuantInfo | None:
+    st = _state(ctx)
+    if "quant" not in st:
+        st["quant"] = jpegq.read(ctx.data) if ctx.decoded.format == "jpeg" else None
+    return st["quant"]
+
+
+@image_check("tamper.metadata", codes=("tamper.editing_software", "tamper.evidence", "tamper.jpeg_quality"),
+             needs=("data",), section="tamper")
+def check_metadata(ctx: Any) -> Iterator[Finding]:
+    meta = _meta(ctx)
+    q = _quant(ctx)
+    quant = q.to_dict() if q is not None and q.luma is not None else None
+    summary: dict[str, Any] = {"camera": meta.camera, "software": meta.software[:8],
+                               "evidence": [e.to_dict() for e in meta.evidence][:12]}
+    if quant:
+        summary["jpeg_tables"] = quant
+    if meta.photoshop_quality is not None:
+        summary["photoshop_quality"] = meta.photoshop_quality
+    ctx.extra["tamper"] = summary
+
+    editors = meta.editors
+    if editors:
+        first = editors[0]
+        tools = sorted({e.tool for e in editors if e.tool})
+        where = "; ".join(f"{e.where}: \u201c{e.value[:60]}\u201d" for e in editors[:3])
+        details = {"tools": tools, "evidence": [e.to_dict() for e in editors][:8],
+                   "hints": [e.to_dict() for e in meta.hints][:6], "camera": meta.camera}
+        if meta.xmp_actions:
+            details["xmp_history"] = meta.xmp_actions[:10]
+        if quant:
+            details["jpeg_tables"] = quant
+        yield codes.finding("tamper.editing_software", tool=", ".join(tools) or first.tool, where=where,
+                            measured=Measure(first.tool, "tool"), details=details)
+    others = meta.converters + meta.hints
+    if others:
+        named = sorted({e.tool or e.where for e in others})
+        yield codes.finding("tamper.evidence", what=", ".join(named[:4]),
+                            where="; ".join(e.where for e in others[:3]),
+                            details={"evidence": [e.to_dict() for e in others][:10], "camera": meta.camera})
+    if quant and quant.get("quality") is not None:
+        family = "standard libjpeg (IJG) tables" if quant["family"] == "ijg" else \
+            "non-standard tables (camera firmware or an editor), nearest IJG equivalent"
+        yield codes.finding("tamper.jpeg_quality", quality=quant["quality"], family=family,
+                            measured=Measure(quant["quality"], "JPEG quality (IJG scale)"), details=quant)
+
+
+@image_check("tamper.local", codes=("tamper.local_edit",), needs=("data", "gray", "document"), section="tamper")
+def check_local(ctx: Any) -> Iterator[Finding]:
+    cfg = ctx.config.tamper
+    timings: dict[str, float] = {}
+    anomalies: list[local.Anomaly] = []
+    facts: dict[str, Any] = {}
+    q = _quant(ctx)
+    t = time.perf_counter()
+    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= cfg.min_quality:
+        found, facts = local.detect_jpeg(ctx, cfg)
+        anomalies += found
+    timings["jpeg"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    anomalies += local.detect_noise(ctx, cfg)
+    timings["noise"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    anomalies += local.detect_copy_move(ctx, cfg)
+    timings["copy"] = (time.perf_counter() - t) * 1000
+    ctx.extra.setdefault("tamper_timings", {}).update({k: round(v, 1) for k, v in timings.items()})
+    if not anomalies:
+        return
+    boxes = [(_original_box(ctx, a), a) for a in anomalies]
+    editors = _meta(ctx).editors
+    used: set[int] = set()
+    for i, (box, a) in enumerate(sorted(boxes, key=lambda ba: -_rank(ba[1], cfg))):
+        if i in used:
+            continue
+        agreeing = [b for b, other in boxes if other is not a and other.detector != a.detector and _overlap(box, b) > 0.3]
+        severity = "error" if _strong(a, cfg) or agreeing else "warning"
+        what, measured = _describe(a)
+        details = {"detector": a.detector, "score": round(float(a.score), 3), **a.details,
+                   "agreeing_detectors": sorted({o.detector for b, o in boxes if o is not a and _overlap(box, b) > 0.3})}
+        if a.partner is not None:
+            details["copied_from"] = [[round(x, 1), round(y, 1)] for x, y in ctx.box_to_original(*_wh(a.partner))]
+        if editors:
+            details["editor_named"] = sorted({e.tool for e in editors if e.tool})
+        if q is not None:
+            details["jpeg_quality"] = q.quality
+        yield codes.finding("tamper.local_edit", severity=severity, measured=measured, what=what,
+                            region=_poly(box), details=details)
+        used.add(i)
+        if len(used) >= 3:
+            break
+
+
+def _rank(a: local.Anomaly, cfg: Any) -> float:
+    return 2.0 if _strong(a, cfg) else {"ghost": 1.5, "dq": 1.2, "copy": 1.1, "noise": 1.0}.get(a.detector, 1.0)
+
+
+def _strong(a: local.Anomaly, cfg: Any) -> bool:
+    if a.detector == "ghost":
+        return a.score >= cfg.ghost_error
+    if a.detector == "copy":
+        return a.score >= cfg.copy_error_corr and a.details.get("pairs", 0) >= 2 * cfg.copy_min_matches
+    return False
+
+
+def _describe(a: local.Anomaly) -> tuple[str, Measure]:
+    if a.detector == "ghost":
+        q = a.details.get("earlier_quality")
+        return (f"content carrying an earlier JPEG compression at quality ~{q} that the rest of the document does "
+                f"not have", Measure(round(float(a.score), 1), "lattice z-score"))
+    if a.detector == "dq":
+        return ("content without the double-compression trace the rest of the document has",
+                Measure(round(float(a.details.get("dq_kept", 0.0)), 2), "share of the document's DQ signature"))
+    if a.detector == "noise":
+        return ("text on a background without the sensor noise the rest of the document has",
+                Measure(round(float(a.details.get("noise_ratio", 0.0)), 2), "local / document noise"))
+    return ("a block of the document repeated elsewhere with identical noise (copy-move)",
+            Measure(round(float(a.score), 2), "noise correlation"))
+
+
+def _wh(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _original_box(ctx: Any, a: local.Anomaly) -> tuple[float, float, float, float]:
+    if a.space == "stored":
+        x0, y0, x1, y1 = a.box
+        pts = local.stored_to_original(ctx, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    else:
+        pts = ctx.box_to_original(*_wh(a.box))
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _poly(box: tuple[float, float, float, float]) -> list[tuple[float, float]]:
+    x0, y0, x1, y1 = box
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return inter / small if small > 0 else 0.0
