@@ -134,6 +134,7 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
     check_timings: dict[str, float] = {}  # per check, beside the stage totals
     report.extend(run_checks(ctx, check_timings))
     report.timings.update(check_timings)
+    report.timings.update(ctx.timings)
     report.extra.update(ctx.extra)
     clock.lap(report, "checks")
     if profile is not None or ocr:

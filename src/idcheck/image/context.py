@@ -63,8 +63,10 @@ class ImageContext:
         ow, oh = decoded.original_size
         self.scale_x = ow / self.width
         self.scale_y = oh / self.height
-        # What checks add for the report's "extra" (e.g. the document quad).
+        # What checks add for the report's "extra" (e.g. the document quad): results, never timings.
         self.extra: dict[str, Any] = {}
+        # Sub-stage timings (ms) a check wants reported; they go into Report.timings.
+        self.timings: dict[str, float] = {}
         # The document kind the caller named ("auto" when unknown); set by idcheck.check.
         self.requested_kind: str = "auto"
 

@@ -101,7 +101,7 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     t = time.perf_counter()
     anomalies += local.detect_copy_move(ctx, cfg)
     timings["copy"] = (time.perf_counter() - t) * 1000
-    ctx.extra.setdefault("tamper_timings", {}).update({k: round(v, 1) for k, v in timings.items()})
+    ctx.timings.update({f"tamper.{k}": v for k, v in timings.items()})  # into Report.timings, not extra
     if not anomalies:
         return
     boxes = [(_original_box(ctx, a), a) for a in anomalies]

@@ -6,3 +6,6 @@ as one module here plus its codes in ``idcheck/catalogue/``.
 later family reuses through the cached context views."""
 
 from . import document, resolution, blur, glare, colour, occlusion, watermark, screen  # noqa: F401
+
+# Edit traces last: the local-edit detectors reuse the document found above.
+from ...tamper import checks as _tamper_checks  # noqa: E402,F401
