@@ -15,7 +15,8 @@ from .codes import get as explain
 from .config import Config
 from .profile import Profile, check_profile
 from .report import Finding, Measure, Report
+from .submission import check_submission
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "check_profile", "CodeInfo", "Config", "Finding", "Measure", "Profile", "Report", "explain", "__version__"]
+__all__ = ["check", "check_profile", "check_submission", "CodeInfo", "Config", "Finding", "Measure", "Profile", "Report", "explain", "__version__"]

@@ -19,6 +19,9 @@ COMMANDS = (
     "idcheck.cli.profile_cmd",
     "idcheck.cli.fix_cmd",
     "idcheck.cli.number_cmd",
+    "idcheck.cli.rules_cmd",
+    "idcheck.cli.submit_cmd",
+    "idcheck.cli.status_cmd",
 )
 
 

@@ -1,0 +1,964 @@
+"""The recursive-descent parser of the rule language, with error recovery.
+
+Grammar (EBNF; words in quotes are written as is, a statement starts on a new line)::
+
+    file        = { header | rule } ;
+    header      = "ruleset" STRING "version" INT
+                | "applies" "to" ( "all" "suffixes" | "suffix" STRING { "," STRING } )
+                | "alias" STRING { "," STRING }
+                | "source" STRING
+                | "description" STRING ;
+    rule        = "rule" IDENT "{" { item } "}" ;
+    item        = "severity" ( "error" | "warning" | "info" )
+                | "description" STRING | "source" STRING | "version" INT
+                | "message" STRING | "message_zh" STRING
+                | "when" expr
+                | "require" ( "document" kinds STRING | expr )
+                | "registrants" IDENT { "," IDENT }
+                | "regions" IDENT { "," IDENT } ;
+    kinds       = STRING | "any" "of" "[" STRING { "," STRING } "]" | path ;
+    expr        = conj { "or" conj } ;
+    conj        = neg { "and" neg } ;
+    neg         = "not" neg | "(" expr ")" | test ;
+    test        = operand ( ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) operand
+                          | [ "not" ] "in" list
+                          | ( "starts_with" | "ends_with" | "contains" ) operand
+                          | "matches" REGEX
+                          | [ "not" ] "exists" ) ;
+    operand     = path | STRING | INT | "length" "(" path ")" ;
+    list        = "[" [ literal { "," literal } ] "]" ;
+    path        = ( "profile" | "document" | "domain" ) "." IDENT { "." IDENT } ;
+
+``and`` binds tighter than ``or``; both associate to the left; ``not`` applies to one test (or a
+parenthesised expression).  ``x not exists`` is ``not x exists``.
+
+Beyond the grammar the parser checks what can be known before any data is seen: field paths exist
+(``profile.nmae_zh`` is an error, with a suggestion), operand types fit the operator (text vs numbers,
+a document is not a value), severities, registrant types and regions are known words, suffixes are
+valid domain names, rule ids are unique, and regular expressions stay in a subset that cannot
+backtrack catastrophically (see :func:`regex_problem`).
+
+Errors never stop the parse: after one, the parser skips to the next statement (a known word at
+the start of a line) or the next rule, so a file's errors are all reported at once, each with
+file, line, column and a caret excerpt (:class:`~idcheck.dsl.lexer.RuleError`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+from typing import Callable
+
+from ..errors import IdcheckError
+from . import tree as T
+from .lexer import RuleError, Token, tokenize
+
+__all__ = ["parse", "parse_source", "RuleFileError", "regex_problem", "PROFILE_FIELDS", "DOMAIN_FIELDS"]
+
+
+class RuleFileError(IdcheckError, ValueError):
+    """One or more rule files have errors; :attr:`errors` lists every one (file, line, column, message)."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(e.format() for e in self.errors) or "rule file error")
+
+
+def _profile_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from ..profile.model import FIELDS, PHONE_FIELDS
+
+    return FIELDS, PHONE_FIELDS
+
+
+PROFILE_FIELDS, PHONE_FIELDS = _profile_fields()
+DOMAIN_FIELDS = ("name", "ascii", "label", "suffix", "tld")
+
+
+def _registrant_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from ..profile.model import REGIONS, REGISTRANT_TYPES
+
+    return REGISTRANT_TYPES, REGIONS
+
+
+REGISTRANT_TYPES, REGIONS = _registrant_choices()
+
+HEADER_WORDS = ("ruleset", "applies", "alias", "source", "description")
+TOP_WORDS = HEADER_WORDS + ("rule",)
+ITEM_WORDS = ("severity", "description", "source", "version", "message", "message_zh", "when", "require",
+              "registrants", "regions")
+SINGLE_ITEMS = ("severity", "description", "source", "version", "message", "message_zh")
+TEST_WORDS = ("in", "not", "starts_with", "ends_with", "contains", "matches", "exists")
+TEST_LIST = "==, !=, <, <=, >, >=, in, not in, starts_with, ends_with, contains, matches or exists"
+MAX_DEPTH = 64
+_KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
+_FIELD = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+class _Abort(Exception):
+    """Raised after an error has been recorded: unwinds to the statement being parsed."""
+
+
+def _shown(tok: Token) -> str:
+    if tok.kind == "EOF":
+        return "the end of the file"
+    if tok.kind == "STRING":
+        return f"the string {tok.text}"
+    if tok.kind == "INT":
+        return f"the number {tok.value}"
+    if tok.kind == "REGEX":
+        return f"the pattern {tok.text}"
+    return repr(str(tok.value))
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
+def _pos(tok: Token) -> T.Pos:
+    return T.Pos(tok.line, tok.col, tok.length)
+
+
+# --- regular expressions: a subset that cannot backtrack catastrophically -----------------------------
+
+#: values longer than this are not matched (the result is "unknown")
+MAX_MATCH_LENGTH = 256
+MAX_PATTERN_LENGTH = 200
+#: bound on the ways a pattern can split a value: product over repetitions of their spans
+MAX_REGEX_WORK = 1_000_000
+_SIMPLE_ESCAPES = set("dDwWsSbBAZnrtf")
+
+
+def regex_problem(pattern: str, flags: str = "") -> str | None:
+    """Why ``pattern`` is not allowed, or None.
+
+    Allowed: literals, ``.``, classes ``[...]``, escapes (``\\d \\w \\s`` ... and escaped punctuation),
+    groups ``(...)`` and ``(?:...)``, ``|``, anchors, and the quantifiers ``* + ? {n} {n,} {n,m}``.
+    Not allowed: back-references, look-arounds and other ``(?...)`` forms, a repeated group that
+    contains a repetition or an alternative (``(a+)+``, ``(a|ab)*``: the shapes of catastrophic
+    backtracking), more than ``MAX_REGEX_WORK`` ways to split a value of ``MAX_MATCH_LENGTH`` characters
+    (``.*.*.*``), and patterns over ``MAX_PATTERN_LENGTH`` characters.  Flag: ``i`` (ignore case).
+    """
+    if any(f != "i" for f in flags) or len(flags) > 1:
+        return f"unknown pattern flag {flags!r} (the only flag is i, ignore case)"
+    if not pattern:
+        return "empty pattern"
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return f"pattern too long ({len(pattern)} characters; at most {MAX_PATTERN_LENGTH})"
+    frames: list[dict[str, object]] = [{"quant": False, "alt": False, "branches": 1}]
+    work = 1
+    last_atom: str | None = None  # "atom" | "group" | None (nothing to repeat)
+    last_group: dict[str, object] | None = None
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 >= n:
+                return "the pattern ends with a lone backslash"
+            nxt = pattern[i + 1]
+            if nxt.isdigit():
+                return f"back-references (\\{nxt}) are not allowed"
+            if nxt.isalnum() and nxt not in _SIMPLE_ESCAPES:
+                if nxt == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", pattern[i + 2 : i + 4] or ""):
+                    i += 4
+                    last_atom = "atom"
+                    continue
+                if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", pattern[i + 2 : i + 6] or ""):
+                    i += 6
+                    last_atom = "atom"
+                    continue
+                return f"the escape \\{nxt} is not allowed"
+            i += 2
+            last_atom = None if nxt in "bBAZ" else "atom"
+            continue
+        if ch == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                if pattern[j] == "\\":
+                    if j + 1 < n and pattern[j + 1].isdigit():
+                        return f"back-references (\\{pattern[j + 1]}) are not allowed"
+                    j += 1
+                elif pattern[j] == "[" and j + 1 < n and pattern[j + 1] in ":=.":
+                    return "POSIX classes ([:alpha:]) are not allowed"
+                j += 1
+            if j >= n:
+                return "unterminated character class ["
+            i = j + 1
+            last_atom = "atom"
+            continue
+        if ch == "(":
+            if pattern.startswith("(?", i):
+                if not pattern.startswith("(?:", i):
+                    return "(?...) groups (look-arounds, flags, named groups) are not allowed; use (...) or (?:...)"
+                i += 3
+            else:
+                i += 1
+            frames.append({"quant": False, "alt": False, "branches": 1, "work": work})
+            work = 1
+            last_atom = None
+            continue
+        if ch == ")":
+            if len(frames) == 1:
+                return "unbalanced ) in the pattern"
+            frame = frames.pop()
+            inner_work = work * int(frame["branches"])  # type: ignore[arg-type]
+            work = int(frame["work"])  # type: ignore[arg-type]
+            work *= inner_work
+            parent = frames[-1]
+            parent["quant"] = bool(parent["quant"]) or bool(frame["quant"])
+            parent["alt"] = bool(parent["alt"]) or bool(frame["alt"])
+            last_atom = "group"
+            last_group = frame
+            i += 1
+            continue
+        if ch == "|":
+            frames[-1]["alt"] = True
+            frames[-1]["branches"] = int(frames[-1]["branches"]) + 1  # type: ignore[arg-type]
+            last_atom = None
+            i += 1
+            continue
+        if ch in "*+?{":
+            low, high, length = _quantifier(pattern, i)
+            if length == 0:  # a "{" that is not a quantifier is a literal
+                i += 1
+                last_atom = "atom"
+                continue
+            if last_atom is None:
+                return f"nothing to repeat before {pattern[i:i + length]!r}"
+            if high is not None and high > 1000 or low > 1000:
+                return "repetition counts above 1000 are not allowed"
+            repeating = high is None or high > 1
+            if last_atom == "group" and repeating and last_group is not None and (last_group["quant"] or last_group["alt"]):
+                return ("a repeated group may not contain a repetition or an alternative "
+                        "(such patterns can take exponential time)")
+            span = (MAX_MATCH_LENGTH if high is None else high) - low + 1
+            work *= max(span, 1)
+            if repeating or high != low:
+                frames[-1]["quant"] = True
+            i += length
+            if i < n and pattern[i] == "?":  # lazy
+                i += 1
+            if i < n and pattern[i] in "*+{" and _quantifier(pattern, i)[2]:
+                return "a repetition may not be repeated directly"
+            last_atom = None
+            continue
+        i += 1
+        last_atom = "atom"
+        if work > MAX_REGEX_WORK:
+            break
+    if len(frames) > 1:
+        return "unbalanced ( in the pattern"
+    work *= int(frames[0]["branches"])  # type: ignore[arg-type]
+    if work > MAX_REGEX_WORK:
+        return ("the pattern has too many repetitions and alternatives (it could take too long to match); "
+                "bound or remove some, for example {1,20} instead of *")
+    try:
+        re.compile(pattern, re.IGNORECASE if flags == "i" else 0)
+    except re.error as exc:
+        return f"invalid pattern: {exc.msg}"
+    return None
+
+
+def _quantifier(pattern: str, i: int) -> tuple[int, int | None, int]:
+    """(min, max or None, length) of the quantifier at ``i``; length 0 if there is none."""
+    ch = pattern[i]
+    if ch == "*":
+        return 0, None, 1
+    if ch == "+":
+        return 1, None, 1
+    if ch == "?":
+        return 0, 1, 1
+    m = re.match(r"\{(\d{1,4})(,(\d{0,4}))?\}", pattern[i:])
+    if not m:
+        return 0, None, 0
+    low = int(m.group(1))
+    if m.group(2) is None:
+        return low, low, m.end()
+    high = int(m.group(3)) if m.group(3) else None
+    return low, high, m.end()
+
+
+# --- suffixes ------------------------------------------------------------------------------------
+
+
+def suffix_problem(suffix: str) -> str | None:
+    """Why a suffix string is not a valid ".label[.label...]", or None."""
+    if not suffix.startswith("."):
+        return f'a suffix starts with a dot: ".{suffix}"'
+    labels = suffix[1:].split(".")
+    if not suffix[1:] or any(not label for label in labels):
+        return f"{suffix!r} is not a domain suffix (empty label)"
+    for label in labels:
+        if label != label.strip() or any(ch.isspace() for ch in label):
+            return f"{suffix!r} is not a domain suffix (it contains spaces)"
+        try:
+            ascii_label = label.encode("idna").decode("ascii") if not label.isascii() else label.lower()
+        except UnicodeError:
+            return f"{suffix!r} is not a domain suffix ({label!r} cannot be written in punycode)"
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", ascii_label):
+            return f"{suffix!r} is not a domain suffix ({label!r} is not a valid label)"
+    return None
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], path: str, lines: list[str]) -> None:
+        self.toks = tokens
+        self.i = 0
+        self.path = path
+        self.lines = lines
+        self.errors: list[RuleError] = []
+        self.depth = 0
+        self.saw_ruleset = False
+        self.attempted: set[str] = set()  # header words seen, even on lines with errors
+
+    # tokens
+    @property
+    def tok(self) -> Token:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def advance(self) -> Token:
+        tok = self.toks[self.i]
+        if tok.kind != "EOF":
+            self.i += 1
+        return tok
+
+    # errors
+    def error_at(self, line: int, col: int, length: int, message: str) -> None:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        self.errors.append(RuleError(self.path, line, col, length, message, text))
+
+    def error(self, tok: Token, message: str) -> None:
+        if tok.kind == "ERROR":  # the lexer has reported this token already
+            return
+        self.error_at(tok.line, tok.col, tok.length, message)
+
+    def fail(self, tok: Token, message: str) -> "_Abort":
+        self.error(tok, message)
+        return _Abort()
+
+    def expect_string(self, what: str) -> Token:
+        tok = self.tok
+        if tok.kind != "STRING":
+            raise self.fail(tok, f"expected {what} in double quotes, found {_shown(tok)}")
+        return self.advance()
+
+    def expect_int(self, what: str) -> Token:
+        tok = self.tok
+        if tok.kind != "INT":
+            raise self.fail(tok, f"expected {what} (a whole number), found {_shown(tok)}")
+        return self.advance()
+
+    def expect_word(self, word: str, context: str) -> Token:
+        tok = self.tok
+        if not tok.is_word(word):
+            raise self.fail(tok, f"expected {word} {context}, found {_shown(tok)}")
+        return self.advance()
+
+    def expect_punct(self, char: str, context: str) -> Token:
+        tok = self.tok
+        if not tok.is_punct(char):
+            raise self.fail(tok, f"expected '{char}' {context}, found {_shown(tok)}")
+        return self.advance()
+
+    def end_of_statement(self, what: str) -> None:
+        tok = self.tok
+        if tok.kind == "EOF" or tok.first_on_line or tok.is_punct("}"):
+            return
+        raise self.fail(tok, f"unexpected {_shown(tok)} after the {what} statement (each statement starts on a new line)")
+
+    def sync(self, words: tuple[str, ...], stop_at_brace: bool, start: int) -> None:
+        """Skip to the next line that starts with one of ``words`` (or a '}' / the end).
+
+        ``start`` is where the failed statement began: at least one token is skipped, so the
+        parser always moves on, but a statement word that ended the failed one is kept.
+        """
+        if self.i == start:
+            self.advance()
+        while self.tok.kind != "EOF":
+            tok = self.tok
+            if stop_at_brace and tok.is_punct("}"):
+                return
+            if tok.first_on_line and tok.kind == "IDENT" and tok.value in words:
+                return
+            self.advance()
+
+    # --- file ------------------------------------------------------------------------------------
+
+    def parse_file(self) -> T.RuleSet | None:
+        header: dict[str, object] = {}
+        rules: list[T.Rule] = []
+        first = self.tok
+        while self.tok.kind != "EOF":
+            tok = self.tok
+            start = self.i
+            try:
+                if tok.is_word("rule"):
+                    rule = self.parse_rule()
+                    if rule is not None:
+                        rules.append(rule)
+                elif tok.kind == "IDENT" and tok.value in HEADER_WORDS:
+                    self.parse_header(header)
+                else:
+                    hint = ""
+                    if tok.kind == "IDENT" and tok.value in ITEM_WORDS:
+                        hint = " (rule statements belong inside rule NAME { ... })"
+                    elif tok.kind == "IDENT":
+                        hint = _did_you_mean(str(tok.value), TOP_WORDS)
+                    raise self.fail(tok, f"expected ruleset, applies, alias, source, description or rule, "
+                                         f"found {_shown(tok)}{hint}")
+            except _Abort:
+                self.sync(TOP_WORDS, stop_at_brace=False, start=start)
+        return self.finish_file(header, rules, first)
+
+    def finish_file(self, header: dict[str, object], rules: list[T.Rule], first: Token) -> T.RuleSet | None:
+        if "ruleset" not in header:
+            if not self.saw_ruleset:  # else the ruleset line had an error, already reported
+                self.error_at(1, 1, 1, 'missing the line: ruleset "NAME" version N')
+            return None
+        name, version, where = header["ruleset"]  # type: ignore[misc]
+        if "applies" not in self.attempted:
+            self.error(where, f'ruleset "{name}" has no applies line (write: applies to suffix ".example", '
+                              "or: applies to all suffixes)")
+        if not rules:
+            self.error(where, f'ruleset "{name}" has no rules')
+        seen: dict[str, T.Rule] = {}
+        for rule in rules:
+            if rule.id in seen and rule.pos is not None and seen[rule.id].pos is not None:
+                self.error_at(rule.pos.line, rule.pos.col, rule.pos.length,
+                              f"rule {rule.id} is defined twice (first on line {seen[rule.id].pos.line})")  # type: ignore[union-attr]
+            seen.setdefault(rule.id, rule)
+        applies = header.get("applies")
+        return T.RuleSet(
+            name=str(name), version=int(version), suffixes=applies if applies != "all" else None,  # type: ignore[arg-type]
+            rules=tuple(rules), aliases=tuple(header.get("alias", ())),  # type: ignore[arg-type]
+            source=header.get("source"), description=header.get("description"),  # type: ignore[arg-type]
+            path=self.path, pos=_pos(where),
+        )
+
+    def parse_header(self, header: dict[str, object]) -> None:
+        tok = self.advance()
+        word = str(tok.value)
+        key = word
+        self.attempted.add(word)
+        if word == "ruleset":
+            self.saw_ruleset = True
+            name = self.expect_string("the rule set's name")
+            if not str(name.value).strip():
+                self.error(name, "the rule set's name is empty")
+            self.expect_word("version", f'after ruleset "{name.value}"')
+            version = self.expect_int("the version")
+            value: object = (name.value, version.value, tok)
+        elif word == "applies":
+            self.expect_word("to", "after applies")
+            if self.tok.is_word("all"):
+                self.advance()
+                self.expect_word("suffixes", "after applies to all")
+                value = "all"
+            elif self.tok.is_word("suffix", "suffixes"):
+                self.advance()
+                value = tuple(self.suffix_list())
+            else:
+                raise self.fail(self.tok, f"expected suffix or all suffixes after applies to, found {_shown(self.tok)}")
+        elif word == "alias":
+            value = tuple(self.suffix_list())
+        else:  # source, description
+            text = self.expect_string(f"the {word} text")
+            if not str(text.value).strip():
+                self.error(text, f"the {word} text is empty")
+            value = text.value
+        if key in header and key != "alias":
+            self.error(tok, f"the header has two {word} lines")
+        elif key == "alias" and key in header:
+            value = tuple(header[key]) + tuple(value)  # type: ignore[arg-type]
+        if key not in header or key == "alias":
+            header[key] = value
+        self.end_of_statement(word)
+
+    def suffix_list(self) -> list[str]:
+        out: list[str] = []
+        while True:
+            tok = self.expect_string("a suffix such as \".gov.cn\"")
+            problem = suffix_problem(str(tok.value))
+            if problem:
+                self.error(tok, problem)
+            elif str(tok.value) in out:
+                self.error(tok, f"suffix {tok.value!r} is listed twice")
+            else:
+                out.append(str(tok.value))
+            if not self.tok.is_punct(","):
+                return out
+            self.advance()
+
+    # --- rules -----------------------------------------------------------------------------------
+
+    def parse_rule(self) -> T.Rule | None:
+        start = self.advance()  # "rule"
+        id_tok = self.tok
+        rule_id = "<missing>"
+        if id_tok.kind == "IDENT" and not id_tok.is_punct("{"):
+            rule_id = str(self.advance().value)
+        else:
+            self.error(id_tok, f"expected a rule id after rule (letters, digits, - and _), found {_shown(id_tok)}")
+            if id_tok.kind in ("STRING", "INT"):
+                self.advance()
+        if self.tok.is_punct("{"):
+            self.advance()
+        else:
+            self.error(self.tok, f"expected '{{' after rule {rule_id}, found {_shown(self.tok)}")
+        items: dict[str, Token] = {}
+        meta: dict[str, object] = {}
+        statements: list[T.Statement] = []
+        unknown_item = False
+        while True:
+            tok = self.tok
+            if tok.is_punct("}"):
+                self.advance()
+                self.end_of_statement(f"rule {rule_id}")
+                break
+            if tok.kind == "EOF" or (tok.is_word("rule") and tok.first_on_line):
+                self.error(tok, f"missing '}}' to close rule {rule_id} (opened on line {start.line})")
+                break
+            start_i = self.i
+            try:
+                self.parse_item(rule_id, items, meta, statements)
+            except _Abort:
+                if self.i == start_i:  # not even a statement word: it may have been the severity, a require...
+                    unknown_item = True
+                self.sync(ITEM_WORDS + ("rule",), stop_at_brace=True, start=start_i)
+        where = id_tok if id_tok.kind == "IDENT" else start
+        if not unknown_item:  # after an unknown statement word these checks could only repeat that error
+            if "severity" not in items:
+                self.error(where, f"rule {rule_id} has no severity line (severity error, warning or info)")
+            if "description" not in items:
+                self.error(where, f"rule {rule_id} has no description line")
+            if not any(k in items for k in ("require", "registrants", "regions")):
+                self.error(where, f"rule {rule_id} requires nothing: add a require, registrants or regions line")
+        return T.Rule(
+            id=rule_id, severity=str(meta.get("severity", "error")), description=str(meta.get("description", "")),
+            statements=tuple(statements), source=meta.get("source"), version=meta.get("version"),  # type: ignore[arg-type]
+            message=meta.get("message"), message_zh=meta.get("message_zh"), pos=_pos(where),  # type: ignore[arg-type]
+        )
+
+    def parse_item(self, rule_id: str, items: dict[str, Token], meta: dict[str, object], out: list[T.Statement]) -> None:
+        tok = self.tok
+        if tok.kind != "IDENT" or tok.value not in ITEM_WORDS:
+            hint = _did_you_mean(str(tok.value), ITEM_WORDS) if tok.kind == "IDENT" else ""
+            raise self.fail(tok, f"expected severity, description, source, version, message, message_zh, when, "
+                                 f"require, registrants or regions, found {_shown(tok)}{hint}")
+        word = str(tok.value)
+        self.advance()
+        if word in SINGLE_ITEMS and word in items:
+            self.error(tok, f"rule {rule_id} has two {word} lines")
+        items.setdefault(word, tok)
+        if word == "severity":
+            sev = self.tok
+            if sev.kind != "IDENT":
+                raise self.fail(sev, f"expected error, warning or info after severity, found {_shown(sev)}")
+            self.advance()
+            if sev.value not in T.SEVERITIES:
+                self.error(sev, f"unknown severity {sev.value}: use error, warning or info"
+                                f"{_did_you_mean(str(sev.value), T.SEVERITIES)}")
+            else:
+                meta.setdefault("severity", sev.value)
+        elif word in ("description", "source", "message", "message_zh"):
+            text = self.expect_string(f"the {word} text")
+            if not str(text.value).strip():
+                self.error(text, f"the {word} text is empty")
+            meta.setdefault(word, text.value)
+        elif word == "version":
+            meta.setdefault("version", self.expect_int("the rule's version").value)
+        elif word == "when":
+            out.append(T.When(self.parse_expr(), pos=_pos(tok)))
+        elif word == "require":
+            if self.tok.is_word("document") and not self.peek().is_punct("."):
+                self.advance()
+                kinds = self.parse_kinds()
+                text = self.expect_string("a description of the document (shown to the user)")
+                if not str(text.value).strip():
+                    self.error(text, "the document description is empty")
+                out.append(T.RequireDocument(kinds, str(text.value), pos=_pos(tok)))
+            else:
+                out.append(T.Require(self.parse_expr(), pos=_pos(tok)))
+        elif word in ("registrants", "regions"):
+            allowed = REGISTRANT_TYPES if word == "registrants" else REGIONS
+            what = "registrant type" if word == "registrants" else "region"
+            values: list[str] = []
+            while True:
+                v = self.tok
+                if v.kind != "IDENT":
+                    raise self.fail(v, f"expected a {what} ({', '.join(allowed)}), found {_shown(v)}")
+                self.advance()
+                if v.value not in allowed:
+                    self.error(v, f"unknown {what} {v.value}{_did_you_mean(str(v.value), allowed)}; "
+                                  f"use {', '.join(allowed)}")
+                elif v.value in values:
+                    self.error(v, f"{what} {v.value} is listed twice")
+                else:
+                    values.append(str(v.value))
+                if not self.tok.is_punct(","):
+                    break
+                self.advance()
+            node = T.Registrants(tuple(values), pos=_pos(tok)) if word == "registrants" else T.Regions(tuple(values), pos=_pos(tok))
+            out.append(node)
+        self.end_of_statement(word)
+
+    def parse_kinds(self) -> T.DocKinds:
+        tok = self.tok
+        if tok.kind == "STRING":
+            self.advance()
+            self.check_kind(tok)
+            return T.DocKinds((str(tok.value),), pos=_pos(tok))
+        if tok.is_word("any"):
+            self.advance()
+            self.expect_word("of", "after any")
+            self.expect_punct("[", "after any of")
+            kinds: list[str] = []
+            count = 0
+            while True:
+                k = self.expect_string("a document kind")
+                count += 1
+                self.check_kind(k)
+                if str(k.value) in kinds:
+                    self.error(k, f"document kind {k.value!r} is listed twice")
+                else:
+                    kinds.append(str(k.value))
+                if self.tok.is_punct(","):
+                    self.advance()
+                    continue
+                self.expect_punct("]", "to close the list of document kinds")
+                break
+            if count < 2:
+                self.error(tok, "any of needs at least two document kinds")
+            return T.DocKinds(tuple(kinds), any_of=True, pos=_pos(tok))
+        if tok.kind == "IDENT" and tok.value in T.ROOTS:
+            path = self.parse_path()
+            if path.root != "profile" or self.type_of(path) != "text":
+                self.error(tok, f"the document kind can only come from a profile text field such as "
+                                f"profile.document_type, not {path.dotted}")
+            return T.DocKinds(path=path, pos=_pos(tok))
+        raise self.fail(tok, f'expected a document kind after require document ("kind", any of ["a", "b"], '
+                             f"or profile.document_type), found {_shown(tok)}")
+
+    def check_kind(self, tok: Token) -> None:
+        kind = str(tok.value)
+        if kind == T.IDENTITY:
+            self.error(tok, f'"{T.IDENTITY}" is not a document kind here: write require document profile.document_type')
+        elif not _KIND.match(kind):
+            self.error(tok, f"document kind {kind!r} must be lower-case letters, digits and _ (such as \"business_license\")")
+
+    # --- expressions -----------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(self.tok, f"expression nested too deeply (at most {MAX_DEPTH} levels)")
+
+    def parse_expr(self) -> T.Expr:
+        self.enter()
+        try:
+            left = self.parse_conj()
+            while self.tok.is_word("or"):
+                op = self.advance()
+                right = self.parse_conj()
+                left = T.Or(left, right, pos=_pos(op))
+            return left
+        finally:
+            self.depth -= 1
+
+    def parse_conj(self) -> T.Expr:
+        left = self.parse_neg()
+        while self.tok.is_word("and"):
+            op = self.advance()
+            right = self.parse_neg()
+            left = T.And(left, right, pos=_pos(op))
+        return left
+
+    def parse_neg(self) -> T.Expr:
+        tok = self.tok
+        if tok.is_word("not"):
+            self.advance()
+            self.enter()
+            try:
+                return T.Not(self.parse_neg(), pos=_pos(tok))
+            finally:
+                self.depth -= 1
+        if tok.is_punct("("):
+            self.advance()
+            inner = self.parse_expr()
+            self.expect_punct(")", "to close the parenthesis")
+            return inner
+        return self.parse_test()
+
+    def parse_test(self) -> T.Expr:
+        start = self.tok
+        left = self.parse_operand()
+        tok = self.tok
+        shown = self.describe_operand(left, start)
+        if tok.kind == "OP":
+            op = str(self.advance().value)
+            right_tok = self.tok
+            right = self.parse_operand()
+            if isinstance(right, T.ListLit):
+                raise self.fail(right_tok, f"a list can only follow in or not in (not {op})")
+            node: T.Expr = T.Compare(op, left, right, pos=_pos(tok))
+            self.check_compare(node, start, right_tok)
+            return node
+        if tok.is_word("not") and self.peek().is_word("in", "exists"):
+            self.advance()
+            if self.tok.is_word("exists"):
+                ex = self.advance()
+                return T.Not(self.make_exists(left, start, ex), pos=_pos(tok))
+            self.advance()
+            return self.finish_in("not in", left, start, tok)
+        if tok.is_word("in"):
+            self.advance()
+            return self.finish_in("in", left, start, tok)
+        if tok.is_word("starts_with", "ends_with", "contains"):
+            op = str(self.advance().value)
+            right_tok = self.tok
+            right = self.parse_operand()
+            if isinstance(right, T.ListLit):
+                raise self.fail(right_tok, f"a list can only follow in or not in (not {op})")
+            node = T.Compare(op, left, right, pos=_pos(tok))
+            self.check_compare(node, start, right_tok)
+            return node
+        if tok.is_word("matches"):
+            self.advance()
+            rx = self.tok
+            if rx.kind != "REGEX":
+                raise self.fail(rx, f"expected a pattern such as /[0-9]{{18}}/ after matches, found {_shown(rx)}")
+            self.advance()
+            pattern, flags = rx.value  # type: ignore[misc]
+            problem = regex_problem(pattern, flags)
+            if problem:
+                self.error(rx, problem)
+            self.need_type(left, start, ("text",), "matches")
+            return T.Matches(left, pattern, flags, pos=_pos(tok))
+        if tok.is_word("exists"):
+            self.advance()
+            return self.make_exists(left, start, tok)
+        hint = _did_you_mean(str(tok.value), TEST_WORDS) if tok.kind == "IDENT" else ""
+        raise self.fail(tok, f"expected a test after {shown} ({TEST_LIST}), found {_shown(tok)}{hint}")
+
+    def finish_in(self, op: str, left: T.Operand, start: Token, op_tok: Token) -> T.Expr:
+        lst_tok = self.tok
+        if not lst_tok.is_punct("["):
+            raise self.fail(lst_tok, f"expected a list in square brackets after {op}, found {_shown(lst_tok)}")
+        right = self.parse_operand()
+        node = T.Compare(op, left, right, pos=_pos(op_tok))
+        self.check_compare(node, start, lst_tok)
+        return node
+
+    def make_exists(self, left: T.Operand, start: Token, tok: Token) -> T.Exists:
+        if not isinstance(left, T.Path):
+            raise self.fail(start, "exists applies to a field path, such as profile.email exists")
+        return T.Exists(left, pos=_pos(tok))
+
+    def parse_operand(self) -> T.Operand:
+        tok = self.tok
+        if tok.kind == "STRING":
+            self.advance()
+            return T.Str(str(tok.value), pos=_pos(tok))
+        if tok.kind == "INT":
+            self.advance()
+            return T.Int(int(tok.value), pos=_pos(tok))  # type: ignore[call-overload]
+        if tok.is_punct("["):
+            self.advance()
+            items: list[T.Str | T.Int] = []
+            if not self.tok.is_punct("]"):
+                while True:
+                    item = self.tok
+                    if item.kind == "STRING":
+                        items.append(T.Str(str(item.value), pos=_pos(item)))
+                    elif item.kind == "INT":
+                        items.append(T.Int(int(item.value), pos=_pos(item)))  # type: ignore[call-overload]
+                    else:
+                        raise self.fail(item, f"expected a string or a number in the list, found {_shown(item)}")
+                    self.advance()
+                    if self.tok.is_punct(","):
+                        self.advance()
+                        continue
+                    break
+            self.expect_punct("]", "to close the list")
+            kinds = {type(x) for x in items}
+            if len(kinds) > 1:
+                self.error(tok, "a list mixes strings and numbers")
+            return T.ListLit(tuple(items), pos=_pos(tok))
+        if tok.is_word("length") and self.peek().is_punct("("):
+            self.advance()
+            self.advance()
+            path_tok = self.tok
+            path = self.parse_path()
+            self.expect_punct(")", "to close length(")
+            if self.type_of(path) != "text":
+                self.error(path_tok, f"length applies to a text field, and {path.dotted} is {self.type_name(path)}")
+            return T.Length(path, pos=_pos(tok))
+        if tok.kind == "IDENT":
+            return self.parse_path()
+        raise self.fail(tok, f"expected a field (profile.…, document.…, domain.…), a string, a number or a list, "
+                             f"found {_shown(tok)}")
+
+    def parse_path(self) -> T.Path:
+        tok = self.tok
+        root = str(tok.value)
+        if tok.kind != "IDENT" or root not in T.ROOTS:
+            hint = _did_you_mean(root, T.ROOTS) if tok.kind == "IDENT" else ""
+            raise self.fail(tok, f"unknown name {root}{hint}: field paths start with profile., document. or domain.")
+        self.advance()
+        parts: list[str] = []
+        end = tok
+        if not self.tok.is_punct("."):
+            raise self.fail(self.tok, f"expected '.' and a field name after {root}, found {_shown(self.tok)}")
+        while self.tok.is_punct("."):
+            dot = self.advance()
+            part = self.tok
+            if part.kind != "IDENT" or part.line != dot.line or part.col != dot.col + 1:
+                raise self.fail(part, f"expected a field name right after '{root}.{'.'.join(parts + [''])}', "
+                                      f"found {_shown(part)}")
+            parts.append(str(part.value))
+            end = self.advance()
+        length = (end.col + end.length - tok.col) if end.line == tok.line else tok.length
+        path = T.Path(root, tuple(parts), pos=T.Pos(tok.line, tok.col, length))
+        self.check_path(path)
+        return path
+
+    # --- static checks ---------------------------------------------------------------------------
+
+    def check_path(self, path: T.Path) -> None:
+        p = path.pos or T.Pos(1, 1)
+        bad: Callable[[str], None] = lambda msg: self.error_at(p.line, p.col, p.length, msg)  # noqa: E731
+        parts = path.parts
+        if path.root == "profile":
+            field = parts[0]
+            if field not in PROFILE_FIELDS:
+                bad(f"unknown field profile.{field}{_did_you_mean(field, PROFILE_FIELDS)}; the profile fields are "
+                    f"{', '.join(PROFILE_FIELDS)}")
+            elif field == "phone" and len(parts) == 2 and parts[1] not in PHONE_FIELDS:
+                bad(f"unknown field profile.phone.{parts[1]}{_did_you_mean(parts[1], PHONE_FIELDS)}; the phone fields "
+                    f"are {', '.join(PHONE_FIELDS)}")
+            elif len(parts) > (2 if field == "phone" else 1):
+                bad(f"{path.dotted} goes too deep: profile.{field} has no fields")
+        elif path.root == "document":
+            if not _FIELD.match(parts[0]):
+                bad(f"document kind {parts[0]!r} must be lower-case letters, digits and _")
+            elif len(parts) > 2:
+                bad(f"{path.dotted} goes too deep: use document.KIND or document.KIND.FIELD")
+            elif len(parts) == 2 and not _FIELD.match(parts[1]):
+                bad(f"document field {parts[1]!r} must be lower-case letters, digits and _")
+        else:
+            if parts[0] not in DOMAIN_FIELDS or len(parts) > 1:
+                bad(f"unknown field {path.dotted}{_did_you_mean(parts[0], DOMAIN_FIELDS)}; the domain fields are "
+                    f"{', '.join(DOMAIN_FIELDS)}")
+
+    def type_of(self, node: T.Operand) -> str:
+        """text, number, list or record (a document, the phone object): the static type."""
+        if isinstance(node, T.Str):
+            return "text"
+        if isinstance(node, (T.Int, T.Length)):
+            return "number"
+        if isinstance(node, T.ListLit):
+            return "list"
+        if node.root == "document" and len(node.parts) == 1:
+            return "record"
+        if node.root == "profile" and node.parts == ("phone",):
+            return "record"
+        return "text"
+
+    def type_name(self, node: T.Operand) -> str:
+        t = self.type_of(node)
+        if t == "record" and isinstance(node, T.Path):
+            return "a document" if node.root == "document" else "an object"
+        return {"text": "text", "number": "a number", "list": "a list"}[t]
+
+    def describe_operand(self, node: T.Operand, start: Token) -> str:
+        if isinstance(node, T.Path):
+            return node.dotted
+        if isinstance(node, T.Length):
+            return f"length({node.path.dotted})"
+        return _shown(start)
+
+    def need_type(self, node: T.Operand, tok: Token, types: tuple[str, ...], op: str) -> bool:
+        t = self.type_of(node)
+        if t in types:
+            return True
+        shown = self.describe_operand(node, tok)
+        if t == "record" and isinstance(node, T.Path):
+            if node.root == "document":
+                msg = (f"{shown} is a document, not a value: test {shown} exists, or compare one of its fields "
+                       f"such as {shown}.number")
+            else:
+                msg = f"{shown} is an object: compare one of its fields, such as {shown}.number"
+        elif "text" in types:
+            msg = f"{op} needs text, and {shown} is {self.type_name(node)}"
+        else:
+            msg = f"{op} compares numbers, and {shown} is {self.type_name(node)} (use length(...) for the length of a text)"
+        if isinstance(node, T.Path) and node.pos is not None:
+            self.error_at(node.pos.line, node.pos.col, node.pos.length, msg)
+        else:
+            self.error(tok, msg)
+        return False
+
+    def check_compare(self, node: T.Compare, left_tok: Token, right_tok: Token) -> None:
+        op = node.op
+        if op in ("in", "not in"):
+            if self.need_type(node.left, left_tok, ("text", "number"), op) and isinstance(node.right, T.ListLit):
+                left_t = self.type_of(node.left)
+                items = node.right.items
+                if items and self.type_of(items[0]) != left_t:
+                    held = "strings" if isinstance(items[0], T.Str) else "numbers"
+                    self.error(right_tok, f"the list holds {held} but {self.describe_operand(node.left, left_tok)} "
+                                          f"is {self.type_name(node.left)}")
+            return
+        if op in T.ORDER_OPS:
+            self.need_type(node.left, left_tok, ("number",), op) and self.need_type(node.right, right_tok, ("number",), op)
+            return
+        if op in T.STRING_OPS:
+            self.need_type(node.left, left_tok, ("text",), op) and self.need_type(node.right, right_tok, ("text",), op)
+            return
+        # == and !=
+        if self.need_type(node.left, left_tok, ("text", "number"), op) and \
+                self.need_type(node.right, right_tok, ("text", "number"), op):
+            lt, rt = self.type_of(node.left), self.type_of(node.right)
+            if lt != rt:
+                self.error(right_tok, f"{op} compares {self.type_name(node.left)} with {self.type_name(node.right)}; "
+                                      "they are never equal")
+
+
+def parse_source(text: str, path: str = "<rules>") -> tuple[T.RuleSet | None, list[RuleError]]:
+    """Parse one rule file's text: (the rule set or None, every error sorted by position)."""
+    tokens, errors = tokenize(text, path)
+    parser = _Parser(tokens, path, text.split("\n"))
+    try:
+        ruleset = parser.parse_file()
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the recursion far below the limit
+        parser.error_at(1, 1, 1, "the file is nested too deeply to be read")
+        ruleset = None
+    seen = set()
+    merged: list[RuleError] = []
+    for e in sorted(errors + parser.errors, key=lambda e: (e.line, e.col)):
+        key = (e.line, e.col, e.message)
+        if key not in seen:
+            seen.add(key)
+            merged.append(e)
+    if ruleset is not None and ruleset.path != path:
+        ruleset = replace(ruleset, path=path)
+    return ruleset, merged
+
+
+def parse(text: str, path: str = "<rules>") -> T.RuleSet:
+    """Parse one rule file's text; :class:`RuleFileError` with every error if there is any."""
+    ruleset, errors = parse_source(text, path)
+    if errors or ruleset is None:
+        raise RuleFileError(errors or [RuleError(path, 1, 1, 1, "empty rule file")])
+    return ruleset
