@@ -44,3 +44,13 @@ def test_config_from_dict_overrides_and_rejects_unknown_names():
         else:
             raise AssertionError("unknown config name accepted")
     assert dataclasses.is_dataclass(cfg)
+
+
+def test_config_command_lists_every_setting(capsys):
+    from idcheck.cli import main
+
+    assert main(["config", "--format", "json"]) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(Config().describe()) and all(r["reason"] for r in rows)

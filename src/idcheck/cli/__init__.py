@@ -16,6 +16,7 @@ COMMANDS = (
     "idcheck.cli.check_cmd",
     "idcheck.cli.scan_cmd",
     "idcheck.cli.explain_cmd",
+    "idcheck.cli.config_cmd",
     "idcheck.cli.profile_cmd",
     "idcheck.cli.fix_cmd",
     "idcheck.cli.number_cmd",
