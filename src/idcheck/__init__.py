@@ -2,8 +2,10 @@
 
 Public names::
 
-    check(source, *, profile=None, kind="auto", channel="console", config=None) -> Report
-    Report, Finding, Measure, Config
+    check(source, *, profile=None, kind="auto", channel="console", config=None, ocr=False) -> Report
+    check_profile(profile) -> Report
+    check_submission(domain, profile, documents, ...) -> Report
+    Profile, Report, Finding, Measure, Config
     explain(code) -> CodeInfo
 
 See ``idcheck.errors`` for the exception tree.
