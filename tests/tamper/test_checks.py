@@ -82,5 +82,5 @@ def test_full_luma_is_decoded_once_and_only_for_jpeg(camera_jpeg):
     assert y1 is local.full_luma(ctx)
     assert y1.shape == (r.facts["stored_height"], r.facts["stored_width"])
     ctx.decoded.format = "png"
-    ctx._tamper_full_luma = False
+    del ctx.full_luma  # drop the cached view
     assert local.full_luma(ctx) is None

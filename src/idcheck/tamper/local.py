@@ -51,7 +51,6 @@ import numpy as np
 
 from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
-_CACHE_ATTR = "_tamper_full_luma"
 
 
 @dataclass
@@ -65,19 +64,8 @@ class Anomaly:
 
 
 def full_luma(ctx: Any) -> np.ndarray | None:
-    """The file's full-resolution luminance in *stored* orientation (JPEG only), decoded once and cached on ``ctx``."""
-    cached = getattr(ctx, _CACHE_ATTR, False)
-    if cached is not False:
-        return cached
-    y = None
-    if getattr(ctx.decoded, "format", None) == "jpeg" and ctx.data:
-        try:
-            buf = np.frombuffer(ctx.data, np.uint8)
-            y = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
-        except cv2.error:
-            y = None
-    setattr(ctx, _CACHE_ATTR, y)
-    return y
+    """The file's full-resolution luminance (JPEG only): the context's cached ``full_luma`` view."""
+    return ctx.full_luma
 
 
 # ----------------------------------------------------------------- DCT ---
