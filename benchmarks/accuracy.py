@@ -12,7 +12,10 @@ on seed 1; report on a seed you did not tune on.
 
 A finding counts as a false positive unless the image is labelled with its code or
 the code is *tolerated* for that class (listed in TOLERATED, printed with the
-table: e.g. a 300 px document may also be found blurry).
+table: e.g. a 300 px document may also be found blurry).  ``image.low_resolution`` is
+also tolerated wherever the generated document's true long side (from its label quad)
+is below the configured minimum for its kind: a licence shown at 700 px on a phone
+screenshot really is too small, whatever its class.
 """
 
 from __future__ import annotations
@@ -86,9 +89,27 @@ def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
         "class": cls, "index": index, "kind": kind, "background": background, "format": fmt,
         "size": list(labels["out_size"]), "strength": defects[0][1] if defects else None,
         "labels": sorted(labels["defects"]), "corners_cut": labels.get("corners_cut", []),
+        "true_long_side": _long_side(labels.get("quad")),
         "fired": codes_fired, "severities": severities, "measures": measures, "timings": timings,
         "gen_ms": round(gen_ms, 1), "check_ms": round(check_ms, 1),
     }
+
+
+def _long_side(quad: Any) -> float | None:
+    """Mean length of the longer pair of sides of a label quad (output px)."""
+    if not quad:
+        return None
+    q = np.asarray(quad, np.float64)
+    a = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    b = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return round(float(max(a, b)), 1)
+
+
+def _truly_small(r: dict[str, Any]) -> bool:
+    from idcheck.config import DEFAULT
+
+    need = DEFAULT.resolution.min_long_side_card if r["kind"] == "id_card" else DEFAULT.resolution.min_long_side_page
+    return r.get("true_long_side") is not None and r["true_long_side"] < need
 
 
 def _run(data: bytes) -> tuple[list[str], dict[str, str], dict[str, Any], dict[str, float]]:
@@ -132,6 +153,8 @@ def score(records: list[dict[str, Any]]) -> dict[str, Any]:
     for r in records:
         labels = set(r["labels"])
         tolerated = TOLERATED.get(r["class"], set())
+        if _truly_small(r):
+            tolerated = tolerated | {"image.low_resolution"}
         for code in SCORED:
             fired = code in r["fired"]
             if code in labels:

@@ -195,14 +195,15 @@ class GlareConfig:
 @dataclass(frozen=True)
 class ColourConfig:
     min_chroma: float = setting(
-        14.0, "Lab chroma units",
-        "A pixel is 'coloured' at Lab chroma 14 after removing the picture's colour cast: the red seal is ~60, "
-        "the blue ID-card labels ~35, JPEG chroma noise and demosaicing fringes on black-and-white print stay below 8.",
+        6.0, "Lab chroma units",
+        "A pixel is 'coloured' when its 5 x 5 px smoothed chroma stands 6 units above the colour around it (the "
+        "document's own slowly varying tint removed): faded blue labels and portraits measure 8-20, the seal ~60; on "
+        "black-and-white print smoothed JPEG chroma noise and fringes stay under ~5 (seed 1 fixtures).",
     )
     min_coloured_share: float = setting(
-        0.003, "share of document area",
-        "A colour licence is mostly white and black, but its red seal alone covers ~1-2% of it and the emblem another "
-        "0.5%; a black-and-white copy has under 0.05% of coloured pixels.",
+        0.012, "share of document area",
+        "Colour documents, faded or blurred, have >= 1.6% of their area in local colour (labels, portrait, seal, "
+        "tinted guilloche); black-and-white copies and scans photographed in colour stay under 0.9% (seed 1).",
     )
 
 

@@ -463,14 +463,17 @@ def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[in
 
 
 def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int],
-           skin: np.ndarray | None = None) -> tuple[float, dict[str, Any]]:
+           skin: np.ndarray | None = None, ycc: np.ndarray | None = None) -> tuple[float, dict[str, Any]]:
     """Confidence (0..1) that ``quad`` is a real document's outline, and why.
 
     * the weakest in-frame side's straightness (see :func:`refine`);
     * corner angles: a flat rectangle photographed from a phone's usual viewpoints keeps every corner
       within ~25 degrees of square;
     * proportions: after averaging opposite sides, long/short must be near an ID card's 1.586 or a
-      page's 1.414 (1.2-1.9 allows for perspective foreshortening).
+      page's 1.414 (1.2-1.9 allows for perspective foreshortening); for a document cut by the frame
+      only an upper bound holds (see the code);
+    * a side on the frame edge must not be lined with skin unlike the paper (a hand merged with the
+      document): ``skin`` is the skin-tone mask and ``ycc`` the picture in YCrCb.
     """
     sides = [s for s in straight if s is not None]
     side_conf = min(sides) if sides else 0.0
@@ -487,24 +490,43 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
     ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
     w, h = frame
     on_edge = [i for i in range(4) if _on_frame_edge(quad[i], quad[(i + 1) % 4], w, h)]
-    if on_edge:
-        # a side lying on the frame edge: the document is cut there (its true size across is unknown) ...
-        aspect_conf = 1.0 if ratio <= 2.2 else 0.0
+    side_len = [float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4)]
+    if len(on_edge) == 1:
+        # one side lies on the frame edge: the document is cut there.  The side opposite is whole; the two sides
+        # across the cut are shorter than the document by an unknown amount, so they may be as short as they like,
+        # but not longer than a document's proportions allow against the whole side
+        i = on_edge[0]
+        whole = max(1e-6, side_len[(i + 2) % 4])
+        across = (side_len[(i + 1) % 4] + side_len[(i + 3) % 4]) / 2
+        aspect_conf = float(np.clip((2.1 - across / whole) / 0.2, 0.0, 1.0))
+    elif on_edge:
+        # cut in two directions (a corner off the frame's corner): proportions unknown; but a small sliver in the
+        # frame's corner (a hand, a patch of table) is not what the picture is of - full trust from 15% of the frame
+        clipped, _ = cv2.intersectConvexConvex(quad.astype(np.float32),
+                                               np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32))
+        aspect_conf = float(np.clip(float(clipped) / (w * h) / 0.15, 0.0, 1.0))
     else:
         # 1 within 1.3-1.75 (A4 1.414 and ID card 1.586, +-8% of perspective), 0 beyond 1.2 / 1.85
         aspect_conf = float(np.clip(min(ratio - 1.2, 1.85 - ratio) / 0.1, 0.0, 1.0))
     skin_share = 0.0
-    if skin is not None:
-        # ... unless what lies along that side is skin: a hand holding the document, merged with it
+    if skin is not None and ycc is not None and on_edge:
+        # ... unless what lies along that side is skin: a hand holding the document, merged with it.  Skin means
+        # skin-toned *and* unlike the document's own paper: cream paper under warm light is skin-toned too
+        inner = np.zeros(skin.shape, np.uint8)
+        c = quad.mean(axis=0)
+        cv2.fillConvexPoly(inner, np.round(c + 0.6 * (quad - c)).astype(np.int32), 255)
+        paper = np.median(ycc[inner > 0][:, 1:3].astype(np.float32), axis=0) if np.count_nonzero(inner) else None
         for i in on_edge:
             p, q = quad[i], quad[(i + 1) % 4]
-            c = quad.mean(axis=0)
             strip = np.array([p, q, q + 0.12 * (c - q), p + 0.12 * (c - p)], np.float32)
             m = np.zeros(skin.shape, np.uint8)
             cv2.fillConvexPoly(m, np.round(strip).astype(np.int32), 255)
             n = np.count_nonzero(m)
             if n:
-                skin_share = max(skin_share, np.count_nonzero(skin[m > 0]) / n)
+                sel = m > 0
+                unlike = (np.abs(ycc[sel][:, 1:3].astype(np.float32) - paper).max(axis=1) >= 8.0
+                          if paper is not None else True)  # 8 CrCb units: clearly another colour than the paper
+                skin_share = max(skin_share, np.count_nonzero((skin[sel] > 0) & unlike) / n)
     skin_conf = float(np.clip((0.35 - skin_share) / 0.15, 0.0, 1.0))
     conf = side_conf * angle_conf * aspect_conf * skin_conf
     return conf, {"straightness": [None if s is None else round(s, 3) for s in straight],
@@ -529,7 +551,7 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
     # skin tones (YCrCb box): a hand around or under the document is not part of it
     ycc = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2YCrCb)
     skin = cv2.inRange(ycc, (40, 137, 77), (250, 180, 125))
-    for fg in _colour_foreground(lab, ring):
+    for fg in _colour_foreground(lab, ring, (0.04, 0.15, 0.35)):
         fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, kernel)
         fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
         proposals.append(("colour", fg))
@@ -568,21 +590,23 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         if score < 0.6 * min_score:  # hopeless even if refinement moved a side onto its edge
             continue
         rq, straight = refine(quad, gx, gy, strong)
-        conf, why = verify(rq, straight, (w, h), skin_any)
+        conf, why = verify(rq, straight, (w, h), skin_any, ycc)
         if conf < 0.8:  # a side far off its edge (hull of a broken outline): look further, twice
             wq, ws = refine(quad, gx, gy, strong, reach=0.08)
             wq, ws = refine(wq, gx, gy, strong)
-            wconf, wwhy = verify(wq, ws, (w, h), skin_any)
+            wconf, wwhy = verify(wq, ws, (w, h), skin_any, ycc)
             if wconf > conf + 0.1:
                 rq, straight, conf, why = wq, ws, wconf, {**wwhy, "wide_search": True}
         if conf < 0.5:
             fixed = recover_side(order_corners(rq), straight, gx, gy, strong)
             if fixed is not None:
                 fq, fs = refine(fixed, gx, gy, strong)
-                fconf, fwhy = verify(fq, fs, (w, h), skin_any)
+                fconf, fwhy = verify(fq, fs, (w, h), skin_any, ycc)
                 if fconf > conf + 0.1:
                     rq, straight, conf, why = fq, fs, fconf, {**fwhy, "recovered_side": True}
         rq = order_corners(rq)
+        # side i joins corners i and i+1 of the *ordered* quad (TL, TR, BR, BL)
+        why["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(rq[i], rq[(i + 1) % 4], w, h)]
         clipped, _ = cv2.intersectConvexConvex(rq, frame)
         if not np.allclose(rq, quad):  # judge the refined outline, not the first guess
             support, per_side = _edge_support(rq, gx, gy, strong, lab, max(3.0, 0.012 * max(h, w)))

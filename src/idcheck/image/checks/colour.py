@@ -1,15 +1,18 @@
 """image.grayscale: black-and-white scans, photocopies and greyscale photos.
 
-Measure: the share of the document's area in **clear colour**: Lab chroma >=
-``colour.min_chroma`` after removing the picture's colour cast (the median a*, b* of
-the document), with 1-2 px colour fringes (demosaicing, chromatic aberration at
-black print edges) removed by a 3 x 3 opening.
+Measure: the share of the document's area in **local colour**: Lab chroma of at least
+``colour.min_chroma`` *relative to the colour around it*.  The a*, b* planes are
+smoothed over 5 x 5 px (which removes JPEG chroma noise and the 1-2 px colour fringes
+that demosaicing and chromatic aberration put on black print), then the slowly varying
+colour of the light and the paper (a gaussian of 1/8 of the document) is subtracted.
 
-Physically: an original colour document always has some clearly coloured print -
-the red seal and emblem of a licence, the blue labels, tinted background and portrait
-of an ID card - even when it is mostly white.  A photocopy photographed in colour
-has a uniform tint (removed as cast) and no coloured print.  Without a found
-document the whole picture is measured.
+Physically: an original colour document always has some print that is coloured
+against the paper around it - the red seal and emblem of a licence, the blue labels,
+tinted background and portrait of an ID card - even when it is mostly white and
+faded.  A photocopy photographed in colour has a tint that changes only slowly
+across it (warm light at one side, daylight at the other): that is removed with the
+local background, and what remains is chroma noise.  Without a found document the
+whole picture is measured.
 """
 
 from __future__ import annotations
@@ -24,24 +27,38 @@ from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
 
+_WORK = 480.0  # px, long side the measure runs at: colour is a property of areas, not of fine detail
+
 
 def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float) -> float:
+    """Share of ``valid`` pixels whose smoothed chroma stands ``min_chroma`` above the local background.
+
+    Pure function: ``rgb`` (H x W x 3 uint8), ``valid`` (H x W, non-zero inside the document, or None
+    for the whole picture), ``min_chroma`` in Lab chroma units.
+    """
     h, w = rgb.shape[:2]
-    f = min(1.0, 480.0 / max(h, w))
+    f = min(1.0, _WORK / max(h, w))
     if f < 1.0:
         rgb = cv2.resize(rgb, (max(8, int(w * f)), max(8, int(h * f))), interpolation=cv2.INTER_AREA)
         if valid is not None:
             valid = cv2.resize(valid, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     inside = (valid > 0) if valid is not None else np.ones(rgb.shape[:2], bool)
     if not inside.any():
         return 0.0
-    a = lab[:, :, 1] - np.median(lab[:, :, 1][inside])
-    b = lab[:, :, 2] - np.median(lab[:, :, 2][inside])
-    chroma = np.sqrt(a * a + b * b)
-    mask = ((chroma >= min_chroma) & inside).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    return float(np.count_nonzero(mask)) / float(np.count_nonzero(inside))
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    sigma = max(rgb.shape[:2]) / 8.0
+    chroma2 = np.zeros(rgb.shape[:2], np.float32)
+    for ch in (1, 2):
+        plane = lab[:, :, ch] - float(np.median(lab[:, :, ch][inside]))
+        plane = np.where(inside, plane, 0.0).astype(np.float32)
+        smooth = cv2.blur(plane, (5, 5))
+        # the background colour, averaged over the document only (normalised convolution), so the table
+        # around the document does not bleed into its border
+        weight = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), sigma)
+        background = cv2.GaussianBlur(plane, (0, 0), sigma) / np.maximum(weight, 1e-3)
+        chroma2 += np.square(smooth - background)
+    coloured = (chroma2 >= min_chroma * min_chroma) & inside
+    return float(np.count_nonzero(coloured)) / float(np.count_nonzero(inside))
 
 
 @image_check("colour", codes=("image.grayscale",), needs=("rectified_any",), section="colour")

@@ -5,7 +5,8 @@ A corner is *missing* when the document's corner lies outside the frame or close
 the frame edge than ``document.corner_margin``: the physical corner (rounded on an
 ID card, the border line on a licence) is then not visible.  Because a convex
 document cut by the frame always has at least one corner outside, this also
-covers "the document is cut by the frame edge".
+covers "the document is cut by the frame edge"; so does a side of the outline found
+lying along the frame edge (both its corners are then missing).
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     margin = cfg.corner_margin * min(ow, oh)
     # signed distance of each corner to the nearest frame edge (negative: outside), original px
     dist = [min(x, y, ow - x, oh - y) for x, y in quad_orig]
-    missing = [CORNER_NAMES[i] for i in range(4) if dist[i] < margin]
+    # a side lying along the frame edge is where the frame cuts the document: both its corners are missing, even
+    # when the line fitted there stops a few px short of the edge
+    cut_sides = doc.details.get("frame_edge_sides", [])
+    on_cut = {i for s in cut_sides for i in (s, (s + 1) % 4)}
+    missing = [CORNER_NAMES[i] for i in range(4) if dist[i] < margin or i in on_cut]
     if not missing or doc.score < cfg.corner_min_support or not ctx.document_confident:
         return
     worst = min(dist[CORNER_NAMES.index(m)] for m in missing)

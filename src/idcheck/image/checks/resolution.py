@@ -3,8 +3,11 @@
 The measure is the document's long side in ORIGINAL pixels (the full-resolution
 picture, not the working copy), compared with what the smallest print needs to stay
 legible: ~15 px per 3 mm character on an ID card (500 px for 85.6 mm), ~10 px per
-character on an A4 licence (1000 px for 297 mm).  Without a found document, the whole
-picture is measured against the card threshold (the most lenient).
+character on an A4 licence (1000 px for 297 mm).  Without a found document, or with a
+doubtful outline (which may be a part of the document, such as a licence's inner frame),
+the whole picture is measured against the card threshold (the most lenient).  A document
+cut by the frame edge is measured only from the sides that are in the picture, which is
+a lower bound: too short a lower bound is not reported (document.corner_missing is).
 """
 
 from __future__ import annotations
@@ -35,7 +38,10 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.resolution
     long_side = document_long_side(ctx)
     kind = ctx.document_kind
-    if long_side is None:
+    doc = ctx.document
+    # a side lying on the frame edge: the document is cut there, and its length across is a lower bound only
+    cut = bool(doc is not None and doc.details.get("frame_edge_sides"))
+    if long_side is None or not ctx.document_confident:
         long_side = float(max(ctx.decoded.original_size))
         need = cfg.min_long_side_card
         subject = "picture"
@@ -44,7 +50,7 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
         subject = "document"
     why = ("3 mm characters on an ID card get ~15 px" if need == cfg.min_long_side_card
            else "the small print of a licence gets ~10 px per character")
-    if long_side < need:
+    if long_side < need and not (cut and subject == "document"):
         yield codes.finding(
             "image.low_resolution",
             measured=Measure(int(round(long_side)), f"px on the {subject}'s long side"),
@@ -53,8 +59,7 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
             details={"kind": kind, "long_side_px": round(long_side, 1), "why": why},
         )
         return
-    doc = ctx.document
-    if doc is not None and doc.frame_share < cfg.small_share:
+    if doc is not None and ctx.document_confident and doc.frame_share < cfg.small_share:
         yield codes.finding(
             "image.document_small",
             measured=Measure(round(100 * doc.frame_share, 1), "% of the picture"),
