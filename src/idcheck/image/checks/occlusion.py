@@ -1,13 +1,13 @@
 """document.occluded: a finger, thumb or hand over the document.
 
-Measure: the share of the document's area covered by **skin-coloured regions that
-enter from the document's border** (reach the outer ``occlusion.border_band`` of the
-document) and reach at least 3% of its short side inwards.
+Measure: the share of the document's area covered by **smooth, skin-coloured regions
+that enter from the document's border** (reach the outer ``occlusion.border_band`` of
+the document) and reach at least 3% of its short side inwards.
 
 Physically: fingers hold a document at its edge and cover corners, edges and the
 print next to them; the portrait's face is skin-coloured too, but it is printed well
-inside the border.  Skin is detected in YCrCb (Cr 137-180, Cb 77-125: the cluster
-that holds all skin tones under daylight and warm light).  The outermost
+inside the border.  Skin is detected in YCrCb, relative to the paper's own colour,
+and must be smooth (see :func:`skin_mask`): red print and watermark text are strokes.  The outermost
 ``occlusion.inset`` of the document is ignored: the found outline is accurate to
 about 1%, and a wooden table showing there is not a finger.  Only skin is detected:
 a pen or another paper lying on the document is not found by this check.
@@ -27,21 +27,26 @@ from ..registry import image_check
 from ._common import PLACE_ZH, component_hull, join_words, place_of, rectified_polygon_to_original
 
 
-def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    """Skin-coloured pixels, relative to the document's own paper colour.
+def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: float = 5.0) -> np.ndarray:
+    """Smooth, skin-coloured pixels, relative to the document's own paper colour.
 
-    Absolute YCrCb box (all skin tones), plus: redder (Cr +10) and less blue (Cb -6)
-    than the document's median colour, and saturated (HSV S >= 50).  Cream paper
-    under warm light falls in the absolute box; it never stands out from itself.
+    * the YCrCb box that holds all skin tones under daylight and warm light (Cr 133-180, Cb 77-127);
+    * redder (Cr +8) and less blue (Cb -3) than the document's median colour, and not grey (HSV S >= 25):
+      cream paper under warm light falls in the box, but never stands out from itself;
+    * smooth: grey-level standard deviation over 5 x 5 px at most ``max_texture``.  Skin carries no print;
+      red or orange print (seal, watermark text, tinted guilloche) is made of strokes and is never smooth.
     """
     ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
-    box = cv2.inRange(ycc, (40, 137, 77), (250, 180, 125))
+    box = cv2.inRange(ycc, (40, 133, 77), (250, 180, 127))
     inside = valid > 0 if valid is not None else np.ones(rgb.shape[:2], bool)
     cr_paper = float(np.median(ycc[:, :, 1][inside])) if inside.any() else 128.0
     cb_paper = float(np.median(ycc[:, :, 2][inside])) if inside.any() else 128.0
     sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
-    rel = (ycc[:, :, 1] >= cr_paper + 10) & (ycc[:, :, 2] <= cb_paper - 6) & (sat >= 50)
-    return cv2.bitwise_and(box, rel.astype(np.uint8) * 255)
+    rel = (ycc[:, :, 1] >= cr_paper + 8) & (ycc[:, :, 2] <= cb_paper - 3) & (sat >= 25)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    mean = cv2.blur(grey, (5, 5))
+    texture = np.sqrt(np.maximum(cv2.blur(grey * grey, (5, 5)) - mean * mean, 0.0))
+    return cv2.bitwise_and(box, (rel & (texture <= max_texture)).astype(np.uint8) * 255)
 
 
 @image_check("occlusion", codes=("document.occluded",), needs=("rectified",), section="occlusion")
@@ -59,8 +64,10 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     valid[-inset:] = 0
     valid[:, :inset] = 0
     valid[:, -inset:] = 0
-    skin = cv2.bitwise_and(skin_mask(rgb, rect.valid), valid)
-    skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    skin = cv2.bitwise_and(skin_mask(rgb, rect.valid, cfg.max_skin_texture), valid)
+    # drop specks, then join the finger's parts that its shading or nail split
+    skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    skin = cv2.morphologyEx(skin, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     # distance of each pixel from the document's border (the frame edge counts as border too)
     border = np.zeros((h, w), np.uint8)
     border[1:-1, 1:-1] = 255
@@ -72,7 +79,7 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     area = float(np.count_nonzero(rect.valid))
     hits = []
     for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] < 0.001 * area:
+        if stats[i, cv2.CC_STAT_AREA] < 0.0005 * area:
             continue
         d = dist[lab == i]
         if d.min() <= band and d.max() >= depth_needed:
