@@ -10,8 +10,9 @@ is 1 / (sigma * sqrt(2 pi)) for a blurred step, so each edge gives its own sigma
 regardless of the print's contrast.  Medians are taken per gradient direction
 (4 bins) and the worst direction is reported: motion blur smears edges across the
 motion only, defocus smears all.  Dividing by the rectified document length makes
-the number independent of how big the document is in the picture.  The floor for
-a perfectly sharp edge is ~1.0 (pixel sampling); print gets visibly soft from ~1.8.
+the number independent of how big the document is in the picture, once the sampling
+floor (a perfectly sharp edge still spreads ~1 px, whatever the document's size;
+``blur.sampling_floor``) has been removed in quadrature.
 Only the document is measured (a blurred background - shallow depth of field - is fine).
 """
 
@@ -85,7 +86,9 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
     sigma, details = edge_blur(gray, valid, cfg.min_edges)
     if sigma is None:
         return
-    value = sigma * 1000.0 / length
+    # the sampling floor (a perfectly sharp edge still spreads ~1 px) is removed in quadrature: what is left is the
+    # blur of the scene, which scales with the document; the floor does not, and would make small documents "blurry"
+    value = math.sqrt(max(sigma * sigma - cfg.sampling_floor ** 2, 0.0)) * 1000.0 / length
     ctx.extra.setdefault("measures", {})["edge_blur"] = round(value, 3)
     if value > cfg.max_edge_blur:
         yield codes.finding(
@@ -94,5 +97,6 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
             threshold=Measure(cfg.max_edge_blur, "px per 1000 px of document", "<="),
             details={"measured_on": where, **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in details.items()
                                              if k != "by_direction"},
+                     "sigma_px": round(sigma, 3), "measured_px": length,
                      "by_direction": {k: round(v * 1000.0 / length, 2) for k, v in details.get("by_direction", {}).items()}},
         )
