@@ -268,6 +268,13 @@ class ScreenConfig:
         "8 x 8 blocks whose pixels are all identical, because of sensor noise (generated photos: under 0.1%; "
         "screenshots: over 30%). Without phone proportions only non-clipped flat blocks count (a scanner clips white).",
     )
+    min_jpeg_quality_for_flat: int = setting(
+        70, "JPEG quality (IJG scale, estimated from the file's tables)",
+        "Below ~70 the quantiser zeroes every AC coefficient of a smooth photographed area (sensor noise of 1-2 grey "
+        "levels is under half the lowest AC step of ~8), so the decoder draws it as exactly flat 8 x 8 blocks: a chat "
+        "app's recompression of a photo reached 20% flat blocks at quality 45. Flat blocks then count only with a "
+        "phone screen's proportions.",
+    )
     phone_aspect: float = setting(
         1.7, "long side / short side",
         "Phone screens are 16:9 to 19.5:9 (1.78-2.17); photos are 4:3 or 3:2 and documents 1.41-1.59.",

@@ -96,6 +96,27 @@ def test_screenshot():
     assert "flat colour" in f.message
 
 
+def test_a_chat_app_recompression_is_no_screenshot_but_a_jpeg_screenshot_is():
+    """Quality 45 flattens a photo's paper into exactly constant 8 x 8 blocks (20% of it for seed 3): not a screen."""
+    import io
+
+    from PIL import Image
+
+    import idcheck
+
+    rng = np.random.default_rng(3)
+    img, _ = docgen.make_photo("business_license", rng, [], background=docgen.BACKGROUNDS[3])
+    small = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).resize((1200, 900), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    small.save(buf, "JPEG", quality=45)
+    report = idcheck.check(buf.getvalue())
+    assert report.extra["measures"]["flat_share"] >= 0.2  # the flat blocks are there ...
+    assert "image.screenshot" not in {f.code for f in report.findings}  # ... and are not taken for a screen
+    shot, _ = photo("business_license", [("screenshot", 1.0)], seed=10)
+    report = idcheck.check(encode(shot, "jpeg", quality=45))
+    assert "image.screenshot" in {f.code for f in report.findings}
+
+
 def test_every_finding_has_measure_and_threshold():
     for defect in (("glare", 0.08), ("defocus", 7.0), ("corner_cut", 0.16), ("finger", 0.09)):
         img, _ = photo("id_card", [defect], seed=11, background="dark_cloth")

@@ -96,6 +96,16 @@ class ImageContext:
             return None
 
     @cached_property
+    def jpeg_quant(self) -> Any:
+        """The JPEG's quantisation tables and quality estimate (:class:`idcheck.tamper.jpegq.QuantInfo`), read
+        from the header only; None for other formats."""
+        if self.decoded.format != "jpeg" or not self.data:
+            return None
+        from ..tamper import jpegq
+
+        return jpegq.read(self.data)
+
+    @cached_property
     def gray(self) -> np.ndarray:
         """H x W uint8 luma (BT.601)."""
         return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)

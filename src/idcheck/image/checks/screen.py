@@ -13,7 +13,9 @@ whole picture:
 
 A capture is reported when the flat share is high and the proportions are a phone
 screen's, or when the flat share *without clipped white/black blocks* is high on
-its own (a flatbed scan clips its white background, but has a page's proportions).
+its own (a flatbed scan clips its white background, but has a page's proportions)
+and the file is not a coarsely quantised JPEG (below ``screen.min_jpeg_quality_for_flat``
+a JPEG flattens smooth areas of a photo into exactly constant 8 x 8 blocks itself).
 The noise estimate is reported but not used to decide: in the reduced working copy
 of a 12 MP photo the sensor noise is averaged down to well under one grey level.
 
@@ -97,8 +99,14 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     feats["aspect"] = aspect
     phone = aspect >= cfg.phone_aspect
     synthetic = feats["flat_share"] >= cfg.flat_share
-    # without phone proportions, only flat colour that is not clipped white/black (a scanner's) counts
-    overwhelming = feats["flat_unclipped_share"] >= cfg.flat_share
+    # without phone proportions, only flat colour that is not clipped white/black (a scanner's) counts; and not in a
+    # coarsely quantised JPEG, whose smooth areas (paper, wall) decode to exactly flat blocks: a chat app's
+    # recompression of a photo, not a screen
+    quality = ctx.jpeg_quant.quality if ctx.jpeg_quant is not None else None
+    coarse = quality is not None and quality < cfg.min_jpeg_quality_for_flat
+    overwhelming = feats["flat_unclipped_share"] >= cfg.flat_share and not coarse
+    if quality is not None:
+        feats["jpeg_quality"] = float(quality)
     ctx.extra.setdefault("measures", {}).update({k: round(v, 4) for k, v in feats.items()})
     if (synthetic and phone) or overwhelming:
         reasons = [f"{100 * feats['flat_share']:.0f}% of it is perfectly flat colour, without camera noise"]
