@@ -46,16 +46,20 @@ def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float)
     if not inside.any():
         return 0.0
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    sigma = max(rgb.shape[:2]) / 8.0
-    chroma2 = np.zeros(rgb.shape[:2], np.float32)
+    h, w = rgb.shape[:2]
+    # the background colour varies slowly (a gaussian of 1/8 of the document): computed on a 1/8 copy, which is as
+    # exact for it and 60x cheaper than a 60 px gaussian at full size
+    low = (max(2, w // 8), max(2, h // 8))
+    sigma_low = max(h, w) / 8.0 / 8.0
+    weight = cv2.GaussianBlur(cv2.resize(inside.astype(np.float32), low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
+    chroma2 = np.zeros((h, w), np.float32)
     for ch in (1, 2):
         plane = lab[:, :, ch] - float(np.median(lab[:, :, ch][inside]))
         plane = np.where(inside, plane, 0.0).astype(np.float32)
         smooth = cv2.blur(plane, (5, 5))
-        # the background colour, averaged over the document only (normalised convolution), so the table
-        # around the document does not bleed into its border
-        weight = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), sigma)
-        background = cv2.GaussianBlur(plane, (0, 0), sigma) / np.maximum(weight, 1e-3)
+        # averaged over the document only (normalised convolution), so the table around it does not bleed in
+        blurred = cv2.GaussianBlur(cv2.resize(plane, low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
+        background = cv2.resize(blurred / np.maximum(weight, 1e-3), (w, h), interpolation=cv2.INTER_LINEAR)
         chroma2 += np.square(smooth - background)
     coloured = (chroma2 >= min_chroma * min_chroma) & inside
     return float(np.count_nonzero(coloured)) / float(np.count_nonzero(inside))
