@@ -203,14 +203,15 @@ class GlareConfig:
 class ColourConfig:
     min_chroma: float = setting(
         6.0, "Lab chroma units",
-        "A pixel is 'coloured' when its 5 x 5 px smoothed chroma stands 6 units above the colour around it (the "
-        "document's own slowly varying tint removed): faded blue labels and portraits measure 8-20, the seal ~60; on "
-        "black-and-white print smoothed JPEG chroma noise and fringes stay under ~5 (seed 1 fixtures).",
+        "A pixel is 'coloured' when its 5 x 5 px smoothed chroma, after dividing out the colour of the light, is 6 or "
+        "more: faded blue labels and portraits measure 8-20, the seal ~60; black-and-white print under a tinted "
+        "light, JPEG chroma noise and demosaicing fringes stay under ~5 (seed 1 fixtures).",
     )
     min_coloured_share: float = setting(
-        0.012, "share of document area",
-        "Colour documents, faded or blurred, have >= 1.6% of their area in local colour (labels, portrait, seal, "
-        "tinted guilloche); black-and-white copies and scans photographed in colour stay under 0.9% (seed 1).",
+        0.014, "share of document area",
+        "Colour documents, faded or blurred, have >= 2.2% of their area in colour (labels, portrait, seal, tinted "
+        "guilloche); black-and-white copies and scans photographed in colour stay under 0.9% (seed 1; one copy held "
+        "in a skin-toned hand reaches 6%, its outline taking in the hand).",
     )
 
 

@@ -1,17 +1,18 @@
 """image.grayscale: black-and-white scans, photocopies and greyscale photos.
 
-Measure: the share of the document's area in **local colour**: Lab chroma of at least
-``colour.min_chroma`` *relative to the colour around it*.  The a*, b* planes are
-smoothed over 5 x 5 px (which removes JPEG chroma noise and the 1-2 px colour fringes
-that demosaicing and chromatic aberration put on black print), then the slowly varying
-colour of the light and the paper (a gaussian of 1/8 of the document) is subtracted.
+Measure: the share of the document's area in **colour**: Lab chroma of at least
+``colour.min_chroma`` after a *local white balance*.  The slowly varying colour of the
+light on the paper (a gaussian of 1/8 of the document) is divided out of each channel
+(von Kries), so grey and black print under a warm or a cool light are neutral again;
+the a*, b* planes are then smoothed over 5 x 5 px, which removes JPEG chroma noise and
+the 1-2 px colour fringes that demosaicing and chromatic aberration put on black print.
 
 Physically: an original colour document always has some print that is coloured
 against the paper around it - the red seal and emblem of a licence, the blue labels,
 tinted background and portrait of an ID card - even when it is mostly white and
 faded.  A photocopy photographed in colour has a tint that changes only slowly
-across it (warm light at one side, daylight at the other): that is removed with the
-local background, and what remains is chroma noise.  Without a found document the
+across it (warm light at one side, daylight at the other): that is the light, divided
+out, and what remains is chroma noise.  Without a found document the
 whole picture is measured.
 """
 
@@ -31,7 +32,7 @@ _WORK = 480.0  # px, long side the measure runs at: colour is a property of area
 
 
 def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float) -> float:
-    """Share of ``valid`` pixels whose smoothed chroma stands ``min_chroma`` above the local background.
+    """Share of ``valid`` pixels whose smoothed chroma, after a local white balance, is ``min_chroma`` or more.
 
     Pure function: ``rgb`` (H x W x 3 uint8), ``valid`` (H x W, non-zero inside the document, or None
     for the whole picture), ``min_chroma`` in Lab chroma units.
@@ -45,23 +46,23 @@ def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float)
     inside = (valid > 0) if valid is not None else np.ones(rgb.shape[:2], bool)
     if not inside.any():
         return 0.0
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     h, w = rgb.shape[:2]
-    # the background colour varies slowly (a gaussian of 1/8 of the document): computed on a 1/8 copy, which is as
-    # exact for it and 60x cheaper than a 60 px gaussian at full size
+    # the light's colour, per channel, varies slowly (a gaussian of 1/8 of the document): computed on a 1/8 copy
+    # (as exact for it, 60x cheaper) and over the document only (normalised convolution: the table around it
+    # does not bleed in)
     low = (max(2, w // 8), max(2, h // 8))
     sigma_low = max(h, w) / 8.0 / 8.0
     weight = cv2.GaussianBlur(cv2.resize(inside.astype(np.float32), low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
-    chroma2 = np.zeros((h, w), np.float32)
-    for ch in (1, 2):
-        plane = lab[:, :, ch] - float(np.median(lab[:, :, ch][inside]))
-        plane = np.where(inside, plane, 0.0).astype(np.float32)
-        smooth = cv2.blur(plane, (5, 5))
-        # averaged over the document only (normalised convolution), so the table around it does not bleed in
-        blurred = cv2.GaussianBlur(cv2.resize(plane, low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
-        background = cv2.resize(blurred / np.maximum(weight, 1e-3), (w, h), interpolation=cv2.INTER_LINEAR)
-        chroma2 += np.square(smooth - background)
-    coloured = (chroma2 >= min_chroma * min_chroma) & inside
+    masked = rgb.astype(np.float32) * inside[..., None]
+    light = cv2.GaussianBlur(cv2.resize(masked, low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
+    light = cv2.resize(light / np.maximum(weight, 1e-3)[..., None], (w, h), interpolation=cv2.INTER_LINEAR)
+    # von Kries: divide each channel by the light's, so that grey and black print under a warm or cool light
+    # become neutral again, whatever their lightness (a plain cast subtraction leaves dark print "coloured")
+    balanced = rgb.astype(np.float32) * light.mean(axis=2, keepdims=True) / np.maximum(light, 1.0)
+    lab = cv2.cvtColor(np.clip(balanced, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    a = cv2.blur(lab[:, :, 1] - 128.0, (5, 5))
+    b = cv2.blur(lab[:, :, 2] - 128.0, (5, 5))
+    coloured = (a * a + b * b >= min_chroma * min_chroma) & inside
     return float(np.count_nonzero(coloured)) / float(np.count_nonzero(inside))
 
 
