@@ -166,6 +166,12 @@ class BlurConfig:
         "1000 px) measures 1.96. Around 2/1000, 3 mm characters on an ID card smear by a fifth of a stroke gap: "
         "reviewers start to call the picture soft.",
     )
+    picture_factor: float = setting(
+        2.0, "x max_edge_blur",
+        "Without a found document the whole picture is measured against its own long side: a proxy (clean photos "
+        "whose document was missed on a light desk read 2.1-2.9), so only a picture soft all over (twice the "
+        "threshold) is reported.",
+    )
     sampling_floor: float = setting(
         0.9, "pixels of the measured (rectified) image, gaussian sigma",
         "A perfectly sharp printed edge, sampled by the sensor and resampled once, measures sigma 0.9-1.1 px whatever "
