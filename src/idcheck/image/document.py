@@ -124,10 +124,12 @@ def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...
     cv2.setRNGSeed(7)
     _, labels, centres = cv2.kmeans(border[:: max(1, len(border) // 4000)], k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(labels.ravel(), minlength=k) / labels.size
-    labf = lab.astype(np.float32)
-    # Lab distance with lightness down-weighted: shading changes L much more than a, b
-    wgt = np.array([0.6, 1.0, 1.0], np.float32)
-    dist = [np.sqrt(np.square((labf - c.astype(np.float32)) * wgt).sum(axis=2)) for c in centres]
+    ll, aa, bb = (ch.astype(np.float32) for ch in cv2.split(lab))
+    # Lab distance with lightness down-weighted: shading changes L much more than a, b (per channel, not over a
+    # strided last axis: 3x faster)
+    dist = [cv2.sqrt(cv2.multiply(ll - float(c[0]), ll - float(c[0]), scale=0.36)
+                     + cv2.multiply(aa - float(c[1]), aa - float(c[1]))
+                     + cv2.multiply(bb - float(c[2]), bb - float(c[2]))) for c in centres]
     masks = []
     seen: set[tuple[bool, ...]] = set()
     for share in keep_shares:
