@@ -465,7 +465,7 @@ def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[in
 
 
 def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int],
-           skin: np.ndarray | None = None, ycc: np.ndarray | None = None) -> tuple[float, dict[str, Any]]:
+           skin: np.ndarray | None = None) -> tuple[float, dict[str, Any]]:
     """Confidence (0..1) that ``quad`` is a real document's outline, and why.
 
     * the weakest in-frame side's straightness (see :func:`refine`);
@@ -474,8 +474,8 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
     * proportions: after averaging opposite sides, long/short must be near an ID card's 1.586 or a
       page's 1.414 (1.2-1.9 allows for perspective foreshortening); for a document cut by the frame
       only an upper bound holds (see the code);
-    * a side on the frame edge must not be lined with skin unlike the paper (a hand merged with the
-      document): ``skin`` is the skin-tone mask and ``ycc`` the picture in YCrCb.
+    * a side on the frame edge must not be lined with skin (a hand merged with the document): ``skin`` is
+      a mask of clearly skin-coloured pixels (see :func:`detect`).
     """
     sides = [s for s in straight if s is not None]
     side_conf = min(sides) if sides else 0.0
@@ -511,13 +511,9 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
         # 1 within 1.3-1.75 (A4 1.414 and ID card 1.586, +-8% of perspective), 0 beyond 1.2 / 1.85
         aspect_conf = float(np.clip(min(ratio - 1.2, 1.85 - ratio) / 0.1, 0.0, 1.0))
     skin_share = 0.0
-    if skin is not None and ycc is not None and on_edge:
-        # ... unless what lies along that side is skin: a hand holding the document, merged with it.  Skin means
-        # skin-toned *and* unlike the document's own paper: cream paper under warm light is skin-toned too
-        inner = np.zeros(skin.shape, np.uint8)
+    if skin is not None and on_edge:
+        # ... unless what lies along that side is skin: a hand holding the document, merged with it
         c = quad.mean(axis=0)
-        cv2.fillConvexPoly(inner, np.round(c + 0.6 * (quad - c)).astype(np.int32), 255)
-        paper = np.median(ycc[inner > 0][:, 1:3].astype(np.float32), axis=0) if np.count_nonzero(inner) else None
         for i in on_edge:
             p, q = quad[i], quad[(i + 1) % 4]
             strip = np.array([p, q, q + 0.12 * (c - q), p + 0.12 * (c - p)], np.float32)
@@ -525,10 +521,7 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
             cv2.fillConvexPoly(m, np.round(strip).astype(np.int32), 255)
             n = np.count_nonzero(m)
             if n:
-                sel = m > 0
-                unlike = (np.abs(ycc[sel][:, 1:3].astype(np.float32) - paper).max(axis=1) >= 8.0
-                          if paper is not None else True)  # 8 CrCb units: clearly another colour than the paper
-                skin_share = max(skin_share, np.count_nonzero((skin[sel] > 0) & unlike) / n)
+                skin_share = max(skin_share, np.count_nonzero(skin[m > 0]) / n)
     skin_conf = float(np.clip((0.35 - skin_share) / 0.15, 0.0, 1.0))
     conf = side_conf * angle_conf * aspect_conf * skin_conf
     return conf, {"straightness": [None if s is None else round(s, 3) for s in straight],
@@ -564,7 +557,11 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
     allq = _all_edges_outline(gray, min_share * w * h)
     if allq is not None:
         proposals.append(("all-edges", allq))
-    skin_any = skin
+    # for judging a side on the frame edge, only clearly skin-coloured pixels: the skin-tone box, red (Cr >= 140)
+    # and saturated (HSV S >= 55).  Cream or pinkish licence paper under warm light is in the box too, but measures
+    # Cr 132-139 and S 25-35; hands measure Cr 148-157 and S ~100 (seed-1 fixtures)
+    sat = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2HSV)[:, :, 1]
+    skin_any = cv2.bitwise_and(skin, ((ycc[:, :, 1] >= 140) & (sat >= 55)).astype(np.uint8) * 255)
 
     best: DocumentQuad | None = None
     seen: list[np.ndarray] = []
@@ -592,18 +589,18 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         if score < 0.6 * min_score:  # hopeless even if refinement moved a side onto its edge
             continue
         rq, straight = refine(quad, gx, gy, strong)
-        conf, why = verify(rq, straight, (w, h), skin_any, ycc)
+        conf, why = verify(rq, straight, (w, h), skin_any)
         if conf < 0.8:  # a side far off its edge (hull of a broken outline): look further, twice
             wq, ws = refine(quad, gx, gy, strong, reach=0.08)
             wq, ws = refine(wq, gx, gy, strong)
-            wconf, wwhy = verify(wq, ws, (w, h), skin_any, ycc)
+            wconf, wwhy = verify(wq, ws, (w, h), skin_any)
             if wconf > conf + 0.1:
                 rq, straight, conf, why = wq, ws, wconf, {**wwhy, "wide_search": True}
         if conf < 0.5:
             fixed = recover_side(order_corners(rq), straight, gx, gy, strong)
             if fixed is not None:
                 fq, fs = refine(fixed, gx, gy, strong)
-                fconf, fwhy = verify(fq, fs, (w, h), skin_any, ycc)
+                fconf, fwhy = verify(fq, fs, (w, h), skin_any)
                 if fconf > conf + 0.1:
                     rq, straight, conf, why = fq, fs, fconf, {**fwhy, "recovered_side": True}
         rq = order_corners(rq)
