@@ -64,7 +64,8 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     valid[-inset:] = 0
     valid[:, :inset] = 0
     valid[:, -inset:] = 0
-    skin = cv2.bitwise_and(skin_mask(rgb, rect.valid, cfg.max_skin_texture), valid)
+    skin_all = skin_mask(rgb, rect.valid, cfg.max_skin_texture)
+    skin = cv2.bitwise_and(skin_all, valid)
     # drop specks, then join the finger's parts that its shading or nail split
     skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     skin = cv2.morphologyEx(skin, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
@@ -85,6 +86,13 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
         if d.min() <= band and d.max() >= depth_needed:
             hits.append(i)
     covered = float(sum(stats[i, cv2.CC_STAT_AREA] for i in hits))
+    if hits:
+        # a finger found inside the inset also covers the outer strip it came through: count the skin there that
+        # joins it (within the inset's width), or a fingertip at the edge measures only half its size
+        found = np.isin(lab, hits).astype(np.uint8) * 255
+        reach = cv2.dilate(found, np.ones((2 * inset + 3, 2 * inset + 3), np.uint8))
+        strip = cv2.bitwise_and(cv2.bitwise_and(skin_all, rect.valid), cv2.bitwise_not(valid))
+        covered += float(np.count_nonzero(cv2.bitwise_and(strip, reach)))
     share = covered / area if area else 0.0
     ctx.extra.setdefault("measures", {})["occluded_share"] = round(share, 5)
     if share < cfg.min_share:
