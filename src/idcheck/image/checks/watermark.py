@@ -11,8 +11,8 @@ Physically: a phone app's watermark repeats one line of text in rows across the 
 document - over the portrait, the margins and the print alike - rotated 20-45 degrees.
 Its strokes are faint (semi-transparent), so the layer keeps every fine stroke at
 equal weight: the high-pass of the grey document (minus a 1.5 px gaussian) is clipped
-at a few grey levels, so the document's bold black print does not outweigh the faint
-watermark strokes.  The rows of text then make that layer periodic along a tilted
+at a few grey levels, and the document's own black print (far darker than any
+semi-transparent stroke) and blown-out glare are left out of it.  The rows of text then make that layer periodic along a tilted
 direction: one sharp spectral peak off the axes.  The document's own print is set in
 rows and columns parallel to its sides (peaks on the axes, which are excluded) and its
 guilloche, seal and portrait have no tilted period.  The document is resized to a
@@ -47,14 +47,26 @@ def _masks(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return band, tilt, win
 
 
-def lattice_index(gray: np.ndarray, clip: float = 4.0) -> tuple[float, dict]:
-    """Tilted-periodicity index of a rectified grey document, and the peak's angle and period."""
+def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float = 110.0) -> tuple[float, dict]:
+    """Tilted-periodicity index of a rectified grey document, and the peak's angle and period.
+
+    ``clip`` (grey levels) limits the stroke layer; pixels darker than the paper by ``print_below_paper``
+    grey levels (the document's own black print) and blown-out ones (>= 248, glare), with 2 px around them,
+    are left out of it.
+    """
     if min(gray.shape[:2]) < 32:
         return 0.0, {}
     n = _N
     g = cv2.resize(gray, (n, n), interpolation=cv2.INTER_AREA).astype(np.float32)
     hp = g - cv2.GaussianBlur(g, (0, 0), 1.5)
     layer = np.minimum(np.abs(hp), clip)  # contrast-limited stroke layer
+    # the document's black print sets rows and columns of characters (their cross terms are tilted peaks too)
+    # and a glare spot's rim is a strong ring: neither is a semi-transparent watermark stroke, which is lighter
+    # than print (alpha 0.2-0.6 over the paper) and never clipped.  Left out, set to the layer's mean
+    paper = float(np.percentile(g, 75))
+    other = cv2.dilate(((g < paper - print_below_paper) | (g >= 248)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if (~other).any():
+        layer[other] = float(layer[~other].mean())
     band, tilt, win = _masks(n)
     spec = np.abs(np.fft.fftshift(np.fft.fft2((layer - layer.mean()) * win)))
     floor = float(np.median(spec[band])) + 1e-6
@@ -78,7 +90,7 @@ def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     rect = ctx.rectified
     if rect is None:
         return
-    index, details = lattice_index(rect.gray, cfg.stroke_clip)
+    index, details = lattice_index(rect.gray, cfg.stroke_clip, cfg.print_below_paper)
     ctx.extra.setdefault("measures", {})["watermark_index"] = round(index, 3)
     ctx.extra["measures"]["watermark_tilt_ratio"] = details.get("tilted_over_axis", 0.0)
     if index >= cfg.min_lattice and details.get("tilted_over_axis", 0.0) >= cfg.min_tilt_over_axis:
