@@ -16,11 +16,14 @@ document once, and the reading is compared (``idcheck.ocr.crosscheck.compare``) 
 * the number with one digit changed   -> caught when profile.number_mismatch (same rule)
 
 Times are wall-clock ms per document for the reading (rectify, crops, engine, repair), on this
-2-core machine shared with other work: compare engines within one run, not across runs.
+2-core machine shared with other work: compare engines within one run, not across runs.  p90 is the
+nearest-rank 90th percentile.  ``verified`` counts documents whose true profile gives no finding at
+all (name and number both confirmed).
 
-Known fixture defect: docgen's *portrait* licences print the 营业执照 title over the end of the
-credit code, so their numbers are unreadable by construction; licences are reported overall and
-landscape-only.
+Tune on one seed, report on another: thresholds (``ocr.*`` in config.py, the engines' variants, the
+glyph check) were set on ``--seed 101``; the figures in the report are from ``--seed 2026``.
+
+The default engine order (``ocr.engines``) is chosen from these figures: see config.py's reason.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
 import statistics
 import sys
@@ -138,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                     res: dict[str, Any] = {
                         "engine": n, "kind": kind, "condition": cond, "ms": ms,
                         "landscape": bool(f.get("landscape", True)), "document_found": doc is not None,
+                        "read_from_document": bool(reading.found),
                         "name_exact": bool(fn and fn.text == truth_name),
                         "number_exact": bool(fnum and fnum.text == truth_number),
                         "name_conf": fn.confidence if fn else None,
@@ -147,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                     codes_name = [x.code for x in compare(reading, profile_for(kind, bad_name, truth_number), cfg)[0]]
                     codes_num = [x.code for x in compare(reading, profile_for(kind, truth_name, bad_number), cfg)[0]]
                     res["false_mismatch"] = [c for c in codes_true if c.endswith("_mismatch")]
+                    res["verified"] = not codes_true
                     res["unreadable_true"] = codes_true.count("ocr.unreadable")
                     res["name_verified"] = "profile.name_mismatch" not in codes_true and not any(
                         c == "ocr.unreadable" for c in codes_true if c) and res["name_exact"]
@@ -165,12 +171,20 @@ def main(argv: list[str] | None = None) -> int:
     summary["detect_ms_median"] = round(statistics.median(detect_ms), 1) if detect_ms else None
     summary["count_per_cell"] = args.count
     summary["seed"] = args.seed
+    if "tesseract" in usable:
+        summary["tesseract_backend"] = engines.get_engine("tesseract").backend
     print(table(summary))
     if args.out:
         os.makedirs(os.path.dirname(args.out), exist_ok=True)
         with open(args.out, "w", encoding="utf-8") as fh:
             json.dump({"summary": summary, "rows": rows}, fh, ensure_ascii=False, indent=1)
     return 0
+
+
+def _p90(values: list[float]) -> float:
+    """Nearest-rank 90th percentile."""
+    v = sorted(values)
+    return v[max(0, math.ceil(0.9 * len(v)) - 1)]
 
 
 def _rate(items: list[bool]) -> tuple[int, int]:
@@ -186,9 +200,6 @@ def summarise(rows: list[dict[str, Any]], usable: list[str]) -> dict[str, Any]:
         for r in mine:
             groups[(r["kind"], r["condition"])].append(r)
             groups[(r["kind"], "all")].append(r)
-            if r["kind"] == "business_license" and r["landscape"]:
-                groups[("business_license/landscape", r["condition"])].append(r)
-                groups[("business_license/landscape", "all")].append(r)
             groups[("all", r["condition"])].append(r)
             groups[("all", "all")].append(r)
         for (kind, cond), rs in sorted(groups.items()):
@@ -199,10 +210,12 @@ def summarise(rows: list[dict[str, Any]], usable: list[str]) -> dict[str, Any]:
                 "number_exact": _rate([r["number_exact"] for r in rs]),
                 "name_exact": _rate([r["name_exact"] for r in rs]),
                 "false_mismatch": _rate([bool(r["false_mismatch"]) for r in rs]),
+                "verified": _rate([r.get("verified", False) for r in rs]),
+                "document_found": _rate([r["document_found"] for r in rs]),
                 "name_1char_caught": _rate([r["name_caught"] for r in readable_names]),
                 "number_1char_caught": _rate([r["number_caught"] for r in readable_numbers]),
                 "ms_median": round(statistics.median(r["ms"] for r in rs), 1),
-                "ms_p90": round(sorted(r["ms"] for r in rs)[int(0.9 * (len(rs) - 1))], 1),
+                "ms_p90": round(_p90([r["ms"] for r in rs]), 1),
             }
         out["engines"][n] = cells
     return out
@@ -213,15 +226,21 @@ def table(summary: dict[str, Any]) -> str:
         a, b = t
         return f"{a}/{b} ({100.0 * a / b:.0f}%)" if b else "-"
 
-    lines = ["| engine | documents | condition | n | numbers exact | names exact | false mismatch | 1-char name caught | 1-char number caught | ms median | ms p90 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| engine | documents | condition | n | numbers exact | names exact | false mismatch | 1-char name caught | 1-char number caught | verified | ms median | ms p90 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, cells in summary["engines"].items():
         for key, c in cells.items():
             kind, cond = key.rsplit("/", 1)
             lines.append(f"| {n} | {kind} | {cond} | {c['n']} | {pct(c['number_exact'])} | {pct(c['name_exact'])} | "
                          f"{pct(c['false_mismatch'])} | {pct(c['name_1char_caught'])} | {pct(c['number_1char_caught'])} | "
-                         f"{c['ms_median']} | {c['ms_p90']} |")
+                         f"{pct(c['verified'])} | {c['ms_median']} | {c['ms_p90']} |")
     lines.append(f"\ndocument detection (ctx.document, shared with the image checks): median {summary.get('detect_ms_median')} ms")
+    for n, cells in summary["engines"].items():
+        c = cells.get("all/all")
+        if c:
+            lines.append(f"{n}: document outline found by the image engine {pct(c['document_found'])}")
+    if summary.get("tesseract_backend"):
+        lines.append(f"tesseract back-end: {summary['tesseract_backend']}")
     return "\n".join(lines)
 
 

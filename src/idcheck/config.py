@@ -303,9 +303,12 @@ class ScreenConfig:
 class OcrConfig:
     engines: tuple[str, ...] = setting(
         ("rapidocr", "tesseract"), "engine names, in order of preference",
-        "The first installed engine reads the document (benchmarks/ocr.py): RapidOCR (optional extra, PP-OCRv4) read "
-        "more names and credit codes exactly and 3-4x faster than Tesseract on generated documents; Tesseract "
-        "(chi_sim + eng) is always there as the fallback.",
+        "The first installed engine reads the document. benchmarks/ocr.py, report seed 2026, 72 generated "
+        "documents: RapidOCR (optional extra, PP-OCRv4) read 96% of names exactly against Tesseract's 85% "
+        "(Debian's chi_sim model misreads some characters whatever the scale: 郝 邱 邹 磊 鑫 霞), caught 99% of "
+        "one-character name changes against 97%, at 88 ms median per document against 114 ms (Tesseract in "
+        "process); both made no false mismatch. Tesseract (chi_sim + eng) is always installed and is the "
+        "fallback, and the engine CI runs.",
     )
     timeout: float = setting(
         10.0, "seconds per engine call",

@@ -60,7 +60,7 @@ def test_uncertain_character_is_could_not_verify_not_a_mismatch():
 
 
 def test_low_confidence_name_is_unreadable_even_if_equal():
-    findings, _ = compare(reading(name_conf=0.5), profile(), CFG)
+    findings, _ = compare(reading(name_conf=0.3), profile(), CFG)
     assert codes_of(findings) == ["ocr.unreadable"]
 
 
@@ -139,3 +139,60 @@ def test_config_has_reasons_and_units():
 
     for f in dataclasses.fields(DEFAULT.ocr):
         assert f.metadata["unit"] and f.metadata["reason"]
+
+
+def _line_picture(text: str, size: int = 34) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", size, index=2)
+    im = Image.new("L", (size * len(text) + 30, int(size * 1.7)), 255)
+    ImageDraw.Draw(im).text((15, size * 0.25), text, font=font, fill=25)
+    return np.asarray(im)
+
+
+def _read_as(printed: str, read: str, conf: float = 0.99):
+    r = reading(name=read, name_conf=conf, engine="tesseract", box=(0, 0, 34 * len(read), 34))
+    r.fields["name"].crop = _line_picture(printed)
+    r.fields["name"].span = (0, len(read))
+    return r
+
+
+def test_confident_misread_is_vetoed_by_the_glyph_check():
+    from idcheck.ocr import glyphs
+
+    if not glyphs.available():
+        pytest.skip("no CJK font")
+    # Tesseract reads 霞 as 起 at 0.96 at every scale: the picture fits 霞 (typed) far better than 起 (read)
+    findings, _ = compare(_read_as("苏涛霞", "苏涛起"), profile(name="苏涛霞"), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+    assert any("shape" in w for w in findings[0].details["why"])
+    # a real difference: the picture shows 国, the profile says 图
+    findings, _ = compare(_read_as("张建国", "张建国"), profile(name="张建图"), CFG)
+    assert codes_of(findings) == ["profile.name_mismatch"]
+
+
+def test_without_a_font_a_difference_is_could_not_verify(monkeypatch):
+    from idcheck.ocr import glyphs
+
+    monkeypatch.setattr(glyphs, "available", lambda: False)
+    findings, _ = compare(_read_as("张建国", "张建国"), profile(name="张建图"), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+    assert "font" in " ".join(findings[0].details["why"])
+
+
+def test_readings_that_disagree_are_never_a_mismatch():
+    r = reading(name="张建国", name_conf=0.99)
+    r.fields["name"].readings, r.fields["name"].agreeing = 3, 1
+    assert codes_of(compare(r, profile(name="张建图"), CFG)[0]) == ["ocr.unreadable"]
+
+
+def test_glyph_cells_cut_a_monospaced_line_evenly():
+    from idcheck.ocr import glyphs
+
+    if not glyphs.available():
+        pytest.skip("no CJK font")
+    line = _line_picture("张建国")
+    for k, ch in enumerate("张建国"):
+        s = glyphs.score(glyphs.cell(line, 3, k), ch)
+        others = [glyphs.score(glyphs.cell(line, 3, k), o) for o in "张建国" if o != ch]
+        assert s > 0.8 and s > max(others) + 0.2

@@ -52,3 +52,43 @@ def test_engine_reads_blank_as_empty():
         pytest.skip("no engine")
     out = eng.read_lines([LineCrop(np.full((48, 200), 255, np.uint8), "digits")])
     assert out[0].text == "" or out[0].confidence < 0.5
+
+
+def test_tesseract_in_process_gives_character_confidences_and_variants():
+    from idcheck.ocr.engines import tesseract
+
+    try:
+        eng = engines.get_engine("tesseract")
+    except engines.EngineUnavailable:
+        pytest.skip("tesseract not installed")
+    if eng.backend != "library":
+        pytest.skip("libtesseract not loadable here (the program is used)")
+    crops = [LineCrop(_line("张建国"), "zh", v) for v in range(eng.variants["zh"])]
+    out = eng.read_lines(crops)
+    assert [o.text for o in out] == ["张建国"] * len(crops)
+    assert all(len(o.char_confidences) == 3 and min(o.char_confidences) > 0.8 for o in out)
+    # the credit-code alphabet has no O: a printed O-like glyph is read as the digit
+    code = eng.read_lines([LineCrop(_line("91110000600037341L"), "uscc")])[0]
+    assert code.text == "91110000600037341L"
+
+
+def test_tesseract_program_backend_still_reads():
+    from idcheck.ocr.engines import tesseract
+
+    if tesseract._program() is None:
+        pytest.skip("tesseract program not installed")
+    out = tesseract._read_program([LineCrop(_line("张建国"), "zh"), LineCrop(_line("11010519491231002X"), "digits")],
+                                  timeout=20)
+    assert out[0].text == "张建国" and out[1].text == "11010519491231002X"
+
+
+def test_tesseract_timeout_gives_empty_reads():
+    from idcheck.ocr.engines import tesseract
+
+    lib = tesseract._library()
+    if lib is None or not lib.probe():
+        pytest.skip("libtesseract not loadable here")
+    import time
+
+    r = lib.read(tesseract._prepare(_line("张建国"), 64), "chi_sim", None, 7, time.monotonic() - 1)
+    assert r.text == "" and r.confidence == 0

@@ -254,23 +254,28 @@ def _check_name(fr: FieldReading | None, typed: str | None, label: str, engine: 
         return []
     confs = fr.char_confidences or tuple([fr.confidence] * len(fr.text))
     strict = float(cfg.mismatch_confidence.get(engine, 0.97))
-    believable = True
+    why: list[str] = []
+    if fr.readings > 1 and fr.agreeing < 2:
+        why.append("the engine's readings of the line disagree")
     for op in cmp.diff:
         read_confs = confs[op.printed_start:op.printed_start + len(op.printed)]
         if read_confs and min(read_confs) < strict:
-            believable = False
+            why.append(f"character read with confidence {min(read_confs):.2f} < {strict:.2f}")
         if op.op == "delete":  # the typed name has characters the reading lacks: did OCR drop one?
             est = _estimated_chars(fr, label)
             if est is None or abs(est - len(fr.text)) > 0.45:
-                believable = False
+                why.append("a character may have been dropped by OCR")
         if op.op in ("insert", "replace") and len(op.printed) != len(op.typed):
             est = _estimated_chars(fr, label)
             if est is None or abs(est - len(fr.text)) > 0.45:
-                believable = False
+                why.append("the number of characters is uncertain")
+        if op.op == "replace" and len(op.printed) == len(op.typed):
+            why += _glyph_veto(fr, op, cfg)
+    believable = not why
     if not believable:
         return [_unreadable("name", label, "the reading differs from the profile but not confidently enough to call it a mismatch",
                             "识别结果与资料不同，但置信度不足以判定为不一致", fr,
-                            {"differences": len(cmp.diff), "diagnoses": list(cmp.diagnoses)})]
+                            {"differences": len(cmp.diff), "diagnoses": list(cmp.diagnoses), "why": why})]
     en, zh = DOC_NAMES.get(label, (label, label))
     parts, parts_zh, ops = [], [], []
     for op in cmp.diff:
@@ -288,6 +293,28 @@ def _check_name(fr: FieldReading | None, typed: str | None, label: str, engine: 
     )]
 
 
+def _glyph_veto(fr: FieldReading, op: Any, cfg: Any) -> list[str]:
+    """Reasons not to believe a substitution: a typed character whose shape fits the picture about as well
+    as the reading (see :mod:`idcheck.ocr.glyphs`).  Readings without a line picture (made by hand, as in
+    tests) are not checked."""
+    if fr.crop is None or not cfg.glyph_check:
+        return []
+    from . import glyphs
+
+    if not glyphs.available():
+        return ["no CJK font here to compare the character's shape (install fonts-noto-cjk)"]
+    before, total = fr.span if fr.span else (0, len(fr.text))
+    out = []
+    for j, (got, want) in enumerate(zip(op.printed, op.typed)):
+        scores = glyphs.compare(fr.crop, total, before + op.printed_start + j, got, want)
+        if scores is None:
+            continue
+        s_read, s_typed = scores
+        if s_read < cfg.glyph_min_score or s_read - s_typed < cfg.glyph_margin:
+            out.append(f"the printed character's shape fits the typed one too ({s_read:.2f} vs {s_typed:.2f})")
+    return out
+
+
 # -- passport ----------------------------------------------------------------------------------------
 
 def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool) -> list[Finding]:
@@ -300,8 +327,9 @@ def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool) -
         from ..numbers import mrz
 
         number = str(mrz.info(fr.text).get("document_number", "")).replace("<", "")
-    except Exception:
-        return []
+    except Exception:  # validated by line 2 alone (the names line was not read): the number is its first 9
+        lines = fr.text.split("\n")
+        number = lines[-1][:9].replace("<", "") if lines and len(lines[-1]) == 44 else ""
     t = _compact(typed)
     if not number or t == number:
         return []

@@ -34,6 +34,7 @@ class FieldSpec:
     window: tuple[float, float, float, float]
     pick: str = "first"  # "first" | "all" | "last2"
     max_left: float = 1.0  # the line must start left of this share of the width (rows start at the label column)
+    label: bool = False  # the row starts with a printed label (名称): the crop starts after the gap that ends it
 
 
 LAYOUTS: dict[str, tuple[FieldSpec, ...]] = {
@@ -42,12 +43,12 @@ LAYOUTS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("number", "digits", (0.25, 0.72, 0.98, 0.93), "first"),
     ),
     "business_license/landscape": (
-        FieldSpec("number", "alnum", (0.03, 0.10, 0.50, 0.30), "all"),
-        FieldSpec("name", "zh", (0.05, 0.33, 0.75, 0.47), "first", max_left=0.3),
+        FieldSpec("number", "uscc", (0.03, 0.10, 0.50, 0.30), "all"),
+        FieldSpec("name", "zh", (0.05, 0.33, 0.75, 0.47), "first", max_left=0.3, label=True),
     ),
     "business_license/portrait": (
-        FieldSpec("number", "alnum", (0.05, 0.07, 0.60, 0.22), "all"),
-        FieldSpec("name", "zh", (0.07, 0.23, 0.92, 0.34), "first", max_left=0.35),
+        FieldSpec("number", "uscc", (0.05, 0.05, 0.60, 0.175), "all"),
+        FieldSpec("name", "zh", (0.07, 0.23, 0.92, 0.34), "first", max_left=0.35, label=True),
     ),
     "passport": (
         FieldSpec("mrz", "mrz", (0.0, 0.70, 1.0, 1.0), "last2"),
@@ -121,7 +122,7 @@ def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: in
     glued = cv2.morphologyEx(part, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, kx)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(glued, connectivity=8)
     blobs = [tuple(int(v) for v in s[:4]) for s in stats[1:]
-             if s[3] >= min_h * 0.5 and s[3] <= max_h * 1.5 and s[4] >= 0.05 * s[2] * s[3] and s[2] <= 20 * s[3]]
+             if s[3] >= min_h * 0.5 and s[3] <= max_h * 1.5 and s[4] >= 0.05 * s[2] * s[3] and s[2] <= 60 * s[3]]  # (a glued MRZ line is ~30 wide for 1 high; a rule is thinner than min_h)
     blobs.sort(key=lambda b: b[0])
     lines: list[list[int]] = []  # [x0, y0, x1, y1, count]
     for bx, by, bw, bh in blobs:
@@ -158,6 +159,28 @@ def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: in
     return out
 
 
+def after_label(norm: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The part of a row right of its label: the row is cut after the last wide gap (>= 0.8 line heights of
+    paper) that starts within 6 line heights of the row's start; the label "名          称" is spaced wide,
+    a value never is.  The row unchanged when there is no such gap."""
+    x0, y0, x1, y1 = box
+    h = max(1, y1 - y0)
+    ink = _ink_mask(norm[y0:y1, x0:x1]).sum(axis=0) > max(1, h // 12)  # a speck is not a character
+    cut = None
+    run_start = None
+    for x, has in enumerate(ink):
+        if not has:
+            if run_start is None:
+                run_start = x
+            continue
+        if run_start is not None and run_start > 0 and x - run_start >= 0.8 * h and run_start <= 6 * h:
+            cut = x
+        run_start = None
+    if cut is None or x1 - (x0 + cut) < 1.5 * h:
+        return box
+    return (x0 + cut, y0, x1, y1)
+
+
 def crop_line(norm: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     """The line with a margin of a third of its height, paper-padded."""
     x0, y0, x1, y1 = box
@@ -179,10 +202,14 @@ def field_crops(rgb: np.ndarray, specs: tuple[FieldSpec, ...], norm: np.ndarray 
         wx0, wy0, wx1, wy1 = spec.window
         window = (int(wx0 * W), int(wy0 * H), int(wx1 * W), int(wy1 * H))
         lines = [b for b in find_lines(norm, window, min_h=min_h, max_h=max_h) if b[0] <= spec.max_left * W]
+        if spec.name == "number":  # 18 characters of half width: a title or a stray mark is not a number
+            lines = [b for b in lines if (b[2] - b[0]) >= 5 * (b[3] - b[1])]
         if spec.pick == "first":
             lines = lines[:1]
         elif spec.pick == "last2":
             lines = lines[-2:]
         for box in lines:
+            if spec.label:
+                box = after_label(norm, box)
             out.append(FieldCrop(spec.name, spec.script, crop_line(norm, box), box))
     return out

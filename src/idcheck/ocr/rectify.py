@@ -89,6 +89,61 @@ def rectify(rgb: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> np.ndar
                                borderMode=cv2.BORDER_REPLICATE)
 
 
+def _turn_matrix(degrees: int, size: tuple[int, int]) -> np.ndarray:
+    """Rectified (W x H) -> turned clockwise by ``degrees`` (as :func:`turn` does), as a 3 x 3 matrix."""
+    W, H = size
+    d = degrees % 360
+    if d == 0:
+        return np.eye(3)
+    if d == 90:
+        return np.array([[0, -1, H - 1], [1, 0, 0], [0, 0, 1]], np.float64)
+    if d == 180:
+        return np.array([[-1, 0, W - 1], [0, -1, H - 1], [0, 0, 1]], np.float64)
+    return np.array([[0, 1, 0], [-1, 0, W - 1], [0, 0, 1]], np.float64)
+
+
+def warp_windows(rgb: np.ndarray, quad: np.ndarray, size: tuple[int, int], degrees: int,
+                 windows: list[tuple[float, float, float, float]], margin: float = 0.04) -> np.ndarray:
+    """The rectified document turned by ``degrees``, warped only inside ``windows`` (shares of the turned
+    document's width and height, plus ``margin``); paper white elsewhere.
+
+    What :func:`rectify` then :func:`turn` give inside the windows, at a fraction of the cost: the field
+    windows of a licence cover a third of the page, and warping a 1600 px page costs ~40 ms."""
+    W, H = size
+    Wu, Hu = (W, H) if degrees % 180 == 0 else (H, W)
+    q = np.asarray(quad, np.float32)
+    dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], np.float32)
+    M = _turn_matrix(degrees, size) @ cv2.getPerspectiveTransform(q, dst).astype(np.float64)
+    wa, ha = quad_sides(q)
+    shrink = W < wa * 0.9
+    flags = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
+    out = np.full((Hu, Wu) + rgb.shape[2:], 255, np.uint8)
+    for x0, y0, x1, y1 in windows:
+        a0, b0 = max(0, int((x0 - margin) * Wu)), max(0, int((y0 - margin) * Hu))
+        a1, b1 = min(Wu, int(np.ceil((x1 + margin) * Wu))), min(Hu, int(np.ceil((y1 + margin) * Hu)))
+        if a1 - a0 < 2 or b1 - b0 < 2:
+            continue
+        T = np.array([[1, 0, -a0], [0, 1, -b0], [0, 0, 1]], np.float64)
+        out[b0:b1, a0:a1] = cv2.warpPerspective(rgb, T @ M, (a1 - a0, b1 - b0), flags=flags,
+                                                borderMode=cv2.BORDER_REPLICATE)
+    return out
+
+
+def rectify_small(rgb: np.ndarray, quad: np.ndarray, size: tuple[int, int], long_side: int = 480) -> np.ndarray:
+    """The whole rectified document at ``long_side`` px (for :func:`classify`), from a source first reduced
+    by area averaging so the warp samples it about 1:1."""
+    f = long_side / max(size)
+    wa, ha = quad_sides(quad)
+    k = 1.2 * long_side / max(wa, ha, 1.0)
+    q = np.asarray(quad, np.float32)
+    if k < 0.8:
+        h0, w0 = rgb.shape[:2]
+        rgb = cv2.resize(rgb, (max(8, round(w0 * k)), max(8, round(h0 * k))), interpolation=cv2.INTER_AREA)
+        q = q * np.array([rgb.shape[1] / w0, rgb.shape[0] / h0], np.float32)
+    small = (max(8, round(size[0] * f)), max(8, round(size[1] * f)))
+    return rectify(rgb, q, small)
+
+
 def source_for(ctx: Any, quad: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, str]:
     """The best picture to cut the document from: (rgb, quad in its coordinates, "working" | "original").
 
@@ -111,7 +166,8 @@ def source_for(ctx: Any, quad: np.ndarray, size: tuple[int, int]) -> tuple[np.nd
             if im.format == "JPEG":
                 # draft works in the file's own orientation: ask for enough in both axes
                 im.draft("RGB", (max(want), max(want)))
-            im = ImageOps.exif_transpose(im)
+            if im.getexif().get(0x0112, 1) not in (None, 1):
+                im = ImageOps.exif_transpose(im)
             im = im.convert("RGB")
             if im.size[0] > want[0] * 1.5:
                 im = im.resize(want, Image.Resampling.BOX)
@@ -176,6 +232,8 @@ def _mrz_score(gray: np.ndarray) -> float:
     k = max(3, int(0.012 * w)) | 1
     black = cv2.morphologyEx(band, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k * 3, k)))
     gx = np.abs(cv2.Sobel(black, cv2.CV_32F, 1, 0, ksize=3))
+    gx[:, :k] = 0  # the picture's edges are not text
+    gx[:, -k:] = 0
     gx = (255 * gx / max(1.0, float(gx.max()))).astype(np.uint8)
     gx = cv2.morphologyEx(gx, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k * 3, 3)))
     _, t = cv2.threshold(gx, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
@@ -184,7 +242,7 @@ def _mrz_score(gray: np.ndarray) -> float:
     best = 0.0
     for i in range(1, n):
         x, y, ww, hh, area = stats[i]
-        if hh < 0.1 * band.shape[0] and ww > 0:
+        if hh < 0.25 * band.shape[0] and ww > 0:  # a line (an MRZ line is ~12% of the band), not a block
             best = max(best, ww / w)
     return best
 

@@ -5,10 +5,15 @@ or RGB, uint8) with a ``script`` hint that says what the line may contain:
 
     "zh"      Chinese text (names, company names): Han, digits, Latin letters, · 《》 （）
     "digits"  an identity number: digits and X
-    "alnum"   a credit code or document number: digits and upper-case letters
+    "alnum"   a document number: digits and upper-case letters
+    "uscc"    a unified social credit code: digits and the 21 capitals GB 32100 allows (no I O S V Z)
     "mrz"     a machine-readable-zone line: A-Z 0-9 <
 
-and returns one :class:`ReadLine` per crop, in order: the text and a confidence in 0..1 (the
+``variant`` asks for the engine's alternative reading of the same crop (another scale or page
+segmentation mode; ``engine.variants[script]`` says how many it has, 1 = none): a second opinion
+for names, and another chance for a number that failed its check characters.
+
+An engine returns one :class:`ReadLine` per crop, in order: the text and a confidence in 0..1 (the
 weakest character's, where the engine gives character confidences; otherwise the line's).
 Engines never raise for a bad picture: an empty read has ``text == ""`` and confidence 0.
 
@@ -16,7 +21,7 @@ Engines register themselves in :data:`ENGINES` by name; :func:`get_engine` makes
 loading models is the expensive part) and :func:`available` tells which can run here.  An
 optional engine whose package is not installed is *unavailable*, never an import error.
 
-Write a new engine as a class with ``name``, ``available()`` and ``read_lines(crops)``, decorate
+Write a new engine as a class with ``name``, ``variants``, ``available()`` and ``read_lines(crops)``, decorate
 it with :func:`register`, and import its module at the bottom of this file.
 """
 
@@ -28,7 +33,7 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-SCRIPTS = ("zh", "digits", "alnum", "mrz")
+SCRIPTS = ("zh", "digits", "alnum", "uscc", "mrz")
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,13 @@ class LineCrop:
 
     image: np.ndarray
     script: str = "zh"
+    variant: int = 0
 
     def __post_init__(self) -> None:
         if self.script not in SCRIPTS:
             raise ValueError(f"script must be one of {SCRIPTS}, not {self.script!r}")
+        if self.variant < 0:
+            raise ValueError("variant must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ EMPTY = ReadLine("", 0.0)
 
 class OcrEngine(Protocol):
     name: str
+    variants: dict[str, int]  # script -> how many readings of one crop the engine can give (>= 1)
 
     def available(self) -> bool: ...
 

@@ -1,22 +1,38 @@
-"""Tesseract (LSTM, chi_sim + eng) through its command-line program.
+"""Tesseract (LSTM, chi_sim + eng): in-process through libtesseract, or through its command-line program.
 
-pytesseract locates the program (``pytesseract.pytesseract.tesseract_cmd``) and tells its version;
-the call itself is made here, because pytesseract passes the process environment unchanged and
-writes temp files: we need ``OMP_THREAD_LIMIT=1`` for this call only (2-3x faster on a small
-machine, and it does not fight other workers for the cores), a hard timeout, and the image on
-standard input (a small PNG of one or a few line crops, never a page-sized temp file).
+Two back-ends, one engine:
 
-Crops of one script share one call: they are stacked vertically with white gaps and read with page
-segmentation mode 6 (one uniform block of text); the words of the TSV output are handed back to the
-crop whose band contains them.  A single crop is read with mode 7 (one line).  The Chinese crops and
-the number crops run as two processes at the same time.
+``library`` (preferred)
+    libtesseract (the library the ``tesseract`` program itself runs on, installed with it) called
+    through its C API with ctypes.  Each thread keeps one initialised API per language, so the
+    model is loaded once per process instead of once per call: measured on this 2-core machine, a
+    program call costs 100-200 ms before it reads anything (process start, model load), the same
+    line read in-process 8-15 ms.  It also gives a confidence per *character* (the program's TSV
+    only has one per word, and chi_sim's words are whole lines).  OpenMP is limited to one thread
+    when the library is loaded (``OMP_THREAD_LIMIT=1`` for the load only: 2-3x faster on a small
+    machine and no fight with other workers for the cores); if another library loaded OpenMP first
+    without that limit, the program back-end is used instead.  The timeout is Tesseract's own
+    deadline (``ETEXT_DESC``), checked between words.
+``program``
+    the ``tesseract`` program (found by pytesseract's ``tesseract_cmd``), one process per script
+    with ``OMP_THREAD_LIMIT=1`` and a hard timeout, the crops stacked into one small PNG on standard
+    input and read with page segmentation mode 6 (7 for a single crop); confidences per word.
+    Used where libtesseract cannot be loaded, or when ``IDCHECK_TESSERACT=program``.
+
+Character sets are restricted where the format allows it (``tessedit_char_whitelist``): digits and
+X for an ID number, digits and capitals for a credit code, the MRZ alphabet for an MRZ line.
 """
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import ctypes.util
 import os
 import shutil
 import subprocess
+import threading
+import time
 from functools import lru_cache
 from typing import Sequence
 
@@ -31,12 +47,24 @@ _SETTINGS: dict[str, tuple[str, str | None]] = {
     "zh": ("chi_sim", None),
     "digits": ("eng", "0123456789X"),
     "alnum": ("eng", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    "uscc": ("eng", USCC_ALPHABET),
     "mrz": ("eng", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"),
 }
-GAP = 24  # px of white between stacked crops
-# crops (line + a third of its height above and below) are scaled to this height: measured on generated
-# cards, chi_sim reads 12/12 names at 64 px and 10/12 at 40-48 px; tiny crops can even read as empty
-LINE_HEIGHT = {"zh": 64, "digits": 56, "alnum": 56, "mrz": 56}
+GAP = 24  # px of white between stacked crops (program back-end)
+# Readings of one crop (line + a third of its height above and below): (height the crop is scaled to, page
+# segmentation mode), variant 0 first.  Measured on the crops of 72 generated documents (benchmarks/ocr.py,
+# tuning seed): no single setting reads every name (chi_sim's exact names vary 86-94% between 40 and 96 px
+# and between modes 7 and 13, on different documents), so a name is read three ways and the readings vote;
+# a number is read again another way only when its check characters failed.
+VARIANTS: dict[str, tuple[tuple[int, int], ...]] = {
+    "zh": ((64, 7), (48, 13), (80, 13)),
+    "digits": ((56, 7), (48, 7), (64, 7), (72, 7)),
+    "alnum": ((56, 7), (48, 7), (64, 7), (72, 7)),
+    "uscc": ((56, 7), (48, 7), (64, 7), (72, 7)),
+    "mrz": ((56, 7), (48, 7), (64, 7)),
+}
+LINE_HEIGHT = {script: v[0][0] for script, v in VARIANTS.items()}
+BACKENDS = ("library", "program")
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +82,8 @@ def _program() -> str | None:
 def _languages() -> frozenset[str]:
     prog = _program()
     if prog is None:
-        return frozenset()
+        lib = _library()
+        return frozenset(("chi_sim", "eng")) if lib is not None and lib.probe() else frozenset()
     try:
         out = subprocess.run([prog, "--list-langs"], capture_output=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired):
@@ -63,14 +92,215 @@ def _languages() -> frozenset[str]:
     return frozenset(line.strip() for line in lines[1:] if line.strip())
 
 
+# -- the library back-end ---------------------------------------------------------------------------
+
+RIL_SYMBOL = 4
+RIL_WORD = 3
+OEM_LSTM_ONLY = 1
+PSM_SINGLE_BLOCK = 6
+PSM_SINGLE_LINE = 7
+
+
+class _Library:
+    """libtesseract through its C API; one initialised ``TessBaseAPI`` per (process, thread, language)."""
+
+    def __init__(self, lib: ctypes.CDLL) -> None:
+        self.lib = lib
+        V, I, C = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+        sig = {
+            "TessBaseAPICreate": (V, []),
+            "TessBaseAPIInit2": (I, [V, C, C, I]),
+            "TessBaseAPIEnd": (None, [V]),
+            "TessBaseAPIDelete": (None, [V]),
+            "TessBaseAPISetPageSegMode": (None, [V, I]),
+            "TessBaseAPISetVariable": (I, [V, C, C]),
+            "TessBaseAPISetImage": (None, [V, V, I, I, I, I]),
+            "TessBaseAPIRecognize": (I, [V, V]),
+            "TessBaseAPIClear": (None, [V]),
+            "TessBaseAPIGetIterator": (V, [V]),
+            "TessResultIteratorDelete": (None, [V]),
+            "TessResultIteratorNext": (I, [V, I]),
+            "TessResultIteratorGetUTF8Text": (V, [V, I]),
+            "TessResultIteratorConfidence": (ctypes.c_float, [V, I]),
+            "TessResultIteratorGetPageIteratorConst": (V, [V]),
+            "TessPageIteratorIsAtBeginningOf": (I, [V, I]),
+            "TessPageIteratorBoundingBox": (I, [V, I] + [ctypes.POINTER(I)] * 4),
+            "TessDeleteText": (None, [V]),
+            "TessMonitorCreate": (V, []),
+            "TessMonitorDelete": (None, [V]),
+            "TessMonitorSetDeadlineMSecs": (None, [V, I]),
+        }
+        for name, (res, args) in sig.items():
+            fn = getattr(lib, name)
+            fn.restype = res
+            fn.argtypes = args
+        self._local = threading.local()
+        self._all: list[int] = []  # every API made, ended at exit (else Tesseract prints leak warnings)
+        self._lock = threading.Lock()
+        self._ok: bool | None = None
+
+    def _api(self, lang: str) -> int | None:
+        apis = getattr(self._local, "apis", None)
+        if apis is None or getattr(self._local, "pid", None) != os.getpid():
+            apis = self._local.apis = {}
+            self._local.pid = os.getpid()
+        if lang in apis:
+            return apis[lang]
+        api = self.lib.TessBaseAPICreate()
+        if not api:
+            apis[lang] = None
+            return None
+        rc = self.lib.TessBaseAPIInit2(api, None, lang.encode(), OEM_LSTM_ONLY)
+        if rc != 0:
+            self.lib.TessBaseAPIDelete(api)
+            apis[lang] = None
+            return None
+        # Tesseract's own debug statistics (printed for some blank crops) go nowhere
+        self.lib.TessBaseAPISetVariable(api, b"debug_file", os.devnull.encode())
+        apis[lang] = api
+        with self._lock:
+            self._all.append(api)
+        return api
+
+    def probe(self) -> bool:
+        if self._ok is None:
+            self._ok = self._api("eng") is not None and self._api("chi_sim") is not None
+        return self._ok
+
+    def close(self) -> None:
+        with self._lock:
+            apis, self._all = self._all, []
+        for api in apis:
+            try:
+                self.lib.TessBaseAPIEnd(api)
+                self.lib.TessBaseAPIDelete(api)
+            except Exception:  # interpreter shutting down
+                pass
+
+    def read(self, image: np.ndarray, lang: str, whitelist: str | None, psm: int, deadline: float) -> ReadLine:
+        api = self._api(lang)
+        if api is None:
+            return EMPTY
+        lib = self.lib
+        img = np.ascontiguousarray(image, np.uint8)
+        h, w = img.shape[:2]
+        lib.TessBaseAPISetPageSegMode(api, psm)
+        lib.TessBaseAPISetVariable(api, b"tessedit_char_whitelist", (whitelist or "").encode())
+        lib.TessBaseAPISetImage(api, img.ctypes.data, w, h, 1, w)
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        if left_ms <= 0:
+            lib.TessBaseAPIClear(api)
+            return EMPTY
+        mon = lib.TessMonitorCreate()
+        try:
+            lib.TessMonitorSetDeadlineMSecs(mon, left_ms)
+            rc = lib.TessBaseAPIRecognize(api, mon)
+        finally:
+            lib.TessMonitorDelete(mon)
+        if rc != 0 or time.monotonic() > deadline:
+            lib.TessBaseAPIClear(api)
+            return EMPTY
+        text: list[str] = []
+        confs: list[float] = []
+        boxes: list[tuple[int, int, int, int]] = []
+        words = 0
+        ri = lib.TessBaseAPIGetIterator(api)
+        if ri:
+            try:
+                pit = lib.TessResultIteratorGetPageIteratorConst(ri)
+                b = [ctypes.c_int() for _ in range(4)]
+                while True:
+                    p = lib.TessResultIteratorGetUTF8Text(ri, RIL_SYMBOL)
+                    if p:
+                        s = ctypes.cast(p, ctypes.c_char_p).value or b""
+                        lib.TessDeleteText(p)
+                        s = s.decode("utf-8", "replace").strip()
+                        if s:
+                            if lib.TessPageIteratorIsAtBeginningOf(pit, RIL_WORD):
+                                words += 1
+                            c = max(0.0, float(lib.TessResultIteratorConfidence(ri, RIL_SYMBOL))) / 100.0
+                            lib.TessPageIteratorBoundingBox(pit, RIL_SYMBOL, *[ctypes.byref(x) for x in b])
+                            for ch in s:  # a symbol is one character for our scripts; keep the lengths equal
+                                text.append(ch)
+                                confs.append(c)
+                                boxes.append(tuple(x.value for x in b))
+                    if not lib.TessResultIteratorNext(ri, RIL_SYMBOL):
+                        break
+            finally:
+                lib.TessResultIteratorDelete(ri)
+        lib.TessBaseAPIClear(api)
+        if not text:
+            return EMPTY
+        return ReadLine("".join(text), min(confs), tuple(confs), {"words": words, "boxes": boxes, "width": w})
+
+
+@lru_cache(maxsize=1)
+def _library() -> _Library | None:
+    if os.environ.get("IDCHECK_TESSERACT", "") == "program":
+        return None
+    names = ["libtesseract.so.5", ctypes.util.find_library("tesseract")]
+    preloaded = _omp_loaded()
+    previous = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # read by libgomp when it is loaded (with libtesseract)
+    try:
+        lib = None
+        for name in names:
+            if not name:
+                continue
+            try:
+                lib = ctypes.CDLL(name)
+                break
+            except OSError:
+                continue
+    finally:
+        if previous is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = previous
+    if lib is None:
+        return None
+    if preloaded and _omp_thread_limit() not in (None, 1):
+        return None  # OpenMP was already running without a thread limit: use the program (OMP_THREAD_LIMIT=1)
+    try:
+        out = _Library(lib)
+    except AttributeError:  # an old library without the C API functions we use
+        return None
+    atexit.register(out.close)
+    return out
+
+
+def _omp_loaded() -> bool:
+    try:
+        ctypes.CDLL("libgomp.so.1", mode=getattr(os, "RTLD_NOLOAD", 4))
+        return True
+    except OSError:
+        return False
+
+
+def _omp_thread_limit() -> int | None:
+    try:
+        gomp = ctypes.CDLL("libgomp.so.1", mode=getattr(os, "RTLD_NOLOAD", 4))
+        return int(gomp.omp_get_thread_limit())
+    except (OSError, AttributeError):
+        return None
+
+
 @register("tesseract")
 class TesseractEngine:
     name = "tesseract"
+    variants = {script: len(v) for script, v in VARIANTS.items()}
 
     def __init__(self) -> None:
         self.why_unavailable = ""
 
+    @property
+    def backend(self) -> str:
+        lib = _library()
+        return "library" if lib is not None and lib.probe() else "program"
+
     def available(self) -> bool:
+        if _library() is not None and _library().probe():
+            return True
         if _program() is None:
             self.why_unavailable = "the tesseract program is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
             return False
@@ -89,22 +319,40 @@ class TesseractEngine:
             return "unknown"
 
     def read_lines(self, crops: Sequence[LineCrop], *, timeout: float = 10.0) -> list[ReadLine]:
-        results: list[ReadLine] = [EMPTY] * len(crops)
-        groups: dict[str, list[int]] = {}
-        for i, crop in enumerate(crops):
-            groups.setdefault(crop.script, []).append(i)
-        running = []
-        for script, idx in groups.items():
-            image, bands = _stack([_prepare(crops[i].image, LINE_HEIGHT[script]) for i in idx])
-            lang, whitelist = _SETTINGS[script]
-            psm = 7 if len(idx) == 1 else 6
-            running.append((idx, bands, _start(image, lang, psm, whitelist)))
-        for idx, bands, proc in running:
-            tsv = _finish(proc, timeout)
-            lines = _assign(tsv, bands)
-            for i, line in zip(idx, lines):
-                results[i] = line
-        return results
+        lib = _library()
+        if lib is not None and lib.probe():
+            deadline = time.monotonic() + timeout
+            out = []
+            for crop in crops:
+                lang, whitelist = _SETTINGS[crop.script]
+                height, psm = _variant(crop)
+                out.append(lib.read(_prepare(crop.image, height), lang, whitelist, psm, deadline))
+            return out
+        return _read_program(crops, timeout)
+
+
+def _variant(crop: LineCrop) -> tuple[int, int]:
+    v = VARIANTS[crop.script]
+    return v[crop.variant % len(v)]
+
+
+def _read_program(crops: Sequence[LineCrop], timeout: float) -> list[ReadLine]:
+    results: list[ReadLine] = [EMPTY] * len(crops)
+    groups: dict[str, list[int]] = {}
+    for i, crop in enumerate(crops):
+        groups.setdefault(crop.script, []).append(i)
+    running = []
+    for script, idx in groups.items():  # one process per script: its crops (and variants' scales) stacked
+        image, bands = _stack([_prepare(crops[i].image, _variant(crops[i])[0]) for i in idx])
+        lang, whitelist = _SETTINGS[script]
+        psm = PSM_SINGLE_LINE if len(idx) == 1 else PSM_SINGLE_BLOCK
+        running.append((idx, bands, _start(image, lang, psm, whitelist)))
+    for idx, bands, proc in running:
+        tsv = _finish(proc, timeout)
+        lines = _assign(tsv, bands)
+        for i, line in zip(idx, lines):
+            results[i] = line
+    return results
 
 
 def _prepare(img: np.ndarray, height: int) -> np.ndarray:
