@@ -374,6 +374,13 @@ class TamperConfig:
         12.0, "binomial z-score (peak of a region)",
         "Only a lattice this far beyond chance is reported as an error: no untouched photo came near it.",
     )
+    ghost_table_ratio: float = setting(
+        2.0, "earlier step / file's step",
+        "On the file's own grid the final save moves a coefficient by at most half its step, so an earlier "
+        "table twice as coarse still leaves its lattice; 3x (the first choice) skipped most frequencies when the "
+        "final save was at quality 85-87 (recall on aligned pastes 7/16 -> 12/16 on the tuning seed, untouched "
+        "photos' peak z unchanged at 5.6).",
+    )
     min_cells: int = setting(
         3, "windows",
         "A pasted name or number spans several 48 px windows; one odd window is texture, not an edit.",
@@ -385,19 +392,30 @@ class TamperConfig:
         "(the smoothed-histogram reference is biased on steep histograms), so below 0.45 the map is not read.",
     )
     dq_keep: float = setting(
-        -0.2, "share of the document's DQ signature",
-        "A window whose coefficients fall in the document's empty histogram bins (negative share) was not "
-        "compressed with the rest; untouched windows keep most of the signature.",
+        -0.2, "share of the document's DQ signature (mean over the region)",
+        "A region whose coefficients fall in the document's empty histogram bins (negative share) was not "
+        "compressed with the rest; untouched areas that lose the signature (flat print, portrait shading) keep "
+        "around 0 or more.",
     )
-    dq_min_score: float = setting(
-        1.7, "1 - kept share (mean over the region)",
-        "Pasted never-compressed fields scored 1.7-1.85 on the tuning seed; small patches of untouched, strongly "
-        "double-compressed photos (portrait, flat print) reached up to ~1.65, but only over small areas.",
+    dq_cell_z: float = setting(
+        4.0, "window z (document spread)",
+        "Windows this far below the document's median DQ signature, in units of its window-to-window spread, "
+        "form candidate regions.",
+    )
+    dq_z: float = setting(
+        8.0, "mean window z over the region",
+        "A region without the DQ signature must lie this far below the document: untouched photos with a clear "
+        "signature reached -5.3 (a portrait area) on the tuning seed, a never-compressed pasted field -16.",
     )
     dq_min_blocks: int = setting(
-        150, "8x8 blocks",
-        "A region without the document's DQ signature must cover at least a short name field (~100 x 100 px); "
-        "the small patches that lose it naturally (flat print, portrait shading) stay under ~130 blocks.",
+        60, "8x8 blocks",
+        "A region without the document's DQ signature must cover at least a short name (~60 x 60 px).",
+    )
+    noise_min_quality: int = setting(
+        80, "JPEG quality (IJG scale)",
+        "Below ~80 quantisation removes sensor noise unevenly (flat paper becomes exactly flat blocks, print keeps "
+        "some), so a quiet region is no evidence: a photo downscaled and re-saved at 45-75 (a chat app) gave "
+        "noise-only local_edit warnings on 28 of 96 untouched copies. Typed-in forgeries saved at 86-95 are unaffected.",
     )
     noise_ratio: float = setting(
         0.35, "local / document noise",
@@ -409,10 +427,11 @@ class TamperConfig:
         "A copied block of text gives many keypoint pairs with one and the same displacement; repeated glyphs "
         "give scattered displacements.",
     )
-    copy_error_corr: float = setting(
-        0.9, "correlation (0-1)",
-        "A copy-move is an error only with near-identical noise over twice the minimum number of keypoint pairs; "
-        "a final save at quality 85 still leaves copied blocks correlating at 0.8-0.9.",
+    copy_error_z: float = setting(
+        12.0, "noise correlation x sqrt(flat pixels)",
+        "A copy-move is an error when the copied area's noise correlation is this far beyond chance (copies on "
+        "the tuning seed: 5.6-74, 12 of 16 above 12; untouched photos never reached the 5.0 needed to report); "
+        "below it, a warning.",
     )
     min_quality: int = setting(
         70, "JPEG quality (IJG scale)",
@@ -432,7 +451,7 @@ class TamperConfig:
     copy_max_hamming: int = setting(
         15, "bits (of 256)",
         "A copied keypoint and its source differ only by the final JPEG save and resampling (4-12 bits measured); "
-        "15 is also the largest distance the 16-chunk hashing finds exactly.",
+        "the 32-bit-chunk hashing finds every pair within 7 bits and most within 15.",
     )
     copy_min_shift_px: float = setting(
         10.0, "working-copy pixels",
@@ -447,6 +466,12 @@ class TamperConfig:
         48.0, "working-copy pixels",
         "Source keypoints of one cluster are grouped on cells this size: a copied block's keypoints fall in "
         "adjacent cells, repeats of a glyph or pattern scattered over the document do not.",
+    )
+    copy_max_block_px: float = setting(
+        400.0, "working-copy pixels",
+        "A candidate is verified over at most this window around its keypoints' median (copied fields on the "
+        "tuning seed spanned up to ~310 px); a security pattern repeating over the whole card would otherwise "
+        "make the full-resolution check cost tens of ms.",
     )
     copy_grow_px: float = setting(
         24.0, "working-copy pixels",
@@ -488,10 +513,63 @@ class TamperConfig:
         "The block whose outline steps are 1.3x those of the other is taken as the pasted one (13 of 13 decided "
         "cases right on the tuning seed); closer than that, the finding's region covers both blocks.",
     )
-    copy_min_flat_px: int = setting(
-        80, "working-copy pixels (scaled by the analysis resolution squared)",
-        "The copied area's correlation must rest on at least this many flat pixels (120-140 at 1.3x for the "
-        "smallest copied name on the tuning seed): a few dozen can correlate by chance.",
+    copy_min_cells: int = setting(
+        2, "cells (16 px at 1.5x the working copy)",
+        "One cell of correlated noise happens by chance on untouched photos (3 of ~100 photos on the tuning "
+        "seed, all single cells of 20-36 flat pixels); every copied block spanned two cells or more.",
+    )
+    copy_min_z: float = setting(
+        5.0, "noise correlation x sqrt(flat pixels)",
+        "The copied area's correlation must be this far beyond chance for its number of flat pixels: chance "
+        "areas on untouched photos reached 3.6, the smallest copied name 5.6.",
+    )
+    grid_noise_ratio: float = setting(
+        0.8, "window / document high-frequency noise",
+        "Content pasted from a JPEG saved at quality 50-80 (or typed in) lost its high-frequency sensor noise: "
+        "the forged fields' quietest windows measured 0.18-0.72 on the tuning seed; only windows below 0.8 are "
+        "searched for a foreign grid.",
+    )
+    grid_min_edges: int = setting(
+        30, "edge samples per window",
+        "Candidates must hold text (a pasted field), not plain paper, whose noise varies with brightness alone.",
+    )
+    grid_candidates: int = setting(
+        8, "windows",
+        "The quietest windows searched for a foreign grid (~1.5 ms each at 12 MP); the forged field's window "
+        "ranked among the first three (of ~100) in all 22 pasted fields measured on the tuning seed.",
+    )
+    grid_references: int = setting(
+        6, "windows",
+        "Ordinary windows on which a found grid and table are re-tested: a document cropped and re-saved "
+        "carries the shifted lattice everywhere, which is its history, not an edit.",
+    )
+    grid_table_ratio: float = setting(
+        2.5, "earlier step / file's step",
+        "Only frequencies whose earlier quantisation step is 2.5x the file's own are read: off the file's grid "
+        "the final save moves a coefficient by up to about half its own step plus rounding, which blurs finer "
+        "lattices (2x raised the other shifts' z as much as the true one's; 2.5x found 13/16 off-grid pastes "
+        "against 11/16 at 3x on the tuning seed, untouched windows' best contrast 2.9 either way).",
+    )
+    grid_seed: float = setting(
+        3.5, "binomial z-score (best shift - median of the other shifts)",
+        "Forged windows on their donor's grid stood 4.1-16.7 above the other shifts on the tuning seed; "
+        "windows of untouched photos at most 2.9 (off the grid) and 2.2 (on the file's own grid).",
+    )
+    grid_tile_z: float = setting(
+        3.0, "binomial z-score (above ordinary windows on the same lattice)",
+        "64 px tiles around a seed join the region when their z on the seed's grid and table exceeds what the "
+        "document's ordinary windows show there (scaled to a tile) by this much; wrong content scores ~4-7 on "
+        "any lattice, so an absolute level would grow regions over plain text.",
+    )
+    grid_z: float = setting(
+        8.0, "binomial z-score",
+        "Over the grown region, the coefficients on the foreign grid must sit on the IJG lattice this far "
+        "beyond chance.",
+    )
+    grid_error: float = setting(
+        14.0, "binomial z-score (over the region)",
+        "A region on an earlier lattice is an error from this z (pasted fields on the tuning seed: 18-116); no "
+        "untouched photo gave any region at all (no window passed grid_seed).",
     )
 
 

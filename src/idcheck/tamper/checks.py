@@ -4,10 +4,12 @@
                      (warning: an editor is named, with the field), ``tamper.evidence``
                      (info: converters, Photoshop/Adobe structures that name no tool),
                      ``tamper.jpeg_quality`` (info: the JPEG tables' quality and family).
-``tamper.local``     ``tamper.local_edit`` with the region in original coordinates:
-                     an error only when one detector is far beyond its untouched-photo
-                     range, or two independent detectors agree on the same place;
-                     otherwise a warning.
+``tamper.local``     ``tamper.local_edit`` with the region in original coordinates
+                     (detectors ``ghost``, ``grid``, ``dq``, ``noise``, ``copy``: see
+                     :mod:`.local`), measured value and threshold: an error only when
+                     one detector is far beyond its untouched-photo range (its
+                     ``error_threshold`` in the details), or two independent detectors
+                     agree on the same place; otherwise a warning.
 """
 
 from __future__ import annotations
@@ -96,7 +98,12 @@ def check_local(ctx: Any) -> Iterator[Finding]:
         anomalies += found
     timings["jpeg"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
-    anomalies += local.detect_noise(ctx, cfg)
+    # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
+    # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
+    # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
+    if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
+            and q.quality < cfg.noise_min_quality):
+        anomalies += local.detect_noise(ctx, cfg)
     timings["noise"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     anomalies += local.detect_copy_move(ctx, cfg)
@@ -112,47 +119,70 @@ def check_local(ctx: Any) -> Iterator[Finding]:
             continue
         agreeing = [b for b, other in boxes if other is not a and other.detector != a.detector and _overlap(box, b) > 0.3]
         severity = "error" if _strong(a, cfg) or agreeing else "warning"
-        what, measured = _describe(a)
+        what, measured, threshold, error_at = _describe(a, cfg)
         details = {"detector": a.detector, "score": round(float(a.score), 3), **a.details,
                    "agreeing_detectors": sorted({o.detector for b, o in boxes if o is not a and _overlap(box, b) > 0.3})}
         if a.partner is not None:
-            details["copied_from"] = [[round(x, 1), round(y, 1)] for x, y in ctx.box_to_original(*_wh(a.partner))]
+            details["copied_from"] = [[round(x, 1), round(y, 1)] for x, y in _poly(_box_original(ctx, a.partner, a.space))]
         if editors:
             details["editor_named"] = sorted({e.tool for e in editors if e.tool})
         if q is not None:
             details["jpeg_quality"] = q.quality
-        yield codes.finding("tamper.local_edit", severity=severity, measured=measured, what=what,
-                            region=_poly(box), details=details)
+        details["graded"] = "strong" if _strong(a, cfg) else ("detectors agree" if agreeing else "single detector")
+        if error_at is not None:
+            details["error_threshold"] = error_at
+        yield codes.finding("tamper.local_edit", severity=severity, measured=measured, threshold=threshold,
+                            what=what, region=_poly(box), details=details)
         used.add(i)
         if len(used) >= 3:
             break
 
 
 def _rank(a: local.Anomaly, cfg: Any) -> float:
-    return 2.0 if _strong(a, cfg) else {"ghost": 1.5, "dq": 1.2, "copy": 1.1, "noise": 1.0}.get(a.detector, 1.0)
+    return 2.0 if _strong(a, cfg) else {"ghost": 1.5, "grid": 1.4, "dq": 1.2, "copy": 1.1, "noise": 1.0}.get(
+        a.detector, 1.0)
 
 
 def _strong(a: local.Anomaly, cfg: Any) -> bool:
     if a.detector == "ghost":
         return a.score >= cfg.ghost_error
+    if a.detector == "grid":
+        return a.score >= cfg.grid_error
     if a.detector == "copy":
-        return a.score >= cfg.copy_error_corr and a.details.get("pairs", 0) >= 2 * cfg.copy_min_matches
+        return a.details.get("z", 0.0) >= cfg.copy_error_z
     return False
 
 
-def _describe(a: local.Anomaly) -> tuple[str, Measure]:
+def _describe(a: local.Anomaly, cfg: Any) -> tuple[str, Measure, Measure, dict[str, Any] | None]:
+    """(what, measured, threshold for a warning, the error grade's threshold or None) of an anomaly."""
     if a.detector == "ghost":
         q = a.details.get("earlier_quality")
+        unit = "lattice z-score"
         return (f"content carrying an earlier JPEG compression at quality ~{q} that the rest of the document does "
-                f"not have", Measure(round(float(a.score), 1), "lattice z-score"))
+                f"not have", Measure(round(float(a.score), 1), unit), Measure(cfg.ghost_warn, unit, ">="),
+                {"value": cfg.ghost_error, "unit": unit, "op": ">="})
+    if a.detector == "grid":
+        q = a.details.get("earlier_quality")
+        sx, sy = a.details.get("grid_shift", (0, 0))
+        unit = "lattice z-score"
+        where = "on the file's own block grid" if (sx, sy) == (0, 0) else \
+            f"on a block grid shifted by ({sx}, {sy}) px from the file's own (pasted off the grid)"
+        return (f"content carrying an earlier JPEG compression at quality ~{q} {where}",
+                Measure(round(float(a.score), 1), unit), Measure(cfg.grid_z, unit, ">="),
+                {"value": cfg.grid_error, "unit": unit, "op": ">="})
     if a.detector == "dq":
+        unit = "z below the document's double-compression signature"
         return ("content without the double-compression trace the rest of the document has",
-                Measure(round(float(a.details.get("dq_kept", 0.0)), 2), "share of the document's DQ signature"))
+                Measure(round(float(a.score), 1), unit), Measure(cfg.dq_z, unit, ">="), None)
     if a.detector == "noise":
+        unit = "local / document noise"
         return ("text on a background without the sensor noise the rest of the document has",
-                Measure(round(float(a.details.get("noise_ratio", 0.0)), 2), "local / document noise"))
-    return ("a block of the document repeated elsewhere with identical noise (copy-move)",
-            Measure(round(float(a.score), 2), "noise correlation"))
+                Measure(round(float(a.details.get("noise_ratio", 0.0)), 2), unit),
+                Measure(cfg.noise_ratio, unit, "<="), None)
+    unit = "noise correlation"
+    return ("a block of the document repeated elsewhere with identical sensor noise (copy-move)",
+            Measure(round(float(a.score), 2), unit), Measure(cfg.copy_noise_corr, unit, ">="),
+            {"value": cfg.copy_error_z, "unit": "noise correlation x sqrt(flat pixels)", "op": ">="})
 
 
 def _wh(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -161,11 +191,15 @@ def _wh(box: tuple[float, float, float, float]) -> tuple[float, float, float, fl
 
 
 def _original_box(ctx: Any, a: local.Anomaly) -> tuple[float, float, float, float]:
-    if a.space == "stored":
-        x0, y0, x1, y1 = a.box
+    return _box_original(ctx, a.box, a.space)
+
+
+def _box_original(ctx: Any, box: tuple[float, ...], space: str) -> tuple[float, float, float, float]:
+    if space == "stored":
+        x0, y0, x1, y1 = box
         pts = local.stored_to_original(ctx, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
     else:
-        pts = ctx.box_to_original(*_wh(a.box))
+        pts = ctx.box_to_original(*_wh(box))
     xs = [p[0] for p in pts]
     ys = [p[1] for p in pts]
     return (min(xs), min(ys), max(xs), max(ys))

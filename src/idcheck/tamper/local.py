@@ -1,8 +1,8 @@
 """Local manipulation: regions whose compression history, noise or content repeats differ from the rest.
 
-Four independent detectors, each returning :class:`Anomaly` candidates in
-*stored full-resolution* pixel coordinates (the caller maps them to upright
-original coordinates):
+Five independent detectors, each returning :class:`Anomaly` candidates in
+*stored full-resolution* pixel coordinates (JPEG analyses) or working-copy
+coordinates (the caller maps both to upright original coordinates):
 
 ``dq``       (JPEG) aligned double quantisation.  The full-resolution
              luminance is cut into the file's own 8 x 8 grid and transformed
@@ -14,30 +14,40 @@ original coordinates):
              document's histogram, ``hs`` the same smoothed): pasted content with
              another history lands in the "wrong" bins and scores low over a
              whole window.  Only read when the whole document is clearly
-             double-compressed (camera quality below the final save).
+             double-compressed (camera quality below the final save); a region
+             must lie far below the document in units of its own window-to-window
+             spread.  With the camera at or above the final quality the pattern
+             is too weak (steps of 1-2 at quality 95-97): a never-compressed
+             paste is then not found.
 ``ghost``    (JPEG) JPEG ghosts in the DCT domain: windows whose coefficients sit
              on the lattice of a coarser IJG table (quality 50-90) far more often
              than chance and than the rest of the document: content pasted from
              a JPEG saved at that quality, on the same 8 x 8 grid.  Names the
              earlier quality.
-
+``grid``     (JPEG, :mod:`.grid`) the same lattice on *any* of the 64 block
+             grids, searched on the document's quietest text windows (content
+             compressed before has lost its high-frequency noise): a field
+             pasted off the file's 8 x 8 grid keeps its own grid (non-aligned
+             double JPEG), judged against the other 62 shifts of the same window.
+             It also finds aligned pastes the ghost map misses (shift (0, 0)).
 ``noise``    (any format) a textured window (text) whose flat background has far
              less sensor noise than the rest of the document (typed-in text,
              clone-stamped or pasted synthetic content).
-``copy``     (any format) copy-move: two blocks of the document with the same
-             content *and* the same noise (a natural repeat of a printed glyph
-             has its own noise).
+``copy``     (any format, :mod:`.copymove`) copy-move: keypoint clusters with
+             one displacement, verified by identical sensor noise at the exact
+             displacement (a natural repeat of a printed glyph has its own noise).
 
-Not implemented (honest gap): a misaligned blocking-grid (BAG) detector for
-content pasted off the 8 x 8 grid; such splices are found only by ``noise``
-or not at all.
+A pixel-domain blocking-artifact-grid (BAG) detector was tried for off-grid
+pastes and dropped: the final save leaves the donor's blocking too weak to
+read over text (see :mod:`.grid`).
 
 Why a second decode (JPEG only): the shared decode is DCT-scaled to ~1600 px
 (``Image.draft``), which averages 2 x 2 to 8 x 8 pixels and destroys the 8 x 8
-grid and the quantisation lattice that ``dq`` and ``ghost`` read.  The
-full-resolution luminance is decoded once per context (OpenCV, grey only: no
-chroma upsampling or colour conversion) and cached on the context: ~25-35 ms
-and 12 MB for a 12 MP JPEG.  See :func:`full_luma`.
+grid and the quantisation lattice that ``dq``, ``ghost`` and ``grid`` read
+(``copy`` verifies its candidates on it too).  The full-resolution luminance
+is decoded once per context (OpenCV, grey only: no chroma upsampling or colour
+conversion) and cached on the context: ~25-35 ms and 12 MB for a 12 MP JPEG.
+See :func:`full_luma`.
 """
 
 from __future__ import annotations
@@ -55,7 +65,7 @@ from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
 @dataclass
 class Anomaly:
-    detector: str  # "ghost" | "dq" | "noise" | "copy"
+    detector: str  # "ghost" | "grid" | "dq" | "noise" | "copy"
     score: float  # detector-specific strength (see the detector)
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the coordinates of the analysed image
     space: str  # "stored" (full-resolution stored pixels) or "working" (ctx.rgb pixels)
@@ -81,20 +91,34 @@ def _dct_matrix() -> np.ndarray:
 _D = _dct_matrix()
 
 
+def sampled_blocks(y: np.ndarray, rows: slice, cols: slice, step: int) -> tuple[np.ndarray, int, int]:
+    """The 8x8 blocks in block rows/cols (every ``step``-th), gathered once into an (n, 64) uint8 array
+    (row-major pixels), with the sampled grid's shape.  A strided view avoids copying the unsampled blocks."""
+    by0, by1 = rows.start, rows.stop
+    bx0, bx1 = cols.start, cols.stop
+    y = np.ascontiguousarray(y)
+    rs, cs = y.strides
+    base = y[by0 * 8:, bx0 * 8:]
+    view = np.lib.stride_tricks.as_strided(base, shape=(by1 - by0, bx1 - bx0, 8, 8),
+                                           strides=(8 * rs, 8 * cs, rs, cs), writeable=False)
+    v = view[::step, ::step]
+    nr, nc = v.shape[:2]
+    return v.reshape(nr * nc, 64), nr, nc
+
+
 def block_dct(y: np.ndarray, freqs: np.ndarray, rows: slice, cols: slice, step: int) -> np.ndarray:
     """DCT coefficients ``freqs`` (natural indices) of the 8x8 blocks in block rows/cols (every ``step``-th).
 
     Returns (n_block_rows, n_block_cols, len(freqs)) float32.
     """
-    by0, by1 = rows.start, rows.stop
-    bx0, bx1 = cols.start, cols.stop
-    sub = y[by0 * 8:by1 * 8, bx0 * 8:bx1 * 8]
-    nby, nbx = by1 - by0, bx1 - bx0
-    blocks = sub.reshape(nby, 8, nbx, 8)[::step, :, ::step, :]
-    blocks = blocks.transpose(0, 2, 1, 3).reshape(-1, 64).astype(np.float32) - 128.0
+    blocks, nr, nc = sampled_blocks(y, rows, cols, step)
+    return _dct_of(blocks, freqs).reshape(nr, nc, len(freqs))
+
+
+def _dct_of(blocks: np.ndarray, freqs: np.ndarray) -> np.ndarray:
     basis = np.einsum("ux,vy->uvxy", _D, _D).reshape(64, 64)[freqs].astype(np.float32)  # (nf, 64)
-    coefs = blocks @ basis.T
-    return coefs.reshape(blocks.shape[0] // max(1, len(range(0, nbx, step))), len(range(0, nbx, step)), len(freqs))
+    # the DCT of (x - 128) is the DCT of x minus 128 * the basis sum (non-zero for DC only)
+    return blocks.astype(np.float32) @ basis.T - 128.0 * basis.sum(axis=1)
 
 
 # ------------------------------------------------------------ orientation ---
@@ -146,7 +170,7 @@ class JpegMaps:
 
 
 def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, *, max_blocks: int = 30_000,
-              window_px: int = 48, min_coefs: int = 60) -> JpegMaps | None:
+              window_px: int = 48, min_coefs: int = 60, ghost_ratio: float = 2.0) -> JpegMaps | None:
     """DQ log-likelihood and JPEG-ghost maps on the 8x8 grid of ``y`` (stored orientation).
 
     ``roi_stored``: a uint8 mask (stored coordinates, any resolution: it is resized to the block grid) of the
@@ -169,12 +193,11 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     step = 1
     while n / (step * step) > max_blocks:
         step += 1
-    C = block_dct(y, FREQ, slice(by0, by1), slice(bx0, bx1), step)
-    rows, cols = C.shape[:2]
+    blocks, rows, cols = sampled_blocks(y, slice(by0, by1), slice(bx0, bx1), step)
+    C = _dct_of(blocks, FREQ).reshape(rows, cols, NF)
     roi = roi_full[by0:by1:step, bx0:bx1:step][:rows, :cols]
-    yb = y[by0 * 8:by1 * 8, bx0 * 8:bx1 * 8].reshape(by1 - by0, 8, bx1 - bx0, 8)[::step, :, ::step, :]
-    bmax = yb.max(axis=(1, 3))
-    bmin = yb.min(axis=(1, 3))
+    bmax = blocks.max(axis=1).reshape(rows, cols)
+    bmin = blocks.min(axis=1).reshape(rows, cols)
     usable = roi & (bmax < 253) & (bmin > 2)  # clipped blocks leave the quantisation lattice
     t1 = time.perf_counter()
     maps = JpegMaps(step=step, origin=(bx0, by0), shape=(rows, cols), roi=roi)
@@ -219,36 +242,53 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     Cg = C[..., :nfg]
     Qg = Q[:nfg]
     textured = usable & ((np.abs(Cg) >= 3 * Qg).sum(-1) >= 2)
-    ti = np.nonzero(textured)
-    Ct = Cg[ti]  # (n, nfg)
+    flat_idx = np.flatnonzero(textured)
+    Ct = Cg.reshape(-1, nfg)[flat_idx]  # (n, nfg)
     best_z = np.zeros((rows, cols), np.float32)
     best_frac = np.zeros((rows, cols), np.float32)
     best_q = np.zeros((rows, cols), np.int16)
     tol = 0.5 * Qg + 1.0
-    seen: set[bytes] = set()
     if len(Ct) >= 16:
+        tables: list[tuple[int, np.ndarray]] = []
+        seen: set[bytes] = set()
         for q in range(GHOST_QUALITIES[0], GHOST_QUALITIES[-1] + 1):
             T = ijg_table(STD_LUMA, q)[FREQ[:nfg]].astype(np.float32)
-            use = T >= 3 * Qg
+            use = T >= ghost_ratio * Qg
             key = (T * use).tobytes()
             if use.sum() < 2 or key in seen:
                 continue
             seen.add(key)
-            Tu, tu = T[use], tol[use]
-            Cu = Ct[:, use]
-            sel = np.abs(Cu) >= Tu * 0.75
-            e = np.abs(Cu - Tu * np.rint(Cu / Tu))
-            hit = (e <= tu) & sel
-            p0 = np.minimum(2 * tu / Tu, 0.9)
-            n_map = np.zeros((rows, cols), np.float32)
-            h_map = np.zeros((rows, cols), np.float32)
-            e_map = np.zeros((rows, cols), np.float32)
-            n_map[ti] = sel.sum(-1)
-            h_map[ti] = hit.sum(-1)
-            e_map[ti] = (sel * p0).sum(-1)
-            wn = cv2.boxFilter(n_map, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
-            wh = cv2.boxFilter(h_map, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
-            we = cv2.boxFilter(e_map, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
+            tables.append((q, T * use))
+        # hits per (frequency, step) once; a table sums the ones it uses
+        cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for f in range(nfg):
+            c = Ct[:, f]
+            a = np.abs(c)
+            for t in sorted({float(Tm[f]) for _, Tm in tables if Tm[f] > 0}):
+                sel = a >= t * 0.75
+                r = c * (1.0 / t)
+                hit = sel & (np.abs(r - np.rint(r)) <= tol[f] / t)
+                p0 = min(2 * tol[f] / t, 0.9)
+                self_ = sel.astype(np.float32)
+                cache[(f, t)] = (self_, hit.astype(np.float32), self_ * p0)
+        n_map = np.zeros(rows * cols, np.float32)
+        h_map = np.zeros(rows * cols, np.float32)
+        e_map = np.zeros(rows * cols, np.float32)
+        for q, Tm in tables:
+            nv = np.zeros(len(Ct), np.float32)
+            hv = np.zeros(len(Ct), np.float32)
+            ev = np.zeros(len(Ct), np.float32)
+            for f in np.nonzero(Tm)[0]:
+                sn, sh, se = cache[(int(f), float(Tm[f]))]
+                nv += sn
+                hv += sh
+                ev += se
+            n_map[flat_idx] = nv
+            h_map[flat_idx] = hv
+            e_map[flat_idx] = ev
+            wn = cv2.boxFilter(n_map.reshape(rows, cols), -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
+            wh = cv2.boxFilter(h_map.reshape(rows, cols), -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
+            we = cv2.boxFilter(e_map.reshape(rows, cols), -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
             okq = (wn >= 24) & roi
             if okq.sum() < 4:
                 continue
@@ -341,7 +381,7 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
     if qi is None or qi.luma is None:
         return [], info
     roi = document_roi_stored(ctx, (y.shape[0] // 8, y.shape[1] // 8))
-    maps = jpeg_maps(y, qi.luma, roi)
+    maps = jpeg_maps(y, qi.luma, roi, ghost_ratio=cfg.ghost_table_ratio)
     if maps is None:
         return [], info
     info["timings"] = {k: round(v, 1) for k, v in maps.timings.items()}
@@ -359,21 +399,47 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
             out.append(Anomaly("ghost", peak, grid_box_to_stored(maps, box), "stored",
                                {"earlier_quality": q, "cells": int(comp.sum()),
                                 "lattice_excess": round(float(maps.ghost_level[comp].max()), 3)}))
+    # content on a foreign 8 x 8 grid (pasted off the file's grid from an earlier, coarser JPEG)
+    from . import grid
+
+    roi_c = document_roi_stored(ctx, (y.shape[0] // 32, y.shape[1] // 32))
+    gt: dict[str, float] = {}
+    for g in grid.detect(y, None if roi_c is None else roi_c > 0, qi.luma, cfg, gt):
+        out.append(Anomaly("grid", g.z, g.box, "stored",
+                           {"grid_shift": list(g.shift), "earlier_quality": g.quality, "lattice_z": round(g.z, 1),
+                            "shift_contrast": round(g.contrast, 1), "reference_z": round(g.reference_z, 1),
+                            "tiles": g.tiles, "noise_level": round(g.level, 2)}))
+    info["timings"].update({k: round(v, 1) for k, v in gt.items()})
     # double quantisation missing where the document has it
     if maps.dq_mean is not None and maps.dq_strength >= cfg.dq_min_strength:
         m = maps.dq_mean
-        cells = np.isfinite(m) & (m <= maps.dq_strength * cfg.dq_keep)
+        spread = max(maps.dq_spread, 0.02)
+        z = (m - maps.dq_strength) / spread  # windows in units of the document's own window-to-window spread
+        cells = np.isfinite(z) & (z <= -cfg.dq_cell_z)
         for comp, box in components(cells, cfg.min_cells + 1):
             kept = float(np.nanmean(m[comp])) / maps.dq_strength
-            if 1.0 - kept < cfg.dq_min_score or comp.sum() * maps.step ** 2 < cfg.dq_min_blocks:
+            zc = float(np.nanmean(z[comp]))
+            if zc > -cfg.dq_z or kept > cfg.dq_keep or comp.sum() * maps.step ** 2 < cfg.dq_min_blocks:
                 continue
-            out.append(Anomaly("dq", 1.0 - kept, grid_box_to_stored(maps, box), "stored",
-                               {"dq_kept": round(kept, 3), "cells": int(comp.sum()),
+            out.append(Anomaly("dq", -zc, grid_box_to_stored(maps, box), "stored",
+                               {"dq_kept": round(kept, 3), "dq_z": round(zc, 1), "cells": int(comp.sum()),
                                 "document_dq": round(maps.dq_strength, 3)}))
     return out, info
 
 
 def _doc_mask_working(ctx: Any) -> np.ndarray | None:
+    cached = getattr(ctx, "_tamper_doc_mask", False)
+    if cached is not False:
+        return cached
+    out = _erode_doc_mask(ctx)
+    try:
+        ctx._tamper_doc_mask = out
+    except AttributeError:  # pragma: no cover - a context that takes no attributes
+        pass
+    return out
+
+
+def _erode_doc_mask(ctx: Any) -> np.ndarray | None:
     mask = getattr(ctx, "doc_mask", None)
     if mask is None:
         return None
@@ -385,24 +451,39 @@ def _doc_mask_working(ctx: Any) -> np.ndarray | None:
 
 def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
     """Textured cells whose flat pixels carry far less noise than the document's paper (working copy)."""
-    g = ctx.gray.astype(np.float32)
-    H, W = g.shape
     mask = _doc_mask_working(ctx)
     if mask is None:
         return []
-    resid = g - cv2.blur(g, (3, 3))
-    grad = cv2.morphologyEx(ctx.gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).astype(np.float32)
-    flat = (grad <= 6) & (mask > 0) & (g > 40) & (g < 245)
     cell = 16
+    # only the document's bounding box, on a 16 px grid (box coordinates are shifted back at the end)
+    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    if len(ys) == 0:
+        return []
+    ox, oy = int(xs[0]) // cell * cell, int(ys[0]) // cell * cell
+    gray = ctx.gray[oy:int(ys[-1]) + 1, ox:int(xs[-1]) + 1]
+    mask = mask[oy:int(ys[-1]) + 1, ox:int(xs[-1]) + 1]
+    H, W = gray.shape
     rows, cols = H // cell, W // cell
     if rows < 4 or cols < 4:
         return []
-    a = np.abs(resid[:rows * cell, :cols * cell]).reshape(rows, cell, cols, cell)
-    f = flat[:rows * cell, :cols * cell].reshape(rows, cell, cols, cell)
-    nflat = f.sum(axis=(1, 3))
-    sabs = (a * f).sum(axis=(1, 3))
-    edges = (grad[:rows * cell, :cols * cell] >= 40).reshape(rows, cell, cols, cell).sum(axis=(1, 3))
-    inside = mask[:rows * cell, :cols * cell].reshape(rows, cell, cols, cell).min(axis=(1, 3)) > 0
+    hc, wc = rows * cell, cols * cell
+    gc = gray[:hc, :wc]
+    # |g - 3x3 mean| in integer arithmetic, then per-cell sums by area averaging (exact for whole cells)
+    s9 = cv2.boxFilter(gc, cv2.CV_16S, (3, 3), normalize=False, borderType=cv2.BORDER_REFLECT_101)
+    a = cv2.absdiff(gc.astype(np.int16) * 9, s9).astype(np.float32) * (1.0 / 9.0)
+    grad = cv2.morphologyEx(gc, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    mc = mask[:hc, :wc]
+    flat = ((grad <= 6) & (mc > 0) & (gc > 40) & (gc < 245)).astype(np.float32)
+    area = float(cell * cell)
+
+    def cellsum(v: np.ndarray) -> np.ndarray:
+        return cv2.resize(v, (cols, rows), interpolation=cv2.INTER_AREA) * area
+
+    nflat = np.rint(cellsum(flat))
+    sabs = cellsum(a * flat)
+    edges = np.rint(cellsum((grad >= 40).astype(np.float32)))
+    inside = cv2.resize((mc > 0).astype(np.float32), (cols, rows), interpolation=cv2.INTER_AREA) >= 1.0 - 1e-6
+    g = gray.astype(np.float32)
     ok = inside & (nflat >= 40)
     if ok.sum() < 20:
         return []
@@ -423,83 +504,64 @@ def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
     out = []
     for comp, (x0, y0, x1, y1) in components(low, cfg.min_cells):
         ratio = float(np.nanmean(wlev[comp])) / doc_level
-        out.append(Anomaly("noise", 1.0 - ratio, (x0 * cell, y0 * cell, (x1 + 1) * cell, (y1 + 1) * cell), "working",
+        out.append(Anomaly("noise", 1.0 - ratio, (ox + x0 * cell, oy + y0 * cell, ox + (x1 + 1) * cell,
+                                                  oy + (y1 + 1) * cell), "working",
                            {"noise_ratio": round(ratio, 3), "document_noise": round(doc_level, 2),
                             "cells": int(comp.sum())}))
     return out
 
 
 def detect_copy_move(ctx: Any, cfg: Any) -> list[Anomaly]:
-    """Copy-move inside the document: many ORB pairs sharing one displacement, confirmed by identical noise."""
+    """Copy-move inside the document (see :mod:`.copymove`): keypoint clusters with one displacement on the
+    working copy, verified by identical noise at full resolution (JPEG) or on the working copy (other formats)."""
+    from . import copymove
+
     mask = _doc_mask_working(ctx)
     if mask is None:
         return []
-    gray = ctx.gray
-    orb = cv2.ORB_create(nfeatures=1000, scaleFactor=1.2, nlevels=3, edgeThreshold=15, patchSize=15, fastThreshold=12)
-    kps, des = orb.detectAndCompute(gray, mask)
-    if des is None or len(kps) < 20:
+    found = copymove.candidates(ctx.gray, mask, cfg)
+    if not found:
         return []
-    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-    knn = matcher.knnMatch(des, des, k=3)
-    pts = np.array([k.pt for k in kps], np.float32)
-    votes: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for row in knn:
-        for m in row[1:]:
-            if m.distance > 40:
-                continue
-            a, b = m.queryIdx, m.trainIdx
-            if a > b:
-                a, b = b, a
-            d = pts[b] - pts[a]
-            if float(np.hypot(*d)) < 12:
-                continue
-            key = (int(round(d[0] / 2)), int(round(d[1] / 2)))
-            votes.setdefault(key, []).append((a, b))
-    out = []
-    hp = gray.astype(np.float32) - cv2.GaussianBlur(gray.astype(np.float32), (0, 0), 1.0)
-    # "flat" = far from any edge: a glyph's or a QR module's blurred edges would correlate between two prints
-    grad = cv2.dilate(cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)), np.ones((5, 5), np.uint8))
-    for key, pairs in sorted(votes.items(), key=lambda kv: -len(kv[1]))[:5]:
-        pairs = list(set(pairs))
-        if len(pairs) < cfg.copy_min_matches:
-            break
-        a_pts = pts[[p[0] for p in pairs]]
-        b_pts = pts[[p[1] for p in pairs]]
-        d = np.median(b_pts - a_pts, axis=0)
-        x0, y0 = np.floor(a_pts.min(axis=0) - 16).astype(int)
-        x1, y1 = np.ceil(a_pts.max(axis=0) + 16).astype(int)
-        corr, shift = _best_noise_corr(hp, grad, (x0, y0, x1, y1), d)
-        if corr < cfg.copy_noise_corr:
+    y = full_luma(ctx)
+    if y is not None:
+        space, scale = "stored", float(math.sqrt(ctx.scale_x * ctx.scale_y))
+        to_space = lambda p: working_to_stored(ctx, p)  # noqa: E731
+    else:
+        y, space, scale = ctx.gray, "working", 1.0
+        to_space = lambda p: np.asarray(p, np.float64)  # noqa: E731
+    out: list[Anomaly] = []
+    for cand in found:
+        v = copymove.verify(y, to_space(cand.src), to_space(cand.dst), scale, cfg)
+        if v is None or v.corr < cfg.copy_noise_corr or v.corr - v.off_corr < cfg.copy_min_excess \
+                or v.cells < cfg.copy_min_cells or v.z < cfg.copy_min_z:
             continue
-        dx, dy = shift
-        out.append(Anomaly("copy", corr, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), "working",
-                           {"pairs": len(pairs), "noise_correlation": round(corr, 3),
-                            "displacement_px": [round(float(dx) * ctx.scale_x, 1), round(float(dy) * ctx.scale_y, 1)]},
-                           partner=(x0, y0, x1, y1)))
+        # the pasted block shows a seam along its outline; the source continues into its surroundings.  When
+        # the seams do not tell them apart, the region covers both blocks.
+        hi_s, lo_s = max(v.seam_a, v.seam_b), min(v.seam_a, v.seam_b)
+        decided = hi_s > 0 and hi_s >= cfg.copy_seam_ratio * lo_s
+        a, b = (v.box_b, v.box_a) if v.seam_b >= v.seam_a else (v.box_a, v.box_b)
+        sx, sy = v.shift if a == v.box_b else (-v.shift[0], -v.shift[1])
+        if not decided:
+            a = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+        if any(_box_iou(a, o.box) > 0.3 for o in out):
+            continue
+        if space == "stored":  # the displacement in upright original pixels
+            sx, sy = stored_geometry(ctx)[0][:2, :2] @ np.array([sx, sy], np.float64)
+        else:
+            sx, sy = sx * ctx.scale_x, sy * ctx.scale_y
+        out.append(Anomaly("copy", v.corr, a, space,
+                           {"pairs": cand.votes, "noise_correlation": round(v.corr, 3), "flat_pixels": v.flat_px,
+                            "z": round(v.z, 1), "cells": v.cells,
+                            "noise_correlation_1px_off": round(v.off_corr, 3),
+                            "seam_steps": [round(hi_s, 2), round(lo_s, 2)], "copy_side_known": bool(decided),
+                            "displacement_px": [round(float(sx), 1), round(float(sy), 1)]},
+                           partner=b))
     return out
 
 
-def _best_noise_corr(hp: np.ndarray, grad: np.ndarray, box: tuple[int, int, int, int], d: np.ndarray
-                     ) -> tuple[float, tuple[int, int]]:
-    H, W = hp.shape
-    x0, y0, x1, y1 = box
-    best, best_shift = -1.0, (int(round(d[0])), int(round(d[1])))
-    for ddy in (-1, 0, 1):
-        for ddx in (-1, 0, 1):
-            dx, dy = int(round(d[0])) + ddx, int(round(d[1])) + ddy
-            ax0, ay0 = max(0, x0, -dx), max(0, y0, -dy)
-            ax1, ay1 = min(W, x1, W - dx), min(H, y1, H - dy)
-            if ax1 - ax0 < 8 or ay1 - ay0 < 8:
-                continue
-            a = hp[ay0:ay1, ax0:ax1]
-            b = hp[ay0 + dy:ay1 + dy, ax0 + dx:ax1 + dx]
-            flat = (grad[ay0:ay1, ax0:ax1] < 12) & (grad[ay0 + dy:ay1 + dy, ax0 + dx:ax1 + dx] < 12)
-            if flat.sum() < 30:
-                continue
-            av, bv = a[flat] - a[flat].mean(), b[flat] - b[flat].mean()
-            if min(av.std(), bv.std()) < 0.5:  # noiseless pixels correlate trivially: no verdict
-                continue
-            c = float((av * bv).sum() / (np.sqrt((av * av).sum() * (bv * bv).sum()) + 1e-6))
-            if c > best:
-                best, best_shift = c, (dx, dy)
-    return best, best_shift
+def _box_iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0

@@ -1,0 +1,343 @@
+"""Copy-move: a block of the document pasted elsewhere on the same document.
+
+Two stages:
+
+1. **Candidates** (working copy).  ORB keypoints at a single scale (a copied
+   block is not resized) inside the document; pairs of near-identical
+   descriptors are found by multi-index hashing (pairs sharing one 32-bit
+   chunk of the 256-bit descriptor, see :func:`near_pairs`): ~4 ms where a
+   brute-force match of 3000 keypoints costs 30-50 ms.  Every pair votes for its displacement (3 px bins,
+   sign-normalised, 3 x 3 neighbourhood summed); displacements with many votes
+   whose source keypoints sit together (one block, not scattered repeats)
+   become candidates.
+
+2. **Verification** (full resolution for JPEG: ``ctx.full_luma``; the working
+   copy otherwise).  Repeated printed glyphs, a security pattern or a repeated
+   word all give keypoint clusters with one displacement, but each print
+   carries its own sensor noise.  A copied block carries the *same* noise.  So
+   the exact displacement is found from the high-pass residual
+   (``cv2.matchTemplate``), then the residuals of the two blocks are correlated
+   over *flat* pixels only (away from any edge: two prints of one glyph have
+   correlated edges, never correlated flat-paper noise), per 16 px cell.  The
+   copied area is the connected set of cells whose correlation is high; it must
+   hold enough flat pixels, and the document's flat pixels must carry noise at
+   all (a noiseless synthetic image repeats exactly and is not judged).
+
+Which of the two blocks is the copy: the pasted one has a seam along its
+border (the content inside comes from elsewhere), the source continues
+smoothly into its surroundings.  The seam is measured on the exact extent of
+the identical area (where the two blocks differ by JPEG error only).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+_POP = np.array([bin(i).count("1") for i in range(256)], np.uint8)
+
+
+def near_pairs(des: np.ndarray, max_dist: int, max_run: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of binary descriptors (n x 32 uint8) within ``max_dist`` bits, and their distances.
+
+    Candidates share one 32-bit chunk of the 256-bit descriptor exactly: certain up to 7 differing bits
+    (pigeonhole over 8 chunks), and most pairs up to 15 bits (about 4 in 5 at 12 bits).  Descriptors in runs
+    of more than ``max_run`` sharing a chunk are paired only with their ``max_run`` neighbours (common,
+    uninformative chunks; other chunks still pair them).  16-bit chunks would be exact to 15 bits but collide
+    so often (~650k candidates for 3000 keypoints) that they cost 30 ms.
+    """
+    n = len(des)
+    des = np.ascontiguousarray(des, np.uint8)
+    d32 = des.view(np.uint32)
+    cand = []
+    for c in range(d32.shape[1]):
+        k = d32[:, c]
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        for off in range(1, max_run):
+            eq = ks[off:] == ks[:-off]
+            if not eq.any():
+                break
+            i = order[:-off][eq]
+            j = order[off:][eq]
+            cand.append(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
+    if not cand:
+        return np.zeros((0, 2), np.int64), np.zeros(0, np.int32)
+    u = np.unique(np.concatenate(cand))
+    i, j = u // n, u % n
+    dist = _POP[des[i] ^ des[j]].sum(1, dtype=np.int32)
+    keep = dist <= max_dist
+    return np.stack([i[keep], j[keep]], 1), dist[keep]
+
+
+@dataclass
+class Candidate:
+    src: np.ndarray  # (n, 2) source keypoints (working coordinates)
+    dst: np.ndarray  # (n, 2) their partners
+    votes: int
+
+
+def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
+    """Displacement clusters of near-identical keypoints inside ``mask`` (working copy)."""
+    orb = cv2.ORB_create(nfeatures=int(cfg.copy_keypoints), scaleFactor=1.2, nlevels=1, edgeThreshold=15,
+                         patchSize=15, fastThreshold=8)
+    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    if len(ys) == 0:
+        return []
+    m = 16  # ORB's border: keep a margin of picture around the document's box
+    oy, ox = max(0, int(ys[0]) - m), max(0, int(xs[0]) - m)
+    ey, ex = int(ys[-1]) + 1 + m, int(xs[-1]) + 1 + m
+    kps, des = orb.detectAndCompute(gray[oy:ey, ox:ex], mask[oy:ey, ox:ex])
+    if des is None or len(kps) < 20:
+        return []
+    pts = np.array([k.pt for k in kps], np.float32) + np.array([ox, oy], np.float32)
+    pairs, _ = near_pairs(des, int(cfg.copy_max_hamming))
+    if len(pairs) < cfg.copy_min_matches:
+        return []
+    a, b = pairs[:, 0], pairs[:, 1]
+    d = pts[b] - pts[a]
+    far = np.hypot(d[:, 0], d[:, 1]) >= cfg.copy_min_shift_px
+    a, b, d = a[far], b[far], d[far]
+    if len(a) < cfg.copy_min_matches:
+        return []
+    key = np.rint(d / 3.0).astype(np.int64)
+    flip = (key[:, 0] < 0) | ((key[:, 0] == 0) & (key[:, 1] < 0))
+    key[flip] *= -1
+    a, b = np.where(flip, b, a), np.where(flip, a, b)
+    # votes on a 2-D grid of displacement bins (x >= 0), summed over 3 x 3 neighbouring bins
+    H, W = gray.shape
+    ry = int(H / 3) + 3
+    kx, ky = key[:, 0], key[:, 1] + ry
+    grid = np.zeros((2 * ry + 1, int(W / 3) + 3), np.float32)
+    np.add.at(grid, (ky, kx), 1.0)
+    smooth_grid = cv2.boxFilter(grid, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    ukeys = np.unique(ky * grid.shape[1] + kx)
+    uy, ux = ukeys // grid.shape[1], ukeys % grid.shape[1]
+    smooth = smooth_grid[uy, ux]
+    out: list[Candidate] = []
+    chosen: list[tuple[int, int]] = []
+    cell = float(cfg.copy_group_px)
+    for idx in np.argsort(-smooth, kind="stable"):
+        if smooth[idx] < cfg.copy_min_matches or len(out) >= cfg.copy_clusters:
+            break
+        cxk, cyk = int(ux[idx]), int(uy[idx])
+        if any(abs(cxk - cx) <= 2 and abs(cyk - cy) <= 2 for cx, cy in chosen):
+            continue
+        chosen.append((cxk, cyk))
+        near = (np.abs(kx - cxk) <= 1) & (np.abs(ky - cyk) <= 1)
+        src, dst = pts[a[near]], pts[b[near]]
+        # the densest spatial group of source points: a copied block, not repeats scattered over the document
+        g = np.floor(src / cell).astype(np.int64)
+        gmin = g.min(axis=0)
+        g -= gmin
+        occ = np.zeros((int(g[:, 1].max()) + 1, int(g[:, 0].max()) + 1), np.uint8)
+        occ[g[:, 1], g[:, 0]] = 1
+        n, lab = cv2.connectedComponents(occ, connectivity=8)
+        comp = lab[g[:, 1], g[:, 0]]
+        best = np.bincount(comp).argmax()
+        sel = comp == best
+        # a periodic pattern can chain cells over the whole document: verify at most a block-sized window
+        # around the group's median point (a copied field is far smaller)
+        half = 0.5 * float(cfg.copy_max_block_px)
+        med = np.median(src[sel], axis=0)
+        sel &= (np.abs(src - med) <= half).all(axis=1)
+        if sel.sum() < cfg.copy_min_matches:
+            continue
+        out.append(Candidate(src[sel], dst[sel], int(sel.sum())))
+    return out
+
+
+@dataclass
+class Verified:
+    corr: float  # noise correlation over the copied area's flat pixels
+    box_a: tuple[int, int, int, int]  # x0, y0, x1, y1 (analysis coordinates), first block
+    shift: tuple[int, int]  # exact displacement (analysis pixels): box_b = box_a + shift
+    flat_px: int
+    cells: int
+    seam_a: float
+    seam_b: float
+    off_corr: float  # the same correlation one pixel off the exact displacement (the best of four)
+
+    @property
+    def z(self) -> float:
+        """Significance of the correlation: r * sqrt(n) (about N(0, 1) for independent noise)."""
+        return self.corr * math.sqrt(self.flat_px)
+
+    @property
+    def box_b(self) -> tuple[int, int, int, int]:
+        x0, y0, x1, y1 = self.box_a
+        dx, dy = self.shift
+        return (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+
+
+def _hp(y: np.ndarray) -> np.ndarray:
+    f = y.astype(np.float32)
+    return f - cv2.GaussianBlur(f, (0, 0), 1.0)
+
+
+def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: Any) -> Verified | None:
+    """Check one candidate on ``y`` (analysis image); ``src``/``dst`` in analysis coordinates."""
+    H, W = y.shape
+    d = np.median(dst - src, axis=0)
+    cell = max(8, int(round(16 * max(1.0, scale / 1.5))))
+    grow = int(round(cfg.copy_grow_px * scale))
+    x0, y0 = np.floor(src.min(axis=0)).astype(int) - grow
+    x1, y1 = np.ceil(src.max(axis=0)).astype(int) + grow
+    r = int(math.ceil(scale)) + 2
+    dxi, dyi = int(round(d[0])), int(round(d[1]))
+    # keep the source box and its displaced copy (plus the search margin) inside the picture
+    m = r + 1
+    x0 = max(x0, m, m - dxi)
+    y0 = max(y0, m, m - dyi)
+    x1 = min(x1, W - m, W - m - dxi)
+    y1 = min(y1, H - m, H - m - dyi)
+    if x1 - x0 < 2 * cell or y1 - y0 < 2 * cell:
+        return None
+    pad = 4
+    A = y[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
+    B = y[y0 + dyi - r - pad:y1 + dyi + r + pad, x0 + dxi - r - pad:x1 + dxi + r + pad]
+    ha = _hp(A)[pad:-pad, pad:-pad]
+    hbw = _hp(B)[pad:-pad, pad:-pad]  # the displaced block with an r-pixel search margin
+    # exact displacement: the noise residuals line up at one integer shift only
+    res = cv2.matchTemplate(hbw, ha, cv2.TM_CCORR_NORMED)
+    _, _, _, loc = cv2.minMaxLoc(res)
+    lx, ly = loc
+    if not (1 <= lx <= 2 * r - 1 and 1 <= ly <= 2 * r - 1):
+        return None  # the best match sits on the search border: no copy at this displacement
+    sx, sy = lx - r + dxi, ly - r + dyi
+    h, w = ha.shape
+    Ab = y[y0:y1, x0:x1]
+    Bb = y[y0 + sy:y1 + sy, x0 + sx:x1 + sx]
+    ga, gb = _edges(Ab), _edges(Bb)
+    # the paper's own noise (robust, flat pixels of the first block): "noisy" is judged against it
+    calm = (ga < cfg.copy_edge_grey) & (Ab > 8) & (Ab < 247)
+    if calm.sum() < 50:
+        return None
+    noise_sigma = 1.4826 * float(np.median(np.abs(ha[calm])))
+    if noise_sigma < cfg.copy_min_noise:
+        return None  # no sensor noise to compare (synthetic or heavily denoised): exact repeats prove nothing
+    # "flat" = away from any edge in *both* blocks: two prints of a glyph have correlated edges, never
+    # correlated flat-paper noise
+    flat = (ga < cfg.copy_edge_grey) & (gb < cfg.copy_edge_grey) & (Ab > 8) & (Ab < 247) & (Bb > 8) & (Bb < 247)
+    rows, cols = h // cell, w // cell
+    if rows < 1 or cols < 1:
+        return None
+    hc, wc = rows * cell, cols * cell
+
+    def cells(v: np.ndarray) -> np.ndarray:
+        return v[:hc, :wc].reshape(rows, cell, cols, cell).sum(axis=(1, 3))
+
+    fa = flat[:hc, :wc].astype(np.float32)
+    pa = ha[:hc, :wc] * fa
+    n = cells(fa)
+    saa = cells(pa * pa)
+
+    def corr_at(ox: int, oy: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        hb = hbw[ly + oy:ly + oy + hc, lx + ox:lx + ox + wc] * fa
+        sab, sbb = cells(pa * hb), cells(hb * hb)
+        return sab / np.sqrt(saa * sbb + 1e-6), sab, sbb
+
+    corr, sab, sbb = corr_at(0, 0)
+    # white sensor noise correlates at the exact displacement only; smooth structure (glyph tails, shading)
+    # that leaks into "flat" pixels still correlates one pixel off
+    offs = [corr_at(ox, oy) for ox, oy in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+    off = np.max([o[0] for o in offs], axis=0)
+    level = 0.25 * noise_sigma ** 2
+    noisy = (saa >= level * n) & (sbb >= level * n) & (n >= 20)
+    hi = noisy & (corr >= cfg.copy_cell_corr) & (corr - off >= cfg.copy_cell_excess)
+    if not hi.any():
+        return None
+    nl, lab, stats, _ = cv2.connectedComponentsWithStats(hi.astype(np.uint8), connectivity=8)
+    best = 1 + int(np.argmax([n[lab == i].sum() for i in range(1, nl)]))
+    comp = lab == best
+    tot = float(sab[comp].sum() / math.sqrt(saa[comp].sum() * sbb[comp].sum() + 1e-6))
+    off_tot = max(float(o[1][comp].sum() / math.sqrt(saa[comp].sum() * o[2][comp].sum() + 1e-6)) for o in offs)
+    flat_px = int(n[comp].sum())
+    # exact extent: from the verified cells outwards, as far as the two blocks agree far better at the exact
+    # displacement than one pixel off (|A - B| over |A - B(+1 px)|: JPEG error against content + noise, which
+    # holds on text as on paper)
+    D0 = cv2.absdiff(Ab, Bb).astype(np.float32)
+    D1 = 0.5 * (cv2.absdiff(Ab, y[y0 + sy:y1 + sy, x0 + sx + 1:x1 + sx + 1]).astype(np.float32)
+                + cv2.absdiff(Ab, y[y0 + sy + 1:y1 + sy + 1, x0 + sx:x1 + sx]).astype(np.float32))
+    cx, cy, cw, ch = (int(v) for v in stats[best][:4])
+    core = (cx * cell, cy * cell, (cx + cw) * cell, (cy + ch) * cell)
+    k5 = np.ones(5, np.float32)
+
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:  # over 5 neighbouring lines
+        return np.convolve(num, k5, "same") / (np.convolve(den, k5, "same") + 1e-3)
+
+    bx0, by0, bx1, by1 = core
+    for _ in range(2):  # columns over the rows found so far, then rows over those columns, twice
+        bx0, bx1 = _walk(ratio(D0[by0:by1].sum(axis=0), D1[by0:by1].sum(axis=0)), bx0, bx1, cfg.copy_same_ratio)
+        by0, by1 = _walk(ratio(D0[:, bx0:bx1].sum(axis=1), D1[:, bx0:bx1].sum(axis=1)), by0, by1,
+                         cfg.copy_same_ratio)
+    box = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
+    seam_a, seam_b = _seams(Ab, Bb, D0, D1, (bx0, by0, bx1, by1))
+    return Verified(tot, box, (int(sx), int(sy)), flat_px, int(comp.sum()), seam_a, seam_b, off_tot)
+
+
+def _edges(a: np.ndarray) -> np.ndarray:
+    """Edge strength that ignores sensor noise: the 3x3 morphological gradient of a blurred copy, spread by
+    2 px so that pixels next to an edge count as edge too."""
+    b = cv2.GaussianBlur(a, (0, 0), 1.5)
+    g = cv2.morphologyEx(b, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    return cv2.dilate(g, np.ones((5, 5), np.uint8))
+
+
+def _walk(p: np.ndarray, a: int, b: int, thr: float) -> tuple[int, int]:
+    """Extend [a, b) over profile ``p`` while it stays at or below ``thr`` (stop at 2 px running above)."""
+    k0 = a
+    while k0 - 2 >= 0 and not (p[k0 - 1] > thr and p[k0 - 2] > thr):
+        k0 -= 1
+    k1 = b
+    while k1 + 1 < len(p) and not (p[k1] > thr and p[k1 + 1] > thr):
+        k1 += 1
+    return k0, k1
+
+
+def _seams(A: np.ndarray, B: np.ndarray, D0: np.ndarray, D1: np.ndarray, box: tuple[int, int, int, int],
+           reach: int = 3) -> tuple[float, float]:
+    """Which of the two identical blocks is pasted: (step score of block A, of block B), window coordinates.
+
+    Each side of the identical area is placed exactly (within ``reach`` px of ``box``) at the sharpest
+    change of the per-line ratio |A - B| / |A - B(+1 px)| from "identical" to "unrelated".  There the line
+    just inside is the same in both places, and the line just outside is each place's own surroundings: the
+    source continues smoothly (strokes carry on, same lighting), the pasted block jumps.  A block's score is
+    its mean absolute step across the outline, length-weighted over the sides."""
+    h, w = A.shape
+    x0, y0, x1, y1 = box
+    a16, b16 = A.astype(np.int16), B.astype(np.int16)
+    tot_a = tot_b = 0.0
+    weight = 0
+    for axis in (1, 0):
+        lo_, hi_ = (y0, y1) if axis == 1 else (x0, x1)
+        if axis == 1:
+            r = D0[y0:y1].sum(axis=0) / (D1[y0:y1].sum(axis=0) + 1e-3)
+        else:
+            r = D0[:, x0:x1].sum(axis=1) / (D1[:, x0:x1].sum(axis=1) + 1e-3)
+        n = len(r)
+        for edge, outward in (((x0 if axis == 1 else y0), -1), ((x1 if axis == 1 else y1), 1)):
+            best, k_best = -1.0, None
+            for k in range(edge - reach, edge + reach + 1):
+                inside, outside = (k, k - 1) if outward < 0 else (k - 1, k)
+                if 0 <= inside < n and 0 <= outside < n and r[outside] - r[inside] > best:
+                    best, k_best = r[outside] - r[inside], (inside, outside)
+            if k_best is None or best < 0.2:
+                continue
+            i_in, i_out = k_best
+            if axis == 1:
+                sa = float(np.abs(a16[lo_:hi_, i_out] - a16[lo_:hi_, i_in]).mean())
+                sb = float(np.abs(b16[lo_:hi_, i_out] - b16[lo_:hi_, i_in]).mean())
+            else:
+                sa = float(np.abs(a16[i_out, lo_:hi_] - a16[i_in, lo_:hi_]).mean())
+                sb = float(np.abs(b16[i_out, lo_:hi_] - b16[i_in, lo_:hi_]).mean())
+            tot_a += sa * (hi_ - lo_)
+            tot_b += sb * (hi_ - lo_)
+            weight += hi_ - lo_
+    if not weight:
+        return 0.0, 0.0
+    return tot_a / weight, tot_b / weight

@@ -1,0 +1,157 @@
+"""The off-grid (foreign block grid) and copy-move detectors: positives with their region, and negatives."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from fixtures import docgen, forgery
+from idcheck.config import Config
+from idcheck.tamper import copymove, grid, jpegq
+
+from .conftest import check
+
+
+def _edits(report, detector=None):
+    return [f for f in report.findings if f.code == "tamper.local_edit"
+            and (detector is None or f.details.get("detector") == detector)]
+
+
+def _overlaps(region, box) -> bool:
+    xs = [p[0] for p in region]
+    ys = [p[1] for p in region]
+    x0, y0, x1, y1 = box
+    return min(xs) < x1 and max(xs) > x0 and min(ys) < y1 and max(ys) > y0
+
+
+def _box(poly) -> tuple[float, float, float, float]:
+    return float(poly[:, 0].min()), float(poly[:, 1].min()), float(poly[:, 0].max()), float(poly[:, 1].max())
+
+
+# ----------------------------------------------------------------------------------------- off-grid ---
+def _off_grid_splice(base, shift=(3, 5), q_donor=55, q_camera=90, q_final=92) -> bytes:
+    """The field of photo_b, saved as JPEG on a grid shifted by ``shift`` (cropped before saving), pasted
+    into the camera JPEG at its place and saved again (forgery.py's ``splice_shifted``, fixed parameters)."""
+    a, b = base["photo_a"], base["photo_b"]
+    dx, dy = shift
+    img = forgery.decode(forgery.jpeg(a, q_camera)).copy()
+    donor = np.roll(forgery.decode(forgery.jpeg(np.roll(b, (dy, dx), axis=(0, 1)), q_donor)), (-dy, -dx), axis=(0, 1))
+    mask = forgery._poly_mask(img.shape[:2], base["poly"]) > 0
+    img[mask] = donor[mask]
+    return forgery.jpeg(img, q_final)
+
+
+def test_off_grid_paste_is_found_on_its_grid_with_region(base):
+    report = check(_off_grid_splice(base))
+    found = _edits(report, "grid")
+    assert found, [(f.details.get("detector"), f.measured) for f in _edits(report)]
+    f = found[0]
+    assert _overlaps(f.region, _box(base["poly"]))
+    # the donor's grid, in the file's coordinates: np.roll by (3, 5) then back puts its block origins at
+    # x = -3 = 5 (mod 8), y = -5 = 3 (mod 8)
+    assert tuple(f.details["grid_shift"]) == (5, 3)
+    assert abs(f.details["earlier_quality"] - 55) <= 6
+    assert f.threshold is None or f.measured.value >= Config().tamper.grid_z
+
+
+def test_lattice_scan_names_the_shift_of_a_shifted_jpeg():
+    rng = np.random.default_rng(4)
+    # textured content (a random smooth field plus strokes), saved at q60 on a grid shifted by (2, 6)
+    base = cv2_blur(rng.normal(128, 40, (200, 264)).astype(np.float32))
+    img = np.clip(base + rng.normal(0, 3, base.shape), 0, 255).astype(np.uint8)
+    rgb = np.repeat(img[..., None], 3, axis=2)
+    shifted = np.roll(rgb, (6, 2), axis=(0, 1))
+    donor = np.roll(forgery.decode(forgery.jpeg(shifted, 60)), (-6, -2), axis=(0, 1))
+    final = forgery.jpeg(donor, 92)
+    y = np.asarray(Image.open(__import__("io").BytesIO(final)).convert("L"))
+    q = jpegq.read(final).luma
+    scan = grid.lattice_scan(y, [(16, 16, 112, 80)], q, Config().tamper.grid_table_ratio)[0]
+    assert scan is not None
+    assert scan.shift == ((8 - 2) % 8, (8 - 6) % 8)
+    assert scan.contrast > Config().tamper.grid_seed
+
+
+def cv2_blur(a):
+    import cv2
+
+    return cv2.GaussianBlur(a, (0, 0), 2.0)
+
+
+# ---------------------------------------------------------------------------------------- copy-move ---
+def test_copy_move_is_found_with_the_pasted_block(base):
+    rng = np.random.default_rng(21)
+    img = forgery.decode(forgery.jpeg(base["photo_a"], 92)).copy()
+    donor, mask = forgery._copy_move(img, base, rng)
+    m = (mask > 0)[..., None]
+    out = np.where(m, donor, img).astype(np.uint8)
+    report = check(forgery.jpeg(out, 90))
+    found = _edits(report, "copy")
+    assert found, [(f.details.get("detector"), f.measured) for f in _edits(report)]
+    ys, xs = np.nonzero(mask)
+    target = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+    f = found[0]
+    assert _overlaps(f.region, target)
+    assert f.details["noise_correlation"] >= Config().tamper.copy_noise_corr
+    assert "copied_from" in f.details
+
+
+def _repeated_glyph_document(noise: bool) -> bytes:
+    """A page of the same glyphs and words printed again and again (a number with repeated digits, a repeated
+    name), photographed: every print carries its own sensor noise."""
+    page = Image.new("RGB", (1012, 638), (236, 233, 226))
+    d = ImageDraw.Draw(page)
+    font = docgen._font(docgen._SANS, 40)
+    for row in range(7):
+        d.text((40, 30 + row * 86), "1111 0000 8888 伟伟伟 国国国", font=font, fill=(30, 30, 30))
+    doc = np.asarray(page)
+    rng = np.random.default_rng(5)
+    if noise:
+        photo, _ = docgen.compose_photo(doc, rng, background="desk", out_size=(1400, 1050))
+    else:  # a noiseless rendering (a digital document): identical prints are identical pixels
+        photo = np.full((1050, 1400, 3), 90, np.uint8)
+        photo[200:200 + 638, 194:194 + 1012] = doc
+    return forgery.jpeg(photo, 92)
+
+
+@pytest.mark.parametrize("noise", [True, False])
+def test_repeated_printed_glyphs_are_no_copy_move(noise):
+    data = _repeated_glyph_document(noise)
+    report = check(data)
+    assert _edits(report, "copy") == []
+
+
+def test_repeated_glyphs_do_form_keypoint_clusters_that_verification_rejects():
+    """The negative above is meaningful: the repeats do give displacement clusters; the noise rejects them."""
+    from idcheck.image.context import ImageContext
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import sniff
+    from idcheck.tamper import local
+
+    data = _repeated_glyph_document(True)
+    cfg = Config()
+    r = decode(data, sniff(data[:65536]).spec, cfg)
+    ctx = ImageContext(r.image, cfg, r.facts, data=data)
+    mask = local._doc_mask_working(ctx)
+    assert mask is not None
+    cands = copymove.candidates(ctx.gray, mask, cfg.tamper)
+    assert cands, "repeated glyphs should give keypoint clusters"
+    assert local.detect_copy_move(ctx, cfg.tamper) == []
+
+
+def test_untouched_and_resaved_photos_have_no_new_detector_findings(base):
+    for case, seed in (("camera", 2), ("camera_resaved", 4), ("png_resaved", 6), ("editor_resave", 8)):
+        data, _ = forgery.make_case(case, np.random.default_rng(seed), base)
+        report = check(data)
+        assert _edits(report) == [], (case, [(f.details.get("detector"), f.measured) for f in _edits(report)])
+
+
+def test_near_pairs_is_exact_within_seven_bits():
+    rng = np.random.default_rng(0)
+    des = rng.integers(0, 256, (400, 32), dtype=np.uint8)
+    flips = np.zeros((50, 256), np.uint8)
+    for i in range(50):
+        flips[i, rng.choice(256, size=int(rng.integers(0, 8)), replace=False)] = 1
+    des[200:250] = des[:50] ^ np.packbits(flips, axis=1)
+    pairs, dist = copymove.near_pairs(des, 15)
+    found = {(int(a), int(b)) for a, b in pairs}
+    assert all((i, 200 + i) in found for i in range(50))
+    assert (dist <= 15).all()

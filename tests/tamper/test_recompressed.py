@@ -1,0 +1,23 @@
+"""A photo re-sent through a chat app (downscaled, re-saved at quality 45-75) is untouched: no local edit."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import idcheck
+import idcheck.tamper.checks  # noqa: F401  (registers the checks)
+from fixtures import docgen
+
+
+@pytest.mark.parametrize("seed", [0, 2, 4, 6])
+def test_a_downscaled_low_quality_copy_gives_no_local_edit(seed):
+    rng = np.random.default_rng(seed)
+    photo, _ = docgen.make_photo(docgen.KINDS[seed % 2], rng, [], background=docgen.BACKGROUNDS[seed % 5])
+    small = Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)).resize((1200, 900), Image.Resampling.LANCZOS)
+    for quality in (45, 60, 75):
+        buf = io.BytesIO()
+        small.save(buf, "JPEG", quality=quality)
+        report = idcheck.check(buf.getvalue())
+        assert not [f for f in report.findings if f.code == "tamper.local_edit"], (seed, quality)
