@@ -488,6 +488,12 @@ class TamperConfig:
         "Sensor noise is white: a copied cell correlates at the exact displacement and not one pixel off "
         "(measured 0.3-1.0 drop); glyph tails and shading leaking into 'flat' pixels correlate at both.",
     )
+    copy_max_self_corr: float = setting(
+        0.3, "correlation of the residual with itself 2-8 px away (0-1)",
+        "Sensor noise is white (self-correlation ~0 at any shift); a screen's pixel grid, halftone or moire repeats "
+        "every few pixels and then 'matches' itself a period away: the demo's photo of a screen was a copy-move "
+        "error at noise correlation 0.81 before this guard.",
+    )
     copy_same_ratio: float = setting(
         0.85, "|A - B| / |A - B shifted 1 px|",
         "The copied area extends as far as the two blocks differ by JPEG error only (ratio 0.15-0.5 on text, "

@@ -241,6 +241,14 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
         sab, sbb = cells(pa * hb), cells(hb * hb)
         return sab / np.sqrt(saa * sbb + 1e-6), sab, sbb
 
+    # sensor noise is white: it does not correlate with itself a few pixels away.  A photo of a screen (its pixel
+    # grid), halftone print or moire leaves a *periodic* residual that repeats at every multiple of its period,
+    # so two places a period apart "share noise" without any copying: no evidence then
+    energy = float((pa * pa).sum()) + 1e-6
+    self_corr = max(max(float((pa[:, :-k] * pa[:, k:]).sum()), float((pa[:-k] * pa[k:]).sum())) / energy
+                    for k in range(2, 9))
+    if self_corr >= cfg.copy_max_self_corr:
+        return None
     corr, sab, sbb = corr_at(0, 0)
     # white sensor noise correlates at the exact displacement only; smooth structure (glyph tails, shading)
     # that leaks into "flat" pixels still correlates one pixel off
