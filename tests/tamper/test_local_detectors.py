@@ -1,5 +1,8 @@
 """The off-grid (foreign block grid) and copy-move detectors: positives with their region, and negatives."""
 
+import io
+
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -50,30 +53,25 @@ def test_off_grid_paste_is_found_on_its_grid_with_region(base):
     # x = -3 = 5 (mod 8), y = -5 = 3 (mod 8)
     assert tuple(f.details["grid_shift"]) == (5, 3)
     assert abs(f.details["earlier_quality"] - 55) <= 6
-    assert f.threshold is None or f.measured.value >= Config().tamper.grid_z
+    assert f.threshold is not None and f.threshold.op == ">="
+    assert f.measured.value >= f.threshold.value == Config().tamper.grid_z
 
 
 def test_lattice_scan_names_the_shift_of_a_shifted_jpeg():
     rng = np.random.default_rng(4)
     # textured content (a random smooth field plus strokes), saved at q60 on a grid shifted by (2, 6)
-    base = cv2_blur(rng.normal(128, 40, (200, 264)).astype(np.float32))
+    base = cv2.GaussianBlur(rng.normal(128, 40, (200, 264)).astype(np.float32), (0, 0), 2.0)
     img = np.clip(base + rng.normal(0, 3, base.shape), 0, 255).astype(np.uint8)
     rgb = np.repeat(img[..., None], 3, axis=2)
     shifted = np.roll(rgb, (6, 2), axis=(0, 1))
     donor = np.roll(forgery.decode(forgery.jpeg(shifted, 60)), (-6, -2), axis=(0, 1))
     final = forgery.jpeg(donor, 92)
-    y = np.asarray(Image.open(__import__("io").BytesIO(final)).convert("L"))
+    y = np.asarray(Image.open(io.BytesIO(final)).convert("L"))
     q = jpegq.read(final).luma
     scan = grid.lattice_scan(y, [(16, 16, 112, 80)], q, Config().tamper.grid_table_ratio)[0]
     assert scan is not None
     assert scan.shift == ((8 - 2) % 8, (8 - 6) % 8)
     assert scan.contrast > Config().tamper.grid_seed
-
-
-def cv2_blur(a):
-    import cv2
-
-    return cv2.GaussianBlur(a, (0, 0), 2.0)
 
 
 # ---------------------------------------------------------------------------------------- copy-move ---
