@@ -1,19 +1,16 @@
 """Image-level tests of the other document kinds: the ID card's emblem side and a passport data page
 (fixtures.docgen_extra), read and cross-checked like check() does."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from idcheck.config import DEFAULT, Config
-from idcheck.image.context import ImageContext
-from idcheck.intake.decode import decode
-from idcheck.intake.sniff import sniff
+from idcheck.config import Config
 from idcheck.numbers import mrz
 from idcheck.ocr import engines
 from idcheck.ocr.crosscheck import run
+
+from .conftest import jpeg_context as context
 from idcheck.ocr.repair import repair_mrz_td3
 
 extra = pytest.importorskip("fixtures.docgen_extra")
@@ -21,12 +18,6 @@ extra = pytest.importorskip("fixtures.docgen_extra")
 ENGINES = ["tesseract", "rapidocr"]
 
 
-def context(photo: np.ndarray) -> ImageContext:
-    buf = io.BytesIO()
-    Image.fromarray(photo).save(buf, format="JPEG", quality=90)
-    data = buf.getvalue()
-    r = decode(data, sniff(data[:65536]).spec, DEFAULT)
-    return ImageContext(r.image, DEFAULT, {}, data=data)
 
 
 def engine_config(name: str) -> Config:

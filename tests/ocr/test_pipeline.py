@@ -1,27 +1,17 @@
 """End to end on generated photos: one ID card and one licence, read and cross-checked."""
 
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
 
-from idcheck.config import DEFAULT, Config
-from idcheck.image.context import ImageContext
-from idcheck.intake.decode import decode
-from idcheck.intake.sniff import sniff
+from idcheck.config import Config
 from idcheck.ocr import engines, read_document
 from idcheck.ocr.crosscheck import run
+
+from .conftest import jpeg_context as context
 
 docgen = pytest.importorskip("fixtures.docgen")
 
 
-def context(photo: np.ndarray) -> ImageContext:
-    buf = io.BytesIO()
-    Image.fromarray(photo).save(buf, format="JPEG", quality=90)
-    data = buf.getvalue()
-    r = decode(data, sniff(data[:65536]).spec, DEFAULT)
-    return ImageContext(r.image, DEFAULT, {}, data=data)
 
 
 @pytest.fixture(scope="module")

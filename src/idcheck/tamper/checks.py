@@ -39,10 +39,8 @@ def _meta(ctx: Any) -> metadata.Metadata:
 
 
 def _quant(ctx: Any) -> jpegq.QuantInfo | None:
-    st = _state(ctx)
-    if "quant" not in st:
-        st["quant"] = jpegq.read(ctx.data) if ctx.decoded.format == "jpeg" else None
-    return st["quant"]
+    # the context's cached header read, which the screen check uses too: the tables are parsed once per file
+    return ctx.jpeg_quant
 
 
 @image_check("tamper.metadata", codes=("tamper.editing_software", "tamper.evidence", "tamper.jpeg_quality"),
