@@ -196,6 +196,232 @@ def _all_edges_outline(gray: np.ndarray, min_area: float) -> np.ndarray | None:
     return out
 
 
+def _segments(gray: np.ndarray) -> np.ndarray:
+    """Straight segments (x0, y0, x1, y1) by OpenCV's line segment detector (LSD, von Gioi et al. 2012).
+
+    LSD needs no gradient threshold tuned per picture: a segment is kept when its aligned gradient
+    orientations are unlikely by chance (a-contrario), so a faint card border on a light desk counts as
+    much as a strong one, and wood grain or fabric weave (short, curved, unaligned) mostly does not.
+    """
+    segs = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD).detect(gray)[0]
+    return np.zeros((0, 4)) if segs is None else segs.reshape(-1, 4).astype(np.float64)
+
+
+def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
+           dist_tol: float = 2.5) -> list[tuple[np.ndarray, np.ndarray, list[list[float]], float]]:
+    """Segments on one straight line (within ``angle_tol`` degrees and ``dist_tol`` px) joined, longest first:
+    (point, unit direction, covered intervals along it, covered length) per line.  A border broken by a finger,
+    a glint or a rounded print is one line with gaps."""
+    p, q = segs[:, :2], segs[:, 2:]
+    d = q - p
+    L = np.hypot(d[:, 0], d[:, 1])
+    keep = L >= min_len
+    p, q, d, L = p[keep], q[keep], d[keep], L[keep]
+    order = np.argsort(-L)
+    P0, U, IV = [], [], []
+    cos_tol = np.cos(np.radians(angle_tol))
+    for k in order:
+        u = d[k] / L[k]
+        placed = False
+        if P0:
+            P0a = np.array(P0); Ua = np.array(U)
+            Na = np.stack([-Ua[:, 1], Ua[:, 0]], 1)
+            par = np.abs(Ua @ u) >= cos_tol
+            dp = np.abs(((p[k] - P0a) * Na).sum(1)); dq = np.abs(((q[k] - P0a) * Na).sum(1))
+            hit = np.flatnonzero(par & (dp <= dist_tol) & (dq <= dist_tol))
+            if len(hit):
+                i = hit[0]
+                t0, t1 = sorted(((p[k] - P0[i]) @ U[i], (q[k] - P0[i]) @ U[i]))
+                IV[i].append((t0, t1)); placed = True
+        if not placed:
+            P0.append((p[k] + q[k]) / 2); U.append(u); IV.append([(-L[k] / 2, L[k] / 2)])
+    out = []
+    for p0, u, iv in zip(P0, U, IV):
+        iv.sort()
+        merged = [list(iv[0])]
+        for a, b in iv[1:]:
+            if a <= merged[-1][1] + 2:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        out.append((p0, u, merged, sum(b - a for a, b in merged)))
+    return out
+
+
+def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20) -> list[np.ndarray]:
+    """Quads made of four long straight lines (two nearly parallel pairs crossing at 55 degrees or more), best
+    covered first.
+
+    Each side's *coverage* is the share of its in-frame length lying on segments of its line; a quad needs 60%
+    of its perimeter in the frame, every in-frame side at least 30% covered and a mean coverage of 50% (LSD
+    breaks a faint border into pieces).  Returned: the best-covered quad, the largest one covered nearly as
+    well (within 10%) and the largest one covered 50%: a
+    licence's printed frame line runs 4% inside its paper edge and a portrait's box is crisper than a white
+    card's border on a white desk; the judge decides (see :func:`detect`).
+    """
+    h, w = gray.shape
+    m = min(h, w)
+    lines = _group(_segments(gray), max(8.0, 0.03 * m))
+    lines = [ln for ln in lines if ln[3] >= max(20.0, 0.08 * m)]
+    lines.sort(key=lambda ln: -ln[3])
+    lines = lines[:max_lines]
+    n = len(lines)
+    if n < 4:
+        return []
+    P = np.array([ln[0] for ln in lines]); U = np.array([ln[1] for ln in lines]); N = np.stack([-U[:, 1], U[:, 0]], 1)
+    K = max(len(ln[2]) for ln in lines)
+    IV = np.full((n, K, 2), 1e9)
+    for i, ln in enumerate(lines):
+        IV[i, :len(ln[2])] = ln[2]
+    cosang = np.abs(U @ U.T)
+    ii, jj = np.triu_indices(n, 1)
+    dist = np.abs(((P[jj] - P[ii]) * N[ii]).sum(1))
+    par = (cosang[ii, jj] >= np.cos(np.radians(25))) & (dist >= 0.12 * m)
+    pi, pj = ii[par], jj[par]
+    if len(pi) == 0:
+        return []
+    u_quads = _three_line_quads(P, U, IV, pi, pj, cosang, (w, h), min_area)
+    if len(pi) < 2:
+        return u_quads
+    a, b = np.triu_indices(len(pi), 1)
+    A, B, C, D = pi[a], pj[a], pi[b], pj[b]
+    ok = (cosang[A, C] <= np.cos(np.radians(55))) & (A != C) & (A != D) & (B != C) & (B != D)
+    A, B, C, D = A[ok], B[ok], C[ok], D[ok]
+    if len(A) == 0:
+        return u_quads
+
+    def inter(i, j):
+        den = U[i, 0] * U[j, 1] - U[i, 1] * U[j, 0]
+        dp = P[j] - P[i]
+        t = (dp[:, 0] * U[j, 1] - dp[:, 1] * U[j, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
+        return P[i] + t[:, None] * U[i]
+    Q = np.stack([inter(A, C), inter(C, B), inter(B, D), inter(D, A)], 1)  # M x 4 x 2
+    side_line = np.stack([C, B, D, A], 1)  # side s joins corner s and s+1
+    inb = ((Q[..., 0] > -0.6 * w) & (Q[..., 0] < 1.6 * w) & (Q[..., 1] > -0.6 * h) & (Q[..., 1] < 1.6 * h)).all(1)
+    x, y = Q[..., 0], Q[..., 1]
+    area = 0.5 * np.abs((x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y).sum(1))
+    e = np.roll(Q, -1, 1) - Q
+    cross = e[:, :, 0] * np.roll(e, -1, 1)[:, :, 1] - e[:, :, 1] * np.roll(e, -1, 1)[:, :, 0]
+    convex = (cross > 0).all(1) | (cross < 0).all(1)
+    sel = inb & convex & (area >= min_area)
+    Q, side_line, area = Q[sel], side_line[sel], area[sel]
+    if len(Q) == 0:
+        return u_quads
+    X0 = Q; X1 = np.roll(Q, -1, 1); dx = X1 - X0
+    # Liang-Barsky clip of each side to the frame
+    t0 = np.zeros(X0.shape[:2]); t1 = np.ones(X0.shape[:2])
+    for pcoef, qcoef in ((-dx[..., 0], X0[..., 0]), (dx[..., 0], (w - 1) - X0[..., 0]), (-dx[..., 1], X0[..., 1]), (dx[..., 1], (h - 1) - X0[..., 1])):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            r = qcoef / pcoef
+        neg = pcoef < 0; pos = pcoef > 0
+        t0 = np.where(neg, np.maximum(t0, r), t0)
+        t1 = np.where(pos, np.minimum(t1, r), t1)
+        t1 = np.where((pcoef == 0) & (qcoef < 0), -1, t1)
+    seglen = np.hypot(dx[..., 0], dx[..., 1])
+    inlen = np.clip(t1 - t0, 0, None) * seglen
+    tau0 = ((X0 - P[side_line]) * U[side_line]).sum(-1)
+    tau1 = ((X1 - P[side_line]) * U[side_line]).sum(-1)
+    ta = tau0 + (tau1 - tau0) * t0; tb = tau0 + (tau1 - tau0) * t1
+    lo = np.minimum(ta, tb); hi = np.maximum(ta, tb)
+    ivs = IV[side_line]  # M x 4 x K x 2
+    cov = np.clip(np.minimum(hi[..., None], ivs[..., 1]) - np.maximum(lo[..., None], ivs[..., 0]), 0, None).sum(-1)
+    cov = np.where(inlen > 0, cov, 0)
+    perim = seglen.sum(1)
+    tot = inlen.sum(1)
+    share = np.where(inlen > 10, cov / np.maximum(inlen, 1e-6), 1.0)
+    score = cov.sum(1) / np.maximum(tot, 1e-6)
+    good = (tot >= 0.6 * perim) & (share.min(1) >= 0.3)
+    Q, score, area = Q[good], score[good], area[good]
+    if len(Q) == 0:
+        return u_quads
+    top = float(score.max())
+    if top < 0.5:
+        return u_quads
+    picks = [int(np.argmax(score))]
+    for floor in (0.9 * top, 0.5):
+        near = np.flatnonzero(score >= floor)
+        largest = int(near[np.argmax(area[near])])
+        if largest not in picks:
+            picks.append(largest)
+    return [(Q[k].astype(np.float32), None) for k in picks] + u_quads
+
+
+def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarray, pj: np.ndarray,
+                      cosang: np.ndarray, frame: tuple[int, int], min_area: float,
+                      limit: int = 2) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Quads with one side unseen: two nearly parallel lines and one crossing them, closed where both end.
+
+    A white card on a white desk under a lamp often shows three borders and not the fourth (lit from that side,
+    no shadow, no contrast).  Its two side lines then both *end* at the missing border: the segment joining
+    their far ends is nearly parallel (within 15 degrees) to the crossing line; the fourth side is drawn through
+    the farther of the two ends, parallel to the crossing line, and must lie inside the frame.  Returned with that implied side's two end points, so the judge does not ask
+    it to lie on an edge.
+    """
+    w, h = frame
+    n = len(P)
+    pair = np.repeat(np.arange(len(pi)), n)
+    A, B, C = pi[pair], pj[pair], np.tile(np.arange(n), len(pi))
+    ok = (C != A) & (C != B) & (cosang[A, C] <= np.cos(np.radians(55)))
+    A, B, C = A[ok], B[ok], C[ok]
+    if len(A) == 0:
+        return []
+
+    def inter(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        den = U[i, 0] * U[j, 1] - U[i, 1] * U[j, 0]
+        dp = P[j] - P[i]
+        t = (dp[:, 0] * U[j, 1] - dp[:, 1] * U[j, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
+        return P[i] + t[:, None] * U[i]
+
+    valid = IV[..., 0] < 1e8
+    lo = np.where(valid, IV[..., 0], np.inf).min(1)
+    hi = np.where(valid, IV[..., 1], -np.inf).max(1)
+
+    def far_end(i: np.ndarray, corner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        tc = ((corner - P[i]) * U[i]).sum(1)
+        up = (hi[i] - tc) >= (tc - lo[i])
+        tf = np.where(up, hi[i], lo[i])
+        a, b = np.minimum(tc, tf), np.maximum(tc, tf)
+        cov = np.clip(np.minimum(b[:, None], IV[i][..., 1]) - np.maximum(a[:, None], IV[i][..., 0]), 0, None).sum(1)
+        return P[i] + tf[:, None] * U[i], cov / np.maximum(b - a, 1e-6)
+
+    c1, c2 = inter(A, C), inter(B, C)
+    fa, cov_a = far_end(A, c1)
+    fb, cov_b = far_end(B, c2)
+    # the crossing line's coverage between the two corners
+    t1, t2 = ((c1 - P[C]) * U[C]).sum(1), ((c2 - P[C]) * U[C]).sum(1)
+    a, b = np.minimum(t1, t2), np.maximum(t1, t2)
+    cov_c = np.clip(np.minimum(b[:, None], IV[C][..., 1]) - np.maximum(a[:, None], IV[C][..., 0]), 0, None).sum(1)
+    cov_c = cov_c / np.maximum(b - a, 1e-6)
+    d = fb - fa
+    dl = np.hypot(d[:, 0], d[:, 1])
+    par = np.abs((d * U[C]).sum(1)) / np.maximum(dl, 1e-6) >= np.cos(np.radians(15))
+    # a fading border ends early, never late: the side reaching farther from the crossing line marks the missing
+    # side, drawn through its end parallel to the crossing line (its opposite side)
+    nc = np.stack([-U[C, 1], U[C, 0]], 1)
+    a_far = np.abs(((fa - c1) * nc).sum(1)) >= np.abs(((fb - c2) * nc).sum(1))
+    anchor = np.where(a_far[:, None], fa, fb)
+    other = np.where(a_far, B, A)
+    den = U[other, 0] * U[C, 1] - U[other, 1] * U[C, 0]
+    dp = anchor - P[other]
+    t = (dp[:, 0] * U[C, 1] - dp[:, 1] * U[C, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
+    meet = P[other] + t[:, None] * U[other]
+    fa = np.where(a_far[:, None], fa, meet)
+    fb = np.where(a_far[:, None], meet, fb)
+    Q = np.stack([c1, c2, fb, fa], 1)
+    margin = 3.0
+    inside = ((Q[..., 0] >= margin) & (Q[..., 0] <= w - 1 - margin) & (Q[..., 1] >= margin)
+              & (Q[..., 1] <= h - 1 - margin)).all(1)
+    x, y = Q[..., 0], Q[..., 1]
+    area = 0.5 * np.abs((x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y).sum(1))
+    score = np.minimum(np.minimum(cov_a, cov_b), cov_c)
+    good = par & inside & (area >= min_area) & (score >= 0.6)
+    if not good.any():
+        return []
+    idx = np.flatnonzero(good)
+    idx = idx[np.argsort(-(score[idx] * np.sqrt(area[idx])))][:limit]
+    return [(Q[k].astype(np.float32), np.stack([fa[k], fb[k]]).astype(np.float32)) for k in idx]
+
+
 def _quad_from_mask(mask: np.ndarray) -> tuple[np.ndarray | None, float]:
     comp, area = _largest_component(mask)
     if comp is None:
@@ -219,7 +445,7 @@ def _quad_from_mask(mask: np.ndarray) -> tuple[np.ndarray | None, float]:
 
 
 def _edge_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float, lab: np.ndarray,
-                  step: float) -> tuple[float, list[float]]:
+                  step: float, min_contrast: float = 10.0) -> tuple[float, list[float]]:
     """How much of the in-frame perimeter is a real document border, 0..1.
 
     A sample point on a side counts when (a) the gradient across the side is strong
@@ -262,7 +488,7 @@ def _edge_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: floa
         yo = np.clip((ys - step * ny).astype(np.int32), 0, h - 1)
         diff = lab[yi, xi].astype(np.float32) - lab[yo, xo].astype(np.float32)
         contrast = np.sqrt((diff * diff).sum(axis=1))
-        hits = int(np.count_nonzero((best > strong) & (contrast > 10)))
+        hits = int(np.count_nonzero((best > strong) & (contrast > min_contrast)))
         on += hits
         total += len(xs)
         per_side.append(hits / len(xs))
@@ -279,7 +505,7 @@ def _line_intersection(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, 
 
 
 def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
-           reach: float = 0.025) -> tuple[np.ndarray, list[float | None]]:
+           reach: float = 0.025, keep: int | None = None) -> tuple[np.ndarray, list[float | None]]:
     """Snap each side of ``quad`` to the straight edge next to it and say how straight that edge is.
 
     Along each side (its middle 84%, away from rounded corners) the strongest gradient across the side
@@ -288,7 +514,8 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
     that line.  A real document side is one straight edge over its whole length (a finger over it costs
     the part it covers); an outline that followed a hand, a shadow or background texture is not.
     Corners are re-computed as intersections of the fitted lines.  Sides outside the frame (or with too
-    little of them in it) keep their position and get ``None``.
+    little of them in it), and side ``keep`` (one known only from where its neighbours end), keep their
+    position and get ``None``.
     """
     h, w = gx.shape
     quad = quad.astype(np.float32)
@@ -309,7 +536,7 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
         t = np.linspace(0.08, 0.92, n, dtype=np.float32)
         pts = p[None, :] + (q - p)[None, :] * t[:, None]
         inside = (pts[:, 0] >= search + 1) & (pts[:, 0] < w - search - 2) & (pts[:, 1] >= search + 1) & (pts[:, 1] < h - search - 2)
-        if inside.sum() < max(8, 0.3 * n):
+        if inside.sum() < max(8, 0.3 * n) or i == keep:
             lines.append((p, d))
             straight.append(None)
             continue
@@ -563,23 +790,38 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
     sat = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2HSV)[:, :, 1]
     skin_any = cv2.bitwise_and(skin, ((ycc[:, :, 1] >= 140) & (sat >= 55)).astype(np.uint8) * 255)
 
-    best: DocumentQuad | None = None
     seen: list[np.ndarray] = []
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    for method, mask in proposals:
-        quad, fill = _quad_from_mask(mask)
-        if quad is None:
-            continue
+    step = max(3.0, 0.012 * max(h, w))
+
+    def seen_support(quad: np.ndarray, per_side: list[float], unseen: int) -> float:
+        """Edge support of the sides other than ``unseen``, weighted by length."""
+        lengths = [float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4)]
+        sides = [i for i in range(4) if i != unseen and per_side[i] >= 0]
+        return sum(per_side[i] * lengths[i] for i in sides) / max(1e-6, sum(lengths[i] for i in sides))
+
+    def judge(method: str, quad: np.ndarray, fill: float, implied: np.ndarray | None = None) -> DocumentQuad | None:
+        """Refine and verify one proposed outline; the candidate, or None when it is no document's outline.
+
+        ``implied``: the end points of a side seen only as where two other sides end (see
+        :func:`_three_line_quads`); its straightness is not asked for."""
+        # the two-surfaces test of edge support guards region and edge-structure outlines against texture; a quad of
+        # four LSD lines is already straight and aligned, and a white licence's border on a white desk separates
+        # surfaces only 3-10 Lab units apart
+        contrast = 3.0 if method == "lines" else 10.0
+        # ... and its borders were found by LSD's a-contrario test, not by a gradient threshold: a faint border's
+        # step (5-12 grey levels) is measured against half the picture's "strong" gradient
+        strong_here = max(3.0, 0.5 * strong) if method == "lines" else strong
         quad = order_corners(quad)
         if any(np.abs(quad - q).max() < 1.5 for q in seen):
-            continue  # the same outline from another proposal (colour with and without skin, often)
+            return None  # the same outline from another proposal (colour with and without skin, often)
         seen.append(quad)
         area = abs(cv2.contourArea(quad))
         clipped, _ = cv2.intersectConvexConvex(quad, frame)
         share = float(clipped) / (w * h)
         if share < min_share or area > 4.0 * w * h:
-            continue
-        support, per_side = _edge_support(quad, gx, gy, strong, lab, max(3.0, 0.012 * max(h, w)))
+            return None
+        support, per_side = _edge_support(quad, gx, gy, strong_here, lab, step, contrast)
         # a quad glued to the whole frame is the frame, not a document
         if share > 0.97:
             support *= 0.5
@@ -587,19 +829,26 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         if share < abs(area) / (w * h) - 1e-3:
             score *= 0.97  # corners outside the frame: prefer an equally good quad inside it
         if score < 0.6 * min_score:  # hopeless even if refinement moved a side onto its edge
-            continue
-        rq, straight = refine(quad, gx, gy, strong)
+            return None
+        keep = None
+        if implied is not None:  # the side whose corners are the implied side's ends
+            near = sorted(int(np.argmin(np.linalg.norm(quad - e, axis=1))) for e in implied)
+            keep = near[0] if near[1] - near[0] == 1 else 3
+            score = support = seen_support(quad, per_side, keep)
+        rq, straight = refine(quad, gx, gy, strong_here, keep=keep)
         conf, why = verify(rq, straight, (w, h), skin_any)
-        if conf < 0.8:  # a side far off its edge (hull of a broken outline): look further, twice
-            wq, ws = refine(quad, gx, gy, strong, reach=0.08)
-            wq, ws = refine(wq, gx, gy, strong)
+        if keep is not None:
+            why["implied_side"] = keep
+        elif conf < 0.8:  # a side far off its edge (hull of a broken outline): look further, twice
+            wq, ws = refine(quad, gx, gy, strong_here, reach=0.08)
+            wq, ws = refine(wq, gx, gy, strong_here)
             wconf, wwhy = verify(wq, ws, (w, h), skin_any)
             if wconf > conf + 0.1:
                 rq, straight, conf, why = wq, ws, wconf, {**wwhy, "wide_search": True}
-        if conf < 0.5:
-            fixed = recover_side(order_corners(rq), straight, gx, gy, strong)
+        if conf < 0.5 and keep is None:
+            fixed = recover_side(order_corners(rq), straight, gx, gy, strong_here)
             if fixed is not None:
-                fq, fs = refine(fixed, gx, gy, strong)
+                fq, fs = refine(fixed, gx, gy, strong_here)
                 fconf, fwhy = verify(fq, fs, (w, h), skin_any)
                 if fconf > conf + 0.1:
                     rq, straight, conf, why = fq, fs, fconf, {**fwhy, "recovered_side": True}
@@ -608,14 +857,43 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         why["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(rq[i], rq[(i + 1) % 4], w, h)]
         clipped, _ = cv2.intersectConvexConvex(rq, frame)
         if not np.allclose(rq, quad):  # judge the refined outline, not the first guess
-            support, per_side = _edge_support(rq, gx, gy, strong, lab, max(3.0, 0.012 * max(h, w)))
+            support, per_side = _edge_support(rq, gx, gy, strong_here, lab, step, contrast)
+            if keep is not None:
+                support = seen_support(rq, per_side, keep)
             score = support * min(1.0, fill / 0.85) * (0.5 if float(clipped) / (w * h) > 0.97 else 1.0)
         if score < min_score:
-            continue
-        cand = DocumentQuad(rq, float(score), float(fill), method, float(clipped) / (w * h),
+            return None
+        return DocumentQuad(rq, float(score), float(fill), method, float(clipped) / (w * h),
                             {"edge_support": round(support, 3), "sides": [round(s, 3) for s in per_side], **why},
                             confidence=conf)
-        # the judge: a confidently straight outline first, then edge support
-        if best is None or (cand.score * (0.4 + 0.6 * conf)) > (best.score * (0.4 + 0.6 * best.confidence)):
+
+    def rank(c: DocumentQuad) -> float:
+        # the judge: a confidently straight outline first, then edge support; a side only implied is weaker
+        # evidence than one seen (a border seen on all four sides wins over a three-sided reading of it)
+        return c.score * (0.4 + 0.6 * c.confidence) * (0.85 if "implied_side" in c.details else 1.0)
+
+    best: DocumentQuad | None = None
+    for method, mask in proposals:
+        quad, fill = _quad_from_mask(mask)
+        if quad is None:
+            continue
+        cand = judge(method, quad, fill)
+        if cand is not None and (best is None or rank(cand) > rank(best)):
             best = cand
+    if best is None or best.confidence < 0.8:
+        # no confident outline from regions and edge structures (a light card on a light desk, a document held
+        # in a hand that merges with it): try quads made of four long straight lines
+        found = [c for c in (judge("lines", quad, 1.0, implied) for quad, implied in _line_quads(gray, min_share * w * h))
+                 if c is not None]
+        for cand in found:
+            if best is None or rank(cand) > rank(best):
+                best = cand
+        # a document's outline contains its own rectangles (portrait, printed frame, a table of fields): a
+        # confident line quad around the best one is the document, the best one a part of it
+        for cand in sorted(found, key=lambda c: -abs(cv2.contourArea(c.quad))):
+            if (best is not None and cand is not best and cand.confidence >= 0.8
+                    and abs(cv2.contourArea(cand.quad)) > 1.3 * abs(cv2.contourArea(best.quad))
+                    and cv2.pointPolygonTest(cand.quad.reshape(-1, 1, 2), tuple(map(float, best.quad.mean(axis=0))), False) > 0):
+                best = cand
+                break
     return best
