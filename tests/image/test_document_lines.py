@@ -9,7 +9,8 @@ from idcheck.image import document as D
 CARD = np.array([[60, 50], [330, 62], [322, 235], [52, 222]], np.float32)  # TL, TR, BR, BL (ID-card proportions)
 
 
-def light_card(seed: int, desk: float = 200.0, paper: float = 212.0, hide_top: bool = False) -> np.ndarray:
+def light_card(seed: int, desk: float = 200.0, paper: float = 212.0, hide_top: bool = False,
+               card: np.ndarray = CARD) -> np.ndarray:
     """A 384 x 288 picture (the detector's working size): a card only 12 grey levels lighter than the desk,
     with rows of characters and a portrait (rectangles crisper than the card's own border)."""
     rng = np.random.default_rng(seed)
@@ -20,13 +21,14 @@ def light_card(seed: int, desk: float = 200.0, paper: float = 212.0, hide_top: b
                           [0, CARD[0][1] - CARD[0][0] * (CARD[1][1] - CARD[0][1]) / (CARD[1][0] - CARD[0][0])]], np.float32)
         cv2.fillConvexPoly(img, np.round(above).astype(np.int32), (paper, paper, paper))
     mask = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(mask, CARD.astype(np.int32), 255)
+    cv2.fillConvexPoly(mask, np.round(card).astype(np.int32), 255)
     img[mask > 0] = paper
+    dx, dy = np.round(card[0] - CARD[0]).astype(int)  # the print moves with the card
     for k in range(6):  # rows of characters: short dark blocks
-        y = 88 + 22 * k
-        for x in range(90, 90 + int(rng.integers(60, 130)), 11):
+        y = 88 + 22 * k + dy
+        for x in range(90 + dx, 90 + dx + int(rng.integers(60, 130)), 11):
             cv2.rectangle(img, (x, y), (x + 7, y + 8), (40, 40, 40), -1)
-    cv2.rectangle(img, (232, 92), (300, 178), (120, 100, 90), -1)  # the portrait
+    cv2.rectangle(img, (232 + dx, 92 + dy), (300 + dx, 178 + dy), (120, 100, 90), -1)  # the portrait
     img += rng.normal(0, 1.5, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
 
@@ -56,6 +58,19 @@ def test_a_card_showing_three_borders_is_closed_where_its_sides_end(seed):
     assert np.abs(found.quad - CARD).max() <= 4.0, found.quad
     assert found.details.get("implied_side") == 0  # the top side: seen only as where the left and right ones end
     assert found.details["straightness"][0] is None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_card_cut_by_the_frame_is_closed_by_the_frame_edge(seed):
+    cut = CARD - np.array([0, 70], np.float32)  # the top 8-20 px of the card above the picture
+    # a clearer border (22 grey levels): this tests closing the quad at the frame, not LSD's contrast limit
+    rgb = light_card(seed, paper=222.0, card=cut)
+    found = D.detect(rgb)
+    assert found is not None
+    tl, tr, br, bl = found.quad
+    assert tl[1] <= 1.0 and tr[1] <= 1.0  # the top corners on the frame edge: not in the picture
+    assert np.abs(found.quad[2:] - cut[2:]).max() <= 4.0  # the bottom corners where they are
+    assert 0 in found.details["frame_edge_sides"]
 
 
 def test_line_quads_need_long_lines():

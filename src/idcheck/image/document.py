@@ -354,7 +354,8 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     A white card on a white desk under a lamp often shows three borders and not the fourth (lit from that side,
     no shadow, no contrast).  Its two side lines then both *end* at the missing border: the segment joining
     their far ends is nearly parallel (within 15 degrees) to the crossing line; the fourth side is drawn through
-    the farther of the two ends, parallel to the crossing line, and must lie inside the frame.  Returned with that implied side's two end points, so the judge does not ask
+    the farther of the two ends, parallel to the crossing line, and must lie inside the frame - unless both sides
+    run out of the picture at the same frame edge: the document is cut there, and that edge closes the quad.  Returned with that implied side's two end points, so the judge does not ask
     it to lie on an edge.
     """
     w, h = frame
@@ -405,10 +406,24 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     dp = anchor - P[other]
     t = (dp[:, 0] * U[C, 1] - dp[:, 1] * U[C, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
     meet = P[other] + t[:, None] * U[other]
-    fa = np.where(a_far[:, None], fa, meet)
-    fb = np.where(a_far[:, None], meet, fb)
+    # both sides running out of the picture at the same frame edge: the document is cut there, and its fourth
+    # side is that frame edge (corner_missing then names the corners beyond it)
+    tol = 4.0
+    cut = np.zeros(len(A), bool)
+    for coord, value in ((1, 0.0), (0, w - 1.0), (1, h - 1.0), (0, 0.0)):
+        at = (np.abs(fa[:, coord] - value) <= tol) & (np.abs(fb[:, coord] - value) <= tol)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ta = (value - P[A, coord]) / U[A, coord]
+            tb = (value - P[B, coord]) / U[B, coord]
+        at &= np.isfinite(ta) & np.isfinite(tb)
+        fa = np.where(at[:, None], P[A] + np.nan_to_num(ta)[:, None] * U[A], fa)
+        fb = np.where(at[:, None], P[B] + np.nan_to_num(tb)[:, None] * U[B], fb)
+        cut |= at
+    fa = np.where((a_far | cut)[:, None], fa, meet)
+    fb = np.where(a_far[:, None] & ~cut[:, None], meet, fb)
+    par |= cut
     Q = np.stack([c1, c2, fb, fa], 1)
-    margin = 3.0
+    margin = np.where(cut, -1.0, 3.0)[:, None]
     inside = ((Q[..., 0] >= margin) & (Q[..., 0] <= w - 1 - margin) & (Q[..., 1] >= margin)
               & (Q[..., 1] <= h - 1 - margin)).all(1)
     x, y = Q[..., 0], Q[..., 1]
