@@ -15,7 +15,8 @@ A capture is reported when the flat share is high and the proportions are a phon
 screen's, or when the flat share *without clipped white/black blocks* is high on
 its own (a flatbed scan clips its white background, but has a page's proportions)
 and the file is not a coarsely quantised JPEG (below ``screen.min_jpeg_quality_for_flat``
-a JPEG flattens smooth areas of a photo into exactly constant 8 x 8 blocks itself).
+a JPEG flattens smooth areas of a photo into exactly constant 8 x 8 blocks itself), nor
+a lossy WebP or HEIC (their deblocking does the same at any quality).
 The noise estimate is reported but not used to decide: in the reduced working copy
 of a 12 MP photo the sensor noise is averaged down to well under one grey level.
 
@@ -90,6 +91,19 @@ def moire_ratio(rgb: np.ndarray) -> float:
     return best
 
 
+def _smoothing_codec(ctx: ImageContext) -> bool:
+    """Lossy WebP (VP8) and HEIC: their in-loop deblocking and prediction draw a photo's smooth, out-of-focus areas
+    (a dark cloth behind a defocused licence measured 28% flat 8 x 8 blocks in a quality-85-95 WebP) as exactly flat
+    colour.  Phones save screenshots as PNG (or JPEG); lossless WebP (VP8L) keeps a capture's flat colour honestly."""
+    fmt = ctx.decoded.format
+    if fmt in ("heic", "heif", "avif"):
+        return True
+    if fmt == "webp":
+        head = (ctx.data or b"")[:4096]
+        return b"VP8 " in head and b"VP8L" not in head
+    return False
+
+
 @image_check("screen", codes=("image.screenshot", "image.screen_recapture"), needs=("gray",), section="screen")
 def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.screen
@@ -103,7 +117,7 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     # coarsely quantised JPEG, whose smooth areas (paper, wall) decode to exactly flat blocks: a chat app's
     # recompression of a photo, not a screen
     quality = ctx.jpeg_quant.quality if ctx.jpeg_quant is not None else None
-    coarse = quality is not None and quality < cfg.min_jpeg_quality_for_flat
+    coarse = (quality is not None and quality < cfg.min_jpeg_quality_for_flat) or _smoothing_codec(ctx)
     overwhelming = feats["flat_unclipped_share"] >= cfg.flat_share and not coarse
     if quality is not None:
         feats["jpeg_quality"] = float(quality)
