@@ -224,10 +224,11 @@ class ColourConfig:
 @dataclass(frozen=True)
 class OcclusionConfig:
     min_share: float = setting(
-        0.0015, "share of document area",
-        "A fingertip entering over an ID card's edge shows 0.1-0.4% of the card inside the outline's 1.2% inset; 0.15% "
-        "(~7 mm2 on a card, ~1 cm2 on A4) is a patch that hides part of a border, corner or character. Smooth skin-"
-        "toned regions entering from the border measured 0 on every seed-1 photo without a finger.",
+        0.001, "share of document area",
+        "A fingertip entering over an ID card's edge shows 0.1-0.4% of the card inside the outline's 1.2% inset; 0.1% "
+        "(~5 mm2 on a card, ~0.6 cm2 on A4) is a patch that hides part of a border, corner or character. Smooth skin-"
+        "toned regions entering from the border measured 0 on seed-1 photos without a finger, 0.066% at most (a "
+        "screen photo); the smallest fingertips measured 0.09-0.17%.",
     )
     max_skin_texture: float = setting(
         5.0, "grey levels (standard deviation over 5 x 5 px)",
