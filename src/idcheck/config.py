@@ -295,8 +295,18 @@ class ScreenConfig:
     min_moire: float = setting(
         150.0, "spectral peak / band median ratio",
         "A photo of a screen shows the display's pixel grid beating with the sensor's: one sharp peak at 2-7 px "
-        "periods, 150x+ above that band's median; print, guilloche and paper stay under ~120x (tuned on generated "
-        "photos only: treat as a warning).",
+        "periods, 150x+ above that band's median; but print, guilloche and paper reached 165x on seed 1, so a peak "
+        "counts only with some colour texture as well (``moire_colour_texture``).",
+    )
+    min_colour_texture: float = setting(
+        3.3, "Cr/Cb levels (RMS of the 1.5 px high-pass over the brighter half of the document)",
+        "A screen's red, green and blue sub-pixels, imaged by the sensor's own colour mosaic, leave colour texture "
+        "where paper is plain white: seed-1 screen photos measured 2.2-48 (median 7.5), printed documents 0-3.2 "
+        "(median 1.1; the top ones tiny documents stored without chroma subsampling).",
+    )
+    moire_colour_texture: float = setting(
+        2.0, "Cr/Cb levels (as above)",
+        "With a pixel-grid peak (``min_moire``), colour texture at twice the printed median suffices.",
     )
 
 

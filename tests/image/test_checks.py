@@ -188,3 +188,15 @@ def test_a_doubtful_quad_reports_no_errors():
     errors = {f.code for f in findings if f.severity == "error"}
     assert not errors & {"document.corner_missing", "document.occluded", "document.watermark", "image.glare",
                          "image.blurry"}, errors
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_screen_photo_has_colour_texture_and_paper_has_none(seed):
+    """A screen's white is three coloured sub-pixels: colour texture on the document's plain areas."""
+    shot, _ = photo("id_card", [("recapture", 1.0)], seed=seed, out_size=(1600, 1200))
+    ctx, findings = run(shot)
+    assert "image.screen_recapture" in codes_of(findings)
+    clean, _ = photo("id_card", seed=seed, out_size=(1600, 1200))
+    ctx2, findings2 = run(clean)
+    assert "image.screen_recapture" not in codes_of(findings2)
+    assert ctx.extra["measures"]["colour_texture"] > 2 * ctx2.extra["measures"]["colour_texture"]

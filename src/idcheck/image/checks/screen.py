@@ -22,10 +22,15 @@ of a 12 MP photo the sensor noise is averaged down to well under one grey level.
 
 **Screen recapture** - a photo of a monitor or phone showing the document: the
 display's pixel grid (R, G, B sub-pixels) beats with the camera's sensor grid and
-leaves moire.  Measure: the strongest peak of the luma or chroma spectrum of a
-256 px crop at the document's centre, in the 2-7 px period band, divided by that
-band's median.  Print and paper have a smooth spectrum at those periods.  Tuned on
-generated screen photos only, hence a warning, not an error.
+leaves moire.  Two measures on a 256 px crop at the document's centre:
+
+* *colour texture* (:func:`colour_texture`): chroma high-pass on the brighter half -
+  a screen's white is three coloured sub-pixels, paper's is white;
+* *moire ratio* (:func:`moire_ratio`): the strongest peak of the luma or chroma
+  spectrum in the 2-7 px period band over that band's median.  Guilloche and fine
+  print also reach it, so it counts only together with some colour texture.
+
+Tuned on generated screen photos only, hence a warning, not an error.
 """
 
 from __future__ import annotations
@@ -104,6 +109,29 @@ def _smoothing_codec(ctx: ImageContext) -> bool:
     return False
 
 
+def colour_texture(rgb: np.ndarray) -> float:
+    """RMS of the chroma (Cr, Cb) high-pass over the brighter half of a central 256 px crop, in Cr/Cb levels.
+
+    Paper is spectrally flat: its white and pale print carry no colour texture, and a phone's ISP removes chroma
+    noise.  A display shows white as separate red, green and blue sub-pixels; the camera's colour mosaic samples
+    them unevenly and leaves colour bands and speckle across the plain areas (colour moire).  The brighter half
+    keeps the measure on paper, away from dark print and its colour fringes.
+    """
+    h, w = rgb.shape[:2]
+    n = min(256, h, w)
+    if n < 32:
+        return 0.0
+    y0, x0 = (h - n) // 2, (w - n) // 2
+    ycc = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y0 + n, x0:x0 + n]), cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    luma, cr, cb = cv2.split(ycc)
+    bright = luma > np.median(luma)
+    hcr = cr - cv2.GaussianBlur(cr, (0, 0), 1.5)
+    hcb = cb - cv2.GaussianBlur(cb, (0, 0), 1.5)
+    if not bright.any():
+        return 0.0
+    return float(np.sqrt((hcr[bright] ** 2 + hcb[bright] ** 2).mean()))
+
+
 @image_check("screen", codes=("image.screenshot", "image.screen_recapture"), needs=("gray",), section="screen")
 def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.screen
@@ -143,11 +171,16 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     else:
         region = ctx.rgb
     ratio = moire_ratio(region)
+    texture = colour_texture(region)
     ctx.extra["measures"]["moire"] = round(ratio, 3)
-    if ratio >= cfg.min_moire:
+    ctx.extra["measures"]["colour_texture"] = round(texture, 3)
+    if texture >= cfg.min_colour_texture or (ratio >= cfg.min_moire and texture >= cfg.moire_colour_texture):
+        by_texture = texture >= cfg.min_colour_texture
         yield codes.finding(
             "image.screen_recapture",
-            measured=Measure(round(ratio, 2), "x spectral floor"),
-            threshold=Measure(cfg.min_moire, "x", "<"),
-            details={"moire_ratio": round(ratio, 3)},
+            measured=Measure(round(texture, 2), "Cr/Cb levels"),
+            threshold=Measure(cfg.min_colour_texture if by_texture else cfg.moire_colour_texture, "Cr/Cb levels", "<"),
+            reason=(f"colour texture {texture:.1f} on the document's plain areas" if by_texture
+                    else f"a pixel-grid peak {ratio:.0f}x the spectral floor, with colour texture {texture:.1f}"),
+            details={"moire_ratio": round(ratio, 3), "colour_texture": round(texture, 3)},
         )
