@@ -25,6 +25,15 @@ A third proposal, **all edges**, is the hull of every sizeable Canny structure a
 from the frame border: on a plain light desk the document's outline is faint, but its
 print is the only thing making edges.
 
+When none of these gives a confident outline (confidence < 0.8: a white card on a white
+desk, a card on the palm of a hand), a fourth, **lines**, is tried (:func:`_line_quads`):
+straight segments from OpenCV's line segment detector (LSD), joined into lines; quads of
+two nearly parallel pairs, scored by how much of each side lies on segments; and quads
+of three lines closed where the two parallel ones end (a border with no contrast at all)
+or by the frame edge both run out at (a cut document) (:func:`_three_line_quads`).  A
+confident line quad that contains the best outline wins over it: a document's outline
+contains its portrait, its printed frame and its tables, never the other way round.
+
 Every proposal is then **refined and verified** (:func:`refine`, :func:`verify`): each
 side is snapped to the straight edge beside it (strongest gradient across the side,
 Huber line fit) and gets a *straightness* (share of the side on that line); corners
