@@ -683,6 +683,35 @@ def _support_along(p: np.ndarray, d: np.ndarray, t0: float, t1: float, gx: np.nd
     return float(np.count_nonzero(g >= strong)) / len(pts)
 
 
+def cut_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float, tol: float = 6.0) -> float | None:
+    """How far a document said to run out of the picture really does, 0..1 (None: every corner is inside).
+
+    Every side from a corner inside the picture to one outside it (or on its edge) must stay on a straight edge
+    right up to the frame: the share of its last in-frame stretch (80-97% of the way to where it leaves the
+    picture) with a strong edge across it.  A hand under the document, or a finger over its corner, merged
+    with it and carried the outline out to the frame, leaves that stretch without the document's border: the
+    document's own corner is in the picture.  The lowest of the stretches is returned.
+    """
+    h, w = gx.shape
+
+    def out(p: np.ndarray) -> bool:
+        return bool(p[0] <= tol or p[1] <= tol or p[0] >= w - tol or p[1] >= h - tol)
+
+    worst: float | None = None
+    t = np.linspace(0.0, 1.0, 101, dtype=np.float32)
+    for i in range(4):
+        for a, b in ((i, (i + 1) % 4), ((i + 1) % 4, i)):
+            p, q = quad[a], quad[b]
+            if out(p) or not out(q):
+                continue
+            pts = p[None, :] + (q - p)[None, :] * t[:, None]
+            inside = (pts[:, 0] > tol) & (pts[:, 1] > tol) & (pts[:, 0] < w - tol) & (pts[:, 1] < h - tol)
+            t_exit = float(t[np.argmin(inside)]) if not inside.all() else 1.0  # first sample beyond the frame
+            sup = _support_along(p, q - p, 0.8 * t_exit, 0.97 * t_exit, gx, gy, strong)
+            worst = sup if worst is None else min(worst, sup)
+    return worst
+
+
 def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[int], gx: np.ndarray,
                     gy: np.ndarray, strong: float) -> np.ndarray | None:
     """Two neighbouring sides bent by something over their common corner (a thumb on a corner): each is
@@ -879,6 +908,12 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         rq = order_corners(rq)
         # side i joins corners i and i+1 of the *ordered* quad (TL, TR, BR, BL)
         why["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(rq[i], rq[(i + 1) % 4], w, h)]
+        run_out = cut_support(rq, gx, gy, strong_here)
+        if run_out is not None:
+            why["cut_support"] = round(run_out, 3)
+            # 1 from 60% of the last stretch on an edge, 0 at 30%: below that the document's side stops before the
+            # frame edge - its corner is in the picture, and a hand or finger carried the outline out to the edge
+            conf *= float(np.clip((run_out - 0.3) / 0.3, 0.0, 1.0))
         clipped, _ = cv2.intersectConvexConvex(rq, frame)
         if not np.allclose(rq, quad):  # judge the refined outline, not the first guess
             support, per_side = _edge_support(rq, gx, gy, strong_here, lab, step, contrast)
