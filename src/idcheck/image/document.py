@@ -42,7 +42,9 @@ re-found as the best-supported line nearly parallel to its opposite side
 (:func:`recover_side`).  The **confidence** is the weakest in-frame side's straightness,
 times plausibility of the corner angles (within ~25 degrees of square) and of the
 proportions (ID card 1.586, page 1.414, with perspective), and zero when a side lying on
-the frame edge is skin (a hand merged with the document).
+the frame edge is skin (a hand merged with the document) or when the sides running out of
+the picture stop short of the frame (:func:`cut_support`: a palm or finger carried the
+outline out, the document's own corner is in the picture).
 
 The judge prefers confident outlines, then edge support (how much of the in-frame
 perimeter lies on a real edge) and fill.  Checks that read the document from the quad
