@@ -219,6 +219,12 @@ class ColourConfig:
         "guilloche); black-and-white copies and scans photographed in colour stay under 0.9% (seed 1; one copy held "
         "in a skin-toned hand reaches 6%, its outline taking in the hand).",
     )
+    min_region_confidence: float = setting(
+        0.2, "outline confidence (0-1)",
+        "Colour is measured on the document's region even from a doubtful outline, but not from one below 0.2 (a "
+        "sliver or triangle from a broken outline, a portrait's box): the whole picture is measured instead. A "
+        "colour card's portrait alone, or a sliver of grey desk, reads as a black-and-white document.",
+    )
 
 
 @dataclass(frozen=True)

@@ -714,6 +714,29 @@ def cut_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
     return worst
 
 
+def _dark_rim(quad: np.ndarray, gray: np.ndarray) -> bool:
+    """Whether ``quad`` is a dark frame around something light: a monitor's or phone's bezel, a picture frame.
+
+    No identity document has a near-black rim all round (ID cards, licences and passport pages are light
+    paper to their edges), so an outline whose inner rim (3-8% in from it) is darker than 60 grey levels and
+    under 40% of the brightness at its centre is the screen or frame holding the document, not the document;
+    the document is then looked for inside it.
+    """
+    c = quad.mean(axis=0)
+    h, w = gray.shape
+    outer = np.zeros((h, w), np.uint8)
+    inner = np.zeros((h, w), np.uint8)
+    core = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(outer, np.round(c + (quad - c) * 0.97).astype(np.int32), 255)
+    cv2.fillConvexPoly(inner, np.round(c + (quad - c) * 0.92).astype(np.int32), 255)
+    cv2.fillConvexPoly(core, np.round(c + (quad - c) * 0.5).astype(np.int32), 255)
+    rim = (outer > 0) & (inner == 0)
+    if rim.sum() < 50 or not core.any():
+        return False
+    rim_level = float(np.median(gray[rim]))
+    return rim_level < 60 and rim_level < 0.4 * float(np.median(gray[core > 0]))
+
+
 def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[int], gx: np.ndarray,
                     gy: np.ndarray, strong: float) -> np.ndarray | None:
     """Two neighbouring sides bent by something over their common corner (a thumb on a corner): each is
@@ -811,8 +834,12 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
                   "frame_edge_sides": on_edge, "edge_skin": round(skin_share, 3)}
 
 
-def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float = 0.45) -> DocumentQuad | None:
-    """Find the document in ``rgb_small`` (a reduced RGB copy); quad in the same coordinates, or None."""
+def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float = 0.45,
+           _inside_frame: bool = False) -> DocumentQuad | None:
+    """Find the document in ``rgb_small`` (a reduced RGB copy); quad in the same coordinates, or None.
+
+    An outline with a dark rim all round (:func:`_dark_rim`: a monitor's or phone's bezel) is not the document;
+    when nothing else is found, the document is looked for once more inside it."""
     h, w = rgb_small.shape[:2]
     gray = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2GRAY)
     lab = cv2.cvtColor(cv2.GaussianBlur(rgb_small, (5, 5), 0), cv2.COLOR_RGB2LAB)
@@ -846,6 +873,7 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
     skin_any = cv2.bitwise_and(skin, ((ycc[:, :, 1] >= 140) & (sat >= 55)).astype(np.uint8) * 255)
 
     seen: list[np.ndarray] = []
+    dark_frames: list[np.ndarray] = []
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     step = max(3.0, 0.012 * max(h, w))
 
@@ -924,6 +952,9 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
             score = support * min(1.0, fill / 0.85) * (0.5 if float(clipped) / (w * h) > 0.97 else 1.0)
         if score < min_score:
             return None
+        if _dark_rim(rq, gray):
+            dark_frames.append(rq)
+            return None
         return DocumentQuad(rq, float(score), float(fill), method, float(clipped) / (w * h),
                             {"edge_support": round(support, 3), "sides": [round(s, 3) for s in per_side], **why},
                             confidence=conf)
@@ -957,4 +988,19 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
                     and cv2.pointPolygonTest(cand.quad.reshape(-1, 1, 2), tuple(map(float, best.quad.mean(axis=0))), False) > 0):
                 best = cand
                 break
+    if (best is None or best.confidence < 0.5) and dark_frames and not _inside_frame:
+        outer = max(dark_frames, key=lambda q: abs(cv2.contourArea(q)))
+        c = outer.mean(axis=0)
+        x, y, bw, bh = cv2.boundingRect(np.round(c + (outer - c) * 0.96).astype(np.int32))
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + bw), min(h, y + bh)
+        if x1 - x0 >= 32 and y1 - y0 >= 32:
+            inner = detect(np.ascontiguousarray(rgb_small[y0:y1, x0:x1]), min_share=min_share * w * h / ((x1 - x0) * (y1 - y0)),
+                           min_score=min_score, _inside_frame=True)
+            if inner is not None:
+                inner.quad = inner.quad + np.array([x0, y0], np.float32)
+                clipped, _ = cv2.intersectConvexConvex(inner.quad, frame)
+                inner.frame_share = float(clipped) / (w * h)
+                inner.details["inside_dark_frame"] = True
+                inner.details["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(inner.quad[i], inner.quad[(i + 1) % 4], w, h)]
+                best = inner
     return best

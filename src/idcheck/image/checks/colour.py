@@ -69,7 +69,9 @@ def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float)
 @image_check("colour", codes=("image.grayscale",), needs=("rectified_any",), section="colour")
 def check_colour(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.colour
-    rect = ctx.rectified_any  # colours need the document's region only roughly: a doubtful quad will do
+    # colours need the document's region only roughly: a doubtful quad will do, but not a hopeless one
+    doc = ctx.document
+    rect = ctx.rectified_any if doc is not None and doc.confidence >= cfg.min_region_confidence else None
     if rect is not None:
         share = coloured_share(rect.rgb, rect.valid, cfg.min_chroma)
         where = "document"
