@@ -116,3 +116,19 @@ def test_cut_support_is_high_for_a_card_that_runs_out_and_low_for_one_that_stops
         assert (sup >= 0.6) if expect_high else (sup <= 0.3), sup
     inside = np.array([[70, 60], [300, 66], [296, 230], [70, 226]], np.float32)
     assert D.cut_support(inside, gx, gy, 12.0) is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_screen_photo_finds_the_document_inside_the_bezel_not_the_bezel(seed):
+    from .conftest import codes_of, photo, run
+
+    shot, labels = photo("business_license", [("recapture", 1.0)], seed=seed, out_size=(1600, 1200))
+    ctx, findings = run(shot)
+    doc = ctx.document
+    assert doc is not None
+    true = np.asarray(labels["quad"], np.float32)
+    short = min(np.linalg.norm(true[1] - true[0]), np.linalg.norm(true[3] - true[0]))
+    assert np.abs(D.order_corners(doc.quad) - D.order_corners(true)).max() <= 0.04 * short  # not the bezel, 6% out
+    assert "document.corner_missing" not in codes_of(findings)
+    assert D._dark_rim(D.order_corners(true) + (D.order_corners(true) - true.mean(axis=0)) * 0.12,
+                       cv2.cvtColor(np.ascontiguousarray(shot), cv2.COLOR_RGB2GRAY))  # the bezel itself is one
