@@ -132,3 +132,26 @@ def test_a_screen_photo_finds_the_document_inside_the_bezel_not_the_bezel(seed):
     assert "document.corner_missing" not in codes_of(findings)
     assert D._dark_rim(D.order_corners(true) + (D.order_corners(true) - true.mean(axis=0)) * 0.12,
                        cv2.cvtColor(np.ascontiguousarray(shot), cv2.COLOR_RGB2GRAY))  # the bezel itself is one
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_bluish_card_on_a_beige_desk_is_found_by_its_colour_borders(seed):
+    """10 grey levels lighter than the desk, but bluish on beige: its borders are clearer in the yellow-blue
+    channel than in grey (without that channel's segments this card is taken for its portrait)."""
+    rng = np.random.default_rng(seed)
+    h, w = 288, 384
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = (210, 203, 185)  # beige desk, luma ~203
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(mask, CARD.astype(np.int32), 255)
+    img[mask > 0] = (205, 213, 235)  # bluish-white card, luma ~213
+    for k in range(6):
+        y = 88 + 22 * k
+        for x in range(90, 90 + int(rng.integers(60, 130)), 11):
+            cv2.rectangle(img, (x, y), (x + 7, y + 8), (40, 40, 40), -1)
+    cv2.rectangle(img, (232, 92), (300, 178), (120, 100, 90), -1)
+    img += rng.normal(0, 1.5, img.shape)
+    rgb = np.clip(img, 0, 255).astype(np.uint8)
+    found = D.detect(rgb)
+    assert found is not None
+    assert np.abs(found.quad - CARD).max() <= 4.0, found.quad

@@ -259,7 +259,8 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
     return out
 
 
-def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20) -> list[np.ndarray]:
+def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
+                chroma: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray | None]]:
     """Quads made of four long straight lines (two nearly parallel pairs crossing at 55 degrees or more), best
     covered first.
 
@@ -272,7 +273,14 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20) -> list[
     """
     h, w = gray.shape
     m = min(h, w)
-    lines = _group(_segments(gray), max(8.0, 0.03 * m))
+    segs = _segments(gray)
+    if chroma is not None:
+        # a bluish-white card on a beige desk: the same lightness, different colour - its borders are segments of
+        # the yellow-blue channel (stretched 4x about its median: LSD's gradient floor is set for grey levels)
+        c = chroma.astype(np.float32)
+        stretched = np.clip((c - float(np.median(c))) * 4.0 + 128.0, 0, 255).astype(np.uint8)
+        segs = np.concatenate([segs, _segments(stretched)])
+    lines = _group(segs, max(8.0, 0.03 * m))
     lines = [ln for ln in lines if ln[3] >= max(20.0, 0.08 * m)]
     lines.sort(key=lambda ln: -ln[3])
     lines = lines[:max_lines]
@@ -975,8 +983,8 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
     if best is None or best.confidence < 0.8:
         # no confident outline from regions and edge structures (a light card on a light desk, a document held
         # in a hand that merges with it): try quads made of four long straight lines
-        found = [c for c in (judge("lines", quad, 1.0, implied) for quad, implied in _line_quads(gray, min_share * w * h))
-                 if c is not None]
+        quads = _line_quads(gray, min_share * w * h, chroma=lab[:, :, 2])
+        found = [c for c in (judge("lines", quad, 1.0, implied) for quad, implied in quads) if c is not None]
         for cand in found:
             if best is None or rank(cand) > rank(best):
                 best = cand
