@@ -27,7 +27,8 @@ print is the only thing making edges.
 
 When none of these gives a confident outline (confidence < 0.8: a white card on a white
 desk, a card on the palm of a hand), a fourth, **lines**, is tried (:func:`_line_quads`):
-straight segments from OpenCV's line segment detector (LSD), joined into lines; quads of
+straight segments from OpenCV's line segment detector (LSD, on grey and on the yellow-blue
+channel: a bluish card on a beige desk), joined into lines; quads of
 two nearly parallel pairs, scored by how much of each side lies on segments; and quads
 of three lines closed where the two parallel ones end (a border with no contrast at all)
 or by the frame edge both run out at (a cut document) (:func:`_three_line_quads`).  A
