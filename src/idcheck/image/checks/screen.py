@@ -30,7 +30,9 @@ leaves moire.  Two measures on a 256 px crop at the document's centre:
   spectrum in the 2-7 px period band over that band's median.  Guilloche and fine
   print also reach it, so it counts only together with some colour texture.
 
-Tuned on generated screen photos only, hence a warning, not an error.
+Both are measured only where a document was found: on any other picture they
+measure the scene.  Tuned on generated screen photos only, hence a warning, not an
+error.
 """
 
 from __future__ import annotations
@@ -164,12 +166,13 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
         )
         return
     doc = ctx.document
-    if doc is not None:
-        x, y, w, h = cv2.boundingRect(np.round(doc.quad).astype(np.int32))
-        x0, y0 = max(0, x), max(0, y)
-        region = ctx.rgb[y0:min(ctx.height, y + h), x0:min(ctx.width, x + w)]
-    else:
-        region = ctx.rgb
+    if doc is None:
+        # both measures read a document's plain paper: on a picture without one (a landscape, a texture, a
+        # colourful scene) they measure the scene, and document.not_found already says what is wrong
+        return
+    x, y, w, h = cv2.boundingRect(np.round(doc.quad).astype(np.int32))
+    x0, y0 = max(0, x), max(0, y)
+    region = ctx.rgb[y0:min(ctx.height, y + h), x0:min(ctx.width, x + w)]
     ratio = moire_ratio(region)
     texture = colour_texture(region)
     ctx.extra["measures"]["moire"] = round(ratio, 3)
