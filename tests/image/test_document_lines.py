@@ -1,8 +1,11 @@
-"""Line-segment proposals: a white card on a white desk, with four or three visible borders."""
+"""Document detection: line-segment proposals (a white card on a white desk, three visible borders, a cut card,
+a bluish card on a beige desk), cut support, a screen's bezel, and junk input."""
 
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from idcheck.image import document as D
 
@@ -155,3 +158,27 @@ def test_a_bluish_card_on_a_beige_desk_is_found_by_its_colour_borders(seed):
     found = D.detect(rgb)
     assert found is not None
     assert np.abs(found.quad - CARD).max() <= 4.0, found.quad
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(8, 300), st.integers(8, 400), st.integers(0, 2**31 - 1), st.integers(0, 14))
+def test_detection_never_fails_on_junk_and_returns_a_sane_quad(h, w, seed, strokes):
+    """Noise, flat colour, scattered lines and rectangles running off the frame, at any size from 8 px."""
+    rng = np.random.default_rng(seed)
+    if strokes == 0:
+        img = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    else:
+        img = np.full((h, w, 3), int(rng.integers(0, 256)), np.uint8)
+        for _ in range(strokes):
+            p = tuple(int(v) for v in rng.integers(-50, 450, 2))
+            q = tuple(int(v) for v in rng.integers(-50, 450, 2))
+            colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+            if rng.random() < 0.3:
+                cv2.rectangle(img, p, q, colour, -1)
+            else:
+                cv2.line(img, p, q, colour, int(rng.integers(1, 6)))
+    found = D.detect(img)
+    if found is not None:
+        assert found.quad.shape == (4, 2) and np.isfinite(found.quad).all()
+        assert 0.0 <= found.confidence <= 1.0
+        assert 0.0 <= found.frame_share <= 1.0 + 1e-6
