@@ -5,6 +5,7 @@ import pytest
 
 from fixtures import docgen
 from fixtures.formats import encode
+from idcheck.config import DEFAULT
 
 from .conftest import codes_of, context, photo, run
 
@@ -51,6 +52,29 @@ def test_blur(defect):
     img, _ = photo("business_license", [defect], seed=5, background="fabric")
     _, findings = run(img)
     assert "image.blurry" in codes_of(findings)
+
+
+def test_a_watermark_over_sharp_print_does_not_read_blurry():
+    """Faint paper-texture maxima beside the overlay's strokes must not borrow the strokes' step (read as soft edges)."""
+    cv2 = __import__("cv2")
+    from idcheck.image.checks.blur import edge_blur
+
+    for kind in docgen.KINDS:
+        for seed in (0, 2):
+            doc, _ = docgen.render_document(kind, np.random.default_rng(seed))
+            h, w = doc.shape[:2]
+            f = 800 / max(h, w)
+
+            def grey(img):
+                g = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
+                return cv2.resize(g, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+
+            marked = docgen._watermark(doc.astype(np.float32), np.random.default_rng(seed + 10), 0.55)
+            plain, _ = edge_blur(grey(doc))
+            wm, _ = edge_blur(grey(marked))
+            soft, _ = edge_blur(cv2.GaussianBlur(grey(marked), (0, 0), 2.0))
+            assert wm < plain + 0.15, (kind, seed, plain, wm)  # read 1.5-1.9 px (vs 0.9-1.05) before the fix
+            assert soft > 1.7, (kind, seed, soft)  # real blur is still seen through the watermark
 
 
 def test_glare_but_not_sheen():
@@ -166,6 +190,22 @@ def test_watermark_found_and_clean_documents_pass():
             wm, details = lattice_index(__import__("cv2").cvtColor(np.clip(marked, 0, 255).astype(np.uint8),
                                                                   __import__("cv2").COLOR_RGB2GRAY))
             assert clean < 8.0 <= wm, (kind, seed, clean, wm)
+            assert details["over_cross_term"] >= DEFAULT.watermark.min_over_cross_term, (kind, seed, details)
+
+
+def test_the_tilted_cross_terms_of_a_print_lattice_are_not_a_watermark():
+    """Blurred rows and columns of characters make tilted peaks, but never stronger than their axis parents."""
+    cv2 = __import__("cv2")
+    from idcheck.image.checks.watermark import lattice_index
+
+    for pitch_x, pitch_y, sigma in ((20, 40, 2.0), (30, 50, 1.5), (18, 45, 2.5)):
+        g = np.full((600, 800), 225, np.float32)
+        for y in range(30, 570, pitch_y):
+            for x in range(40, 760, pitch_x):
+                g[y:y + 14, x:x + int(pitch_x * 0.7)] = 150
+        g = cv2.GaussianBlur(g, (0, 0), sigma) + np.random.default_rng(0).normal(0, 1.5, g.shape)
+        index, details = lattice_index(np.clip(g, 0, 255).astype(np.uint8))
+        assert details["over_cross_term"] < DEFAULT.watermark.min_over_cross_term, (pitch_x, pitch_y, index, details)
 
 
 def test_quad_confidence_and_refinement(clean_card):

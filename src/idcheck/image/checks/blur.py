@@ -7,12 +7,17 @@ How: the document is rectified (``ctx.rectified``, at most ``blur.canonical_long
 px).  At every edge pixel that is a local maximum of the gradient and sits on a
 strong step (local range >= 40 grey levels), the slope divided by the step height
 is 1 / (sigma * sqrt(2 pi)) for a blurred step, so each edge gives its own sigma
-regardless of the print's contrast.  Medians are taken per gradient direction
-(4 bins) and the worst direction is reported: motion blur smears edges across the
-motion only, defocus smears all.  Dividing by the rectified document length makes
-the number independent of how big the document is in the picture, once the sampling
-floor (a perfectly sharp edge still spreads ~1 px, whatever the document's size;
-``blur.sampling_floor``) has been removed in quadrature.
+regardless of the print's contrast.  Only edges that carry at least
+``blur.min_share_of_window_gradient`` of the strongest gradient within the window the
+step is measured in are used: the step must be this edge's own.  A weak local maximum
+of the paper's texture (guilloche) a few pixels beside a strong edge - along every
+stroke of a semi-transparent watermark, which lies over the textured paper - would
+otherwise pair its faint slope with the neighbour's step and read as a very soft edge.
+Medians are taken per gradient direction (4 bins) and the worst direction is reported:
+motion blur smears edges across the motion only, defocus smears all.  Dividing by the
+rectified document length makes the number independent of how big the document is in
+the picture, once the sampling floor (a perfectly sharp edge still spreads ~1 px,
+whatever the document's size; ``blur.sampling_floor``) has been removed in quadrature.
 Only the document is measured (a blurred background - shallow depth of field - is fine).
 """
 
@@ -32,8 +37,13 @@ from ..registry import image_check
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
 
-def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int = 150) -> tuple[float | None, dict]:
-    """Edge-blur sigma (px of ``gray``) in the worst gradient direction, and per-direction details."""
+def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int = 150,
+              min_share: float = 0.5) -> tuple[float | None, dict]:
+    """Edge-blur sigma (px of ``gray``) in the worst gradient direction, and per-direction details.
+
+    ``min_share``: an edge pixel's gradient must be at least this share of the strongest one within the
+    9 x 9 window its step height is taken from.
+    """
     g = gray.astype(np.float32)
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3) / 8.0
@@ -42,6 +52,11 @@ def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int 
     step = cv2.dilate(g, k) - cv2.erode(g, k)
     peak = mag >= cv2.dilate(mag, np.ones((3, 3), np.uint8))
     sel = peak & (step >= 40) & (mag > 0.02 * step)
+    # the step is the 9 x 9 range: it belongs to this pixel only if no much steeper edge shares the window.  A faint
+    # texture maximum beside a watermark stroke or a print edge passes the 3 x 3 peak test but would borrow that
+    # neighbour's step (a sigma of 3-10 px on a sharp photo); a blurred step's own centre is its window's steepest
+    # point however soft it is, and both edges of a thin stroke are equally steep, so true edges are kept
+    sel &= mag >= min_share * cv2.dilate(mag, k)
     if valid is not None:
         sel &= cv2.erode(valid, np.ones((15, 15), np.uint8)) > 0
     # ignore the outermost 3% (the document's own border against the background)
@@ -83,7 +98,7 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
         gray = cv2.resize(ctx.gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else ctx.gray
         valid, length = None, max(gray.shape)
         where = "picture"
-    sigma, details = edge_blur(gray, valid, cfg.min_edges)
+    sigma, details = edge_blur(gray, valid, cfg.min_edges, cfg.min_share_of_window_gradient)
     if sigma is None:
         return
     # the sampling floor (a perfectly sharp edge still spreads ~1 px) is removed in quadrature: what is left is the
@@ -91,8 +106,8 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
     value = math.sqrt(max(sigma * sigma - cfg.sampling_floor ** 2, 0.0)) * 1000.0 / length
     ctx.extra.setdefault("measures", {})["edge_blur"] = round(value, 3)
     # without a document the picture's long side stands in for the document's, and whatever print, table or hand
-    # makes its strong edges: a rough proxy (clean photos whose document was not found read 2.1-2.9), so only a
-    # picture that is soft all over is reported
+    # makes its strong edges, and a background may be out of focus: a rough proxy, so only a picture that is soft
+    # all over is reported
     limit = cfg.max_edge_blur * (1.0 if where == "document" else cfg.picture_factor)
     if value > limit:
         yield codes.finding(

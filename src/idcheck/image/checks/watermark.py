@@ -5,19 +5,28 @@ the spectrum of its contrast-limited stroke layer, in directions tilted 15-75 de
 from the document's axes and at periods of 1/16-1/3 of the document, divided by the
 median of that period band over all directions.
 
-It must also beat the strongest peak on the axes by ``watermark.min_tilt_over_axis``.
+It must also beat the weaker of its two projections on the axes by
+``watermark.min_over_cross_term`` (it must not be a cross term of the document's own
+row-and-column lattice), and be at least ``watermark.min_tilt_over_axis`` times the
+strongest peak on the axes.
 
 Physically: a phone app's watermark repeats one line of text in rows across the whole
 document - over the portrait, the margins and the print alike - rotated 20-45 degrees.
 Its strokes are faint (semi-transparent), so the layer keeps every fine stroke at
 equal weight: the high-pass of the grey document (minus a 1.5 px gaussian) is clipped
 at a few grey levels, and the document's own black print (far darker than any
-semi-transparent stroke) and blown-out glare are left out of it.  The rows of text then make that layer periodic along a tilted
-direction: one sharp spectral peak off the axes.  The document's own print is set in
+semi-transparent stroke) and blown-out glare are left out of it.  The rows of text then
+make that layer periodic along a tilted direction: one sharp spectral peak off the axes.  The document's own print is set in
 rows and columns parallel to its sides (peaks on the axes, which are excluded) and its
-guilloche, seal and portrait have no tilted period.  The document is resized to a
-square before the FFT: that keeps its axes as axes and makes the period band relative
-to the document's size.
+guilloche, seal and portrait have no tilted period.  That lattice of print does have
+tilted peaks, its cross terms: a row period (0, b) and a column period (a, 0) give
+(a, b), which stands out once blur removes the fine detail.  A cross term is no
+stronger than either of its parents (the layer of print is rows times columns, and
+non-negative), while a watermark's rows have no parents on the axes.  A watermark's
+rows are also the strongest period of the band, but only just when a licence's evenly
+spaced rows of text are about as strong: asking a margin over the axis peak misses it.
+The document is resized to a square before the FFT: that keeps its axes as axes and
+makes the period band relative to the document's size.
 """
 
 from __future__ import annotations
@@ -48,7 +57,8 @@ def _masks(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float = 110.0) -> tuple[float, dict]:
-    """Tilted-periodicity index of a rectified grey document, and the peak's angle and period.
+    """Tilted-periodicity index of a rectified grey document, and the peak's angle, period and its ratios to the
+    strongest axis peak and to the weaker of its own two axis projections (``over_cross_term``).
 
     ``clip`` (grey levels) limits the stroke layer; pixels darker than the paper by ``print_below_paper``
     grey levels (the document's own black print) and blown-out ones (>= 248, glare), with 2 px around them,
@@ -77,11 +87,16 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
     index = float(vals.flat[k]) / floor
     # the document's own rows and columns of characters make a lattice too, whose strongest peaks lie on
     # the axes (tilted peaks are its weaker cross terms, prominent once blur or binarisation removes the
-    # fine print); a watermark's rows are themselves tilted, so its tilted peak beats every axis peak
+    # fine print); a watermark's rows are themselves tilted, so its peak is the strongest of the band
     axis_peak = float(np.where(band & ~tilt, spec, 0.0).max()) + 1e-6
+    # a cross term (a, b) of that lattice needs both parents, (a, 0) and (0, b), so the peak is compared with the
+    # weaker one (+-1 bin: the peak's own frequency falls between bins)
+    c = n // 2
+    parents = min(float(spec[c - 1:c + 2, kx - 1:kx + 2].max()), float(spec[ky - 1:ky + 2, c - 1:c + 2].max()))
     return index, {"angle_deg": round(float(np.degrees(np.arctan2(fy, fx)) % 180), 1),
                    "period_share": round(1.0 / max(np.hypot(fx, fy), 1e-6), 3),
-                   "tilted_over_axis": round(float(vals.flat[k]) / axis_peak, 3)}
+                   "tilted_over_axis": round(float(vals.flat[k]) / axis_peak, 3),
+                   "over_cross_term": round(float(vals.flat[k]) / (parents + 1e-6), 3)}
 
 
 @image_check("watermark", codes=("document.watermark",), needs=("rectified",), section="watermark")
@@ -93,7 +108,9 @@ def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     index, details = lattice_index(rect.gray, cfg.stroke_clip, cfg.print_below_paper)
     ctx.extra.setdefault("measures", {})["watermark_index"] = round(index, 3)
     ctx.extra["measures"]["watermark_tilt_ratio"] = details.get("tilted_over_axis", 0.0)
-    if index >= cfg.min_lattice and details.get("tilted_over_axis", 0.0) >= cfg.min_tilt_over_axis:
+    ctx.extra["measures"]["watermark_cross_ratio"] = details.get("over_cross_term", 0.0)
+    if (index >= cfg.min_lattice and details.get("over_cross_term", 0.0) >= cfg.min_over_cross_term
+            and details.get("tilted_over_axis", 0.0) >= cfg.min_tilt_over_axis):
         yield codes.finding(
             "document.watermark",
             measured=Measure(round(index, 2), "x spectral floor (tilted period)"),
