@@ -236,17 +236,21 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
         u = d[k] / L[k]
         placed = False
         if P0:
-            P0a = np.array(P0); Ua = np.array(U)
-            Na = np.stack([-Ua[:, 1], Ua[:, 0]], 1)
-            par = np.abs(Ua @ u) >= cos_tol
-            dp = np.abs(((p[k] - P0a) * Na).sum(1)); dq = np.abs(((q[k] - P0a) * Na).sum(1))
-            hit = np.flatnonzero(par & (dp <= dist_tol) & (dq <= dist_tol))
+            points, dirs = np.array(P0), np.array(U)
+            normals = np.stack([-dirs[:, 1], dirs[:, 0]], 1)
+            par = np.abs(dirs @ u) >= cos_tol
+            off_p = np.abs(((p[k] - points) * normals).sum(1))
+            off_q = np.abs(((q[k] - points) * normals).sum(1))
+            hit = np.flatnonzero(par & (off_p <= dist_tol) & (off_q <= dist_tol))
             if len(hit):
                 i = hit[0]
                 t0, t1 = sorted(((p[k] - P0[i]) @ U[i], (q[k] - P0[i]) @ U[i]))
-                IV[i].append((t0, t1)); placed = True
+                IV[i].append((t0, t1))
+                placed = True
         if not placed:
-            P0.append((p[k] + q[k]) / 2); U.append(u); IV.append([(-L[k] / 2, L[k] / 2)])
+            P0.append((p[k] + q[k]) / 2)
+            U.append(u)
+            IV.append([(-L[k] / 2, L[k] / 2)])
     out = []
     for p0, u, iv in zip(P0, U, IV):
         iv.sort()
@@ -260,6 +264,20 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
     return out
 
 
+def _meet(P: np.ndarray, U: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Intersections of lines i and j (arrays of indices into points ``P`` and unit directions ``U``)."""
+    den = U[i, 0] * U[j, 1] - U[i, 1] * U[j, 0]
+    dp = P[j] - P[i]
+    t = (dp[:, 0] * U[j, 1] - dp[:, 1] * U[j, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
+    return P[i] + t[:, None] * U[i]
+
+
+def _covered(intervals: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Length of lo..hi (positions along a line) that the line's segment ``intervals`` (... x K x 2) cover."""
+    return np.clip(np.minimum(hi[..., None], intervals[..., 1]) - np.maximum(lo[..., None], intervals[..., 0]),
+                   0, None).sum(-1)
+
+
 def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
                 chroma: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray | None]]:
     """Quads made of four long straight lines (two nearly parallel pairs crossing at 55 degrees or more), best
@@ -268,9 +286,9 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
     Each side's *coverage* is the share of its in-frame length lying on segments of its line; a quad needs 60%
     of its perimeter in the frame, every in-frame side at least 30% covered and a mean coverage of 50% (LSD
     breaks a faint border into pieces).  Returned: the best-covered quad, the largest one covered nearly as
-    well (within 10%) and the largest one covered 50%: a
-    licence's printed frame line runs 4% inside its paper edge and a portrait's box is crisper than a white
-    card's border on a white desk; the judge decides (see :func:`detect`).
+    well (within 10%) and the largest one covered 50%: a licence's printed frame line runs 4% inside its paper
+    edge and a portrait's box is crisper than a white card's border on a white desk; the judge decides (see
+    :func:`detect`).  Then the three-line quads (:func:`_three_line_quads`).
     """
     h, w = gray.shape
     m = min(h, w)
@@ -288,7 +306,9 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
     n = len(lines)
     if n < 4:
         return []
-    P = np.array([ln[0] for ln in lines]); U = np.array([ln[1] for ln in lines]); N = np.stack([-U[:, 1], U[:, 0]], 1)
+    P = np.array([ln[0] for ln in lines])  # a point of each line
+    U = np.array([ln[1] for ln in lines])  # its unit direction
+    N = np.stack([-U[:, 1], U[:, 0]], 1)
     K = max(len(ln[2]) for ln in lines)
     IV = np.full((n, K, 2), 1e9)
     for i, ln in enumerate(lines):
@@ -309,13 +329,7 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
     A, B, C, D = A[ok], B[ok], C[ok], D[ok]
     if len(A) == 0:
         return u_quads
-
-    def inter(i, j):
-        den = U[i, 0] * U[j, 1] - U[i, 1] * U[j, 0]
-        dp = P[j] - P[i]
-        t = (dp[:, 0] * U[j, 1] - dp[:, 1] * U[j, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
-        return P[i] + t[:, None] * U[i]
-    Q = np.stack([inter(A, C), inter(C, B), inter(B, D), inter(D, A)], 1)  # M x 4 x 2
+    Q = np.stack([_meet(P, U, A, C), _meet(P, U, C, B), _meet(P, U, B, D), _meet(P, U, D, A)], 1)  # M x 4 x 2
     side_line = np.stack([C, B, D, A], 1)  # side s joins corner s and s+1
     inb = ((Q[..., 0] > -0.6 * w) & (Q[..., 0] < 1.6 * w) & (Q[..., 1] > -0.6 * h) & (Q[..., 1] < 1.6 * h)).all(1)
     x, y = Q[..., 0], Q[..., 1]
@@ -327,25 +341,26 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
     Q, side_line, area = Q[sel], side_line[sel], area[sel]
     if len(Q) == 0:
         return u_quads
-    X0 = Q; X1 = np.roll(Q, -1, 1); dx = X1 - X0
-    # Liang-Barsky clip of each side to the frame
-    t0 = np.zeros(X0.shape[:2]); t1 = np.ones(X0.shape[:2])
-    for pcoef, qcoef in ((-dx[..., 0], X0[..., 0]), (dx[..., 0], (w - 1) - X0[..., 0]), (-dx[..., 1], X0[..., 1]), (dx[..., 1], (h - 1) - X0[..., 1])):
-        with np.errstate(divide='ignore', invalid='ignore'):
+    X0 = Q  # side s runs from corner s ...
+    X1 = np.roll(Q, -1, 1)  # ... to corner s + 1
+    dx = X1 - X0
+    # Liang-Barsky: the part t0..t1 (0..1 along the side) inside the frame
+    t0 = np.zeros(X0.shape[:2])
+    t1 = np.ones(X0.shape[:2])
+    for pcoef, qcoef in ((-dx[..., 0], X0[..., 0]), (dx[..., 0], (w - 1) - X0[..., 0]),
+                         (-dx[..., 1], X0[..., 1]), (dx[..., 1], (h - 1) - X0[..., 1])):
+        with np.errstate(divide="ignore", invalid="ignore"):
             r = qcoef / pcoef
-        neg = pcoef < 0; pos = pcoef > 0
-        t0 = np.where(neg, np.maximum(t0, r), t0)
-        t1 = np.where(pos, np.minimum(t1, r), t1)
+        t0 = np.where(pcoef < 0, np.maximum(t0, r), t0)
+        t1 = np.where(pcoef > 0, np.minimum(t1, r), t1)
         t1 = np.where((pcoef == 0) & (qcoef < 0), -1, t1)
     seglen = np.hypot(dx[..., 0], dx[..., 1])
     inlen = np.clip(t1 - t0, 0, None) * seglen
     tau0 = ((X0 - P[side_line]) * U[side_line]).sum(-1)
     tau1 = ((X1 - P[side_line]) * U[side_line]).sum(-1)
-    ta = tau0 + (tau1 - tau0) * t0; tb = tau0 + (tau1 - tau0) * t1
-    lo = np.minimum(ta, tb); hi = np.maximum(ta, tb)
-    ivs = IV[side_line]  # M x 4 x K x 2
-    cov = np.clip(np.minimum(hi[..., None], ivs[..., 1]) - np.maximum(lo[..., None], ivs[..., 0]), 0, None).sum(-1)
-    cov = np.where(inlen > 0, cov, 0)
+    ta = tau0 + (tau1 - tau0) * t0
+    tb = tau0 + (tau1 - tau0) * t1
+    cov = np.where(inlen > 0, _covered(IV[side_line], np.minimum(ta, tb), np.maximum(ta, tb)), 0)
     perim = seglen.sum(1)
     tot = inlen.sum(1)
     share = np.where(inlen > 10, cov / np.maximum(inlen, 1e-6), 1.0)
@@ -375,8 +390,8 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     no shadow, no contrast).  Its two side lines then both *end* at the missing border: the segment joining
     their far ends is nearly parallel (within 15 degrees) to the crossing line; the fourth side is drawn through
     the farther of the two ends, parallel to the crossing line, and must lie inside the frame - unless both sides
-    run out of the picture at the same frame edge: the document is cut there, and that edge closes the quad.  Returned with that implied side's two end points, so the judge does not ask
-    it to lie on an edge.
+    run out of the picture at the same frame edge: the document is cut there, and that edge closes the quad.
+    Returned with that implied side's two end points, so the judge does not ask it to lie on an edge.
     """
     w, h = frame
     n = len(P)
@@ -387,13 +402,7 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     if len(A) == 0:
         return []
 
-    def inter(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        den = U[i, 0] * U[j, 1] - U[i, 1] * U[j, 0]
-        dp = P[j] - P[i]
-        t = (dp[:, 0] * U[j, 1] - dp[:, 1] * U[j, 0]) / np.where(np.abs(den) < 1e-9, 1e-9, den)
-        return P[i] + t[:, None] * U[i]
-
-    valid = IV[..., 0] < 1e8
+    valid = IV[..., 0] < 1e8  # (padding is 1e9)
     lo = np.where(valid, IV[..., 0], np.inf).min(1)
     hi = np.where(valid, IV[..., 1], -np.inf).max(1)
 
@@ -402,17 +411,15 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
         up = (hi[i] - tc) >= (tc - lo[i])
         tf = np.where(up, hi[i], lo[i])
         a, b = np.minimum(tc, tf), np.maximum(tc, tf)
-        cov = np.clip(np.minimum(b[:, None], IV[i][..., 1]) - np.maximum(a[:, None], IV[i][..., 0]), 0, None).sum(1)
-        return P[i] + tf[:, None] * U[i], cov / np.maximum(b - a, 1e-6)
+        return P[i] + tf[:, None] * U[i], _covered(IV[i], a, b) / np.maximum(b - a, 1e-6)
 
-    c1, c2 = inter(A, C), inter(B, C)
+    c1, c2 = _meet(P, U, A, C), _meet(P, U, B, C)
     fa, cov_a = far_end(A, c1)
     fb, cov_b = far_end(B, c2)
     # the crossing line's coverage between the two corners
     t1, t2 = ((c1 - P[C]) * U[C]).sum(1), ((c2 - P[C]) * U[C]).sum(1)
     a, b = np.minimum(t1, t2), np.maximum(t1, t2)
-    cov_c = np.clip(np.minimum(b[:, None], IV[C][..., 1]) - np.maximum(a[:, None], IV[C][..., 0]), 0, None).sum(1)
-    cov_c = cov_c / np.maximum(b - a, 1e-6)
+    cov_c = _covered(IV[C], a, b) / np.maximum(b - a, 1e-6)
     d = fb - fa
     dl = np.hypot(d[:, 0], d[:, 1])
     par = np.abs((d * U[C]).sum(1)) / np.maximum(dl, 1e-6) >= np.cos(np.radians(15))
@@ -994,7 +1001,8 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         for cand in sorted(found, key=lambda c: -abs(cv2.contourArea(c.quad))):
             if (best is not None and cand is not best and cand.confidence >= 0.8
                     and abs(cv2.contourArea(cand.quad)) > 1.3 * abs(cv2.contourArea(best.quad))
-                    and cv2.pointPolygonTest(cand.quad.reshape(-1, 1, 2), tuple(map(float, best.quad.mean(axis=0))), False) > 0):
+                    and cv2.pointPolygonTest(cand.quad.reshape(-1, 1, 2), tuple(map(float, best.quad.mean(axis=0))),
+                                             False) > 0):
                 best = cand
                 break
     if (best is None or best.confidence < 0.5) and dark_frames and not _inside_frame:
@@ -1003,13 +1011,15 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         x, y, bw, bh = cv2.boundingRect(np.round(c + (outer - c) * 0.96).astype(np.int32))
         x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + bw), min(h, y + bh)
         if x1 - x0 >= 32 and y1 - y0 >= 32:
-            inner = detect(np.ascontiguousarray(rgb_small[y0:y1, x0:x1]), min_share=min_share * w * h / ((x1 - x0) * (y1 - y0)),
-                           min_score=min_score, _inside_frame=True)
+            crop = np.ascontiguousarray(rgb_small[y0:y1, x0:x1])
+            inner = detect(crop, min_share=min_share * w * h / ((x1 - x0) * (y1 - y0)), min_score=min_score,
+                           _inside_frame=True)
             if inner is not None:
                 inner.quad = inner.quad + np.array([x0, y0], np.float32)
                 clipped, _ = cv2.intersectConvexConvex(inner.quad, frame)
                 inner.frame_share = float(clipped) / (w * h)
                 inner.details["inside_dark_frame"] = True
-                inner.details["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(inner.quad[i], inner.quad[(i + 1) % 4], w, h)]
+                inner.details["frame_edge_sides"] = [i for i in range(4)
+                                                     if _on_frame_edge(inner.quad[i], inner.quad[(i + 1) % 4], w, h)]
                 best = inner
     return best
