@@ -209,6 +209,12 @@ class GlareConfig:
         "Regula's sample profile flags glare from 1% of the document; we are a little stricter because one lost "
         "character is a rejection.",
     )
+    rim_inset: float = setting(
+        0.012, "share of the document's short side",
+        "The outline is accurate to about 1% of the document: a blown-out strip only along its rim is what lies beyond "
+        "it (a white desk, an app's white background in a screenshot), so a spot must have 0.05% of the document "
+        "inside that rim (seed 1: a 3-4 px white strip around a screenshot's card read as 1.1% glare).",
+    )
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,26 @@ def test_screen_photo_has_colour_texture_and_paper_has_none(seed):
     ctx2, findings2 = run(clean)
     assert "image.screen_recapture" not in codes_of(findings2)
     assert ctx.extra["measures"]["colour_texture"] > 2 * ctx2.extra["measures"]["colour_texture"]
+
+
+def test_glare_along_the_outline_rim_alone_is_not_glare():
+    """A white strip only along the rim is what lies beyond a slightly wide outline (a white desk, an app's white
+    background in a screenshot); a spot reaching into the document is counted whole, its part in the rim included."""
+    from idcheck.image.checks.glare import blown_spots
+
+    cfg = DEFAULT.glare
+    mask = np.zeros((400, 640), np.uint8)
+    area = float(mask.size)
+    inset = int(round(cfg.rim_inset * 400))  # 5 px
+    mask[:inset, :] = 255  # rim strip along the top: 1.25% of the document
+    mask[:, -inset:] = 255
+    share, keep, *_ = blown_spots(mask, area, cfg.rim_inset)
+    assert share == 0.0 and keep == []
+    mask[150:230, 600:] = 255  # a spot at the right edge, 40 px deep into the document
+    share, keep, _, stats, _ = blown_spots(mask, area, cfg.rim_inset)
+    assert len(keep) == 1 and share > 0.012  # the spot and the rim strips it touches, all counted
+    assert share > cfg.max_share
+    mask[:] = 0
+    mask[150:230, 600:] = 255
+    alone, *_ = blown_spots(mask, area, cfg.rim_inset)
+    assert alone == pytest.approx(80 * 40 / area)

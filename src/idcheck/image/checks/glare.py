@@ -3,13 +3,17 @@
 Measure: the share of the document's area that is **clipped** (grey >= ``glare.clip_level``),
 **colourless** (HSV saturation <= 60: a reflection of the lamp, not a white print
 area of a colour) and **brighter than the document's own paper** (its median grey
-plus ``glare.above_paper``).  Specks under 0.05% of the document are ignored.
+plus ``glare.above_paper``).  Specks under 0.05% of the document are ignored, and so
+is a blown-out strip that lies only along the outline's rim (``glare.rim_inset``).
 
 Physically: a reflection off a laminate or a plastic sleeve adds the light source's
 image on top of the print; where the sensor saturates, nothing of the print is left.
 A mild sheen raises the brightness without clipping and leaves print readable; an
 evenly overexposed white licence has its paper at the clip level too, so nothing
-stands out above the paper.
+stands out above the paper.  The found outline is accurate to about 1% of the
+document, so the rim may show what lies beyond it - a white desk, a sheet of paper, an
+app's white background around a card in a screenshot: a spot must reach into the
+document past that rim (and is then counted whole, rim included).
 """
 
 from __future__ import annotations
@@ -38,6 +42,23 @@ def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper:
     return mask, paper
 
 
+def blown_spots(mask: np.ndarray, area: float, rim_inset: float, min_speck: float = 0.0005):
+    """Connected spots of the blown-out ``mask`` that count as glare, and their share of the document's ``area``
+    (px).  A spot counts when it has ``min_speck`` of the area in all and as much inside the document's rim (the
+    outer ``rim_inset`` of its short side); it is then counted whole, its part in the rim included.
+
+    Returns ``(share, kept_labels, labels, stats, centroids)`` (the last three from connectedComponentsWithStats).
+    """
+    n, lab, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h, w = mask.shape
+    inset = max(1, int(round(rim_inset * min(h, w))))
+    inner = np.bincount(lab[inset:h - inset, inset:w - inset].ravel(), minlength=n)
+    need = min_speck * area
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= need and inner[i] >= need]
+    blown = float(sum(stats[i, cv2.CC_STAT_AREA] for i in keep))
+    return (blown / area if area else 0.0), keep, lab, stats, cent
+
+
 @image_check("glare", codes=("image.glare",), needs=("rectified",), section="glare")
 def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.glare
@@ -46,10 +67,7 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
         return
     mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper)
     area = float(np.count_nonzero(rect.valid))
-    n, lab, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.0005 * area]
-    blown = float(sum(stats[i, cv2.CC_STAT_AREA] for i in keep))
-    share = blown / area if area else 0.0
+    share, keep, lab, stats, cent = blown_spots(mask, area, cfg.rim_inset)
     ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)
     if share <= cfg.max_share or not keep:
         return
