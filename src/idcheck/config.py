@@ -334,6 +334,17 @@ class ScreenConfig:
         "With a pixel-grid peak (``min_moire``), less colour texture suffices; but printed documents stored without "
         "chroma subsampling (BMP, PNG) with a guilloche peak of 165x reached 2.07 (seeds 1 and 5).",
     )
+    min_colour_stripes: float = setting(
+        1.0, "Cr/Cb levels (amplitude of the strongest hue-turning chroma sinusoid, 2-25 px periods, central crop)",
+        "Colour moire that the working copy's reduction folded to coarser periods shows as rainbow bands whose hue "
+        "turns; print of one colour only swings chroma back and forth and measures ~0. Seed 1: printed documents "
+        "at most 0.17, screen photos that the texture measures missed 1.5-8.7; 1.0 is 6 x the top of print.",
+    )
+    stripe_peak_ratio: float = setting(
+        250.0, "chroma spectral peak / band median ratio",
+        "The stripe must be one sharp period, not a chance excess in chroma noise: over noise of sigma 1.3 Cr/Cb "
+        "levels a 6-level rainbow reaches ~400 (unit test); seed-1 screen photos with stripes measured 357-1530.",
+    )
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,35 @@ def test_screen_photo_has_colour_texture_and_paper_has_none(seed):
     assert ctx.extra["measures"]["colour_texture"] > 2 * ctx2.extra["measures"]["colour_texture"]
 
 
+def test_colour_stripes_measure_one_regular_chroma_band_not_coloured_print():
+    """Colour moire folded to coarse periods by the reduction: one rainbow sinusoid across the crop is measured at
+    its amplitude; coloured print (a red seal, blue lines) has chroma edges but no such single peak."""
+    import cv2
+
+    from idcheck.image.checks.screen import moire_measures
+
+    rng = np.random.default_rng(7)
+    yy, xx = np.mgrid[0:320, 0:320].astype(np.float32)
+    paper = np.clip(rng.normal(236, 2.0, (320, 320, 3)), 0, 255).astype(np.float32)
+    printed = paper.copy()
+    for k in range(12):  # coloured print: strokes, a seal ring
+        cv2.line(printed, (20, 20 + 24 * k), (300, 30 + 23 * k), (40, 60, 170), 2)
+    cv2.circle(printed, (220, 200), 60, (200, 30, 30), 5)
+    phase = 2 * np.pi * (xx * 0.06 + yy * 0.05)  # period ~12.8 px, diagonal
+    amplitude = 6.0  # Cr/Cb levels
+    ycc = cv2.cvtColor(np.clip(paper, 0, 255).astype(np.uint8), cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    ycc[:, :, 1] += amplitude * np.sin(phase)
+    ycc[:, :, 2] += amplitude * np.cos(phase)
+    striped = cv2.cvtColor(np.clip(ycc, 0, 255).astype(np.uint8), cv2.COLOR_YCrCb2RGB)
+    cfg = DEFAULT.screen
+    stripes = moire_measures(striped)
+    assert stripes["stripe_ratio"] >= cfg.stripe_peak_ratio
+    assert abs(stripes["colour_stripes"] - amplitude) < 1.5  # measured in Cr/Cb levels, as documented
+    plain = moire_measures(np.clip(printed, 0, 255).astype(np.uint8))
+    assert plain["stripe_ratio"] < cfg.stripe_peak_ratio or plain["colour_stripes"] < cfg.min_colour_stripes
+    assert plain["colour_stripes"] < stripes["colour_stripes"] / 2
+
+
 def test_glare_along_the_outline_rim_alone_is_not_glare():
     """A white strip only along the rim is what lies beyond a slightly wide outline (a white desk, an app's white
     background in a screenshot); a spot reaching into the document is counted whole, its part in the rim included."""

@@ -22,15 +22,20 @@ of a 12 MP photo the sensor noise is averaged down to well under one grey level.
 
 **Screen recapture** - a photo of a monitor or phone showing the document: the
 display's pixel grid (R, G, B sub-pixels) beats with the camera's sensor grid and
-leaves moire.  Two measures on a 256 px crop at the document's centre:
+leaves moire.  Three measures on a 256 px crop at the document's centre:
 
 * *colour texture* (:func:`colour_texture`): chroma high-pass on the brighter half -
   a screen's white is three coloured sub-pixels, paper's is white;
 * *moire ratio* (:func:`moire_ratio`): the strongest peak of the luma or chroma
   spectrum in the 2-7 px period band over that band's median.  Guilloche and fine
-  print also reach it, so it counts only together with some colour texture.
+  print also reach it, so it counts only together with some colour texture;
+* *colour stripes* (:func:`moire_measures`): the amplitude of the strongest chroma
+  sinusoid at 2-25 px periods whose hue *turns* (a rainbow), when it is one sharp
+  peak: the bands that colour moire becomes once the working copy's reduction has
+  folded it to coarser periods (the sub-pixel speckle that *colour texture* reads
+  is then gone).  Print of one colour never turns the hue.
 
-Both are measured only where a document was found: on any other picture they
+All are measured only where a document was found: on any other picture they
 measure the scene.  Tuned on generated screen photos only, hence a warning, not an
 error.
 """
@@ -72,33 +77,46 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
     }
 
 
-def moire_ratio(rgb: np.ndarray) -> float:
-    """Strongest isolated high-frequency spectral peak / the band's median, over a central crop.
+def moire_measures(rgb: np.ndarray, n: int = 256) -> dict[str, float]:
+    """Spectral peaks of the central n x n crop, where a display's pixel grid beating with the sensor's shows.
 
-    Band: 0.15-0.45 cycles per pixel (periods of 2-7 px): finer than print strokes
-    and guilloche lines at the working size, where the beat of a display's pixel
-    grid with the camera's sensor shows.  Luma and both chroma channels are tried.
+    * ``moire``: the strongest peak of the luma, Cr or Cb spectrum at 0.15-0.45 cycles per pixel (periods of
+      2-7 px, finer than print strokes and guilloche at the working size) over that band's median.
+    * ``colour_stripes``: the amplitude, in Cr/Cb levels, of the strongest *rotating* chroma sinusoid at
+      0.04-0.45 cycles per pixel (periods of 2-25 px): colour moire is a rainbow, its hue turning through red,
+      green and blue along the bands (the three sub-pixel phases), so chroma ``Cr + i Cb`` is one complex
+      exponential and has one peak, at +k only.  Print of one colour on white (blue rules, a red seal, coloured
+      guilloche) swings chroma back and forth along one hue line: equal peaks at +k and -k, which cancel here.
+    * ``stripe_ratio``: that peak over the band's median (one sharp period, not spread chroma edges).
     """
     h, w = rgb.shape[:2]
-    n = 256 if min(h, w) >= 256 else 0
-    if n == 0:
-        return 0.0
+    if min(h, w) < n:
+        return {"moire": 0.0, "colour_stripes": 0.0, "stripe_ratio": 0.0}
     y0, x0 = (h - n) // 2, (w - n) // 2
-    crop = rgb[y0:y0 + n, x0:x0 + n]
-    ycc = cv2.cvtColor(crop, cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    ycc = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y0 + n, x0:x0 + n]), cv2.COLOR_RGB2YCrCb).astype(np.float32)
     win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
-    fy = np.fft.fftfreq(n)[:, None]
-    fx = np.fft.rfftfreq(n)[None, :]
-    r = np.sqrt(fx * fx + fy * fy)
-    band = (r > 0.15) & (r < 0.45)
-    best = 0.0
-    for c in (0, 1, 2):
-        ch = ycc[:, :, c]
-        spec = np.abs(np.fft.rfft2((ch - ch.mean()) * win))
-        vals = spec[band]
-        med = float(np.median(vals)) + 1e-3
-        best = max(best, float(vals.max()) / med)
-    return best
+    win_sum = float(win.sum())
+    luma, cr, cb = (ycc[:, :, c] - ycc[:, :, c].mean() for c in (0, 1, 2))
+    f = np.fft.fftfreq(n)
+    radius = np.sqrt(f[None, :] ** 2 + f[:, None] ** 2)
+    fine = (radius > 0.15) & (radius < 0.45)
+    wide = (radius > 0.04) & (radius < 0.45)
+    # one complex FFT carries both chroma channels: Cr^(k) = (Z(k) + conj Z(-k)) / 2, Cb^(k) = (Z(k) - conj Z(-k)) / 2i
+    z = np.fft.fft2((cr + 1j * cb) * win)
+    z_neg = np.roll(z[::-1, ::-1], 1, axis=(0, 1))  # Z(-k)
+    magnitudes = [np.abs(np.fft.fft2(luma * win)), np.abs(z + np.conj(z_neg)) / 2, np.abs(z - np.conj(z_neg)) / 2]
+    moire = max(float(m[fine].max()) / (float(np.median(m[fine])) + 1e-3) for m in magnitudes)
+    turning, counter = np.abs(z[wide]), np.abs(z_neg[wide])
+    peak = int(np.argmax(turning))
+    # a rainbow of amplitude A per channel gives |Z| = A x the window's sum at one k, and nothing at -k
+    stripes = float(turning[peak] - counter[peak]) / win_sum
+    ratio = float(turning[peak]) / (float(np.median(turning)) + 1e-3)
+    return {"moire": moire, "colour_stripes": max(0.0, stripes), "stripe_ratio": ratio}
+
+
+def moire_ratio(rgb: np.ndarray) -> float:
+    """The ``moire`` measure of :func:`moire_measures` alone."""
+    return moire_measures(rgb)["moire"]
 
 
 def _smoothing_codec(ctx: ImageContext) -> bool:
@@ -176,17 +194,25 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     x, y, w, h = cv2.boundingRect(np.round(doc.quad).astype(np.int32))
     x0, y0 = max(0, x), max(0, y)
     region = ctx.rgb[y0:min(ctx.height, y + h), x0:min(ctx.width, x + w)]
-    ratio = moire_ratio(region)
+    spectral = moire_measures(region)
+    ratio = spectral["moire"]
     texture = colour_texture(region)
-    ctx.extra["measures"]["moire"] = round(ratio, 3)
-    ctx.extra["measures"]["colour_texture"] = round(texture, 3)
-    if texture >= cfg.min_colour_texture or (ratio >= cfg.min_moire and texture >= cfg.moire_colour_texture):
-        by_texture = texture >= cfg.min_colour_texture
-        yield codes.finding(
-            "image.screen_recapture",
-            measured=Measure(round(texture, 2), "Cr/Cb levels"),
-            threshold=Measure(cfg.min_colour_texture if by_texture else cfg.moire_colour_texture, "Cr/Cb levels", "<"),
-            reason=(f"colour texture {texture:.1f} on the document's plain areas" if by_texture
-                    else f"a pixel-grid peak {ratio:.0f}x the spectral floor, with colour texture {texture:.1f}"),
-            details={"moire_ratio": round(ratio, 3), "colour_texture": round(texture, 3)},
-        )
+    stripes = spectral["colour_stripes"] if spectral["stripe_ratio"] >= cfg.stripe_peak_ratio else 0.0
+    measures = {"moire": round(ratio, 3), "colour_texture": round(texture, 3),
+                "colour_stripes": round(spectral["colour_stripes"], 3), "stripe_ratio": round(spectral["stripe_ratio"], 1)}
+    ctx.extra["measures"].update(measures)
+    if texture >= cfg.min_colour_texture:
+        measured, threshold = Measure(round(texture, 2), "Cr/Cb levels"), Measure(cfg.min_colour_texture, "Cr/Cb levels", "<")
+        reason = f"colour texture {texture:.1f} on the document's plain areas"
+    elif ratio >= cfg.min_moire and texture >= cfg.moire_colour_texture:
+        measured, threshold = Measure(round(texture, 2), "Cr/Cb levels"), Measure(cfg.moire_colour_texture, "Cr/Cb levels", "<")
+        reason = f"a pixel-grid peak {ratio:.0f}x the spectral floor, with colour texture {texture:.1f}"
+    elif stripes >= cfg.min_colour_stripes:
+        measured = Measure(round(stripes, 2), "Cr/Cb levels (stripe amplitude)")
+        threshold = Measure(cfg.min_colour_stripes, "Cr/Cb levels (stripe amplitude)", "<")
+        reason = f"regular colour bands of +/-{stripes:.1f} Cr/Cb levels across the document (colour moire)"
+    else:
+        return
+    yield codes.finding(
+        "image.screen_recapture", measured=measured, threshold=threshold, reason=reason, details=measures,
+    )
