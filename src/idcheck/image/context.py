@@ -218,7 +218,13 @@ class Rectified:
 
     @cached_property
     def gray(self) -> np.ndarray:
+        """H x W uint8 luma (BT.601), shared by blur, glare, occlusion and watermark."""
         return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)
+
+    @cached_property
+    def saturation(self) -> np.ndarray:
+        """H x W uint8 HSV saturation (OpenCV's 0-255), shared by glare and occlusion."""
+        return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
 
     def to_working(self, points: Iterable[Sequence[float]]) -> np.ndarray:
         pts = np.asarray(list(points), np.float32).reshape(-1, 1, 2)

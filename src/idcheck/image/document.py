@@ -61,6 +61,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .stats import median_u8
+
 CORNER_NAMES = ("top-left", "top-right", "bottom-right", "bottom-left")
 
 
@@ -157,15 +159,22 @@ def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...
     return masks
 
 
-def _edge_outlines(gray: np.ndarray, min_area: float, limit: int = 3) -> list[np.ndarray]:
+def _canny(gray: np.ndarray) -> np.ndarray:
+    """Canny edges after a 5 x 5 median that removes fine texture, thresholds relative to the median grey."""
+    g = cv2.medianBlur(gray, 5)
+    med = median_u8(g) if g.dtype == np.uint8 else float(np.median(g))
+    return cv2.Canny(g, max(10.0, 0.25 * med), max(25.0, 0.6 * med))
+
+
+def _edge_outlines(gray: np.ndarray, min_area: float, limit: int = 3, edges: np.ndarray | None = None) -> list[np.ndarray]:
     """Convex hulls of the biggest connected Canny-edge structures (after a median that removes fine texture).
 
     Hulls, not closed contours: a document's outline often has a gap (a faint rounded
-    corner, a finger), and its hull is still the document.
+    corner, a finger), and its hull is still the document.  ``edges``: :func:`_canny` of ``gray``, when the
+    caller has it already (it is not modified).
     """
-    g = cv2.medianBlur(gray, 5)
-    med = float(np.median(g))
-    edges = cv2.Canny(g, max(10.0, 0.25 * med), max(25.0, 0.6 * med))
+    if edges is None:
+        edges = _canny(gray)
     edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     hulls = [cv2.convexHull(c) for c in contours if len(c) >= 5]
@@ -178,17 +187,16 @@ def _edge_outlines(gray: np.ndarray, min_area: float, limit: int = 3) -> list[np
     return outs
 
 
-def _all_edges_outline(gray: np.ndarray, min_area: float) -> np.ndarray | None:
+def _all_edges_outline(gray: np.ndarray, min_area: float, edges: np.ndarray | None = None) -> np.ndarray | None:
     """Convex hull of every sizeable Canny structure away from the frame border.
 
     On a plain light desk the document's own outline is faint and broken, but its print makes edges
     all over it and the desk makes none: the hull of all edges is then the document.  On textured
-    backgrounds this proposal is junk, and the judge (edge support, straightness) drops it.
+    backgrounds this proposal is junk, and the judge (edge support, straightness) drops it.  ``edges``: as
+    for :func:`_edge_outlines` (not modified either).
     """
     h, w = gray.shape
-    g = cv2.medianBlur(gray, 5)
-    med = float(np.median(g))
-    edges = cv2.Canny(g, max(10.0, 0.25 * med), max(25.0, 0.6 * med))
+    edges = _canny(gray) if edges is None else edges.copy()
     ring = max(3, int(0.02 * min(h, w)))
     edges[:ring] = 0
     edges[-ring:] = 0
@@ -297,7 +305,8 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
         # a bluish-white card on a beige desk: the same lightness, different colour - its borders are segments of
         # the yellow-blue channel (stretched 4x about its median: LSD's gradient floor is set for grey levels)
         c = chroma.astype(np.float32)
-        stretched = np.clip((c - float(np.median(c))) * 4.0 + 128.0, 0, 255).astype(np.uint8)
+        med = median_u8(chroma) if chroma.dtype == np.uint8 else float(np.median(c))
+        stretched = np.clip((c - med) * 4.0 + 128.0, 0, 255).astype(np.uint8)
         segs = np.concatenate([segs, _segments(stretched)])
     lines = _group(segs, max(8.0, 0.03 * m))
     lines = [ln for ln in lines if ln[3] >= max(20.0, 0.08 * m)]
@@ -749,8 +758,8 @@ def _dark_rim(quad: np.ndarray, gray: np.ndarray) -> bool:
     rim = (outer > 0) & (inner == 0)
     if rim.sum() < 50 or not core.any():
         return False
-    rim_level = float(np.median(gray[rim]))
-    return rim_level < 60 and rim_level < 0.4 * float(np.median(gray[core > 0]))
+    rim_level = median_u8(gray[rim])
+    return rim_level < 60 and rim_level < 0.4 * median_u8(gray[core > 0])
 
 
 def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[int], gx: np.ndarray,
@@ -877,9 +886,10 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         proposals.append(("colour", fg))
         noskin = cv2.morphologyEx(cv2.bitwise_and(fg, cv2.bitwise_not(skin)), cv2.MORPH_OPEN, kernel)
         proposals.append(("colour-skin", noskin))
-    for outline in _edge_outlines(gray, min_share * w * h):
+    edges = _canny(gray)  # one edge map for both edge proposals
+    for outline in _edge_outlines(gray, min_share * w * h, edges=edges):
         proposals.append(("edges", outline))
-    allq = _all_edges_outline(gray, min_share * w * h)
+    allq = _all_edges_outline(gray, min_share * w * h, edges=edges)
     if allq is not None:
         proposals.append(("all-edges", allq))
     # for judging a side on the frame edge, only clearly skin-coloured pixels: the skin-tone box, red (Cr >= 140)

@@ -27,15 +27,20 @@ from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
+from ..stats import median_u8
 from ._common import component_hull, place_of, rectified_polygon_to_original
 
 
-def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper: int) -> tuple[np.ndarray, float]:
-    """The blown-out mask inside ``valid`` and the paper level used."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
+def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper: int,
+               gray: np.ndarray | None = None, sat: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """The blown-out mask inside ``valid`` and the paper level used.  ``gray`` and ``sat`` (the HSV saturation)
+    may be passed in when already computed (``Rectified.gray``, ``Rectified.saturation``)."""
+    if gray is None:
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    if sat is None:
+        sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
     inside = valid > 0
-    paper = float(np.median(gray[inside])) if inside.any() else 255.0
+    paper = median_u8(gray[inside]) if inside.any() else 255.0
     level = max(clip_level, min(254.0, paper + above_paper))
     mask = ((gray >= level) & (sat <= 60) & inside).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -49,6 +54,8 @@ def blown_spots(mask: np.ndarray, area: float, rim_inset: float, min_speck: floa
 
     Returns ``(share, kept_labels, labels, stats, centroids)`` (the last three from connectedComponentsWithStats).
     """
+    if not cv2.countNonZero(mask):  # nothing blown out (most photos): no spots, skip the labelling
+        return 0.0, [], None, None, None
     n, lab, stats, cent = cv2.connectedComponentsWithStats(mask, connectivity=8)
     h, w = mask.shape
     inset = max(1, int(round(rim_inset * min(h, w))))
@@ -65,7 +72,7 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     rect = ctx.rectified
     if rect is None:
         return
-    mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper)
+    mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper, rect.gray, rect.saturation)
     area = float(np.count_nonzero(rect.valid))
     share, keep, lab, stats, cent = blown_spots(mask, area, cfg.rim_inset)
     ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)

@@ -24,10 +24,12 @@ from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
+from ..stats import median_u8
 from ._common import PLACE_ZH, component_hull, join_words, place_of, rectified_polygon_to_original
 
 
-def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: float = 5.0) -> np.ndarray:
+def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: float = 5.0,
+              gray: np.ndarray | None = None, sat: np.ndarray | None = None) -> np.ndarray:
     """Smooth, skin-coloured pixels, relative to the document's own paper colour.
 
     * the YCrCb box that holds all skin tones under daylight and warm light (Cr 133-180, Cb 77-127);
@@ -35,15 +37,21 @@ def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: flo
       cream paper under warm light falls in the box, but never stands out from itself;
     * smooth: grey-level standard deviation over 5 x 5 px at most ``max_texture``.  Skin carries no print;
       red or orange print (seal, watermark text, tinted guilloche) is made of strokes and is never smooth.
+
+    ``gray`` and ``sat`` (HSV saturation) may be passed in when already computed (``Rectified``).
     """
     ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
     box = cv2.inRange(ycc, (40, 133, 77), (250, 180, 127))
     inside = valid > 0 if valid is not None else np.ones(rgb.shape[:2], bool)
-    cr_paper = float(np.median(ycc[:, :, 1][inside])) if inside.any() else 128.0
-    cb_paper = float(np.median(ycc[:, :, 2][inside])) if inside.any() else 128.0
-    sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
-    rel = (ycc[:, :, 1] >= cr_paper + 8) & (ycc[:, :, 2] <= cb_paper - 3) & (sat >= 25)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    cr, cb = ycc[:, :, 1], ycc[:, :, 2]
+    cr_paper = median_u8(cr[inside]) if inside.any() else 128.0
+    cb_paper = median_u8(cb[inside]) if inside.any() else 128.0
+    if sat is None:
+        sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
+    rel = (cr >= cr_paper + 8) & (cb <= cb_paper - 3) & (sat >= 25)
+    if gray is None:
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    grey = gray.astype(np.float32)
     mean = cv2.blur(grey, (5, 5))
     texture = np.sqrt(np.maximum(cv2.blur(grey * grey, (5, 5)) - mean * mean, 0.0))
     return cv2.bitwise_and(box, (rel & (texture <= max_texture)).astype(np.uint8) * 255)
@@ -64,25 +72,31 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     valid[-inset:] = 0
     valid[:, :inset] = 0
     valid[:, -inset:] = 0
-    skin_all = skin_mask(rgb, rect.valid, cfg.max_skin_texture)
+    skin_all = skin_mask(rgb, rect.valid, cfg.max_skin_texture, rect.gray, rect.saturation)
     skin = cv2.bitwise_and(skin_all, valid)
     # drop specks, then join the finger's parts that its shading or nail split
     skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     skin = cv2.morphologyEx(skin, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    # distance of each pixel from the document's border (the frame edge counts as border too)
-    border = np.zeros((h, w), np.uint8)
-    border[1:-1, 1:-1] = 255
-    border = cv2.bitwise_and(border, rect.valid)
-    dist = cv2.distanceTransform(border, cv2.DIST_L2, 3)
+    area = float(np.count_nonzero(rect.valid))
+    if not cv2.countNonZero(skin):  # no skin at all (most photos): nothing to measure, skip the distances
+        ctx.extra.setdefault("measures", {})["occluded_share"] = 0.0
+        return
     band = cfg.border_band * short
     depth_needed = 0.03 * short + inset
     n, lab, stats, cent = cv2.connectedComponentsWithStats(skin, connectivity=8)
-    area = float(np.count_nonzero(rect.valid))
+    sizeable = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.0005 * area]
+    if sizeable:
+        # distance of each pixel from the document's border (the frame edge counts as border too); only needed
+        # when there is a sizeable skin region to place
+        border = np.zeros((h, w), np.uint8)
+        border[1:-1, 1:-1] = 255
+        border = cv2.bitwise_and(border, rect.valid)
+        dist = cv2.distanceTransform(border, cv2.DIST_L2, 3)
     hits = []
-    for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] < 0.0005 * area:
-            continue
-        d = dist[lab == i]
+    for i in sizeable:
+        # the component's distances, read within its bounding box (not a comparison over the whole document)
+        x, y, bw, bh = stats[i, :4]
+        d = dist[y:y + bh, x:x + bw][lab[y:y + bh, x:x + bw] == i]
         if d.min() <= band and d.max() >= depth_needed:
             hits.append(i)
     covered = float(sum(stats[i, cv2.CC_STAT_AREA] for i in hits))

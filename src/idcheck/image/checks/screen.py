@@ -51,6 +51,7 @@ from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
+from ..stats import median_u8
 
 
 def screen_features(gray: np.ndarray) -> dict[str, float]:
@@ -65,10 +66,12 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
     flat = top == bottom  # every pixel of the block identical: drawn, not photographed
     clipped = (mean >= 254) | (mean <= 1)
     # sensor noise (Immerkaer), on a sparse grid of smooth, unclipped pixels
-    sub = gray[::2, ::2].astype(np.float32)
-    lap = cv2.filter2D(sub, -1, np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32))
-    smooth = (np.abs(lap) < 24) & (sub > 8) & (sub < 247)
-    vals = np.abs(lap[smooth])
+    # (in 16-bit integers: the kernel's sums of 8-bit pixels are exact there, as in float32, at half the traffic;
+    # the selected values go back to float32 so that their mean is summed exactly as before)
+    sub = np.ascontiguousarray(gray[::2, ::2])
+    lap = np.abs(cv2.filter2D(sub, cv2.CV_16S, np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)))
+    smooth = (lap < 24) & (sub > 8) & (sub < 247)
+    vals = lap[smooth].astype(np.float32)
     noise = float(np.sqrt(np.pi / 2) * vals.mean() / 6.0) if vals.size > 1000 else 0.0
     return {
         "flat_share": float(flat.mean()),
@@ -147,7 +150,7 @@ def colour_texture(rgb: np.ndarray) -> float:
     y0, x0 = (h - n) // 2, (w - n) // 2
     ycc = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y0 + n, x0:x0 + n]), cv2.COLOR_RGB2YCrCb).astype(np.float32)
     luma, cr, cb = cv2.split(ycc)
-    bright = luma > np.median(luma)
+    bright = luma > median_u8(luma.astype(np.uint8))  # whole grey levels: the histogram median is numpy's
     hcr = cr - cv2.GaussianBlur(cr, (0, 0), 1.5)
     hcb = cb - cv2.GaussianBlur(cb, (0, 0), 1.5)
     if not bright.any():

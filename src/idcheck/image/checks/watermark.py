@@ -41,6 +41,7 @@ from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
+from ..stats import percentile_u8
 
 _N = 256  # FFT size (the document resized to N x N)
 
@@ -67,13 +68,14 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
     if min(gray.shape[:2]) < 32:
         return 0.0, {}
     n = _N
-    g = cv2.resize(gray, (n, n), interpolation=cv2.INTER_AREA).astype(np.float32)
+    small = cv2.resize(gray, (n, n), interpolation=cv2.INTER_AREA)
+    g = small.astype(np.float32)
     hp = g - cv2.GaussianBlur(g, (0, 0), 1.5)
     layer = np.minimum(np.abs(hp), clip)  # contrast-limited stroke layer
     # the document's black print sets rows and columns of characters (their cross terms are tilted peaks too)
     # and a glare spot's rim is a strong ring: neither is a semi-transparent watermark stroke, which is lighter
     # than print (alpha 0.2-0.6 over the paper) and never clipped.  Left out, set to the layer's mean
-    paper = float(np.percentile(g, 75))
+    paper = percentile_u8(small, 75) if small.dtype == np.uint8 else float(np.percentile(g, 75))
     other = cv2.dilate(((g < paper - print_below_paper) | (g >= 248)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     if (~other).any():
         layer[other] = float(layer[~other].mean())
