@@ -117,7 +117,7 @@ def _largest_component(mask: np.ndarray) -> tuple[np.ndarray | None, int]:
     if n <= 1:
         return None, 0
     i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    return (lab == i).astype(np.uint8) * 255, int(stats[i, cv2.CC_STAT_AREA])
+    return cv2.compare(lab, i, cv2.CMP_EQ), int(stats[i, cv2.CC_STAT_AREA])  # 255 where lab == i
 
 
 def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...] = (0.04, 0.15)) -> list[np.ndarray]:
@@ -758,8 +758,8 @@ def _dark_rim(quad: np.ndarray, gray: np.ndarray) -> bool:
     rim = (outer > 0) & (inner == 0)
     if rim.sum() < 50 or not core.any():
         return False
-    rim_level = median_u8(gray[rim])
-    return rim_level < 60 and rim_level < 0.4 * median_u8(gray[core > 0])
+    rim_level = median_u8(gray, rim)
+    return rim_level < 60 and rim_level < 0.4 * median_u8(gray, core)
 
 
 def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[int], gx: np.ndarray,

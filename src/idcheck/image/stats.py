@@ -8,6 +8,7 @@ same linear interpolation between them).
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 
@@ -16,17 +17,24 @@ def _kth(cum: np.ndarray, k: int) -> int:
     return int(np.searchsorted(cum, k, side="right"))
 
 
-def _cumulative(values: np.ndarray) -> tuple[np.ndarray, int]:
+def _cumulative(values: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, int]:
     if values.dtype != np.uint8:
         raise TypeError(f"expected uint8 data, got {values.dtype}")
-    cum = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    if values.ndim == 2 and values.size < 1 << 24:
+        # cv2.calcHist reads the picture in place, through the mask, with no intp copy (np.bincount's); its float32
+        # counts are exact below 2**24 pixels
+        m = None if mask is None else mask.view(np.uint8) if mask.dtype == np.bool_ else mask
+        hist = cv2.calcHist([values], [0], m, [256], [0, 256]).ravel().astype(np.int64)
+    else:
+        hist = np.bincount((values if mask is None else values[mask != 0]).ravel(), minlength=256)
+    cum = np.cumsum(hist)
     return cum, int(cum[-1])
 
 
-def median_u8(values: np.ndarray) -> float:
-    """``np.median(values)`` for a non-empty uint8 array (the mean of the two middle values when their count
-    is even)."""
-    cum, n = _cumulative(values)
+def median_u8(values: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """``np.median(values)`` (or ``np.median(values[mask != 0])``) for uint8 data with at least one value: the
+    mean of the two middle values when their count is even."""
+    cum, n = _cumulative(values, mask)
     if n == 0:
         raise ValueError("median of no values")
     hi = _kth(cum, n // 2)
@@ -35,9 +43,9 @@ def median_u8(values: np.ndarray) -> float:
     return (_kth(cum, n // 2 - 1) + hi) / 2.0
 
 
-def percentile_u8(values: np.ndarray, q: float) -> float:
-    """``np.percentile(values, q)`` (its default, linear interpolation) for a non-empty uint8 array."""
-    cum, n = _cumulative(values)
+def percentile_u8(values: np.ndarray, q: float, mask: np.ndarray | None = None) -> float:
+    """``np.percentile(values, q)`` (its default, linear interpolation) for uint8 data with at least one value."""
+    cum, n = _cumulative(values, mask)
     if n == 0:
         raise ValueError("percentile of no values")
     pos = (q / 100.0) * (n - 1)

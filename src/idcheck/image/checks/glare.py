@@ -40,7 +40,7 @@ def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper:
     if sat is None:
         sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
     inside = valid > 0
-    paper = median_u8(gray[inside]) if inside.any() else 255.0
+    paper = median_u8(gray, valid) if inside.any() else 255.0
     level = max(clip_level, min(254.0, paper + above_paper))
     mask = ((gray >= level) & (sat <= 60) & inside).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))

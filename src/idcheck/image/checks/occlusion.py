@@ -44,8 +44,8 @@ def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: flo
     box = cv2.inRange(ycc, (40, 133, 77), (250, 180, 127))
     inside = valid > 0 if valid is not None else np.ones(rgb.shape[:2], bool)
     cr, cb = ycc[:, :, 1], ycc[:, :, 2]
-    cr_paper = median_u8(cr[inside]) if inside.any() else 128.0
-    cb_paper = median_u8(cb[inside]) if inside.any() else 128.0
+    cr_paper = median_u8(cr, valid) if inside.any() else 128.0
+    cb_paper = median_u8(cb, valid) if inside.any() else 128.0
     if sat is None:
         sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
     rel = (cr >= cr_paper + 8) & (cb <= cb_paper - 3) & (sat >= 25)
