@@ -53,12 +53,24 @@ def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float)
     low = (max(2, w // 8), max(2, h // 8))
     sigma_low = max(h, w) / 8.0 / 8.0
     weight = cv2.GaussianBlur(cv2.resize(inside.astype(np.float32), low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
-    masked = rgb.astype(np.float32) * inside[..., None]
+    rgbf = rgb.astype(np.float32)
+    # zero outside the document, on the 8-bit picture (the same values as a float multiply by the mask, 3x cheaper)
+    if valid is None:
+        masked = rgbf
+    elif valid.dtype == np.uint8:
+        masked = cv2.bitwise_and(rgb, rgb, mask=valid).astype(np.float32)
+    else:
+        masked = rgbf * inside[..., None]
     light = cv2.GaussianBlur(cv2.resize(masked, low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
     light = cv2.resize(light / np.maximum(weight, 1e-3)[..., None], (w, h), interpolation=cv2.INTER_LINEAR)
     # von Kries: divide each channel by the light's, so that grey and black print under a warm or cool light
-    # become neutral again, whatever their lightness (a plain cast subtraction leaves dark print "coloured")
-    balanced = rgb.astype(np.float32) * light.mean(axis=2, keepdims=True) / np.maximum(light, 1.0)
+    # become neutral again, whatever their lightness (a plain cast subtraction leaves dark print "coloured").
+    # The channels' mean summed plane by plane in numpy's order (R + G) + B, then / 3, in float32: bit for bit
+    # light.mean(axis=2), without a reduction over a 3-long strided axis (4x slower)
+    grey_light = light[:, :, 0] + light[:, :, 1]
+    grey_light += light[:, :, 2]
+    grey_light /= 3
+    balanced = rgbf * grey_light[..., None] / np.maximum(light, 1.0)
     lab = cv2.cvtColor(np.clip(balanced, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     a = cv2.blur(lab[:, :, 1] - 128.0, (5, 5))
     b = cv2.blur(lab[:, :, 2] - 128.0, (5, 5))
