@@ -199,8 +199,13 @@ class ImageContext:
         M = cv2.getPerspectiveTransform(q, dst)
         rgb = cv2.warpPerspective(self.rgb, M, (W, H), flags=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_CONSTANT)
-        valid = cv2.warpPerspective(np.full((self.height, self.width), 255, np.uint8), M, (W, H),
-                                    flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
+        if q[:, 0].min() >= 2 and q[:, 1].min() >= 2 and q[:, 0].max() <= self.width - 3 and q[:, 1].max() <= self.height - 3:
+            # the whole quad lies 2 px inside the frame: every rectified pixel maps (nearest) to a pixel of the
+            # frame, so the warped frame mask is all 255 - no need to warp a full-size mask (~1.5 ms at 12 MP)
+            valid = np.full((H, W), 255, np.uint8)
+        else:
+            valid = cv2.warpPerspective(np.full((self.height, self.width), 255, np.uint8), M, (W, H),
+                                        flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
         return Rectified(rgb=rgb, valid=valid, matrix=M, doc_long_side=float(long_side), factor=f)
 
 
