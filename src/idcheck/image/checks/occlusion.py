@@ -15,6 +15,7 @@ a pen or another paper lying on the document is not found by this check.
 
 from __future__ import annotations
 
+import math
 from typing import Iterator
 
 import cv2
@@ -41,20 +42,24 @@ def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: flo
     ``gray`` and ``sat`` (HSV saturation) may be passed in when already computed (``Rectified``).
     """
     ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
-    box = cv2.inRange(ycc, (40, 133, 77), (250, 180, 127))
-    inside = valid > 0 if valid is not None else np.ones(rgb.shape[:2], bool)
-    cr, cb = ycc[:, :, 1], ycc[:, :, 2]
-    cr_paper = median_u8(cr, valid) if inside.any() else 128.0
-    cb_paper = median_u8(cb, valid) if inside.any() else 128.0
+    inside = valid is None or cv2.countNonZero(valid) > 0
+    cr_paper = median_u8(ycc[:, :, 1], valid) if inside else 128.0
+    cb_paper = median_u8(ycc[:, :, 2], valid) if inside else 128.0
+    # the box and the "redder and less blue than the paper" test in one inRange: for whole Cr, Cb levels,
+    # Cr >= cr_paper + 8 is Cr >= ceil(cr_paper + 8) and Cb <= cb_paper - 3 is Cb <= floor(cb_paper - 3)
+    cr_low = max(133, math.ceil(cr_paper + 8))
+    cb_high = min(127, math.floor(cb_paper - 3))
+    if cr_low > 180 or cb_high < 77:  # an empty range (inRange would clip the bounds to 0-255, not empty it)
+        return np.zeros(rgb.shape[:2], np.uint8)
+    box = cv2.inRange(ycc, (40, cr_low, 77), (250, 180, cb_high))
     if sat is None:
         sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
-    rel = (cr >= cr_paper + 8) & (cb <= cb_paper - 3) & (sat >= 25)
     if gray is None:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     grey = gray.astype(np.float32)
     mean = cv2.blur(grey, (5, 5))
     texture = np.sqrt(np.maximum(cv2.blur(grey * grey, (5, 5)) - mean * mean, 0.0))
-    return cv2.bitwise_and(box, (rel & (texture <= max_texture)).astype(np.uint8) * 255)
+    return cv2.bitwise_and(box, ((sat >= 25) & (texture <= max_texture)).astype(np.uint8) * 255)
 
 
 @image_check("occlusion", codes=("document.occluded",), needs=("rectified",), section="occlusion")
