@@ -64,7 +64,7 @@ def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int 
     # neighbour's step (a sigma of 3-10 px on a sharp photo); a blurred step's own centre is its window's steepest
     # point however soft it is, and both edges of a thin stroke are equally steep, so true edges are kept
     sel &= mag >= min_share * cv2.dilate(mag, k)
-    if valid is not None:
+    if valid is not None and cv2.countNonZero(valid) < valid.size:  # (an all-valid mask erodes to itself)
         sel &= cv2.erode(valid, np.ones((15, 15), np.uint8)) > 0
     # ignore the outermost 3% (the document's own border against the background)
     h, w = g.shape
