@@ -18,6 +18,7 @@ document past that rim (and is then counted whole, rim included).
 
 from __future__ import annotations
 
+import math
 from typing import Iterator
 
 import cv2
@@ -39,10 +40,11 @@ def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     if sat is None:
         sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
-    inside = valid > 0
-    paper = median_u8(gray, valid) if inside.any() else 255.0
+    inside = valid if valid.dtype == np.uint8 else (valid > 0).astype(np.uint8) * 255
+    paper = median_u8(gray, inside) if cv2.countNonZero(inside) else 255.0
     level = max(clip_level, min(254.0, paper + above_paper))
-    mask = ((gray >= level) & (sat <= 60) & inside).astype(np.uint8) * 255
+    # whole grey levels: gray >= level is gray >= ceil(level) (level <= 254); all three tests on 8-bit planes
+    mask = cv2.bitwise_and(cv2.inRange(gray, math.ceil(level), 255), cv2.inRange(sat, 0, 60), mask=inside)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     return mask, paper
 
