@@ -67,9 +67,11 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
     clipped = (mean >= 254) | (mean <= 1)
     # sensor noise (Immerkaer), on a sparse grid of smooth, unclipped pixels
     # (in 16-bit integers: the kernel's sums of 8-bit pixels are exact there, as in float32, at half the traffic;
-    # the selected values go back to float32 so that their mean is summed exactly as before)
+    # the kernel is [1 -2 1] x [1 -2 1], applied as two 1-D passes; the selected values go back to float32 so
+    # that their mean is summed exactly as before)
     sub = np.ascontiguousarray(gray[::2, ::2])
-    lap = np.abs(cv2.filter2D(sub, cv2.CV_16S, np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)))
+    d2 = np.array([1, -2, 1], np.float32)
+    lap = np.abs(cv2.sepFilter2D(sub, cv2.CV_16S, d2, d2))
     smooth = (lap < 24) & (sub > 8) & (sub < 247)
     vals = lap[smooth].astype(np.float32)
     noise = float(np.sqrt(np.pi / 2) * vals.mean() / 6.0) if vals.size > 1000 else 0.0
