@@ -42,6 +42,7 @@ error.
 
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
 import cv2
@@ -82,6 +83,19 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
     }
 
 
+@functools.lru_cache(maxsize=4)
+def _spectral_grid(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hann window (n x n), the 2-7 px band on rfft2's half plane and the 2-25 px band on the full plane."""
+    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    f = np.fft.fftfreq(n)
+    radius = np.sqrt(f[None, :] ** 2 + f[:, None] ** 2)
+    fine = (radius[:, : n // 2 + 1] > 0.15) & (radius[:, : n // 2 + 1] < 0.45)
+    wide = (radius > 0.04) & (radius < 0.45)
+    for shared in (win, fine, wide):
+        shared.flags.writeable = False  # cached: every call reads the same arrays
+    return win, fine, wide
+
+
 def moire_measures(rgb: np.ndarray, n: int = 256) -> dict[str, float]:
     """Spectral peaks of the central n x n crop, where a display's pixel grid beating with the sensor's shows.
 
@@ -99,17 +113,16 @@ def moire_measures(rgb: np.ndarray, n: int = 256) -> dict[str, float]:
         return {"moire": 0.0, "colour_stripes": 0.0, "stripe_ratio": 0.0}
     y0, x0 = (h - n) // 2, (w - n) // 2
     ycc = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y0 + n, x0:x0 + n]), cv2.COLOR_RGB2YCrCb).astype(np.float32)
-    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    win, fine, wide = _spectral_grid(n)
     win_sum = float(win.sum())
     luma, cr, cb = (ycc[:, :, c] - ycc[:, :, c].mean() for c in (0, 1, 2))
-    f = np.fft.fftfreq(n)
-    radius = np.sqrt(f[None, :] ** 2 + f[:, None] ** 2)
-    fine = (radius > 0.15) & (radius < 0.45)
-    wide = (radius > 0.04) & (radius < 0.45)
-    # one complex FFT carries both chroma channels: Cr^(k) = (Z(k) + conj Z(-k)) / 2, Cb^(k) = (Z(k) - conj Z(-k)) / 2i
-    z = np.fft.fft2((cr + 1j * cb) * win)
+    half = n // 2 + 1  # the first n/2 + 1 columns of a real signal's spectrum hold all of it (rfft2's layout)
+    # one complex DFT carries both chroma channels: Cr^(k) = (Z(k) + conj Z(-k)) / 2, Cb^(k) = (Z(k) - conj Z(-k)) / 2i
+    # (OpenCV's float32 DFT of the two planes read as one complex64 array: numpy's complex fft2 took 3.2 ms, this 0.2)
+    z = cv2.dft(np.dstack([cr * win, cb * win]), flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[:, :, 0]
     z_neg = np.roll(z[::-1, ::-1], 1, axis=(0, 1))  # Z(-k)
-    magnitudes = [np.abs(np.fft.fft2(luma * win)), np.abs(z + np.conj(z_neg)) / 2, np.abs(z - np.conj(z_neg)) / 2]
+    zh, zh_neg = z[:, :half], np.conj(z_neg[:, :half])
+    magnitudes = [np.abs(np.fft.rfft2(luma * win)), np.abs(zh + zh_neg) / 2, np.abs(zh - zh_neg) / 2]
     moire = max(float(m[fine].max()) / (float(np.median(m[fine])) + 1e-3) for m in magnitudes)
     turning, counter = np.abs(z[wide]), np.abs(z_neg[wide])
     peak = int(np.argmax(turning))
