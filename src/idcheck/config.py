@@ -231,6 +231,13 @@ class ColourConfig:
         "guilloche); black-and-white copies and scans photographed in colour stay under 0.9% (seed 1; one copy held "
         "in a skin-toned hand reaches 6%, its outline taking in the hand).",
     )
+    max_picture_chroma: float = setting(
+        2.0, "Lab chroma units (99th percentile over the picture, its global cast removed)",
+        "A black-and-white file or grey scan carries no colour anywhere: after removing its one global tint, 99% of it "
+        "lies within 1.1 chroma units (real greyscale scans and greyscale JPEGs: 0.0-1.1). Every colour camera photo "
+        "on the real set measured 3.0 or more - a white page on black cloth included - from the light's variation, "
+        "the desk, a hand, sensor noise: 2.0 lies between.",
+    )
     min_region_confidence: float = setting(
         0.2, "outline confidence (0-1)",
         "Colour is measured on the document's region even from a doubtful outline, but not from one below 0.2 (a "
