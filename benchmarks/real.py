@@ -17,7 +17,8 @@ Scoring, per code among :data:`SCORED`:
 * ``clean rejected``: the share of pictures labelled ``clean`` whose verdict, leaving out ``file.*`` findings
   (many web copies are under the registrar's 55 KB floor, which says nothing about the photo), is ``fail``;
   ``clean warned`` the share that would warn.
-* a check that could not run on a picture (``*.not_judged``) is counted per code, never as a pass.
+* a check that could not run on a picture (``image.not_judged``, naming the codes it could not judge) is counted
+  per code (column ``n/j``), never as a pass.
 
 Outline accuracy: where ``benchmarks/labels/<folder>-outlines.jsonl`` gives a picture's four document corners
 (hand-labelled, original pixel coordinates of the upright picture), the detected quad's IoU with it and the
@@ -59,7 +60,9 @@ def _run_one(path: str) -> dict[str, Any]:
     report = idcheck.check(path)
     ms = (time.perf_counter() - t0) * 1000
     findings = [{"code": f.code, "severity": f.severity,
-                 "measured": None if f.measured is None else f.measured.value} for f in report.findings]
+                 "measured": None if f.measured is None else f.measured.value,
+                 "not_judged": list(f.details.get("codes", [f.details.get("code")]))
+                 if f.code == "image.not_judged" else []} for f in report.findings]
     doc = report.extra.get("document")
     non_file = [f for f in findings if not f["code"].startswith("file.")]
     sev = {f["severity"] for f in non_file}
@@ -109,6 +112,7 @@ def score(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]],
         lab = labels[r["file"]]
         expect, allow = set(lab.get("expect", [])), set(lab.get("allow", []))
         fired = {f["code"]: f["severity"] for f in r["findings"]}
+        not_judged = {c for f in r["findings"] for c in f.get("not_judged", [])}
         for code in SCORED:
             c = per_code[code]
             if code in fired:
@@ -122,7 +126,7 @@ def score(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]],
             elif code in expect:
                 c["fn"] += 1
                 c["fn_files"].append(r["file"])
-            if code.split(".")[0] + ".not_judged" in fired or f"{code}.not_judged" in fired:
+            if code in not_judged:
                 c["not_judged"] += 1
         if lab["defect"] == "clean":
             clean["n"] += 1

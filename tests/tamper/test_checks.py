@@ -14,7 +14,8 @@ def _case(name, base, seed=3):
 def test_untouched_camera_photo_has_no_tamper_finding(camera_jpeg):
     report = check(camera_jpeg)
     assert tamper_findings(report) == []
-    assert report.has("tamper.jpeg_quality")
+    assert not report.has("tamper.jpeg_quality")  # a file fact now, not a finding
+    assert 50 <= report.file["jpeg_quality"] <= 100 and report.file["jpeg_tables"] in ("ijg", "non-ijg", "unknown")
     assert "internal.check_failed" not in report.codes
 
 
