@@ -42,7 +42,11 @@ def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper:
         sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
     inside = valid if valid.dtype == np.uint8 else (valid > 0).astype(np.uint8) * 255
     paper = median_u8(gray, inside) if cv2.countNonZero(inside) else 255.0
-    level = max(clip_level, min(254.0, paper + above_paper))
+    if paper + above_paper > 255.0:
+        # the paper itself is at the sensor's (or the screen's) white: nothing can stand out above it, and what is
+        # clipped is the paper, not a reflection (white copy paper, an app's white page around a card)
+        return np.zeros(gray.shape, np.uint8), paper
+    level = max(clip_level, paper + above_paper)
     # whole grey levels: gray >= level is gray >= ceil(level) (level <= 254); all three tests on 8-bit planes
     mask = cv2.bitwise_and(cv2.inRange(gray, math.ceil(level), 255), cv2.inRange(sat, 0, 60), mask=inside)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
