@@ -313,3 +313,25 @@ def test_glare_along_the_outline_rim_alone_is_not_glare():
     mask[150:230, 600:] = 255
     alone, *_ = blown_spots(mask, area, cfg.rim_inset)
     assert alone == pytest.approx(80 * 40 / area)
+
+
+def test_uniform_rows_are_drawn_by_screens_not_cameras():
+    """An app bar is one exact colour across the width; a photo's rows never are (noise), nor do clipped rows count."""
+    from idcheck.image.capture import uniform_rows
+    rng = np.random.default_rng(5)
+    photo_like = np.clip(rng.normal(150, 4, (200, 300, 3)), 0, 255).astype(np.uint8)
+    assert uniform_rows(photo_like) == 0
+    shot = photo_like.copy()
+    shot[:12] = (33, 150, 243)  # a blue app bar, 12 rows
+    assert uniform_rows(shot) == 12
+    shot[12:40] = 255  # a white page background is clipped: a scanner's white looks the same
+    assert uniform_rows(shot) == 12
+    img, _ = photo("id_card", seed=11, background="wood")
+    ctx, findings = run(img)
+    assert ctx.uniform_rows == 0 and "image.screenshot" not in codes_of(findings)
+    bar = img.copy()
+    bar[:20] = (60, 60, 64)  # a dark grey status bar drawn over the photo
+    ctx, findings = run(bar)
+    f = next(f for f in findings if f.code == "image.screenshot")
+    assert f.severity == "error" and ctx.drawn_on_screen
+    assert "document.corner_missing" not in codes_of(findings) and "image.glare" not in codes_of(findings)

@@ -115,6 +115,20 @@ class ImageContext:
         """H x W x 3 uint8 HSV (OpenCV ranges: H 0-179, S 0-255, V 0-255)."""
         return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2HSV)
 
+    @cached_property
+    def uniform_rows(self) -> int:
+        """Rows of the working copy that are one exact, unclipped colour across the full width
+        (:func:`idcheck.image.capture.uniform_rows`)."""
+        from .capture import uniform_rows
+
+        return uniform_rows(self.rgb)
+
+    @cached_property
+    def drawn_on_screen(self) -> bool:
+        """Whether the picture is a screen capture by its strongest evidence (``screen.min_uniform_rows``): the
+        checks that judge a photographed document (corners, glare, a finger) then have nothing to judge."""
+        return self.uniform_rows >= self.config.screen.min_uniform_rows
+
     # -- document views (idcheck.image.document) ----------------------------
     @cached_property
     def small(self) -> np.ndarray:

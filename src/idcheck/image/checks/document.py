@@ -46,6 +46,8 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         "confident": ctx.document_confident,
         **{k: doc.details[k] for k in ("straightness", "worst_angle_deg", "aspect") if k in doc.details},
     }
+    if ctx.drawn_on_screen:
+        return  # an app's capture (image.screenshot): no photographed document's corners to judge
     if not ctx.document_confident:
         # the checks that read the document from its outline stay silent on a doubtful one: say so, so that their
         # silence is never taken for a pass

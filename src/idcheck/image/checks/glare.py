@@ -76,7 +76,7 @@ def blown_spots(mask: np.ndarray, area: float, rim_inset: float, min_speck: floa
 def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.glare
     rect = ctx.rectified
-    if rect is None:
+    if rect is None or ctx.drawn_on_screen:  # (an app's capture: image.screenshot says what is wrong)
         return
     mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper, rect.gray, rect.saturation)
     area = float(np.count_nonzero(rect.valid))

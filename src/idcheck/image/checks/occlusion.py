@@ -121,7 +121,7 @@ def _continues_outside(ctx: ImageContext, lab: np.ndarray, stats: np.ndarray, i:
 def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.occlusion
     rect = ctx.rectified
-    if rect is None:
+    if rect is None or ctx.drawn_on_screen:  # (an app's capture: image.screenshot says what is wrong)
         return
     rgb = rect.rgb
     h, w = rgb.shape[:2]
