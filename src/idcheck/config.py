@@ -303,6 +303,13 @@ class WatermarkConfig:
         "parent: clean, blurred, glared and photocopied documents near or above min_lattice stay under 1.16x on "
         "seed 1; a watermark's tilted rows have no such parents (1.36-5.8x).",
     )
+    min_outline_confidence: float = setting(
+        0.8, "outline confidence (0-1)",
+        "The lattice measure reads faint periodic texture over the whole outlined region: an outline that is only "
+        "doubtfully the document's (0.5-0.8) takes in what is beside it, and windows, wardrobe doors, tiles and "
+        "fabric are periodic too (a building's windows outlined at 0.57 read as a watermark on a real photo). "
+        "Generated documents are outlined at 0.9-1.0.",
+    )
     stroke_clip: float = setting(
         4.0, "grey levels",
         "The stroke layer (high-pass of the grey document) is clipped at 4 grey levels so a semi-transparent "

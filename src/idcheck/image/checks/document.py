@@ -63,6 +63,16 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             details={"codes": ["document.corner_missing", "document.occluded", "image.glare", "document.watermark"],
                      "confidence": round(doc.confidence, 3)},
         )
+    elif doc.confidence < ctx.config.watermark.min_outline_confidence:
+        # watermarks are looked for only inside a surely outlined document; said, not alarmed (info): the checks
+        # that matter most for this picture did run
+        yield codes.finding(
+            "image.not_judged", severity="info", what="watermarks", what_zh="水印",
+            reason=f"the document's outline is not sure enough for it: confidence {doc.confidence:.2f}, "
+                   f"{ctx.config.watermark.min_outline_confidence:.2f} needed",
+            reason_zh=f"证件轮廓置信度 {doc.confidence:.2f}，需要 {ctx.config.watermark.min_outline_confidence:.2f}",
+            details={"codes": ["document.watermark"], "confidence": round(doc.confidence, 3)},
+        )
     ow, oh = ctx.decoded.original_size
     margin = cfg.corner_margin * min(ow, oh)
     # signed distance of each corner to the nearest frame edge (negative: outside), original px
