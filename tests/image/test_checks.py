@@ -335,3 +335,29 @@ def test_uniform_rows_are_drawn_by_screens_not_cameras():
     f = next(f for f in findings if f.code == "image.screenshot")
     assert f.severity == "error" and ctx.drawn_on_screen
     assert "document.corner_missing" not in codes_of(findings) and "image.glare" not in codes_of(findings)
+
+
+def test_a_reflection_has_a_soft_halo_a_white_page_a_sharp_edge():
+    import cv2
+    from idcheck.image.checks.glare import hotspots, soft_halo
+    h, w = 300, 400
+    yy, xx = np.mgrid[0:h, 0:w]
+    red = np.zeros((h, w, 3), np.float32)
+    red[:] = (170, 40, 40)
+    # a lamp's reflection: white light added with a gaussian falloff, clipped at its centre
+    light = 400.0 * np.exp(-((xx - 200) ** 2 + (yy - 150) ** 2) / (2 * 25.0 ** 2))
+    glare = np.clip(red + light[..., None], 0, 255).astype(np.uint8)
+    gray = cv2.cvtColor(glare, cv2.COLOR_RGB2GRAY)
+    sat = cv2.cvtColor(glare, cv2.COLOR_RGB2HSV)[:, :, 1]
+    spots = hotspots(gray, sat, 245, 0.005)
+    assert len(spots) == 1 and 0.005 < spots[0][0] < 0.1
+    # a white page on a dark desk: as clipped and colourless, but it ends at a sharp edge
+    page = np.full((h, w), 40, np.uint8)
+    page[60:240, 120:280] = 255
+    assert hotspots(page, np.zeros_like(page), 245, 0.005) == []
+    assert not soft_halo(page, (page == 255).astype(np.uint8))
+    # more light, a larger spot: still found, and larger (metamorphic)
+    brighter = np.clip(red + 1.6 * light[..., None], 0, 255).astype(np.uint8)
+    g2 = cv2.cvtColor(brighter, cv2.COLOR_RGB2GRAY)
+    s2 = cv2.cvtColor(brighter, cv2.COLOR_RGB2HSV)[:, :, 1]
+    assert hotspots(g2, s2, 245, 0.005)[0][0] > spots[0][0]

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import Point
+from . import capture
 
 
 @dataclass
@@ -119,9 +120,12 @@ class ImageContext:
     def uniform_rows(self) -> int:
         """Rows of the working copy that are one exact, unclipped colour across the full width
         (:func:`idcheck.image.capture.uniform_rows`)."""
-        from .capture import uniform_rows
+        return capture.uniform_rows(self.rgb)
 
-        return uniform_rows(self.rgb)
+    @cached_property
+    def screen_features(self) -> dict[str, float]:
+        """Flat 8 x 8 blocks and sensor noise of the whole picture (:func:`idcheck.image.capture.screen_features`)."""
+        return capture.screen_features(self.gray)
 
     @cached_property
     def drawn_on_screen(self) -> bool:

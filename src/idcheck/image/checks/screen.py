@@ -60,34 +60,6 @@ from ..registry import image_check
 from ..stats import median_u8
 
 
-def screen_features(gray: np.ndarray) -> dict[str, float]:
-    h, w = gray.shape
-    g = np.ascontiguousarray(gray[: h - h % 8, : w - w % 8])
-    # each 8 x 8 block's max and min: an 8 x 8 dilation and erosion anchored at the window's top-left corner, read
-    # at every block's first pixel (exactly the block; 15x faster than numpy's max over the strided block axes)
-    k = np.ones((8, 8), np.uint8)
-    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    mean = g[::8, ::8]
-    flat = top == bottom  # every pixel of the block identical: drawn, not photographed
-    clipped = (mean >= 254) | (mean <= 1)
-    # sensor noise (Immerkaer), on a sparse grid of smooth, unclipped pixels
-    # (in 16-bit integers: the kernel's sums of 8-bit pixels are exact there, as in float32, at half the traffic;
-    # the kernel is [1 -2 1] x [1 -2 1], applied as two 1-D passes; the selected values go back to float32 so
-    # that their mean is summed exactly as before)
-    sub = np.ascontiguousarray(gray[::2, ::2])
-    d2 = np.array([1, -2, 1], np.float32)
-    lap = np.abs(cv2.sepFilter2D(sub, cv2.CV_16S, d2, d2))
-    smooth = (lap < 24) & (sub > 8) & (sub < 247)
-    vals = lap[smooth].astype(np.float32)
-    noise = float(np.sqrt(np.pi / 2) * vals.mean() / 6.0) if vals.size > 1000 else 0.0
-    return {
-        "flat_share": float(flat.mean()),
-        "flat_unclipped_share": float((flat & ~clipped).mean()),
-        "noise": noise,
-    }
-
-
 @functools.lru_cache(maxsize=4)
 def _spectral_grid(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hann window (n x n), the 2-7 px band on rfft2's half plane and the 2-25 px band on the full plane."""
@@ -181,7 +153,7 @@ def colour_texture(rgb: np.ndarray) -> float:
 @image_check("screen", codes=("image.screenshot", "image.screen_recapture"), needs=("gray",), section="screen")
 def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.screen
-    feats = screen_features(ctx.gray)
+    feats = dict(ctx.screen_features)
     ow, oh = ctx.decoded.original_size
     aspect = max(ow, oh) / max(1, min(ow, oh))
     feats["aspect"] = aspect
