@@ -53,14 +53,15 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         # silence is never taken for a pass
         yield codes.finding(
             "image.not_judged",
-            what="the corners, anything covering the document, glare and watermarks",
-            what_zh="四角是否完整、是否有遮挡、反光和水印",
+            what="the corners, anything covering the document, glare, watermarks and whether it is shown on a screen",
+            what_zh="四角是否完整、是否有遮挡、反光、水印以及是否翻拍屏幕",
             reason=f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
                    f"{cfg.min_confidence:.2f} needed",
             reason_zh=f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}",
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
-            details={"codes": ["document.corner_missing", "document.occluded", "image.glare", "document.watermark"],
+            details={"codes": ["document.corner_missing", "document.occluded", "image.glare", "document.watermark",
+                               "image.screen_recapture"],
                      "confidence": round(doc.confidence, 3)},
         )
     elif doc.confidence < ctx.config.watermark.min_outline_confidence:

@@ -190,9 +190,11 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
         )
         return
     doc = ctx.document
-    if doc is None:
+    if doc is None or not ctx.document_confident:
         # both measures read a document's plain paper: on a picture without one (a landscape, a texture, a
-        # colourful scene) they measure the scene, and document.not_found already says what is wrong
+        # colourful scene) they measure the scene, and document.not_found already says what is wrong; from a
+        # doubtful outline they read whatever it holds (a glare spot's red-white rim read as a screen's sub-pixels),
+        # and image.not_judged says so
         return
     x, y, w, h = cv2.boundingRect(np.round(doc.quad).astype(np.int32))
     x0, y0 = max(0, x), max(0, y)
