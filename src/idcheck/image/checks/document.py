@@ -83,7 +83,13 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     cut_sides = doc.details.get("frame_edge_sides", [])
     on_cut = {i for s in cut_sides for i in (s, (s + 1) % 4)}
     missing = [CORNER_NAMES[i] for i in range(4) if dist[i] < margin or i in on_cut]
-    if not missing or doc.score < cfg.corner_min_support or not ctx.document_confident:
+    # the outline must be sure where it is seen: the sides that lie on the frame edge are where the frame cuts the
+    # document, not edges of it, so only the other sides' support counts (a page filling the frame shows one or two
+    # real sides, and the frame for the rest)
+    per_side = doc.details.get("sides") or []
+    seen = [v for i, v in enumerate(per_side) if v >= 0 and i not in cut_sides]
+    support = float(np.mean(seen)) if seen else doc.score
+    if not missing or support < cfg.corner_min_support or not ctx.document_confident:
         return
     worst = min(dist[CORNER_NAMES.index(m)] for m in missing)
     q = np.asarray(quad_orig, np.float32)
@@ -107,5 +113,6 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         corners_zh=join_words([CORNER_ZH[m] for m in missing], zh=True),
         verb="is" if len(words) == 1 else "are",
         details={"corners": missing, "corner_distance_px": [round(float(d), 1) for d in dist],
-                 "edge_support": round(doc.score, 3)},
+                 "edge_support": round(doc.score, 3), "seen_sides_support": round(support, 3),
+                 "frame_edge_sides": list(cut_sides)},
     )
