@@ -379,3 +379,46 @@ def test_an_inner_rectangle_has_the_same_paper_beyond_it():
         cv2.line(img, (185, y), (310, y), (60, 60, 60), 1)  # its rows of print
     assert paper_continues(img, page) == []
     assert len(paper_continues(img, inner)) == 4
+
+
+def cv2_count(mask):
+    return int(np.count_nonzero(mask))
+
+
+def _page_on_desk(finger_outside: bool):
+    """A page on a grey desk with a smooth skin-toned patch at its left edge, crossing the edge or stopping at it."""
+    import cv2
+    rng = np.random.default_rng(8)
+    img = np.empty((900, 1200, 3), np.float32)
+    img[:] = (70, 72, 75)
+    page = np.array([[250, 200], [950, 210], [942, 705], [258, 697]], np.int32)  # A4 proportions
+    cv2.fillConvexPoly(img, page, (238, 236, 230))
+    for y in range(260, 660, 26):  # rows of print
+        cv2.line(img, (330, y), (880, y), (40, 40, 40), 3)
+    skin = (205, 150, 125)
+    x0 = 180 if finger_outside else 262  # a fingertip from beyond the edge, or a warm patch printed inside it
+    cv2.ellipse(img, ((x0 + 330) // 2, 460), ((330 - x0) // 2, 45), 0, 0, 360, skin, -1)
+    img += rng.normal(0, 2.0, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_occlusion_needs_skin_that_crosses_the_outline():
+    """A warm patch that stops at the page's edge (shading, a punch hole over a wooden desk) is no finger; a
+    generated finger over a card's edge is (test_finger_is_occlusion_with_region)."""
+    ctx, findings = run(_page_on_desk(finger_outside=False))
+    assert ctx.document_confident
+    assert "document.occluded" not in codes_of(findings)
+    from idcheck.image.checks import occlusion
+    rect = ctx.rectified
+    skin = occlusion.skin_mask(rect.rgb, rect.valid, 5.0, rect.gray, rect.saturation)
+    assert cv2_count(skin) > 0.002 * skin.size  # the patch is skin-coloured: it is the outline test that rules it out
+
+
+def test_a_check_that_cannot_judge_says_so():
+    """A blank page has no edges to measure sharpness on: image.not_judged, never a silent pass."""
+    rng = np.random.default_rng(1)
+    blank = np.clip(rng.normal(200, 1.0, (600, 800, 3)), 0, 255).astype(np.uint8)
+    _, findings = run(blank)
+    nj = [f for f in findings if f.code == "image.not_judged"]
+    assert any("image.blurry" in (f.details.get("codes") or [f.details.get("code")]) for f in nj)
+    assert all(f.severity in ("warning", "info") for f in nj)
