@@ -396,7 +396,7 @@ def _page_on_desk(finger_outside: bool):
     for y in range(260, 660, 26):  # rows of print
         cv2.line(img, (330, y), (880, y), (40, 40, 40), 3)
     skin = (205, 150, 125)
-    x0 = 180 if finger_outside else 262  # a fingertip from beyond the edge, or a warm patch printed inside it
+    x0 = 180 if finger_outside else 256  # a fingertip from beyond the edge, or a warm patch printed inside it
     cv2.ellipse(img, ((x0 + 330) // 2, 460), ((330 - x0) // 2, 45), 0, 0, 360, skin, -1)
     img += rng.normal(0, 2.0, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
