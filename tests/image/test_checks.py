@@ -363,24 +363,6 @@ def test_a_reflection_has_a_soft_halo_a_white_page_a_sharp_edge():
     assert hotspots(g2, s2, 245, 0.005)[0][0] > spots[0][0]
 
 
-def test_an_inner_rectangle_has_the_same_paper_beyond_it():
-    """A printed frame inside a page has more page beyond its sides; the page's own outline has the desk."""
-    import cv2
-    from idcheck.image.containment import paper_continues
-    rng = np.random.default_rng(2)
-    img = np.empty((400, 500, 3), np.uint8)
-    img[:] = (120, 85, 55)  # a wooden desk
-    img = np.clip(img + rng.normal(0, 6, img.shape), 0, 255).astype(np.uint8)
-    page = np.array([[60, 40], [440, 50], [430, 370], [70, 360]], np.float32)
-    cv2.fillConvexPoly(img, page.astype(np.int32), (236, 234, 228))
-    inner = np.array([[170, 140], [330, 145], [328, 260], [168, 255]], np.float32)
-    cv2.polylines(img, [inner.astype(np.int32)], True, (30, 30, 30), 3)  # the printed frame of a table
-    for y in range(160, 250, 12):
-        cv2.line(img, (185, y), (310, y), (60, 60, 60), 1)  # its rows of print
-    assert paper_continues(img, page) == []
-    assert len(paper_continues(img, inner)) == 4
-
-
 def cv2_count(mask):
     return int(np.count_nonzero(mask))
 

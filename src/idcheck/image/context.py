@@ -24,7 +24,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import Point
-from . import capture, containment
+from . import capture
 
 
 @dataclass
@@ -156,12 +156,6 @@ class ImageContext:
             return None
         fx = self.width / small.shape[1]
         fy = self.height / small.shape[0]
-        # an inner rectangle (a logo box, a photo frame, a table) has more of the same paper beyond two or more of
-        # its sides: it is not the document's outline (idcheck.image.containment)
-        continues = containment.paper_continues(small, found.quad)
-        if len(continues) >= 2:
-            found.details["paper_continues"] = continues
-            found.confidence = min(found.confidence, 0.5 * cfg.min_confidence)
         found.quad = (found.quad * np.array([fx, fy], np.float32)).astype(np.float32)
         return found
 
