@@ -17,9 +17,9 @@ the main checkout, i.e. /work/shared/photos-dev).
   lines and labels are in original pixel coordinates. Default output /tmp/label-<name>.png.
   Workflow: grid the whole picture, read rough corners, then ``show --quad ...`` (or ``grid --around``)
   to read each corner in a zoomed, gridded crop to within ~0.5% of the diagonal.
-* ``show`` draws a quad (``--quad``, or the labelled record of FILE) over the whole picture and, beside it,
-  four gridded zoomed crops around the corners (TL, TR, BR, BL), so a label can be checked by eye.
-  Default output /tmp/show-<name>.png.
+* ``show`` draws a quad (``--quad``, or the labelled record of FILE) over the whole picture
+  (default /tmp/show-<name>.png) and, in a second PNG (<out>-corners.png), four gridded zoomed crops around
+  the corners (TL TR / BL BR), so a label can be checked - or a candidate refined - by eye.
 * ``add`` writes or replaces FILE's record in the labels file, kept sorted by name, one JSON object a line:
   ``{"file", "quad": [[x,y] x4 TL,TR,BR,BL] or null, "all_corners_visible", "notes"}``.
   ``--cut`` marks a document with a corner outside the frame (``all_corners_visible: false``; give the
@@ -188,19 +188,20 @@ def cmd_show(a: argparse.Namespace) -> None:
     xs, ys = [p[0] for p in quad], [p[1] for p in quad]
     box = (min(0, min(xs)) - 10, min(0, min(ys)) - 10, max(im.width, max(xs)) + 10, max(im.height, max(ys)) + 10)
     whole = render_grid(im, box, max_side=900, quad=quad)
+    dest = a.out or f"/tmp/show-{path.stem}.png"
+    whole.save(dest)
+    # 2 x 2 sheet of gridded zooms around the corners (TL TR / BL BR), written beside it
     r = a.radius or 0.04 * diag
     tiles = [render_grid(im, (x - r, y - r, x + r, y + r), max_side=440, quad=quad, title=n)
              for n, (x, y) in zip(CORNER_NAMES, quad)]
-    tw = max(t.width for t in tiles)
-    th = max(t.height for t in tiles)
-    sheet = Image.new("RGB", (whole.width + 2 * tw + 10, max(whole.height, 2 * th + 5)), (40, 40, 40))
-    sheet.paste(whole, (0, 0))
-    for i, t in enumerate(tiles):  # TL TR / BL BR layout
+    tw, th = max(t.width for t in tiles), max(t.height for t in tiles)
+    sheet = Image.new("RGB", (2 * tw + 5, 2 * th + 5), (40, 40, 40))
+    for i, t in enumerate(tiles):
         col, row = {0: (0, 0), 1: (1, 0), 2: (1, 1), 3: (0, 1)}[i]
-        sheet.paste(t, (whole.width + 5 + col * (tw + 5), row * (th + 5)))
-    dest = a.out or f"/tmp/show-{path.stem}.png"
-    sheet.save(dest)
-    print(f"-> {dest} (corner tiles: +-{r:.0f} px, 0.5% of diag = {0.005 * diag:.1f} px)")
+        sheet.paste(t, (col * (tw + 5), row * (th + 5)))
+    cdest = dest[:-4] + "-corners.png" if dest.endswith(".png") else dest + "-corners.png"
+    sheet.save(cdest)
+    print(f"-> {dest} and {cdest} (corner tiles: +-{r:.0f} px, 0.5% of diag = {0.005 * diag:.1f} px)")
 
 
 def cmd_add(a: argparse.Namespace) -> None:
