@@ -8,6 +8,8 @@ The labels feed the outline part of ``benchmarks.real`` (IoU and corner error of
     $PY -m benchmarks.label_outlines add FILE --quad x,y x,y x,y x,y [--cut] [--notes TEXT] [--labels JSONL]
     $PY -m benchmarks.label_outlines add FILE --none --notes TEXT [--labels JSONL]
 
+Corners out of the frame may be negative (``--quad -250,-400 3173,-400 ...`` works as written).
+
 ``FILE`` is a path to the picture (or a bare name, looked up in ``--dir``, default ../shared/photos-dev next to
 the main checkout, i.e. /work/shared/photos-dev).
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -85,7 +88,7 @@ def nice_step(span: float, target_lines: int = 12) -> int:
 
 
 def parse_pair(s: str) -> tuple[float, float]:
-    x, y = s.split(",")
+    x, y = s.strip().split(",")
     return float(x), float(y)
 
 
@@ -257,6 +260,8 @@ def main(argv: list[str] | None = None) -> None:
     d.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     d.set_defaults(func=cmd_add)
 
+    # a negative coordinate pair ("-250,-400") would read as an option: shield it with a leading space
+    argv = [" " + t if re.fullmatch(r"-[\d.]+,-?[\d.]+", t) else t for t in (sys.argv[1:] if argv is None else argv)]
     a = p.parse_args(argv)
     a.func(a)
 
