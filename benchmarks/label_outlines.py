@@ -10,8 +10,8 @@ The labels feed the outline part of ``benchmarks.real`` (IoU and corner error of
 
 Corners out of the frame may be negative (``--quad -250,-400 3173,-400 ...`` works as written).
 
-``FILE`` is a path to the picture (or a bare name, looked up in ``--dir``, default ../shared/photos-dev next to
-the main checkout, i.e. /work/shared/photos-dev).
+Run from the repository root. ``FILE`` is a path to the picture or a bare name looked up in ``--dir`` (default
+/work/shared/photos-dev; ``--dir`` goes before the sub-command: ``label_outlines --dir PATH grid p0001.jpg``).
 
 * ``grid`` loads the picture upright (EXIF orientation applied, HEIF registered), optionally crops a region given
   in ORIGINAL upright pixel coordinates (``--crop``, or ``--around`` a point with a half-size ``--radius``,
@@ -26,6 +26,13 @@ the main checkout, i.e. /work/shared/photos-dev).
   ``{"file", "quad": [[x,y] x4 TL,TR,BR,BL] or null, "all_corners_visible", "notes"}``.
   ``--cut`` marks a document with a corner outside the frame (``all_corners_visible: false``; give the
   extrapolated corner); ``--none`` writes ``quad: null`` (no document / no single dominant document).
+
+Conventions used for photos-dev (``benchmarks/labels/photos-dev-outlines.jsonl``): corners clockwise from the
+document's top-left (the benchmark matches the 4 cyclic orders, so only the clockwise order matters); rounded
+corners = intersection of the straight sides; curled pages = the physical corners; an open book = the page the
+picture is about (or the whole spread for a magazine photographed sideways), said in ``notes``; a corner out of
+the frame is extrapolated along the visible sides and, when the missing length is a guess (e.g. from the page's
+aspect ratio), ``notes`` says so. A document filling the whole frame with no edge visible gets the frame corners.
 """
 
 from __future__ import annotations
