@@ -9,6 +9,17 @@ from ..stats import median_u8
 from .quad import _covered, _meet
 
 
+PAIR_PARALLEL_DEG = 25  # degrees: two lines this near parallel may be opposite sides (perspective)
+PAIR_MIN_GAP = 0.12  # share of the picture's short side between opposite sides, at least
+CROSS_MIN_DEG = 55  # degrees: the two pairs (or the crossing line of a three-line quad) cross at this or more
+MIN_IN_FRAME = 0.6  # share of a quad's perimeter inside the frame, at least
+MIN_SIDE_COVER = 0.3  # share of every in-frame side on segments of its line, at least
+MIN_COVER = 0.5  # mean share of the in-frame perimeter on segments (LSD breaks a faint border into pieces)
+NEAR_BEST = 0.9  # of the best coverage: the largest quad covered this well is proposed too
+END_PARALLEL_DEG = 15  # degrees: the segment joining two sides' far ends against the crossing line (three-line quads)
+MIN_THREE_COVER = 0.6  # share of each of the three seen sides on segments, at least
+
+
 def _segments(gray: np.ndarray) -> np.ndarray:
     """Straight segments (x0, y0, x1, y1) by OpenCV's line segment detector (LSD, von Gioi et al. 2012).
 
@@ -104,7 +115,7 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
     cosang = np.abs(U @ U.T)
     ii, jj = np.triu_indices(n, 1)
     dist = np.abs(((P[jj] - P[ii]) * N[ii]).sum(1))
-    par = (cosang[ii, jj] >= np.cos(np.radians(25))) & (dist >= 0.12 * m)
+    par = (cosang[ii, jj] >= np.cos(np.radians(PAIR_PARALLEL_DEG))) & (dist >= PAIR_MIN_GAP * m)
     pi, pj = ii[par], jj[par]
     if len(pi) == 0:
         return []
@@ -113,7 +124,7 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
         return u_quads
     a, b = np.triu_indices(len(pi), 1)
     A, B, C, D = pi[a], pj[a], pi[b], pj[b]
-    ok = (cosang[A, C] <= np.cos(np.radians(55))) & (A != C) & (A != D) & (B != C) & (B != D)
+    ok = (cosang[A, C] <= np.cos(np.radians(CROSS_MIN_DEG))) & (A != C) & (A != D) & (B != C) & (B != D)
     A, B, C, D = A[ok], B[ok], C[ok], D[ok]
     if len(A) == 0:
         return u_quads
@@ -153,15 +164,15 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
     tot = inlen.sum(1)
     share = np.where(inlen > 10, cov / np.maximum(inlen, 1e-6), 1.0)
     score = cov.sum(1) / np.maximum(tot, 1e-6)
-    good = (tot >= 0.6 * perim) & (share.min(1) >= 0.3)
+    good = (tot >= MIN_IN_FRAME * perim) & (share.min(1) >= MIN_SIDE_COVER)
     Q, score, area = Q[good], score[good], area[good]
     if len(Q) == 0:
         return u_quads
     top = float(score.max())
-    if top < 0.5:
+    if top < MIN_COVER:
         return u_quads
     picks = [int(np.argmax(score))]
-    for floor in (0.9 * top, 0.5):
+    for floor in (NEAR_BEST * top, MIN_COVER):
         near = np.flatnonzero(score >= floor)
         largest = int(near[np.argmax(area[near])])
         if largest not in picks:
@@ -185,7 +196,7 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     n = len(P)
     pair = np.repeat(np.arange(len(pi)), n)
     A, B, C = pi[pair], pj[pair], np.tile(np.arange(n), len(pi))
-    ok = (C != A) & (C != B) & (cosang[A, C] <= np.cos(np.radians(55)))
+    ok = (C != A) & (C != B) & (cosang[A, C] <= np.cos(np.radians(CROSS_MIN_DEG)))
     A, B, C = A[ok], B[ok], C[ok]
     if len(A) == 0:
         return []
@@ -210,7 +221,7 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     cov_c = _covered(IV[C], a, b) / np.maximum(b - a, 1e-6)
     d = fb - fa
     dl = np.hypot(d[:, 0], d[:, 1])
-    par = np.abs((d * U[C]).sum(1)) / np.maximum(dl, 1e-6) >= np.cos(np.radians(15))
+    par = np.abs((d * U[C]).sum(1)) / np.maximum(dl, 1e-6) >= np.cos(np.radians(END_PARALLEL_DEG))
     # a fading border ends early, never late: the side reaching farther from the crossing line marks the missing
     # side, drawn through its end parallel to the crossing line (its opposite side)
     nc = np.stack([-U[C, 1], U[C, 0]], 1)
@@ -244,7 +255,7 @@ def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarr
     x, y = Q[..., 0], Q[..., 1]
     area = 0.5 * np.abs((x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y).sum(1))
     score = np.minimum(np.minimum(cov_a, cov_b), cov_c)
-    good = par & inside & (area >= min_area) & (score >= 0.6)
+    good = par & inside & (area >= min_area) & (score >= MIN_THREE_COVER)
     if not good.any():
         return []
     idx = np.flatnonzero(good)

@@ -9,6 +9,10 @@ import numpy as np
 from ..stats import median_u8
 
 
+LIGHTNESS_WEIGHT = 0.36  # on squared L in the colour distance: shading changes L much more than a, b (L counts 0.6)
+MIN_COLOUR_STEP = 30.0  # distance units (2 x Lab): foreground is at least ~15 Lab units from the background
+
+
 def _fill_holes(mask: np.ndarray) -> np.ndarray:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out = np.zeros_like(mask)
@@ -49,7 +53,7 @@ def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...
     ll, aa, bb = (ch.astype(np.float32) for ch in cv2.split(lab))
     # Lab distance with lightness down-weighted: shading changes L much more than a, b (per channel, not over a
     # strided last axis: 3x faster)
-    dist = [cv2.sqrt(cv2.multiply(ll - float(c[0]), ll - float(c[0]), scale=0.36)
+    dist = [cv2.sqrt(cv2.multiply(ll - float(c[0]), ll - float(c[0]), scale=LIGHTNESS_WEIGHT)
                      + cv2.multiply(aa - float(c[1]), aa - float(c[1]))
                      + cv2.multiply(bb - float(c[2]), bb - float(c[2]))) for c in centres]
     masks = []
@@ -62,7 +66,7 @@ def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...
         d = np.min(np.stack([dist[i] for i in range(k) if keep[i]]), axis=0)
         d8 = np.clip(d * 2, 0, 255).astype(np.uint8)
         t, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        t = max(t, 30.0)  # at least ~15 Lab units from the background
+        t = max(t, MIN_COLOUR_STEP)
         masks.append((d8 > t).astype(np.uint8) * 255)
     return masks
 

@@ -9,6 +9,16 @@ import numpy as np
 from .quad import _line_intersection
 
 
+REFINE_REACH = 0.025  # share of the short side searched across a side (the licence's printed frame line: 3.8% inside)
+STRAIGHT_TOL_PX = 1.5  # px: an edge point this close to the fitted line counts for the side's straightness
+BENT = 0.5  # straightness below which a side is taken as bent (by a finger or a hand) and re-found
+STRAIGHT = 0.7  # straightness the other sides need for a bent side or corner to be re-found from them
+RECOVER_MIN_SUPPORT = 0.6  # share of a re-found side's samples on a strong edge, at least
+SIDE_TILTS_DEG = (-4.0, -2.0, 0.0, 2.0, 4.0)  # a re-found side against its opposite side (perspective)
+CORNER_TILTS_DEG = np.arange(-6.0, 6.5, 1.0)  # the two sides at a covered corner against their opposite sides
+CUT_STRETCH = (0.8, 0.97)  # the last in-frame stretch of a side running out of the picture, share of the way out
+
+
 _OFFSETS = np.arange(-2, 3, dtype=np.float32)[:, None]  # across a side, px (see _edge_support)
 
 
@@ -64,7 +74,7 @@ def _edge_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: floa
 
 
 def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
-           reach: float = 0.025, keep: int | None = None) -> tuple[np.ndarray, list[float | None]]:
+           reach: float = REFINE_REACH, keep: int | None = None) -> tuple[np.ndarray, list[float | None]]:
     """Snap each side of ``quad`` to the straight edge next to it and say how straight that edge is.
 
     Along each side (its middle 84%, away from rounded corners) the strongest gradient across the side
@@ -115,7 +125,7 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
         ld = np.array([vx, vy], np.float32)
         lp = np.array([x0, y0], np.float32)
         res = np.abs((edge[:, 0] - lp[0]) * ld[1] - (edge[:, 1] - lp[1]) * ld[0])
-        inl = res <= 1.5
+        inl = res <= STRAIGHT_TOL_PX
         if inl.sum() >= 6:  # refit on the inliers only
             vx, vy, x0, y0 = cv2.fitLine(edge[inl].reshape(-1, 1, 2), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
             ld = np.array([vx, vy], np.float32)
@@ -139,13 +149,13 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
     missing side is searched as the line, nearly parallel to the opposite side (+-4 degrees of
     perspective), between the two neighbouring side lines, with the most strong edge along it.
     """
-    bad = [i for i, st in enumerate(straight) if st is not None and st < 0.5]
+    bad = [i for i, st in enumerate(straight) if st is not None and st < BENT]
     if len(bad) == 2 and (bad[1] - bad[0]) in (1, 3):
         return _recover_corner(quad, straight, bad, gx, gy, strong)
     if len(bad) != 1:
         return None
     i = bad[0]
-    if any(straight[k] is not None and straight[k] < 0.7 for k in ((i + 1) % 4, (i + 2) % 4, (i + 3) % 4)):
+    if any(straight[k] is not None and straight[k] < STRAIGHT for k in ((i + 1) % 4, (i + 2) % 4, (i + 3) % 4)):
         return None
     h, w = gx.shape
     o0, o1 = quad[(i + 2) % 4], quad[(i + 3) % 4]  # the opposite side (runs the other way round)
@@ -156,12 +166,12 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
     if float(np.dot(quad[i] - o0, on)) < 0:
         on = -on  # towards the bad side
     olen = float(np.linalg.norm(o1 - o0))
-    best, best_sup = None, 0.6
+    best, best_sup = None, RECOVER_MIN_SUPPORT
     t = np.linspace(0.1, 0.9, 60, dtype=np.float32)
     offs = np.arange(0.3 * olen, 1.9 * olen, 1.0, dtype=np.float32)
     pa0, da = side_a
     pb0, db = side_b
-    for deg in (-4.0, -2.0, 0.0, 2.0, 4.0):  # all offsets at once for each angle
+    for deg in SIDE_TILTS_DEG:  # all offsets at once for each angle
         a = np.radians(deg)
         d = np.array([od[0] * np.cos(a) - od[1] * np.sin(a), od[0] * np.sin(a) + od[1] * np.cos(a)], np.float32)
         nrm = np.array([-d[1], d[0]], np.float32)
@@ -237,7 +247,7 @@ def cut_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
             pts = p[None, :] + (q - p)[None, :] * t[:, None]
             inside = (pts[:, 0] > tol) & (pts[:, 1] > tol) & (pts[:, 0] < w - tol) & (pts[:, 1] < h - tol)
             t_exit = float(t[np.argmin(inside)]) if not inside.all() else 1.0  # first sample beyond the frame
-            sup = _support_along(p, q - p, 0.8 * t_exit, 0.97 * t_exit, gx, gy, strong)
+            sup = _support_along(p, q - p, CUT_STRETCH[0] * t_exit, CUT_STRETCH[1] * t_exit, gx, gy, strong)
             worst = sup if worst is None else min(worst, sup)
     return worst
 
@@ -248,7 +258,7 @@ def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[in
     re-found as the line from its good far corner, nearly parallel (+-6 degrees) to its opposite side,
     with the most edge along the part nearest that good corner; the corner is their intersection."""
     i, j = (bad[0], bad[1]) if (bad[1] - bad[0]) == 1 else (bad[1], bad[0])  # side i then side j = i + 1
-    if any(straight[k] is None or straight[k] < 0.7 for k in ((i + 2) % 4, (i + 3) % 4)):
+    if any(straight[k] is None or straight[k] < STRAIGHT for k in ((i + 2) % 4, (i + 3) % 4)):
         return None
     c = (i + 1) % 4  # the shared (covered) corner
     lines = []
@@ -256,8 +266,8 @@ def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[in
         od = quad[opp[0]] - quad[opp[1]]  # opposite side, pointing the same way as start -> covered corner
         if float(np.dot(od, quad[c] - start)) < 0:
             od = -od
-        best, best_sup = None, 0.6
-        for deg in np.arange(-6.0, 6.5, 1.0):
+        best, best_sup = None, RECOVER_MIN_SUPPORT
+        for deg in CORNER_TILTS_DEG:
             a = np.radians(deg)
             d = np.array([od[0] * np.cos(a) - od[1] * np.sin(a), od[0] * np.sin(a) + od[1] * np.cos(a)], np.float32)
             sup = _support_along(start, d, 0.1, 0.6, gx, gy, strong)
