@@ -254,4 +254,4 @@ class Rectified:
         return cv2.perspectiveTransform(pts, np.linalg.inv(self.matrix)).reshape(-1, 2)
 
 
-from .document import DocumentQuad  # noqa: E402  (for type names only; document.py imports nothing from here)
+from .document import DocumentQuad  # noqa: E402  (for type names only; image/document/ imports nothing from here)
