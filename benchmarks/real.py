@@ -188,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", default=os.environ.get("IDCHECK_REAL_DIR", str(DEFAULT_DIR)))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--list", action="store_true", help="one line per picture: label and what fired")
+    ap.add_argument("--markdown", action="store_true", help="also print the per-code table as Markdown (for docs/)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "real.json"))
     args = ap.parse_args(argv)
     folder = Path(args.dir)
@@ -233,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{'-' if share is None else f'{share:.0%}'}, median IoU {_fmt(ol['median_iou_visible'])}, median corner "
               f"error {_fmt(ol['median_corner_error_pct_visible'])}% of the diagonal; "
               f"{ol['n_labelled'] - ol['n_visible']} cut by the frame: median IoU {_fmt(ol['median_iou_cut'])}")
+    if args.markdown:
+        print("\n| code | found / labelled | false alarms | precision | recall | precision at error | not judged |")
+        print("|---|---|---|---|---|---|---|")
+        for code, c in result["per_code"].items():
+            if c["tp"] + c["fp"] + c["fn"] + c["not_judged"] == 0:
+                continue
+            print(f"| `{code}` | {c['tp']} / {c['tp'] + c['fn']} | {c['fp']} | {_fmt(c['precision'])} | "
+                  f"{_fmt(c['recall'])} | {_fmt(c['precision_error'])} | {c['not_judged']} |")
     ms = [r["ms"] for r in records]
     print(f"time: median {np.median(ms):.0f} ms, p90 {np.percentile(ms, 90):.0f} ms per picture (one process)")
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)

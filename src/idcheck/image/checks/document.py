@@ -53,8 +53,9 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         # silence is never taken for a pass
         yield codes.finding(
             "image.not_judged",
-            what="the corners, anything covering the document, glare, watermarks and whether it is shown on a screen",
-            what_zh="四角是否完整、是否有遮挡、反光、水印以及是否翻拍屏幕",
+            what="the corners, anything covering the document, glare over its print (only a clear reflection in the "
+                 "whole picture was looked for), watermarks and whether it is shown on a screen",
+            what_zh="四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕",
             reason=f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
                    f"{cfg.min_confidence:.2f} needed",
             reason_zh=f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}",
