@@ -404,3 +404,21 @@ def test_a_check_that_cannot_judge_says_so():
     nj = [f for f in findings if f.code == "image.not_judged"]
     assert any("image.blurry" in (f.details.get("codes") or [f.details.get("code")]) for f in nj)
     assert all(f.severity in ("warning", "info") for f in nj)
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_guilloche_at_several_tilts_is_not_a_watermark(monkeypatch, index):
+    """Real ID cards and licences print line families at many tilts under the text: periodic, tilted, and no
+    watermark (the generator's default families are near-horizontal)."""
+    monkeypatch.setattr(docgen, "_guilloche", docgen.guilloche_tilted)
+    img, _ = photo(docgen.KINDS[index % 2], seed=90 + index, background=docgen.BACKGROUNDS[index])
+    _, findings = run(img)
+    assert "document.watermark" not in codes_of(findings)
+
+
+def test_a_watermark_over_tilted_guilloche_is_still_found(monkeypatch):
+    monkeypatch.setattr(docgen, "_guilloche", docgen.guilloche_tilted)
+    for i in range(2):
+        img, _ = photo(docgen.KINDS[i], [("watermark", 0.4)], seed=100 + i, background="wood")
+        _, findings = run(img)
+        assert "document.watermark" in codes_of(findings)
