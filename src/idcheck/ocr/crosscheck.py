@@ -40,6 +40,7 @@ SHOWN = {
     "id_card_back": ("the emblem side of a resident ID card", "居民身份证国徽面"),
     "business_license": ("a business licence", "营业执照"),
     "passport": ("a passport data page", "护照资料页"),
+    "mrz_document": ("a travel document or card with a machine-readable zone", "带机读区的证件"),
     "other": ("another document", "其他证件"),
 }
 DOC_NAMES = {
@@ -53,7 +54,11 @@ FIELD_LABELS = {
     ("name", "business_license"): ("company name (名称)", "名称"),
     ("number", "business_license"): ("credit code (统一社会信用代码)", "统一社会信用代码"),
     ("mrz", "passport"): ("machine-readable zone", "机读区"),
+    ("mrz", "mrz_document"): ("machine-readable zone", "机读区"),
 }
+# profile document types that carry an ICAO machine-readable zone (or may: foreign residence cards)
+MRZ_TYPES = frozenset({"passport", "foreign_permanent_resident_card", "residence_permit_hkmo", "residence_permit_tw",
+                       "travel_permit_hkmo", "travel_permit_tw"})
 ID_TYPES = frozenset({"id_card", "temporary_id_card"})
 INDIVIDUAL_TYPES = frozenset({
     "id_card", "temporary_id_card", "household_register", "household_certificate", "residence_permit_hkmo",
@@ -125,8 +130,8 @@ def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str |
                                   profile is not None)
         findings += _check_name(reading.fields.get("name"), _s(p.get("name_zh")), label, reading.engine, cfg,
                                 profile is not None)
-    elif label == "passport":
-        findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None)
+    elif label in ("passport", "mrz_document"):
+        findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None, label)
     return findings, extra
 
 
@@ -159,6 +164,8 @@ def _type_mismatch(shown: str, reading: DocumentReading, doc_type: str | None, e
         if shown == "business_license" and doc_type not in INDIVIDUAL_TYPES:
             return None  # an organisation document with a valid credit code: the type list is the profile's concern
         if shown == "passport" and doc_type == "passport":
+            return None
+        if shown == "mrz_document" and doc_type in MRZ_TYPES:
             return None
     elif expected is None:
         return None
@@ -317,26 +324,31 @@ def _glyph_veto(fr: FieldReading, op: Any, cfg: Any) -> list[str]:
 
 # -- passport ----------------------------------------------------------------------------------------
 
-def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool) -> list[Finding]:
+def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, label: str = "passport") -> list[Finding]:
     if fr is None or not fr.repaired or not fr.repaired.valid:
-        return [_unreadable("mrz", "passport", "the machine-readable zone was not read with valid check digits",
-                            "机读区未能通过校验位识别", fr)]
+        return [_unreadable("mrz", label, "the machine-readable zone was not read with valid check digits",
+                            "机读区未能通过校验位识别", fr,
+                            {"error": fr.repaired.error if fr and fr.repaired else None})]
     if not with_profile or typed is None:
         return []
-    try:
-        from ..numbers import mrz
+    number = ""
+    if fr.parsed is not None:
+        number = str(fr.parsed.info().get("document_number", ""))
+    else:
+        try:
+            from ..numbers import mrz
 
-        number = str(mrz.info(fr.text).get("document_number", "")).replace("<", "")
-    except Exception:  # validated by line 2 alone (the names line was not read): the number is its first 9
-        lines = fr.text.split("\n")
-        number = lines[-1][:9].replace("<", "") if lines and len(lines[-1]) == 44 else ""
+            number = str(mrz.info(fr.text).get("document_number", "")).replace("<", "")
+        except Exception:
+            number = ""
     t = _compact(typed)
     if not number or t == number:
         return []
     positions = [i + 1 for i in range(max(len(t), len(number))) if i >= len(t) or i >= len(number) or t[i] != number[i]]
     return [codes.finding(
         "profile.number_mismatch", typed=Private(t, "number"), printed=Private(number, "number"),
-        document="passport", document_zh="护照", positions=", ".join(map(str, positions[:6])),
+        document="passport" if label == "passport" else "document", document_zh="护照" if label == "passport" else "证件",
+        positions=", ".join(map(str, positions[:6])),
         field="document_number", region=fr.region, details={"positions": positions, "source": "mrz"},
     )]
 
@@ -351,6 +363,9 @@ def _describe(reading: DocumentReading) -> dict[str, Any]:
         if fr.repaired is not None:
             item["valid"] = fr.repaired.valid
             item["repairs"] = [c.to_dict() for c in fr.repaired.repairs]
+        if fr.parsed is not None:
+            item["mrz_layout"] = fr.parsed.layout
+            item["check_digits_passed"] = f"{fr.parsed.passed}/{fr.parsed.total}"
         if fr.region:
             item["region"] = [[round(x, 1), round(y, 1)] for x, y in fr.region]
         fields[name] = item
