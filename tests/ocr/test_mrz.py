@@ -1,0 +1,153 @@
+"""MRZ anywhere: layout parsing, check-digit repair (and its refusals), the band finder."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from idcheck.ocr import mrz
+from idcheck.ocr.engines import ReadLine, nfkc
+
+# ICAO 9303 specimens (parts 4, 5, 6, 7)
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+TD2 = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]
+TD1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+MRVA = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96121096ZE184226B<<<<<<"]
+MRVB = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<"]
+
+
+@pytest.mark.parametrize("lines, layout, number", [
+    (TD3, "TD3", "L898902C3"), (TD2, "TD2", "D23145890"), (TD1, "TD1", "D23145890"),
+    (MRVA, "MRV-A", "L8988901C"), (MRVB, "MRV-B", "L8988901C"),
+])
+def test_layouts_parse_and_validate(lines, layout, number):
+    r = mrz.parse(lines)
+    assert r is not None and r.layout == layout
+    assert r.valid and r.passed == r.total and not r.repairs
+    assert r.lines == lines
+    info = r.info()
+    assert info["document_number"] == number
+    assert info["surname"] == "ERIKSSON" and info["given_names"] == "ANNA MARIA"
+
+
+def test_td2_is_never_padded_to_a_passport():
+    r = mrz.parse(TD2)
+    assert r.layout == "TD2" and all(len(s) == 36 for s in r.lines)
+    assert mrz.layout_of(["P" + "<" * 35, "1" * 36]) == "TD2"  # a P code does not make 36 characters a TD3
+    assert mrz.parse(["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", TD2[1]]).valid is False  # TD2 with a P code
+    assert mrz.layout_of(["A" * 30, "1" * 30]) is None  # two lines of 30 are no layout (TD1 has three)
+
+
+def test_numeric_fields_repaired_and_recorded():
+    # birth date with O for 0 and S for 5 in the expiry; letters in the names line read as digits
+    bad = [TD3[0].replace("ERIKSSON", "ER1KSS0N"), "L898902C36UTO74O8122F12O4I59ZE184226B<<<<<10"]
+    r = mrz.parse(bad)
+    assert r.valid and r.lines == TD3
+    whys = {(c.was, c.now, c.why) for c in r.repairs}
+    assert ("O", "0", "format") in whys and ("I", "1", "format") in whys and ("1", "I", "format") in whys
+
+
+def test_filler_runs_restored():
+    short = [TD3[0][:-3], TD3[1]]  # the names line read three fillers short
+    r = mrz.parse(short)
+    assert r.valid and r.lines == TD3 and any(c.why == "filler" for c in r.repairs)
+    r = mrz.parse([TD3[0], TD3[1].replace("B<<<<<10", "B<<<<<<10")])  # one filler too many in line 2
+    assert r.valid and r.lines == TD3
+    # full-width and « fillers from an engine
+    r = mrz.parse([TD3[0].replace("<<<<", "««««", 1), TD3[1].replace("7408122", "７４０８１２２")])
+    assert r.valid and r.lines == TD3
+
+
+def test_document_number_swap_under_its_check_digit():
+    # L898902C3 read with O for the 0 between digits: one swap, its check digit passes
+    r = mrz.parse([TD3[0], "L8989O2C36UTO7408122F1204159ZE184226B<<<<<10"])
+    assert r.valid and r.lines[1] == TD3[1]
+    assert [(c.was, c.now, c.why) for c in r.repairs] == [("O", "0", "checksum")]
+
+
+def test_repair_refuses_when_the_check_digits_do_not_decide():
+    # a German ID number T22000129 read with T as 1: swapping one of its 0s to O would pass the check digit
+    # (and the composite, which moves with it): 0 among digits is not swapped, so the reading stays invalid
+    lines = ["IDD<<1220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"]
+    r = mrz.parse(lines)
+    assert r is not None and not r.valid and "number" in r.failed
+    # two candidates pass (2->Z at the start, S->5 next to it): ambiguous, nothing guessed
+    r = mrz.parse(["P<POLKOWALSKA<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<", "2S00001774POL7203305F1607130<<<<<<<<<<<<<<08"])
+    assert not r.valid and r.lines[1].startswith("2S")
+
+
+def test_composite_must_pass():
+    # every field check passes but the composite (final) digit is wrong: not valid
+    lines = [TD3[0], TD3[1][:-1] + "1"]
+    r = mrz.parse(lines)
+    assert not r.valid and r.failed == ["composite"] and r.passed == r.total - 1
+
+
+def test_a_wrong_date_is_not_valid():
+    # a date that passes its check digit but is no calendar date
+    d = "741322"
+    line = TD3[1][:13] + d + mrz.check_digit(d) + TD3[1][20:43]
+    line += mrz.check_digit(line[0:10] + line[13:20] + line[21:43])
+    r = mrz.parse([TD3[0], line])
+    assert r.passed == r.total and not r.valid and any("birth" in p for p in r.problems)
+
+
+def test_country_code_through_its_confusions():
+    r = mrz.parse([TD3[0].replace("P<UTO", "P<UT0"), TD3[1]])
+    assert r.lines == TD3 and r.valid
+    # 0 in the issuing state of a German card: D<< (ICAO code), not O<<
+    lines = ["ID0<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"]
+    r = mrz.parse(lines)
+    assert r.lines[0].startswith("IDD<<") and r.valid
+
+
+def test_nfkc_of_engine_readings():
+    line = nfkc(ReadLine("１２３Ａ", 0.9, (0.9, 0.8, 0.7, 0.6)))
+    assert line.text == "123A" and line.char_confidences == (0.9, 0.8, 0.7, 0.6)
+    assert nfkc(ReadLine("ABC", 0.5)).text == "ABC"
+
+
+# -- band finder ---------------------------------------------------------------------------------------
+
+def _page(lines: list[str], turn: int = 0, noise_line: str | None = None) -> np.ndarray:
+    img = np.full((700, 1400), 235, np.uint8)
+    cv2.rectangle(img, (60, 40), (1340, 660), 250, -1)
+    y = 520
+    for s in lines:
+        cv2.putText(img, s, (90, y), cv2.FONT_HERSHEY_PLAIN, 1.9, 20, 2, cv2.LINE_AA)
+        y += 44
+    if noise_line:
+        cv2.putText(img, noise_line, (90, 150), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 30, 3, cv2.LINE_AA)
+    if turn == 90:
+        img = cv2.rotate(img, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    elif turn == 180:
+        img = cv2.rotate(img, cv2.ROTATE_180)
+    return img
+
+
+@pytest.mark.parametrize("lines", [TD3, TD1, TD2])
+@pytest.mark.parametrize("turn", [0, 90, 180])
+def test_band_finder_finds_the_lines(lines, turn):
+    bands, f = mrz.find_bands(_page(lines, turn, noise_line="REPUBLIC OF UTOPIA"))
+    assert bands, "no band"
+    b = bands[0]
+    assert len(b.lines) == len(lines)
+    assert b.turn == (90 if turn == 90 else 0)
+    hs = [ln.h for ln in b.lines]
+    assert max(hs) / min(hs) < 1.4
+    # the crops come back upright when read the other way up
+    crops = mrz.line_crops(_page(lines, turn), b, f, upside_down=(turn == 180))
+    assert len(crops) == len(lines) and all(c.shape[1] > 8 * c.shape[0] for c in crops)
+
+
+def test_band_finder_ignores_single_lines_and_square_characters():
+    img = np.full((600, 900), 240, np.uint8)
+    cv2.putText(img, "110101199003077777", (60, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 20, 2)  # one number line
+    for k in range(4):  # a paragraph of square blocks (Chinese text is square, not OCR-B narrow)
+        for i in range(28):
+            x, y = 60 + i * 28, 400 + k * 40
+            cv2.rectangle(img, (x, y), (x + 22, y + 22), 30, 2)
+            cv2.line(img, (x, y + 11), (x + 22, y + 11), 30, 2)
+    bands, _ = mrz.find_bands(img)
+    assert bands == []
