@@ -17,12 +17,17 @@ MRVA = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96
 MRVB = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<"]
 
 
+def sure(lines):
+    """Parsed as read with full confidence (characters the check digit cannot verify then stand)."""
+    return mrz.parse(lines, confidences=[[1.0] * len(s) for s in lines])
+
+
 @pytest.mark.parametrize("lines, layout, number", [
     (TD3, "TD3", "L898902C3"), (TD2, "TD2", "D23145890"), (TD1, "TD1", "D23145890"),
     (MRVA, "MRV-A", "L8988901C"), (MRVB, "MRV-B", "L8988901C"),
 ])
 def test_layouts_parse_and_validate(lines, layout, number):
-    r = mrz.parse(lines)
+    r = mrz.parse(lines, confidences=[[1.0] * len(s) for s in lines])
     assert r is not None and r.layout == layout
     assert r.valid and r.passed == r.total and not r.repairs
     assert r.lines == lines
@@ -32,17 +37,17 @@ def test_layouts_parse_and_validate(lines, layout, number):
 
 
 def test_td2_is_never_padded_to_a_passport():
-    r = mrz.parse(TD2)
+    r = sure(TD2)
     assert r.layout == "TD2" and all(len(s) == 36 for s in r.lines)
     assert mrz.layout_of(["P" + "<" * 35, "1" * 36]) == "TD2"  # a P code does not make 36 characters a TD3
-    assert mrz.parse(["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", TD2[1]]).valid is False  # TD2 with a P code
+    assert sure(["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", TD2[1]]).valid is False  # TD2 with a P code
     assert mrz.layout_of(["A" * 30, "1" * 30]) is None  # two lines of 30 are no layout (TD1 has three)
 
 
 def test_numeric_fields_repaired_and_recorded():
     # birth date with O for 0 and S for 5 in the expiry; letters in the names line read as digits
     bad = [TD3[0].replace("ERIKSSON", "ER1KSS0N"), "L898902C36UTO74O8122F12O4I59ZE184226B<<<<<10"]
-    r = mrz.parse(bad)
+    r = sure(bad)
     assert r.valid and r.lines == TD3
     whys = {(c.was, c.now, c.why) for c in r.repairs}
     assert ("O", "0", "format") in whys and ("I", "1", "format") in whys and ("1", "I", "format") in whys
@@ -50,18 +55,18 @@ def test_numeric_fields_repaired_and_recorded():
 
 def test_filler_runs_restored():
     short = [TD3[0][:-3], TD3[1]]  # the names line read three fillers short
-    r = mrz.parse(short)
+    r = sure(short)
     assert r.valid and r.lines == TD3 and any(c.why == "filler" for c in r.repairs)
-    r = mrz.parse([TD3[0], TD3[1].replace("B<<<<<10", "B<<<<<<10")])  # one filler too many in line 2
+    r = sure([TD3[0], TD3[1].replace("B<<<<<10", "B<<<<<<10")])  # one filler too many in line 2
     assert r.valid and r.lines == TD3
     # full-width and « fillers from an engine
-    r = mrz.parse([TD3[0].replace("<<<<", "««««", 1), TD3[1].replace("7408122", "７４０８１２２")])
+    r = sure([TD3[0].replace("<<<<", "««««", 1), TD3[1].replace("7408122", "７４０８１２２")])
     assert r.valid and r.lines == TD3
 
 
 def test_document_number_swap_under_its_check_digit():
     # L898902C3 read with O for the 0 between digits: one swap, its check digit passes
-    r = mrz.parse([TD3[0], "L8989O2C36UTO7408122F1204159ZE184226B<<<<<10"])
+    r = sure([TD3[0], "L8989O2C36UTO7408122F1204159ZE184226B<<<<<10"])
     assert r.valid and r.lines[1] == TD3[1]
     assert [(c.was, c.now, c.why) for c in r.repairs] == [("O", "0", "checksum")]
 
@@ -80,7 +85,7 @@ def test_repair_refuses_when_the_check_digits_do_not_decide():
 def test_composite_must_pass():
     # every field check passes but the composite (final) digit is wrong: not valid
     lines = [TD3[0], TD3[1][:-1] + "1"]
-    r = mrz.parse(lines)
+    r = sure(lines)
     assert not r.valid and r.failed == ["composite"] and r.passed == r.total - 1
 
 
@@ -89,16 +94,16 @@ def test_a_wrong_date_is_not_valid():
     d = "741322"
     line = TD3[1][:13] + d + mrz.check_digit(d) + TD3[1][20:43]
     line += mrz.check_digit(line[0:10] + line[13:20] + line[21:43])
-    r = mrz.parse([TD3[0], line])
+    r = sure([TD3[0], line])
     assert r.passed == r.total and not r.valid and any("birth" in p for p in r.problems)
 
 
 def test_country_code_through_its_confusions():
-    r = mrz.parse([TD3[0].replace("P<UTO", "P<UT0"), TD3[1]])
+    r = sure([TD3[0].replace("P<UTO", "P<UT0"), TD3[1]])
     assert r.lines == TD3 and r.valid
     # 0 in the issuing state of a German card: D<< (ICAO code), not O<<
     lines = ["ID0<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"]
-    r = mrz.parse(lines)
+    r = sure(lines)
     assert r.lines[0].startswith("IDD<<") and r.valid
 
 
@@ -151,3 +156,23 @@ def test_band_finder_ignores_single_lines_and_square_characters():
             cv2.line(img, (x, y + 11), (x + 22, y + 11), 30, 2)
     bands, _ = mrz.find_bands(img)
     assert bands == []
+
+
+def test_check_digit_blind_confusions_are_not_verified():
+    # S (28) and 8 have one check value: K6S2T8YLO passes where K682T8YLO is printed (Tesseract on a French
+    # residence card); an S among digits, or an 8 beside a letter, is therefore never reported as verified
+    lines = ["IRFRAK6S2T8YLO0<1105040043<<<<", "7906123F1401073SEN<<<<<<<<<<<6", "MARTIN<<CHRISTELLE<HELENE<LAUR"]
+    r = mrz.parse(lines)
+    assert r.passed == r.total and not r.valid and any("check digit cannot tell" in p for p in r.problems)
+    r = mrz.parse(["P<POLKOWALSKA<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<", "Z800001774POL7203305F1607130<<<<<<<<<<<<<<08"])
+    assert r.passed == r.total and not r.valid
+    assert not mrz.parse(TD3).valid  # L898902C3 without confidences: the 8 after the L might be an S
+
+
+def test_blind_confusion_stands_on_a_confident_read():
+    line2 = TD3[1]
+    confs = [[0.99] * 44, [0.99] * 44]
+    assert mrz.parse(TD3, confidences=confs).valid
+    confs[1][1] = 0.6  # the 8 after the L read unsure: it could be an S, which the check digit cannot see
+    r = mrz.parse(TD3, confidences=confs)
+    assert not r.valid and r.passed == r.total and r.lines[1] == line2

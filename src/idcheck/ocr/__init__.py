@@ -375,7 +375,7 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
             texts = [line.text for _, line in firsts]
             from . import mrz as _mrz
 
-            parsed = _mrz.parse(texts)
+            parsed = _mrz.parse(texts, confidences=[line.char_confidences for _, line in firsts])
             if parsed is None:
                 rep = Repaired("\n".join(texts), "\n".join(texts), False, "mrz",
                                error="the lines are no MRZ layout (TD1 3 x 30, TD2 2 x 36, TD3 2 x 44, visas)")

@@ -221,18 +221,24 @@ def _date(s: str, *, future: bool) -> datetime.date | None:
         return None
 
 
-def clean_line(text: str) -> tuple[str, list[Change]]:
-    """NFKC, upper case, spaces dropped, filler look-alikes (« ‹ ＜) -> ``<``."""
+def clean_line(text: str, confs: Sequence[float] | None = None) -> tuple[str, list[Change], list[float | None]]:
+    """NFKC, upper case, spaces dropped, filler look-alikes (« ‹ ＜) -> ``<``; with each kept character's
+    confidence (None where the engine gave none)."""
     out: list[str] = []
     changes: list[Change] = []
-    for ch in unicodedata.normalize("NFKC", text):
-        if ch.isspace():
-            continue
-        new = "<" if ch in FILLER_LOOKALIKES else HOMOGLYPHS.get(ch.upper(), ch.upper())
-        if new != ch:
-            changes.append(Change(len(out), ch, new, "filler" if new == "<" else "case"))
-        out.append(new)
-    return "".join(out), changes
+    kept: list[float | None] = []
+    if confs is not None and len(confs) != len(text):
+        confs = None
+    for k, raw_ch in enumerate(text):
+        for ch in unicodedata.normalize("NFKC", raw_ch):
+            if ch.isspace():
+                continue
+            new = "<" if ch in FILLER_LOOKALIKES else HOMOGLYPHS.get(ch.upper(), ch.upper())
+            if new != ch:
+                changes.append(Change(len(out), ch, new, "filler" if new == "<" else "case"))
+            out.append(new)
+            kept.append(float(confs[k]) if confs is not None else None)
+    return "".join(out), changes, kept
 
 
 def layout_of(lines: Sequence[str]) -> str | None:
@@ -376,6 +382,39 @@ def _swap_repair(layout: str, lines: list[str]) -> tuple[list[str], list[Change]
     return lines, changes
 
 
+# letters and digits a check digit cannot tell apart (equal values mod 10) that OCR confuses: S (28) / 8,
+# G (16) / 6.  Where one of them stands next to a character of the other's kind, the reading is not verified.
+BLIND = {"S": "8", "8": "S", "G": "6", "6": "G"}
+
+
+BLIND_CONFIDENCE = 0.95
+
+
+def _blind_spots(layout: str, lines: list[str], confs: list[list[float | None]] | None = None) -> list[str]:
+    """Characters of the document number (and a TD3 personal number) whose confusion the check digit
+    cannot see, standing where the other reading fits as well (see :data:`BLIND`), unless the engine read
+    them with at least :data:`BLIND_CONFIDENCE`."""
+    out = []
+    for name, data, _, span in _checks(layout, lines):
+        if name not in ("number", "personal"):
+            continue
+        (ln, a), _ = span
+        row = confs[ln] if confs is not None and ln < len(confs) else None
+        for i, ch in enumerate(data):
+            # (the continuation of a long number is elsewhere in the line: no confidence looked up for it)
+            conf = row[a + i] if row is not None and a + i < len(row) and (i < 9 or name != "number") else None
+            if conf is not None and conf >= BLIND_CONFIDENCE:
+                continue
+            other = BLIND.get(ch)
+            if other is None:
+                continue
+            near = [data[j] for j in (i - 1, i + 1) if 0 <= j < len(data) and data[j] != "<"]
+            kind = DIGITS if other in DIGITS else LETTERS
+            if any(c in kind for c in near):
+                out.append(f"{name}: {ch!r} at {i + 1} could be {other!r} (the check digit cannot tell)")
+    return out
+
+
 def _context_fits(line: str, i: int, a: int, end: int, new: str) -> bool:
     """A swap in a letters-and-digits field only where the neighbours are of the kind it makes (an ``O``
     between digits may be a 0; a ``0`` among digits stays a 0)."""
@@ -412,7 +451,15 @@ def _country_codes(layout: str, lines: list[str]) -> tuple[list[str], list[Chang
     return ["".join(r) for r in rows], changes
 
 
-def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change]) -> MrzResult:
+def _shift_confs(confs: list[float | None], changes: list[Change]) -> list[float | None]:
+    """Per-character confidences after a filler run changed its length (fillers get None)."""
+    for c in changes:
+        confs = confs[:c.position] + [None] * len(c.now) + confs[c.position + len(c.was):]
+    return confs
+
+
+def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change],
+                 confs: list[list[float | None]] | None = None) -> MrzResult:
     coded, c0 = _country_codes(layout, lines)
     forced, c1, _ = _force(layout, coded)
     fixed, c2 = _swap_repair(layout, forced)
@@ -424,6 +471,7 @@ def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change
         problems.append("expiry: not a date")
     if not _yymmdd(f["birth"], unknown_ok=True):
         problems.append("birth: not a date")
+    problems += _blind_spots(layout, fixed, confs)
     code = f["code"][:1]
     if layout == "TD3" and code != "P" or layout in ("TD1", "TD2") and code not in "IAC" or \
             layout.startswith("MRV") and code != "V":
@@ -432,21 +480,26 @@ def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change
     return MrzResult(layout, fixed, raw, passed, total, valid, pre + c0 + c1 + c2, failed, problems)
 
 
-def parse(texts: Sequence[str], layout: str | None = None) -> MrzResult | None:
-    """Parse and repair a reading of an MRZ (its lines, top to bottom); None when the lines are no layout."""
+def parse(texts: Sequence[str], layout: str | None = None,
+          confidences: Sequence[Sequence[float] | None] | None = None) -> MrzResult | None:
+    """Parse and repair a reading of an MRZ (its lines, top to bottom); None when the lines are no layout.
+
+    ``confidences`` (the engine's, per character of each text) let a character the check digit cannot
+    verify (:data:`BLIND`) stand when it was read with at least :data:`BLIND_CONFIDENCE`."""
     raw = list(texts)
-    cleaned, pre = [], []
+    rows = []
     for k, t in enumerate(texts):
-        s, ch = clean_line(t)
-        cleaned.append(s)
-        pre += ch
-    cleaned = [s for s in cleaned if s]
+        rows.append(clean_line(t, confidences[k] if confidences is not None and k < len(confidences) else None))
+    rows = [r for r in rows if r[0]]
+    cleaned = [r[0] for r in rows]
     layout = layout or layout_of(cleaned)
     if layout is None:
         return None
     n, width = LAYOUTS[layout]
     if len(cleaned) != n:
         return None
+    pre = [Change(_offsets(layout)[k] + c.position, c.was, c.now, c.why) for k, r in enumerate(rows) for c in r[1]]
+    conf_rows = [r[2] for r in rows]
     names_line = 2 if layout == "TD1" else 0
     options = [_length_variants(s, width, k == names_line) for k, s in enumerate(cleaned)]
     best: MrzResult | None = None
@@ -457,7 +510,8 @@ def parse(texts: Sequence[str], layout: str | None = None) -> MrzResult | None:
             continue
         changes = [Change(_offsets(layout)[k] + c.position, c.was, c.now, c.why) for k, (_, cs) in enumerate(combo)
                    for c in cs]
-        res = _parse_fixed(layout, lines, raw, changes)
+        confs = [_shift_confs(conf_rows[k], cs) for k, (_, cs) in enumerate(combo)]
+        res = _parse_fixed(layout, lines, raw, pre + changes, confs)
         if best is None or res.score > best.score:
             best = res
     return best
@@ -695,7 +749,7 @@ def read_bands(gray: np.ndarray, eng: Any, *, bands: list[Band] | None = None, s
                 lines = eng.read_lines([LineCrop(c, "mrz", v) for c in crops])
                 tries += 1
                 texts = [ln.text for ln in lines]
-                res = parse(texts)
+                res = parse(texts, confidences=[ln.char_confidences for ln in lines])
                 if res is None:
                     # several lines read as one layout's lines but of a wrong length: try the other counts
                     continue
