@@ -176,3 +176,73 @@ def test_blind_confusion_stands_on_a_confident_read():
     confs[1][1] = 0.6  # the 8 after the L read unsure: it could be an S, which the check digit cannot see
     r = mrz.parse(TD3, confidences=confs)
     assert not r.valid and r.passed == r.total and r.lines[1] == line2
+
+
+# -- the cross-check: expiry, the pipeline ---------------------------------------------------------------
+
+def _reading(lines):
+    from idcheck.ocr import DocumentReading, FieldReading, mrz_label
+    from idcheck.ocr.rectify import Classification
+    from idcheck.ocr.repair import Repaired
+
+    res = sure(lines)
+    rep = Repaired("\n".join(lines), res.value, res.valid, "mrz", list(res.repairs))
+    fr = FieldReading("mrz", res.value, res.value, 0.99, None, (0, 0, 10, 10), None, rep, parsed=res)
+    return DocumentReading("test", False, Classification("passport", "strong"), mrz_label(res), 0, {"mrz": fr})
+
+
+def test_document_expired_from_a_valid_mrz(monkeypatch):
+    import datetime
+
+    from idcheck.config import DEFAULT
+    from idcheck.ocr import crosscheck
+
+    monkeypatch.setattr(crosscheck, "_today", lambda: datetime.date(2012, 4, 16))
+    findings, _ = crosscheck.compare(_reading(TD3), None, DEFAULT.ocr)  # expired 2012-04-15
+    f = [x for x in findings if x.code == "document.expired"]
+    assert len(f) == 1 and f[0].severity == "error" and f[0].details["expiry"] == "2012-04-15"
+    monkeypatch.setattr(crosscheck, "_today", lambda: datetime.date(2012, 4, 15))  # the last valid day
+    assert not [x for x in crosscheck.compare(_reading(TD3), None, DEFAULT.ocr)[0] if x.code == "document.expired"]
+    monkeypatch.setattr(crosscheck, "_today", lambda: datetime.date(2030, 1, 1))
+    # TD1 cards too; a visa's expiry is not the holder's document; an MRZ that fails a check digit says nothing
+    assert [x.code for x in crosscheck.compare(_reading(TD1), None, DEFAULT.ocr)[0]] == ["document.expired"]
+    assert not crosscheck.compare(_reading(MRVA), None, DEFAULT.ocr)[0]
+    bad = [TD3[0], TD3[1][:21] + "130415" + TD3[1][27:]]  # expiry changed, its check digit no longer passes
+    codes = [x.code for x in crosscheck.compare(_reading(bad), None, DEFAULT.ocr)[0]]
+    assert "document.expired" not in codes and "ocr.unreadable" in codes
+
+
+def test_profile_number_compared_with_the_mrz():
+    from idcheck.config import DEFAULT
+    from idcheck.ocr import crosscheck
+
+    profile = {"document_type": "passport", "document_number": "L898902C4", "name_en": "Anna Maria Eriksson"}
+    findings, _ = crosscheck.compare(_reading(TD3), profile, DEFAULT.ocr, expected="passport")
+    assert "profile.number_mismatch" in [x.code for x in findings]
+    profile["document_number"] = "L898902C3"
+    findings, _ = crosscheck.compare(_reading(TD3), profile, DEFAULT.ocr, expected="passport")
+    assert "profile.number_mismatch" not in [x.code for x in findings]
+
+
+def _dev(name):
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = os.environ.get("IDCHECK_MRZ_DEV")
+    for folder in ([Path(env)] if env else []) + [root.parent / "shared" / "mrz-dev", root.parent.parent / "shared" / "mrz-dev"]:
+        if (folder / name).is_file():
+            return folder / name
+    pytest.skip("../shared/mrz-dev not here")
+
+
+@pytest.mark.slow
+def test_check_reads_a_real_td1_card_without_a_profile():
+    import idcheck
+
+    report = idcheck.check(str(_dev("mrzlib__id_cards__Peru.png")), ocr=True)
+    d = report.to_dict(reveal=True)
+    f = d["extra"]["ocr"]["fields"]["mrz"]
+    assert f["valid"] and f["mrz_layout"] == "TD1"
+    assert f["value"].split("\n")[0] == "I<PER70275722<2<<<<<<<<<<<<<<<"
+    assert "document.expired" in [x["code"] for x in d["findings"]]  # a 2021 specimen

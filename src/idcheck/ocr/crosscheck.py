@@ -26,6 +26,7 @@ Findings:
 
 from __future__ import annotations
 
+import datetime
 import time
 import unicodedata
 from typing import Any, Mapping
@@ -65,7 +66,12 @@ INDIVIDUAL_TYPES = frozenset({
     "residence_permit_tw", "travel_permit_hkmo", "travel_permit_tw", "passport", "foreign_permanent_resident_card",
 })
 CODES = ("profile.name_mismatch", "profile.number_mismatch", "profile.document_type_mismatch",
-         "ocr.unreadable", "ocr.engine_unavailable")
+         "ocr.unreadable", "ocr.engine_unavailable", "document.expired")
+
+
+def _today() -> datetime.date:
+    """The date of the check (a function, so tests can set it)."""
+    return datetime.date.today()
 
 
 def _profile_fields(profile: Any) -> dict[str, Any]:
@@ -132,6 +138,7 @@ def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str |
                                 profile is not None)
     elif label in ("passport", "mrz_document"):
         findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None, label)
+        findings += _check_expiry(reading.fields.get("mrz"), label)
     return findings, extra
 
 
@@ -351,6 +358,21 @@ def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, l
         positions=", ".join(map(str, positions[:6])),
         field="document_number", region=fr.region, details={"positions": positions, "source": "mrz"},
     )]
+
+
+def _check_expiry(fr: FieldReading | None, label: str) -> list[Finding]:
+    """``document.expired`` from a valid MRZ's expiry date (passports, ID and residence cards; not visas)."""
+    if fr is None or fr.parsed is None or not fr.parsed.valid or fr.parsed.layout.startswith("MRV"):
+        return []
+    expiry = fr.parsed.info().get("expiry")
+    today = _today()
+    if expiry is None or expiry >= today:
+        return []
+    en, zh = ("passport", "护照") if label == "passport" else ("document", "证件")
+    return [codes.finding("document.expired", document=en, document_zh=zh, expiry=expiry.isoformat(),
+                          field="expiry_date", region=fr.region,
+                          details={"expiry": expiry.isoformat(), "checked": today.isoformat(), "source": "mrz",
+                                   "layout": fr.parsed.layout})]
 
 
 # -- report extra --------------------------------------------------------------------------------------
