@@ -246,3 +246,18 @@ def test_check_reads_a_real_td1_card_without_a_profile():
     assert f["valid"] and f["mrz_layout"] == "TD1"
     assert f["value"].split("\n")[0] == "I<PER70275722<2<<<<<<<<<<<<<<<"
     assert "document.expired" in [x["code"] for x in d["findings"]]  # a 2021 specimen
+
+
+def test_fillers_read_as_k_and_optional_data_under_the_composite():
+    # an engine that reads < as K at the end of the names and in the optional data
+    lines = [TD1[0][:-1] + "K", TD1[1], "ERIKSSON<<ANNA<MARIA<<<K<KK<<"]
+    r = sure(lines)
+    assert r.lines == TD1 and r.valid
+    assert sure(["I<UTOD231458907<<<<<<<<<<<<<<<", TD1[1], "ERIK<<<<<<<<<<<<<<<<<<<<<<<<<<"]).lines[2].startswith("ERIK<")
+    # the optional data of a Dutch card, I read as 1: only the composite covers it
+    nl = ["ITNLD52151673<4VNR1234567890<<", "9404014F1106172CHE<1<28<<<<<<2", "BELSER<<JULIETTE<HENRIKE<SOPHI"]
+    r = sure(nl)
+    assert r.valid and r.lines[1] == "9404014F1106172CHE<I<28<<<<<<2"
+    # a K beside a filler in a document number is never verified by its check digit alone
+    r = mrz.parse(["I<UTOD2314589K<<<<<<<<<<<<<<<<"[:30], TD1[1], TD1[2]])
+    assert r is None or not r.valid

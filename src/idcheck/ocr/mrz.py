@@ -379,12 +379,68 @@ def _swap_repair(layout: str, lines: list[str]) -> tuple[list[str], list[Change]
             combo, cand = found[0]
             changes += [Change(offsets[ln2] + i, lines[ln2][i], new, "checksum") for ln2, i, new in combo]
             lines = cand
-    return lines, changes
+    return _composite_only_swap(layout, lines, changes)
+
+
+def _composite_only_swap(layout: str, lines: list[str], changes: list[Change]) -> tuple[list[str], list[Change]]:
+    """Every field check passes but the composite: one confusion swap in the optional data (covered by the
+    composite alone), kept when exactly one candidate passes."""
+    cks = _checks(layout, lines)
+    by = {n: (d, c) for n, d, c, _ in cks}
+    if "composite" not in by or _check_passes("composite", *by["composite"]):
+        return lines, changes
+    if any(not _check_passes(n, d, c) for n, d, c, _ in cks if n != "composite"):
+        return lines, changes
+    spots = []
+    for name, ln, a, b, kind in _fields(layout):
+        if name not in ("optional", "optional_2"):
+            continue
+        for i in range(a, b):
+            ch = lines[ln][i]
+            if ch in SWAPS:
+                near = [lines[ln][j] for j in (i - 1, i + 1) if a <= j < b and lines[ln][j] != "<"]
+                want = DIGITS if SWAPS[ch] in DIGITS else LETTERS
+                if all(c in want for c in near):
+                    spots.append((ln, i, SWAPS[ch]))
+    found = []
+    for ln, i, new in spots:
+        cand = [s if k != ln else s[:i] + new + s[i + 1:] for k, s in enumerate(lines)]
+        cb = {n: (d, c) for n, d, c, _ in _checks(layout, cand)}
+        if all(_check_passes(n, *v) for n, v in cb.items()):
+            found.append((ln, i, new, cand))
+    if len(found) != 1:
+        return lines, changes
+    ln, i, new, cand = found[0]
+    return cand, changes + [Change(_offsets(layout)[ln] + i, lines[ln][i], new, "checksum")]
+
+
+def _fillers_read_as_k(layout: str, lines: list[str]) -> tuple[list[str], list[Change]]:
+    """``K`` read for ``<`` in a trailing filler run (of the names or of the optional data): in the run of
+    ``<`` and ``K`` that ends such a field, with at least as many ``<`` as ``K``, every ``K`` becomes ``<``
+    except one right after a letter (a name may end in K).  K (20) and < (0) have one check value, so the
+    check digits could not tell either."""
+    rows = [list(s) for s in lines]
+    changes: list[Change] = []
+    for name, ln, a, b, kind in _fields(layout):
+        if name not in ("names", "optional", "optional_2", "personal"):
+            continue
+        field_ = lines[ln][a:b]
+        k = len(field_)
+        while k > 0 and field_[k - 1] in "K<":
+            k -= 1
+        tail = field_[k:]
+        if tail.count("<") < max(2, tail.count("K")) or "K" not in tail:
+            continue
+        for j, ch in enumerate(tail):
+            if ch == "K" and not (j == 0 and k > 0 and field_[k - 1].isalpha()):
+                rows[ln][a + k + j] = "<"
+                changes.append(Change(_offsets(layout)[ln] + a + k + j, "K", "<", "filler"))
+    return ["".join(r) for r in rows], changes
 
 
 # letters and digits a check digit cannot tell apart (equal values mod 10) that OCR confuses: S (28) / 8,
 # G (16) / 6.  Where one of them stands next to a character of the other's kind, the reading is not verified.
-BLIND = {"S": "8", "8": "S", "G": "6", "6": "G"}
+BLIND = {"S": "8", "8": "S", "G": "6", "6": "G", "K": "<"}
 
 
 BLIND_CONFIDENCE = 0.95
@@ -407,6 +463,10 @@ def _blind_spots(layout: str, lines: list[str], confs: list[list[float | None]] 
                 continue
             other = BLIND.get(ch)
             if other is None:
+                continue
+            if other == "<":  # a K next to a filler (or ending the field) may be a filler
+                if any(j == len(data) or data[j] == "<" for j in (i - 1, i + 1) if j >= 0):
+                    out.append(f"{name}: 'K' at {i + 1} could be a filler (the check digit cannot tell)")
                 continue
             near = [data[j] for j in (i - 1, i + 1) if 0 <= j < len(data) and data[j] != "<"]
             kind = DIGITS if other in DIGITS else LETTERS
@@ -460,7 +520,8 @@ def _shift_confs(confs: list[float | None], changes: list[Change]) -> list[float
 
 def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change],
                  confs: list[list[float | None]] | None = None) -> MrzResult:
-    coded, c0 = _country_codes(layout, lines)
+    unk, ck = _fillers_read_as_k(layout, lines)
+    coded, c0 = _country_codes(layout, unk)
     forced, c1, _ = _force(layout, coded)
     fixed, c2 = _swap_repair(layout, forced)
     _, _, problems = _force(layout, fixed)  # what is still forbidden after the repairs
@@ -477,7 +538,7 @@ def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change
             layout.startswith("MRV") and code != "V":
         problems.append(f"document code {f['code']!r} is not one of a {layout}")
     valid = not failed and not problems
-    return MrzResult(layout, fixed, raw, passed, total, valid, pre + c0 + c1 + c2, failed, problems)
+    return MrzResult(layout, fixed, raw, passed, total, valid, pre + ck + c0 + c1 + c2, failed, problems)
 
 
 def parse(texts: Sequence[str], layout: str | None = None,
