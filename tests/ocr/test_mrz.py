@@ -180,12 +180,13 @@ def test_blind_confusion_stands_on_a_confident_read():
 
 # -- the cross-check: expiry, the pipeline ---------------------------------------------------------------
 
-def _reading(lines):
+def _reading(lines, conf=0.99):
     from idcheck.ocr import DocumentReading, FieldReading, mrz_label
     from idcheck.ocr.rectify import Classification
     from idcheck.ocr.repair import Repaired
 
     res = sure(lines)
+    res.line_confidences = [conf] * len(lines)
     rep = Repaired("\n".join(lines), res.value, res.valid, "mrz", list(res.repairs))
     fr = FieldReading("mrz", res.value, res.value, 0.99, None, (0, 0, 10, 10), None, rep, parsed=res)
     return DocumentReading("test", False, Classification("passport", "strong"), mrz_label(res), 0, {"mrz": fr})
@@ -261,3 +262,21 @@ def test_fillers_read_as_k_and_optional_data_under_the_composite():
     # a K beside a filler in a document number is never verified by its check digit alone
     r = mrz.parse(["I<UTOD2314589K<<<<<<<<<<<<<<<<"[:30], TD1[1], TD1[2]])
     assert r is None or not r.valid
+
+
+def test_profile_english_name_compared_with_the_mrz():
+    from idcheck.config import DEFAULT
+    from idcheck.ocr import crosscheck
+
+    def codes(name, conf=0.99):
+        profile = {"document_type": "passport", "document_number": "L898902C3", "name_en": name}
+        return [x.code for x in crosscheck.compare(_reading(TD3, conf), profile, DEFAULT.ocr, expected="passport")[0]]
+
+    assert "profile.name_mismatch" not in codes("Anna Maria Eriksson")
+    assert "profile.name_mismatch" not in codes("ERIKSSON Anna-Maria")  # order, case and hyphen free
+    assert "profile.name_mismatch" in codes("Anna Maria Eriksen")
+    lv = [TD3[0].replace("ERIKSSON<<ANNA<MARIA", "LYU<<XIAOMING<<<<<<<"), TD3[1]]
+    profile = {"document_type": "passport", "document_number": "L898902C3", "name_en": "Lü Xiaoming"}
+    assert "profile.name_mismatch" not in [x.code for x in crosscheck.compare(_reading(lv), profile, DEFAULT.ocr,
+                                                                              expected="passport")[0]]
+    assert "profile.name_mismatch" not in codes("Anna Maria Eriksen", conf=0.8)  # names have no check digit

@@ -139,6 +139,7 @@ def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str |
     elif label in ("passport", "mrz_document"):
         findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None, label)
         findings += _check_expiry(reading.fields.get("mrz"), label)
+        findings += _check_mrz_name(reading.fields.get("mrz"), _s(p.get("name_en")), label, cfg)
     return findings, extra
 
 
@@ -357,6 +358,51 @@ def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, l
         document="passport" if label == "passport" else "document", document_zh="护照" if label == "passport" else "证件",
         positions=", ".join(map(str, positions[:6])),
         field="document_number", region=fr.region, details={"positions": positions, "source": "mrz"},
+    )]
+
+
+MRZ_NAME_CONFIDENCE = 0.95
+
+
+def _name_tokens(s: str) -> list[str]:
+    """Letters only, upper case, accents dropped, split at anything else (an MRZ writes spaces, hyphens and
+    apostrophes as <)."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).upper()
+    return "".join(ch if "A" <= ch <= "Z" else " " for ch in s).split()
+
+
+def _check_mrz_name(fr: FieldReading | None, typed: str | None, label: str, cfg: Any) -> list[Finding]:
+    """The profile's English name against the MRZ's names (in any order: a form may put the given names
+    first).  Names have no check digit: compared only from a valid MRZ whose names line was read with
+    confidence >= MRZ_NAME_CONFIDENCE, and a truncated MRZ name (no filler left) only as a prefix."""
+    if typed is None or fr is None or fr.parsed is None or not fr.parsed.valid:
+        return []
+    res = fr.parsed
+    confs = res.line_confidences
+    names_line = 2 if res.layout == "TD1" else 0
+    if not confs or confs[names_line] < MRZ_NAME_CONFIDENCE:
+        return []
+    info = res.info()
+    read = _name_tokens(info["surname"]) + _name_tokens(info["given_names"])
+    want = _name_tokens(typed)
+    if not read or not want:
+        return []
+    def canon(tokens: list[str]) -> list[str]:  # pinyin ü: written YU in Chinese passports, U or V in forms
+        return sorted(t.replace("YU", "U").replace("V", "U") for t in tokens)
+
+    if canon(read) == canon(want):
+        return []
+    if info.get("names_truncated") and "".join(want).startswith("".join(read)[:-1]):
+        return []
+    printed = " ".join(read)
+    en, zh = ("passport", "护照") if label == "passport" else ("document", "证件")
+    return [codes.finding(
+        "profile.name_mismatch", typed=Private(typed, "name"), printed=Private(printed, "name"),
+        document=en, document_zh=zh, diff="the machine-readable zone's names differ", diff_zh="机读区中的姓名不同",
+        field="name_en", region=fr.region,
+        details={"source": "mrz", "confidence": round(confs[names_line], 3), "typed_tokens": len(want),
+                 "printed_tokens": len(read)},
     )]
 
 

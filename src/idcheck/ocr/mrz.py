@@ -172,6 +172,7 @@ class MrzResult:
     repairs: list[Change] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # names of the checks that fail
     problems: list[str] = field(default_factory=list)  # characters the layout forbids, bad dates, ...
+    line_confidences: list[float] | None = None  # the engine's weakest character per line, where known
 
     @property
     def value(self) -> str:
@@ -815,6 +816,7 @@ def read_bands(gray: np.ndarray, eng: Any, *, bands: list[Band] | None = None, s
                     # several lines read as one layout's lines but of a wrong length: try the other counts
                     continue
                 conf = min((ln.confidence for ln in lines), default=0.0)
+                res.line_confidences = [ln.confidence for ln in lines] if len(lines) == len(res.lines) else None
                 cand = MrzReading(res, texts, conf, band, (band.turn + (180 if upside_down else 0)) % 360,
                                   _band_region(band, scale, gray.shape[:2], orig_scale))
                 if best is None or res.score > best.result.score:
