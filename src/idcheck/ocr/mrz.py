@@ -647,17 +647,25 @@ def _chain(stats: np.ndarray) -> list[Line]:
         open_lines = still
         if best is None:
             open_lines.append({"x0": x, "x1": x + w, "cx": cx, "cy": cy, "h": float(h), "slope": 0.0,
-                               "pts": [(cx, cy)], "hs": [h], "ws": [w]})
+                               "pts": [(cx, cy)], "hs": [h], "ws": [w], "sums": [cx, cy, cx * cx, cx * cy]})
             continue
         best["x1"] = max(best["x1"], x + w)
         best["pts"].append((cx, cy))
         best["hs"].append(h)
         best["ws"].append(w)
-        best["h"] = float(np.percentile(best["hs"], 75))
-        if len(best["pts"]) >= 4:
-            p = np.asarray(best["pts"][-12:])
-            if np.ptp(p[:, 0]) > 0:
-                best["slope"] = float(np.clip(np.polyfit(p[:, 0], p[:, 1], 1)[0], -0.2, 0.2))
+        sm = best["sums"]
+        sm[0] += cx
+        sm[1] += cy
+        sm[2] += cx * cx
+        sm[3] += cx * cy
+        n = len(best["pts"])
+        if n <= 8 or n % 4 == 0:  # the height: the 75th percentile of the components' (fillers are lower)
+            hs = sorted(best["hs"])
+            best["h"] = float(hs[min(n - 1, (3 * n) // 4)])
+        if n >= 4:  # least squares through every centre so far, from running sums
+            den = n * sm[2] - sm[0] * sm[0]
+            if den > 0:
+                best["slope"] = max(-0.2, min(0.2, (n * sm[3] - sm[0] * sm[1]) / den))
         best["cx"], best["cy"] = cx, cy
     out = []
     for ln in open_lines + done:
@@ -715,19 +723,25 @@ def _group(lines: list[Line], turn: int) -> list[Band]:
     return kept
 
 
-def find_bands(gray: np.ndarray, *, max_side: int = 1600) -> tuple[list[Band], float]:
+def find_bands(gray: np.ndarray, *, max_side: int = 1200) -> tuple[list[Band], float]:
     """MRZ-like bands in a grey picture (as is and turned by 90 degrees), best first, and the scale factor
-    the picture was measured at (band coordinates are in that scaled, turned picture)."""
+    the picture was measured at (band coordinates are in that scaled, turned picture).
+
+    The ink's connected components are found once; for the turned picture their boxes are turned."""
     h, w = gray.shape[:2]
     f = min(1.0, max_side / max(h, w))
-    g = cv2.resize(gray, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    g = cv2.resize(gray, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_LINEAR) if f < 1 else gray
     ink = _ink(g)
+    H0, W0 = ink.shape
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    st0 = stats[1:]
     bands: list[Band] = []
     for t in (0, 90):
-        m = ink if t == 0 else cv2.rotate(ink, cv2.ROTATE_90_CLOCKWISE)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-        st = stats[1:]
-        H = m.shape[0]
+        if t == 0:
+            st, H = st0, H0
+        else:  # turned clockwise: (x, y) -> (H0 - 1 - y, x); a box's width and height swap
+            st = np.stack([H0 - st0[:, 1] - st0[:, 3], st0[:, 0], st0[:, 3], st0[:, 2], st0[:, 4]], axis=1)
+            H = W0
         keep = (st[:, 3] >= 5) & (st[:, 3] <= H / 6) & (st[:, 2] <= 3 * st[:, 3]) & (st[:, 4] >= 0.08 * st[:, 2] * st[:, 3])
         keep |= (st[:, 3] >= 3) & (st[:, 2] <= 4 * st[:, 3]) & (st[:, 3] <= H / 6) & (st[:, 4] >= 6)
         bands += _group(_chain(st[keep]), t)
