@@ -280,3 +280,10 @@ def test_profile_english_name_compared_with_the_mrz():
     assert "profile.name_mismatch" not in [x.code for x in crosscheck.compare(_reading(lv), profile, DEFAULT.ocr,
                                                                               expected="passport")[0]]
     assert "profile.name_mismatch" not in codes("Anna Maria Eriksen", conf=0.8)  # names have no check digit
+
+
+def test_no_personal_data_in_reprs():
+    r = sure(TD3)
+    band = mrz.Band(0, [mrz.Line(0, 100, 10, 0.0, 8, 40, 0.6)], 1.0)
+    reading = mrz.MrzReading(r, list(TD3), 0.9, band, 0, [(0.0, 0.0)] * 4)
+    assert "ERIKSSON" not in repr(r) and "ERIKSSON" not in repr(reading) and "L898902C3" not in repr(reading)

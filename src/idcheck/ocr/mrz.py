@@ -780,7 +780,7 @@ def line_crops(gray: np.ndarray, band: Band, scale: float, upside_down: bool = F
 @dataclass
 class MrzReading:
     result: MrzResult
-    texts: list[str]  # what the engine read
+    texts: list[str] = field(repr=False)  # what the engine read (personal data: not in the repr)
     confidence: float
     band: Band
     orientation: int  # clockwise degrees that make the band upright
