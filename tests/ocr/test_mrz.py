@@ -287,3 +287,53 @@ def test_no_personal_data_in_reprs():
     band = mrz.Band(0, [mrz.Line(0, 100, 10, 0.0, 8, 40, 0.6)], 1.0)
     reading = mrz.MrzReading(r, list(TD3), 0.9, band, 0, [(0.0, 0.0)] * 4)
     assert "ERIKSSON" not in repr(r) and "ERIKSSON" not in repr(reading) and "L898902C3" not in repr(reading)
+
+
+# -- the emblem side's validity period ---------------------------------------------------------------------
+
+def test_parse_validity():
+    import datetime
+
+    from idcheck.ocr.crosscheck import parse_validity
+
+    assert parse_validity("2015.03.01-2035.03.01") == (datetime.date(2015, 3, 1), datetime.date(2035, 3, 1))
+    assert parse_validity("2015.03.01-长期") == (datetime.date(2015, 3, 1), None)
+    assert parse_validity("２０１５.０３.０１－２０２５.０３.０１")[1] == datetime.date(2025, 3, 1)
+    assert parse_validity("2015.03.01-2035.03.07") is None  # not a period a card is issued for: a misread
+    assert parse_validity("2015.03.01-2031.03.01") is None
+    assert parse_validity("2015.13.01-2025.13.01") is None
+
+
+def test_emblem_side_validity_gives_document_expired(monkeypatch):
+    import datetime
+
+    from idcheck.config import Config
+    from idcheck.image.context import ImageContext
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import sniff
+    from idcheck.ocr import crosscheck
+    from idcheck.ocr.crosscheck import parse_validity, run
+
+    import io
+
+    from PIL import Image
+
+    from fixtures import docgen_extra as extra
+
+    photo, labels = extra.make_photo("id_card_back", np.random.default_rng(2))
+    buf = io.BytesIO()
+    Image.fromarray(photo).save(buf, format="JPEG", quality=92)
+    data = buf.getvalue()
+    cfg = Config.from_dict({"ocr": {"engines": ("rapidocr",)}})
+    _, end = parse_validity(labels["fields"]["validity"])
+
+    def codes_on(day):
+        monkeypatch.setattr(crosscheck, "_today", lambda: day)
+        ctx = ImageContext(decode(data, sniff(data[:65536]).spec, cfg).image, cfg, {}, data=data)
+        findings, info = run(ctx, None, cfg)
+        return [f.code for f in findings], info
+
+    codes, info = codes_on(end + datetime.timedelta(days=1))
+    assert info["layout"] == "id_card_back" and codes == ["document.expired"]
+    codes, _ = codes_on(end)
+    assert codes == []

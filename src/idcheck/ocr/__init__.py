@@ -228,8 +228,19 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
         upright_size = size if degrees % 180 == 0 else (size[1], size[0])
         if best is None:
             best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
-        if cls.label == "id_card_back" and cls.strength == "strong" and expected != "id_card_back":
+        if cls.label == "id_card_back" and cls.strength == "strong":
             best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
+            if expected in (None, "id_card_back"):  # the validity period (for document.expired)
+                lay = layout_for("id_card_back", upright_size)
+                assert lay is not None
+                upright = warp_windows(src, q, size, degrees, [spec.window for spec in lay[1]])
+                crops = field_crops(upright, lay[1])
+                if crops:
+                    attempts += 1
+                    lines = eng.read_lines([LineCrop(c.image, c.script) for c in crops], timeout=timeout)
+                    best = _assemble(eng.name, found, cls, "id_card_back", degrees, list(zip(crops, lines)),
+                                     upright.shape, to_orig, size)
+                    best.source = source
             break
         for label in _layouts_to_try(expected, cls):
             if attempts >= max_attempts:

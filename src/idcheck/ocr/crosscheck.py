@@ -27,6 +27,7 @@ Findings:
 from __future__ import annotations
 
 import datetime
+import re
 import time
 import unicodedata
 from typing import Any, Mapping
@@ -136,6 +137,8 @@ def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str |
                                   profile is not None)
         findings += _check_name(reading.fields.get("name"), _s(p.get("name_zh")), label, reading.engine, cfg,
                                 profile is not None)
+    elif label == "id_card_back":
+        findings += _check_validity(reading.fields.get("validity"), cfg)
     elif label in ("passport", "mrz_document"):
         findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None, label)
         findings += _check_expiry(reading.fields.get("mrz"), label)
@@ -416,9 +419,51 @@ def _check_expiry(fr: FieldReading | None, label: str) -> list[Finding]:
         return []
     en, zh = ("passport", "护照") if label == "passport" else ("document", "证件")
     return [codes.finding("document.expired", document=en, document_zh=zh, expiry=expiry.isoformat(),
-                          field="expiry_date", region=fr.region,
+                          source="read from its machine-readable zone, whose check digits all pass",
+                          source_zh="从机读区读取，校验位均通过", field="expiry_date", region=fr.region,
                           details={"expiry": expiry.isoformat(), "checked": today.isoformat(), "source": "mrz",
                                    "layout": fr.parsed.layout})]
+
+
+_VALIDITY = re.compile(r"(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?[-—–~至]+(?:(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?|(长期))$")
+VALIDITY_CONFIDENCE = 0.9
+
+
+def parse_validity(text: str) -> tuple[datetime.date, datetime.date | None] | None:
+    """A resident ID card's validity period (``2015.03.01-2035.03.01``, ``2015.03.01-长期``) -> (start, end or
+    None for 长期); None unless both are dates and the period is one the card is issued for (5, 10 or 20 years,
+    the same month and day): with no check digit, that is what vouches for the reading."""
+    m = _VALIDITY.search(unicodedata.normalize("NFKC", text).replace(" ", ""))
+    if not m:
+        return None
+    try:
+        start = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        if m[7]:
+            return start, None
+        end = datetime.date(int(m[4]), int(m[5]), int(m[6]))
+    except ValueError:
+        return None
+    if (end.month, end.day) != (start.month, start.day) or end.year - start.year not in (5, 10, 20):
+        return None
+    return start, end
+
+
+def _check_validity(fr: FieldReading | None, cfg: Any) -> list[Finding]:
+    """``document.expired`` from the validity period printed on a resident ID card's emblem side."""
+    if fr is None or not fr.text or fr.confidence < VALIDITY_CONFIDENCE:
+        return []
+    period = parse_validity(fr.text)
+    if period is None or period[1] is None:
+        return []
+    today = _today()
+    end = period[1]
+    if end >= today:
+        return []
+    return [codes.finding("document.expired", document="resident ID card", document_zh="居民身份证",
+                          expiry=end.isoformat(), source="its validity period (有效期限) as printed on the emblem side",
+                          source_zh="按国徽面印刷的有效期限", field="expiry_date", region=fr.region,
+                          details={"expiry": end.isoformat(), "checked": today.isoformat(), "source": "validity period",
+                                   "confidence": round(fr.confidence, 3)})]
 
 
 # -- report extra --------------------------------------------------------------------------------------
