@@ -99,8 +99,10 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
     # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
     # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
+    # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
+    # of it (a real phone screenshot gave three noise warnings over its text)
     if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
-            and q.quality < cfg.noise_min_quality):
+            and q.quality < cfg.noise_min_quality) and not ctx.drawn_on_screen:
         anomalies += local.detect_noise(ctx, cfg)
     timings["noise"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
