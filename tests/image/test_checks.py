@@ -422,3 +422,11 @@ def test_a_watermark_over_tilted_guilloche_is_still_found(monkeypatch):
         img, _ = photo(docgen.KINDS[i], [("watermark", 0.4)], seed=100 + i, background="wood")
         _, findings = run(img)
         assert "document.watermark" in codes_of(findings)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (8, 8), (1, 500), (500, 3), (31, 200)])
+def test_a_picture_too_small_to_hold_a_document_fails_without_crashing(size):
+    w, h = size
+    img = np.random.default_rng(0).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    _, findings = run(img, original=(w, h))
+    assert [f.code for f in findings] == ["image.low_resolution"] and findings[0].severity == "error"
