@@ -12,12 +12,15 @@ def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97) ->
     their pixels within ``tolerance`` levels of the row's median in every channel, that median between 8 and 247
     (clipped white and black rows - a scanner's background, a blown-out sky - are left out)."""
     # every k-th column (~128 per row): a row's share of pixels near its median is the same statistic on a
-    # sample, at a tenth of the cost on a 1600 px working copy
-    g = rgb[:, :: max(1, rgb.shape[1] // 128)].astype(np.int16)
-    med = np.median(g, axis=1, keepdims=True)
-    close = (np.abs(g - med) <= tolerance).all(axis=2).mean(axis=1)
-    level = med[:, 0, :].mean(axis=1)
-    return int(np.count_nonzero((close >= coverage) & (level >= 8) & (level <= 247)))
+    # sample, at a tenth of the cost on a 1600 px working copy; the median as the middle of the sorted sample
+    # (np.median is 6x slower here)
+    g = np.ascontiguousarray(rgb[:, :: max(1, rgb.shape[1] // 128)].transpose(0, 2, 1)).astype(np.int16)  # H x 3 x n
+    n = g.shape[2]
+    med = np.sort(g, axis=2)[:, :, n // 2 : n // 2 + 1]
+    close = (np.abs(g - med) <= tolerance).all(axis=1)
+    share = np.count_nonzero(close, axis=1) / n
+    level = med[:, :, 0].mean(axis=1)
+    return int(np.count_nonzero((share >= coverage) & (level >= 8) & (level <= 247)))
 
 
 def screen_features(gray: np.ndarray) -> dict[str, float]:
