@@ -39,6 +39,7 @@ from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
+from ..stats import median_u8
 
 _WORK = 480.0  # px, long side the measure runs at: colour is a property of areas, not of fine detail
 
@@ -106,16 +107,19 @@ def picture_chroma(rgb: np.ndarray) -> float:
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
     a = cv2.blur(lab[:, :, 1].astype(np.float32), (5, 5))
     b = cv2.blur(lab[:, :, 2].astype(np.float32), (5, 5))
-    a -= float(np.median(a))
-    b -= float(np.median(b))
-    return float(np.percentile(np.sqrt(a * a + b * b), 99))
+    # the global tint: the median of each chroma plane, from its 8-bit histogram (np.median sorts: 4x slower)
+    a -= median_u8(lab[:, :, 1])
+    b -= median_u8(lab[:, :, 2])
+    chroma = np.sqrt(a * a + b * b).ravel()
+    k = int(round(0.99 * (chroma.size - 1)))
+    return float(np.partition(chroma, k)[k])
 
 
 @image_check("colour", codes=("image.grayscale",), needs=("rectified_any",), section="colour")
 def check_colour(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.colour
     measures = ctx.extra.setdefault("measures", {})
-    chroma = picture_chroma(ctx.rgb)
+    chroma = picture_chroma(ctx.small)  # the detection copy (~400 px), shared with the document search
     measures["picture_chroma"] = round(chroma, 3)
     if chroma < cfg.max_picture_chroma:
         yield codes.finding(
