@@ -115,15 +115,14 @@ def hotspots(gray: np.ndarray, sat: np.ndarray, clip_level: int, min_share: floa
     return found
 
 
-def soft_halo(gray: np.ndarray, spot: np.ndarray, valid: np.ndarray | None = None) -> bool:
+def soft_halo(gray: np.ndarray, spot: np.ndarray) -> bool:
     """Whether the light around ``spot`` (H x W, non-zero on the spot) is still bright within 1% of the short side
     (``_HOTSPOT_HALO``) and falls off further out (``_HOTSPOT_FALLOFF`` by 4-8%): a reflection's halo, not the
-    sharp edge of white print, a label or a page.  Only ``valid`` pixels (non-zero) are read when given."""
+    sharp edge of white print, a label or a page."""
     short = min(gray.shape)
     dist = cv2.distanceTransform((spot == 0).astype(np.uint8), cv2.DIST_L2, 3)
-    inside = np.ones(gray.shape, bool) if valid is None else valid > 0
-    near = gray[(dist > 0) & (dist <= max(1.5, 0.01 * short)) & inside]
-    far = gray[(dist > 0.04 * short) & (dist <= 0.08 * short) & inside]
+    near = gray[(dist > 0) & (dist <= max(1.5, 0.01 * short))]
+    far = gray[(dist > 0.04 * short) & (dist <= 0.08 * short)]
     if near.size == 0 or far.size == 0:
         return False
     halo, outer = float(near.mean()), float(far.mean())
@@ -166,11 +165,11 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
         yield from _picture_glare(ctx, cfg)
         return
     mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper, rect.gray, rect.saturation)
-    area = float(np.count_nonzero(rect.valid))
-    share, keep, lab, stats, cent = blown_spots(mask, area, cfg.rim_inset)
     if paper < _DARKEST_PAPER:
         # the outline holds a dark area (a camera preview, a dark cover): its white is print, not a reflection
-        share, keep = 0.0, []
+        mask = np.zeros_like(mask)
+    area = float(np.count_nonzero(rect.valid))
+    share, keep, lab, stats, cent = blown_spots(mask, area, cfg.rim_inset)
     ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)
     if share <= cfg.max_share or not keep:
         return
