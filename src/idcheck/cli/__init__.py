@@ -24,6 +24,7 @@ COMMANDS = (
     "idcheck.cli.submit_cmd",
     "idcheck.cli.status_cmd",
     "idcheck.cli.schema_cmd",
+    "idcheck.cli.serve_cmd",
 )
 
 
