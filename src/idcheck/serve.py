@@ -51,6 +51,7 @@ class Settings:
     max_bytes: int = 12 * MIB  # a whole request body (the largest accepted upload is 5 MB; a submission has several)
     deadline: float = 30.0  # seconds per check, passed to check(timeout=) when it takes one
     channel: str = "console"
+    config: Any = None  # an idcheck.Config for every check (None: the defaults)
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
@@ -205,7 +206,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             def work() -> dict[str, Any]:  # in the worker thread: the bytes are read only when a worker is free
                 upload.file.seek(0)
                 report = check(upload.file.read(), profile=profile, kind=kind, channel=opts["channel"],
-                               ocr=opts["ocr"], filename=name, **deadline)
+                               ocr=opts["ocr"], filename=name, config=settings.config, **deadline)
                 return report.to_dict()
 
             try:
@@ -237,7 +238,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 for key, upload in uploads.items():
                     upload.file.seek(0)
                     documents[key] = upload.file.read()
-                return check_submission(domain, profile, documents, channel=opts["channel"], ocr=opts["ocr"]).to_dict()
+                return check_submission(domain, profile, documents, channel=opts["channel"], ocr=opts["ocr"],
+                                        config=settings.config).to_dict()
 
             try:
                 return JSONResponse(await gate.run(work))
