@@ -8,28 +8,32 @@ Endpoints (JSON responses; a report is exactly ``Report.to_dict()``, masked)::
     GET  /healthz   {"status": "ok", "version", "workers", "queue", "running", "waiting"}
     GET  /openapi.json, GET /schema/report.json
 
-Load: at most ``workers`` checks run at once (default: the machine's cores), each in a worker thread
-(``anyio.to_thread.run_sync`` with a ``CapacityLimiter``), so the event loop keeps answering; at most
+Load: at most ``workers`` checks run at once (default: the machine's cores), on a fixed pool of that many
+worker threads, so the event loop keeps answering; at most
 ``queue`` more wait for a worker.  Beyond that a request is refused at once with 503 and
 ``Retry-After`` (its body is read and dropped, never kept, so the client sees the answer).  A body above ``max_bytes`` is refused with 413 (from its
 Content-Length, or while it streams in).  When :func:`idcheck.check` takes ``timeout=`` (the per-file
 deadline), ``deadline`` seconds are passed to it.
 
 Embedding in your own async code: never call ``check`` on the event loop (it blocks it for the whole
-check); ``await anyio.to_thread.run_sync(idcheck.check, data, limiter=limiter)`` with one
-``CapacityLimiter(cores)`` shared by all requests, as this module does.
+check); run it on a fixed pool of ``cores`` threads (``loop.run_in_executor(pool, ...)``, as here), or
+``await anyio.to_thread.run_sync(idcheck.check, data, limiter=limiter)`` with one ``CapacityLimiter(cores)``
+shared by all requests (anyio retires idle worker threads after 10 s, so per-thread OCR engines are made
+again), and admit a bounded number of requests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import os
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
-import anyio.to_thread
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -69,13 +73,20 @@ class HTTPProblem(Exception):
 
 
 class Gate:
-    """Admission and concurrency: ``workers`` run, ``queue`` wait, the rest are refused (one event loop: no lock)."""
+    """Admission and concurrency: ``workers`` checks run, ``queue`` wait, the rest are refused.
+
+    The checks run on a fixed pool of ``workers`` threads that lives as long as the app: per-thread state
+    (an initialised Tesseract engine is about 54 MB) is made once per worker, not once per short-lived thread.
+    Admission is counted on the event loop (one loop: no lock); ``running`` by the workers.
+    """
 
     def __init__(self, workers: int, queue: int) -> None:
         self.workers = workers
         self.queue = queue
-        self.limiter = anyio.CapacityLimiter(workers)
         self.admitted = 0
+        self._running = 0
+        self._lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="idcheck-check")
 
     def admit(self) -> None:
         if self.admitted >= self.workers + self.queue:
@@ -85,12 +96,23 @@ class Gate:
     def leave(self) -> None:
         self.admitted -= 1
 
+    def _counted(self, fn: Any, *args: Any) -> Any:
+        with self._lock:
+            self._running += 1
+        try:
+            return _trimmed(fn, *args)
+        finally:
+            with self._lock:
+                self._running -= 1
+
     async def run(self, fn: Any, *args: Any) -> Any:
-        return await anyio.to_thread.run_sync(_trimmed, fn, *args, limiter=self.limiter)
+        import asyncio
+
+        return await asyncio.get_running_loop().run_in_executor(self.pool, self._counted, fn, *args)
 
     @property
     def running(self) -> int:
-        return int(self.limiter.borrowed_tokens)
+        return self._running
 
     @property
     def waiting(self) -> int:
@@ -266,7 +288,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
         return Response(schema.text(), media_type="application/schema+json")
 
-    app = Starlette(routes=[
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        yield
+        gate.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = Starlette(lifespan=lifespan, routes=[
         Route("/check", check_endpoint, methods=["POST"]),
         Route("/submit", submit_endpoint, methods=["POST"]),
         Route("/codes", codes_endpoint, methods=["GET"]),

@@ -119,3 +119,8 @@ def test_submit_and_check_with_profile_from_the_wheel(installed):
 
     proc = _run(installed, "schema")
     assert proc.returncode == 0 and json.loads(proc.stdout)["properties"]["schema"] == {"const": 1}
+
+
+def test_serve_without_the_extra_says_what_to_install(installed):
+    proc = _run(installed, "serve", "--port", "1")
+    assert proc.returncode == 2 and "pip install 'idcheck[serve]'" in proc.stderr
