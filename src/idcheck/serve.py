@@ -51,7 +51,7 @@ MIB = 1024 * 1024
 @dataclass(frozen=True)
 class Settings:
     workers: int = 0  # 0: the machine's cores
-    queue: int = 32  # requests that may wait for a worker; beyond: 503
+    queue: int = 64  # requests that may wait for a worker (uploads over 1 MB wait in temporary files); beyond: 503
     max_bytes: int = 12 * MIB  # a whole request body (the largest accepted upload is 5 MB; a submission has several)
     deadline: float = 30.0  # seconds per check, passed to check(timeout=) when it takes one
     channel: str = "console"
