@@ -90,7 +90,10 @@ def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
                  "png": {"compress_level": 1}}.get(fmt, {}))
     data = encode(photo, fmt, **opts)
     t0 = time.perf_counter()
-    codes_fired, severities, measures, timings = _run(data)
+    # a grey document in a colour photo is a photocopy only if the caller says which document it is (a
+    # black-on-white page looks the same): the photocopy class is checked as a service with document slots would
+    # check it, naming the kind; every other class in auto mode
+    codes_fired, severities, measures, timings = _run(data, kind if cls == "photocopy" else "auto")
     check_ms = (time.perf_counter() - t0) * 1000
     return {
         "class": cls, "index": index, "kind": kind, "background": background, "format": fmt,
@@ -120,11 +123,11 @@ def _truly_small(r: dict[str, Any]) -> bool:
     return r.get("true_long_side") is not None and r["true_long_side"] < need
 
 
-def _run(data: bytes) -> tuple[list[str], dict[str, str], dict[str, Any], dict[str, float]]:
+def _run(data: bytes, kind: str = "auto") -> tuple[list[str], dict[str, str], dict[str, Any], dict[str, float]]:
     try:
         import idcheck.api as api
 
-        report = api.check(data)
+        report = api.check(data, kind=kind)  # docgen's kinds (id_card, business_license) are idcheck's
         findings = report.findings
         measures = dict(report.extra.get("measures", {}))
         doc = report.extra.get("document")

@@ -17,7 +17,8 @@ Scoring, per code among :data:`SCORED`:
 * ``clean rejected``: the share of pictures labelled ``clean`` whose verdict, leaving out ``file.*`` findings
   (many web copies are under the registrar's 55 KB floor, which says nothing about the photo), is ``fail``;
   ``clean warned`` the share that would warn.
-* a check that could not run on a picture (``*.not_judged``) is counted per code, never as a pass.
+* a check that could not run on a picture (``image.not_judged``, naming the codes it could not judge) is counted
+  per code (column ``n/j``), never as a pass.
 
 Outline accuracy: where ``benchmarks/labels/<folder>-outlines.jsonl`` gives a picture's four document corners
 (hand-labelled, original pixel coordinates of the upright picture), the detected quad's IoU with it and the
@@ -59,7 +60,9 @@ def _run_one(path: str) -> dict[str, Any]:
     report = idcheck.check(path)
     ms = (time.perf_counter() - t0) * 1000
     findings = [{"code": f.code, "severity": f.severity,
-                 "measured": None if f.measured is None else f.measured.value} for f in report.findings]
+                 "measured": None if f.measured is None else f.measured.value,
+                 "not_judged": list(f.details.get("codes", [f.details.get("code")]))
+                 if f.code == "image.not_judged" else []} for f in report.findings]
     doc = report.extra.get("document")
     non_file = [f for f in findings if not f["code"].startswith("file.")]
     sev = {f["severity"] for f in non_file}
@@ -109,6 +112,7 @@ def score(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]],
         lab = labels[r["file"]]
         expect, allow = set(lab.get("expect", [])), set(lab.get("allow", []))
         fired = {f["code"]: f["severity"] for f in r["findings"]}
+        not_judged = {c for f in r["findings"] for c in f.get("not_judged", [])}
         for code in SCORED:
             c = per_code[code]
             if code in fired:
@@ -122,7 +126,7 @@ def score(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]],
             elif code in expect:
                 c["fn"] += 1
                 c["fn_files"].append(r["file"])
-            if code.split(".")[0] + ".not_judged" in fired or f"{code}.not_judged" in fired:
+            if code in not_judged:
                 c["not_judged"] += 1
         if lab["defect"] == "clean":
             clean["n"] += 1
@@ -184,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", default=os.environ.get("IDCHECK_REAL_DIR", str(DEFAULT_DIR)))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--list", action="store_true", help="one line per picture: label and what fired")
+    ap.add_argument("--markdown", action="store_true", help="also print the per-code table as Markdown (for docs/)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "real.json"))
     args = ap.parse_args(argv)
     folder = Path(args.dir)
@@ -229,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{'-' if share is None else f'{share:.0%}'}, median IoU {_fmt(ol['median_iou_visible'])}, median corner "
               f"error {_fmt(ol['median_corner_error_pct_visible'])}% of the diagonal; "
               f"{ol['n_labelled'] - ol['n_visible']} cut by the frame: median IoU {_fmt(ol['median_iou_cut'])}")
+    if args.markdown:
+        print("\n| code | found / labelled | false alarms | precision | recall | precision at error | not judged |")
+        print("|---|---|---|---|---|---|---|")
+        for code, c in result["per_code"].items():
+            if c["tp"] + c["fp"] + c["fn"] + c["not_judged"] == 0:
+                continue
+            print(f"| `{code}` | {c['tp']} / {c['tp'] + c['fn']} | {c['fp']} | {_fmt(c['precision'])} | "
+                  f"{_fmt(c['recall'])} | {_fmt(c['precision_error'])} | {c['not_judged']} |")
     ms = [r["ms"] for r in records]
     print(f"time: median {np.median(ms):.0f} ms, p90 {np.percentile(ms, 90):.0f} ms per picture (one process)")
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)

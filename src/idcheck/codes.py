@@ -10,6 +10,12 @@ The catalogue is data: one TOML file per code family in ``idcheck/catalogue/``
     message_zh = "..."                 # optional Chinese message, same placeholders
     meaning = "..."                    # what it means (``idcheck explain``)
     fix = "..."                        # how to fix it
+    evidence = "..."                   # the measured evidence behind the severity (the severity policy below)
+
+Severity policy: **error** only where the measured precision of that code at that strength on real photographs
+(``python -m benchmarks.real``) is >= 0.95; **warning** where the evidence is real but weaker; **info** for facts
+that judge nothing.  A check that could not run on a picture that needs it says so (``image.not_judged``, a
+warning), never a silent pass.
 
 Codes are the contract with other services: never rename one, only add.
 """
@@ -35,6 +41,8 @@ class CodeInfo:
     meaning: str
     fix: str
     message_zh: str | None = None
+    # why the default severity is what it is: the benchmark and figure behind an error (the severity policy)
+    evidence: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +67,7 @@ def catalogue() -> Mapping[str, CodeInfo]:
                 meaning=entry["meaning"],
                 fix=entry["fix"],
                 message_zh=entry.get("message_zh"),
+                evidence=entry.get("evidence"),
             )
     return entries
 

@@ -23,8 +23,9 @@ def context(rgb, original=None):
     return ImageContext(DecodedImage(np.ascontiguousarray(rgb), original or (2 * w, 2 * h), "jpeg", "RGB"), Config())
 
 
-def run(rgb, original=None):
+def run(rgb, original=None, kind="auto"):
     ctx = context(rgb, original)
+    ctx.requested_kind = kind
     findings = run_checks(ctx, {})
     return ctx, findings
 

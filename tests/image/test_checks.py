@@ -88,12 +88,33 @@ def test_glare_but_not_sheen():
 
 
 def test_grayscale_and_photocopy_but_colour_licence_passes(clean_licence):
-    for defect in (("grayscale", 1.0), ("photocopy", 0.6)):
-        img, _ = photo("business_license", [defect], seed=7, background="wood")
-        _, findings = run(img)
-        assert "image.grayscale" in codes_of(findings), defect
-    _, findings = run(clean_licence[0])
+    img, _ = photo("business_license", [("grayscale", 1.0)], seed=7, background="wood")
+    _, findings = run(img)
+    f = next(f for f in findings if f.code == "image.grayscale")
+    assert f.severity == "error" and f.details["measured_on"] == "picture"
+    # a photocopy photographed in colour: the desk has colour, the document none.  Told from a black-on-white
+    # page only when the caller says the document is a licence (whose original has a red seal and title)
+    img, _ = photo("business_license", [("photocopy", 0.6)], seed=7, background="wood")
+    _, findings = run(img, kind="business_license")
+    f = next(f for f in findings if f.code == "image.grayscale")
+    assert f.severity == "warning" and f.details["measured_on"] == "document"
+    _, findings = run(img)
     assert "image.grayscale" not in codes_of(findings)
+    for kind in ("auto", "business_license"):
+        _, findings = run(clean_licence[0], kind=kind)
+        assert "image.grayscale" not in codes_of(findings)
+
+
+def test_picture_chroma_is_zero_for_grey_and_grows_with_colour():
+    from idcheck.image.checks.colour import picture_chroma
+    rng = np.random.default_rng(3)
+    grey = np.repeat(rng.integers(0, 256, (120, 160, 1), dtype=np.uint8), 3, axis=2)
+    assert picture_chroma(grey) < 0.5
+    tinted = np.clip(grey.astype(int) + np.array([12, 6, -8]), 0, 255).astype(np.uint8)  # a scanner's warm grey
+    assert picture_chroma(tinted) < 2.0
+    coloured = grey.copy()
+    coloured[:, :40] = np.clip(coloured[:, :40].astype(int) + np.array([40, -20, -20]), 0, 255)  # a red quarter
+    assert picture_chroma(coloured) > 2 * picture_chroma(tinted) + 5
 
 
 def test_low_resolution_in_original_pixels():
@@ -101,7 +122,7 @@ def test_low_resolution_in_original_pixels():
     # the same working copy claimed to come from a much smaller original -> too few pixels on the document
     _, findings = run(img, original=(400, 300))
     f = next(f for f in findings if f.code == "image.low_resolution")
-    assert f.threshold.value == 500 and f.measured.value < 500
+    assert f.threshold.value == DEFAULT.resolution.min_long_side_card and f.measured.value < f.threshold.value
     _, findings = run(img, original=(4000, 3000))
     assert "image.low_resolution" not in codes_of(findings)
 
@@ -292,3 +313,120 @@ def test_glare_along_the_outline_rim_alone_is_not_glare():
     mask[150:230, 600:] = 255
     alone, *_ = blown_spots(mask, area, cfg.rim_inset)
     assert alone == pytest.approx(80 * 40 / area)
+
+
+def test_uniform_rows_are_drawn_by_screens_not_cameras():
+    """An app bar is one exact colour across the width; a photo's rows never are (noise), nor do clipped rows count."""
+    from idcheck.image.capture import uniform_rows
+    rng = np.random.default_rng(5)
+    photo_like = np.clip(rng.normal(150, 4, (200, 300, 3)), 0, 255).astype(np.uint8)
+    assert uniform_rows(photo_like) == 0
+    shot = photo_like.copy()
+    shot[:12] = (33, 150, 243)  # a blue app bar, 12 rows
+    assert uniform_rows(shot) == 12
+    shot[12:40] = 255  # a white page background is clipped: a scanner's white looks the same
+    assert uniform_rows(shot) == 12
+    img, _ = photo("id_card", seed=11, background="wood")
+    ctx, findings = run(img)
+    assert ctx.uniform_rows == 0 and "image.screenshot" not in codes_of(findings)
+    bar = img.copy()
+    bar[:20] = (60, 60, 64)  # a dark grey status bar drawn over the photo
+    ctx, findings = run(bar)
+    f = next(f for f in findings if f.code == "image.screenshot")
+    assert f.severity == "error" and ctx.drawn_on_screen
+    assert "document.corner_missing" not in codes_of(findings) and "image.glare" not in codes_of(findings)
+
+
+def test_a_reflection_has_a_soft_halo_a_white_page_a_sharp_edge():
+    import cv2
+    from idcheck.image.checks.glare import hotspots, soft_halo
+    h, w = 300, 400
+    yy, xx = np.mgrid[0:h, 0:w]
+    red = np.zeros((h, w, 3), np.float32)
+    red[:] = (170, 40, 40)
+    # a lamp's reflection: white light added with a gaussian falloff, clipped at its centre
+    light = 400.0 * np.exp(-((xx - 200) ** 2 + (yy - 150) ** 2) / (2 * 25.0 ** 2))
+    glare = np.clip(red + light[..., None], 0, 255).astype(np.uint8)
+    gray = cv2.cvtColor(glare, cv2.COLOR_RGB2GRAY)
+    sat = cv2.cvtColor(glare, cv2.COLOR_RGB2HSV)[:, :, 1]
+    spots = hotspots(gray, sat, 245, 0.005)
+    assert len(spots) == 1 and 0.005 < spots[0][0] < 0.1
+    # a white page on a dark desk: as clipped and colourless, but it ends at a sharp edge
+    page = np.full((h, w), 40, np.uint8)
+    page[60:240, 120:280] = 255
+    assert hotspots(page, np.zeros_like(page), 245, 0.005) == []
+    assert not soft_halo(page, (page == 255).astype(np.uint8))
+    # more light, a larger spot: still found, and larger (metamorphic)
+    brighter = np.clip(red + 1.6 * light[..., None], 0, 255).astype(np.uint8)
+    g2 = cv2.cvtColor(brighter, cv2.COLOR_RGB2GRAY)
+    s2 = cv2.cvtColor(brighter, cv2.COLOR_RGB2HSV)[:, :, 1]
+    assert hotspots(g2, s2, 245, 0.005)[0][0] > spots[0][0]
+
+
+def cv2_count(mask):
+    return int(np.count_nonzero(mask))
+
+
+def _page_on_desk(finger_outside: bool):
+    """A page on a grey desk with a smooth skin-toned patch at its left edge, crossing the edge or stopping at it."""
+    import cv2
+    rng = np.random.default_rng(8)
+    img = np.empty((900, 1200, 3), np.float32)
+    img[:] = (70, 72, 75)
+    page = np.array([[250, 200], [950, 210], [942, 705], [258, 697]], np.int32)  # A4 proportions
+    cv2.fillConvexPoly(img, page, (238, 236, 230))
+    for y in range(260, 660, 26):  # rows of print
+        cv2.line(img, (330, y), (880, y), (40, 40, 40), 3)
+    skin = (205, 150, 125)
+    x0 = 180 if finger_outside else 256  # a fingertip from beyond the edge, or a warm patch printed inside it
+    cv2.ellipse(img, ((x0 + 330) // 2, 460), ((330 - x0) // 2, 45), 0, 0, 360, skin, -1)
+    img += rng.normal(0, 2.0, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_occlusion_needs_skin_that_crosses_the_outline():
+    """A warm patch that stops at the page's edge (shading, a punch hole over a wooden desk) is no finger; a
+    generated finger over a card's edge is (test_finger_is_occlusion_with_region)."""
+    ctx, findings = run(_page_on_desk(finger_outside=False))
+    assert ctx.document_confident
+    assert "document.occluded" not in codes_of(findings)
+    from idcheck.image.checks import occlusion
+    rect = ctx.rectified
+    skin = occlusion.skin_mask(rect.rgb, rect.valid, 5.0, rect.gray, rect.saturation)
+    assert cv2_count(skin) > 0.002 * skin.size  # the patch is skin-coloured: it is the outline test that rules it out
+
+
+def test_a_check_that_cannot_judge_says_so():
+    """A blank page has no edges to measure sharpness on: image.not_judged, never a silent pass."""
+    rng = np.random.default_rng(1)
+    blank = np.clip(rng.normal(200, 1.0, (600, 800, 3)), 0, 255).astype(np.uint8)
+    _, findings = run(blank)
+    nj = [f for f in findings if f.code == "image.not_judged"]
+    assert any("image.blurry" in (f.details.get("codes") or [f.details.get("code")]) for f in nj)
+    assert all(f.severity in ("warning", "info") for f in nj)
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_guilloche_at_several_tilts_is_not_a_watermark(monkeypatch, index):
+    """Real ID cards and licences print line families at many tilts under the text: periodic, tilted, and no
+    watermark (the generator's default families are near-horizontal)."""
+    monkeypatch.setattr(docgen, "_guilloche", docgen.guilloche_tilted)
+    img, _ = photo(docgen.KINDS[index % 2], seed=90 + index, background=docgen.BACKGROUNDS[index])
+    _, findings = run(img)
+    assert "document.watermark" not in codes_of(findings)
+
+
+def test_a_watermark_over_tilted_guilloche_is_still_found(monkeypatch):
+    monkeypatch.setattr(docgen, "_guilloche", docgen.guilloche_tilted)
+    for i in range(2):
+        img, _ = photo(docgen.KINDS[i], [("watermark", 0.4)], seed=100 + i, background="wood")
+        _, findings = run(img)
+        assert "document.watermark" in codes_of(findings)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (8, 8), (1, 500), (500, 3), (31, 200)])
+def test_a_picture_too_small_to_hold_a_document_fails_without_crashing(size):
+    w, h = size
+    img = np.random.default_rng(0).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    _, findings = run(img, original=(w, h))
+    assert [f.code for f in findings] == ["image.low_resolution"] and findings[0].severity == "error"

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idcheck.image import document as D
+from idcheck.image.document import detector  # detect() looks its proposals up there
 
 CARD = np.array([[60, 50], [330, 62], [322, 235], [52, 222]], np.float32)  # TL, TR, BR, BL (ID-card proportions)
 
@@ -47,7 +48,7 @@ def test_a_faint_card_is_found_by_its_lines_not_taken_for_its_portrait(seed):
 
 def test_the_line_proposal_is_what_finds_it(monkeypatch):
     rgb = light_card(1)
-    monkeypatch.setattr(D, "_line_quads", lambda *a, **k: [])
+    monkeypatch.setattr(detector, "_line_quads", lambda *a, **k: [])
     without = D.detect(rgb)
     assert without is None or np.abs(without.quad - CARD).max() > 20  # the older proposals miss this card
 

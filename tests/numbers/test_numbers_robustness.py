@@ -45,8 +45,10 @@ def test_junk_strings(name):
                 module.calc_check_digit(junk)
             except ValidationError:
                 pass
-        # Even the 1 MB strings are handled in C-speed passes, not character by character.
-        assert time.perf_counter() - started < 2.0, repr(junk[:20])
+        # Even the 1 MB strings are handled in linear passes: a quadratic one would take hours on them.  The bound
+        # is 10x what an idle 2-core machine needs, so a busy machine does not fail it (speed itself is measured in
+        # benchmarks/, not asserted here)
+        assert time.perf_counter() - started < 20.0, repr(junk[:20])
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

@@ -34,10 +34,7 @@ def _line(text: str, size: int = 40) -> np.ndarray:
 
 @pytest.mark.parametrize("name", ["tesseract", "rapidocr"])
 def test_engine_reads_a_name_and_a_number_in_one_call(name):
-    try:
-        eng = engines.get_engine(name)
-    except engines.EngineUnavailable:
-        pytest.skip(f"{name} not installed")
+    eng = engines.get_engine(name)  # both are installed by the set-up: never skipped
     out = eng.read_lines([LineCrop(_line("张建国"), "zh"), LineCrop(_line("11010519491231002X"), "digits")])
     assert len(out) == 2
     assert out[0].text == "张建国" and 0 < out[0].confidence <= 1
@@ -92,3 +89,24 @@ def test_tesseract_timeout_gives_empty_reads():
 
     r = lib.read(tesseract._prepare(_line("张建国"), 64), "chi_sim", None, 7, time.monotonic() - 1)
     assert r.text == "" and r.confidence == 0
+
+
+def test_rapidocr3_is_the_default_and_reads_without_network(monkeypatch):
+    """RapidOCR 3's models ship inside its wheel: a fresh engine loads and reads with every connection refused."""
+    import socket
+
+    from idcheck.config import DEFAULT
+    from idcheck.ocr.engines.rapid import RapidEngine
+
+    assert DEFAULT.ocr.engines[0] == "rapidocr"
+    assert RapidEngine().version().startswith("3.")
+
+    def refuse(*a, **k):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    eng = RapidEngine()  # not the cached instance: loads its models now
+    assert eng.available()
+    out = eng.read_lines([LineCrop(_line("P<UTOERIKSSON<<ANNA"), "mrz")])
+    assert out[0].text.startswith("P<UTO")

@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,8 @@ def _case(name, base, seed=3):
 def test_untouched_camera_photo_has_no_tamper_finding(camera_jpeg):
     report = check(camera_jpeg)
     assert tamper_findings(report) == []
-    assert report.has("tamper.jpeg_quality")
+    assert not report.has("tamper.jpeg_quality")  # a file fact now, not a finding
+    assert 50 <= report.file["jpeg_quality"] <= 100 and report.file["jpeg_tables"] in ("ijg", "non-ijg", "unknown")
     assert "internal.check_failed" not in report.codes
 
 
@@ -84,3 +87,26 @@ def test_full_luma_is_decoded_once_and_only_for_jpeg(camera_jpeg):
     ctx.decoded.format = "png"
     del ctx.full_luma  # drop the cached view
     assert local.full_luma(ctx) is None
+
+
+def test_no_sensor_noise_analysis_on_a_screen_capture(base, monkeypatch):
+    """A screenshot has no camera noise anywhere, so "no noise over this text" says nothing about an edit."""
+    called = []
+    monkeypatch.setattr(local, "detect_noise", lambda ctx, cfg: called.append(1) or [])
+    photo = np.asarray(base["photo_a"])
+    check(_jpeg(photo))
+    assert called, "the noise analysis runs on a camera photo"
+    called.clear()
+    shot = np.array(photo, copy=True)
+    shot[:40] = (245, 245, 250)  # an app bar and a status bar drawn in exact colours: a screen capture
+    shot[40:70] = (33, 150, 243)
+    report = check(_jpeg(shot))
+    assert report.has("image.screenshot") and not called
+
+
+def _jpeg(rgb):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=95)
+    return buf.getvalue()

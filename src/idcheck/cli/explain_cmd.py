@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(f"What it means: {info.meaning}")
     print(f"How to fix it: {info.fix}")
+    if info.evidence:
+        print(f"Why this severity: {info.evidence}")
     if args.lang == "zh" and info.message_zh:
         print(f"提示模板: {info.message_zh}")
     return 0

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import Point
+from . import capture
 
 
 @dataclass
@@ -114,6 +115,23 @@ class ImageContext:
     def hsv(self) -> np.ndarray:
         """H x W x 3 uint8 HSV (OpenCV ranges: H 0-179, S 0-255, V 0-255)."""
         return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2HSV)
+
+    @cached_property
+    def uniform_rows(self) -> int:
+        """Rows of the working copy that are one exact, unclipped colour across the full width
+        (:func:`idcheck.image.capture.uniform_rows`)."""
+        return capture.uniform_rows(self.rgb)
+
+    @cached_property
+    def screen_features(self) -> dict[str, float]:
+        """Flat 8 x 8 blocks and sensor noise of the whole picture (:func:`idcheck.image.capture.screen_features`)."""
+        return capture.screen_features(self.gray)
+
+    @cached_property
+    def drawn_on_screen(self) -> bool:
+        """Whether the picture is a screen capture by its strongest evidence (``screen.min_uniform_rows``): the
+        checks that judge a photographed document (corners, glare, a finger) then have nothing to judge."""
+        return self.uniform_rows >= self.config.screen.min_uniform_rows
 
     # -- document views (idcheck.image.document) ----------------------------
     @cached_property
@@ -236,4 +254,4 @@ class Rectified:
         return cv2.perspectiveTransform(pts, np.linalg.inv(self.matrix)).reshape(-1, 2)
 
 
-from .document import DocumentQuad  # noqa: E402  (for type names only; document.py imports nothing from here)
+from .document import DocumentQuad  # noqa: E402  (for type names only; image/document/ imports nothing from here)

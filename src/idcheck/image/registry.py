@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .. import codes
-from ..report import Finding
+from ..report import Finding, Measure
 from .context import ImageContext
 
 CheckFn = Callable[[ImageContext], Iterable[Finding]]
+
+# A picture narrower than this (px, short side) is not judged at all: at 10 px per character no document's
+# smallest print fits, and the checks' filters (9 x 9 windows, 8 x 8 blocks, a 32 px spectrum) need the room.
+MIN_JUDGED_SIDE = 32
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,16 @@ def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
     from . import checks  # noqa: F401  (importing registers the checks)
 
     findings: list[Finding] = []
+    if min(ctx.width, ctx.height) < MIN_JUDGED_SIDE:
+        # a few pixels hold no document: none of the checks can judge them (and their filters need room)
+        ow, oh = ctx.decoded.original_size
+        return [codes.finding(
+            "image.low_resolution", severity="error",
+            measured=Measure(int(max(ow, oh)), "px on the picture's long side"),
+            threshold=Measure(MIN_JUDGED_SIDE, "px on the short side", ">="),
+            why="no document fits in so few pixels",
+            details={"too_small_to_judge": True, "size": [ow, oh]},
+        )]
     for check in REGISTRY:
         start = time.perf_counter()
         try:

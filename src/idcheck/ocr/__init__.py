@@ -39,7 +39,7 @@ from .engines import LineCrop, ReadLine
 from .fields import FieldCrop, field_crops, layout_for
 from .rectify import (Classification, classify, orientations, rectify_small, shape_of, source_for, target_size, turn,
                       warp_windows)
-from .repair import Repaired, repair, repair_mrz_td3
+from .repair import Repaired, repair
 
 __all__ = ["read_document", "DocumentReading", "FieldReading", "EXPECTED_LABEL", "engines"]
 
@@ -75,6 +75,7 @@ class FieldReading:
     agreeing: int = 1
     crop: np.ndarray | None = field(default=None, repr=False, compare=False)
     span: tuple[int, int] | None = None  # (characters read before the value, characters read in the line)
+    parsed: Any = field(default=None, repr=False, compare=False)  # an MRZ's mrz.MrzResult
 
     @property
     def valid(self) -> bool | None:
@@ -137,6 +138,10 @@ def read_document(
     if eng is None:
         return None
     started = time.perf_counter()
+    machine = _read_machine_zone(ctx, eng, expected, timeout)
+    if machine is not None and machine.confirmed:
+        machine.ms = (time.perf_counter() - started) * 1000.0
+        return machine
     rgb = ctx.rgb
     h, w = rgb.shape[:2]
     doc = getattr(ctx, "document", None)
@@ -154,9 +159,48 @@ def read_document(
         if best.confirmed or _legible(best) or attempts >= max_attempts or best.classification.strength == "strong":
             break
     assert best is not None
-    best.attempts = attempts
+    if machine is not None and not best.confirmed and (expected == "passport" or machine.fields["mrz"].parsed.passed >= 2):
+        # an MRZ that was found but did not validate says more than a layout read over the same picture
+        machine.attempts += attempts
+        best = machine
+    else:
+        best.attempts = attempts
     best.ms = (time.perf_counter() - started) * 1000.0
     return best
+
+
+def mrz_label(result: Any) -> str:
+    """The document label of an MRZ reading: a passport (TD3, code P) or another machine-readable travel
+    document (an ID or residence card, a TD2 document, a visa)."""
+    return "passport" if result.layout == "TD3" and result.lines[0][:1] == "P" else "mrz_document"
+
+
+def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float) -> DocumentReading | None:
+    """The MRZ found anywhere in the picture (:mod:`.mrz`), read as a DocumentReading; None without MRZ
+    evidence (no band of MRZ-like lines) or when it reads as no layout."""
+    from . import mrz
+
+    gray, orig_scale = mrz.gray_of(ctx)
+    bands, scale = mrz.find_bands(gray)
+    if not bands:
+        return None
+    r = mrz.read_mrz(ctx, eng, timeout=timeout, bands=bands, scale=scale)
+    if r is None:
+        return None
+    res = r.result
+    label = mrz_label(res)
+    cls = Classification("passport" if label == "passport" else "other", "strong" if res.valid else "weak",
+                         {"mrz_layout": res.layout, "mrz_checks": f"{res.passed}/{res.total}", "bands": len(bands)})
+    rep = Repaired("\n".join(r.texts), res.value, res.valid, "mrz", list(res.repairs),
+                   error=None if res.valid else "; ".join([f"check digit fails: {n}" for n in res.failed] + res.problems),
+                   note=res.layout)
+    xs = [p[0] for p in r.region]
+    ys = [p[1] for p in r.region]
+    box = (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
+    fr = FieldReading("mrz", res.value, "\n".join(r.texts), r.confidence, None, box, r.region, rep, parsed=res)
+    reading = DocumentReading(eng.name, False, cls, label,
+                              r.orientation, {"mrz": fr}, attempts=r.tries, source="picture")
+    return reading
 
 
 def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str | None, timeout: float,
@@ -184,8 +228,19 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
         upright_size = size if degrees % 180 == 0 else (size[1], size[0])
         if best is None:
             best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
-        if cls.label == "id_card_back" and cls.strength == "strong" and expected != "id_card_back":
+        if cls.label == "id_card_back" and cls.strength == "strong":
             best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
+            if expected in (None, "id_card_back"):  # the validity period (for document.expired)
+                lay = layout_for("id_card_back", upright_size)
+                assert lay is not None
+                upright = warp_windows(src, q, size, degrees, [spec.window for spec in lay[1]])
+                crops = field_crops(upright, lay[1])
+                if crops:
+                    attempts += 1
+                    lines = eng.read_lines([LineCrop(c.image, c.script) for c in crops], timeout=timeout)
+                    best = _assemble(eng.name, found, cls, "id_card_back", degrees, list(zip(crops, lines)),
+                                     upright.shape, to_orig, size)
+                    best.source = source
             break
         for label in _layouts_to_try(expected, cls):
             if attempts >= max_attempts:
@@ -329,11 +384,20 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
         elif name == "mrz":
             firsts = items  # (MRZ lines are read once)
             texts = [line.text for _, line in firsts]
-            rep = repair_mrz_td3(texts)
+            from . import mrz as _mrz
+
+            parsed = _mrz.parse(texts, confidences=[line.char_confidences for _, line in firsts])
+            if parsed is None:
+                rep = Repaired("\n".join(texts), "\n".join(texts), False, "mrz",
+                               error="the lines are no MRZ layout (TD1 3 x 30, TD2 2 x 36, TD3 2 x 44, visas)")
+            else:
+                rep = Repaired("\n".join(texts), parsed.value, parsed.valid, "mrz", list(parsed.repairs),
+                               error=None if parsed.valid else "check digits do not match", note=parsed.layout)
             conf = min((line.confidence for _, line in firsts), default=0.0)
             box = (min(c.box[0] for c, _ in firsts), min(c.box[1] for c, _ in firsts),
                    max(c.box[2] for c, _ in firsts), max(c.box[3] for c, _ in firsts))
-            reading.fields[name] = FieldReading(name, rep.value, "\n".join(texts), conf, None, box, region(box), rep)
+            reading.fields[name] = FieldReading(name, rep.value, "\n".join(texts), conf, None, box, region(box), rep,
+                                                parsed=parsed)
         else:
             c = items[0][0]
             lines = [line for cc, line in items if cc is c]

@@ -26,6 +26,8 @@ Findings:
 
 from __future__ import annotations
 
+import datetime
+import re
 import time
 import unicodedata
 from typing import Any, Mapping
@@ -40,6 +42,7 @@ SHOWN = {
     "id_card_back": ("the emblem side of a resident ID card", "居民身份证国徽面"),
     "business_license": ("a business licence", "营业执照"),
     "passport": ("a passport data page", "护照资料页"),
+    "mrz_document": ("a travel document or card with a machine-readable zone", "带机读区的证件"),
     "other": ("another document", "其他证件"),
 }
 DOC_NAMES = {
@@ -53,14 +56,23 @@ FIELD_LABELS = {
     ("name", "business_license"): ("company name (名称)", "名称"),
     ("number", "business_license"): ("credit code (统一社会信用代码)", "统一社会信用代码"),
     ("mrz", "passport"): ("machine-readable zone", "机读区"),
+    ("mrz", "mrz_document"): ("machine-readable zone", "机读区"),
 }
+# profile document types that carry an ICAO machine-readable zone (or may: foreign residence cards)
+MRZ_TYPES = frozenset({"passport", "foreign_permanent_resident_card", "residence_permit_hkmo", "residence_permit_tw",
+                       "travel_permit_hkmo", "travel_permit_tw"})
 ID_TYPES = frozenset({"id_card", "temporary_id_card"})
 INDIVIDUAL_TYPES = frozenset({
     "id_card", "temporary_id_card", "household_register", "household_certificate", "residence_permit_hkmo",
     "residence_permit_tw", "travel_permit_hkmo", "travel_permit_tw", "passport", "foreign_permanent_resident_card",
 })
 CODES = ("profile.name_mismatch", "profile.number_mismatch", "profile.document_type_mismatch",
-         "ocr.unreadable", "ocr.engine_unavailable")
+         "ocr.unreadable", "ocr.engine_unavailable", "document.expired")
+
+
+def _today() -> datetime.date:
+    """The date of the check (a function, so tests can set it)."""
+    return datetime.date.today()
 
 
 def _profile_fields(profile: Any) -> dict[str, Any]:
@@ -125,8 +137,12 @@ def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str |
                                   profile is not None)
         findings += _check_name(reading.fields.get("name"), _s(p.get("name_zh")), label, reading.engine, cfg,
                                 profile is not None)
-    elif label == "passport":
-        findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None)
+    elif label == "id_card_back":
+        findings += _check_validity(reading.fields.get("validity"), cfg)
+    elif label in ("passport", "mrz_document"):
+        findings += _check_mrz(reading.fields.get("mrz"), _s(p.get("document_number")), profile is not None, label)
+        findings += _check_expiry(reading.fields.get("mrz"), label)
+        findings += _check_mrz_name(reading.fields.get("mrz"), _s(p.get("name_en")), label, cfg)
     return findings, extra
 
 
@@ -159,6 +175,8 @@ def _type_mismatch(shown: str, reading: DocumentReading, doc_type: str | None, e
         if shown == "business_license" and doc_type not in INDIVIDUAL_TYPES:
             return None  # an organisation document with a valid credit code: the type list is the profile's concern
         if shown == "passport" and doc_type == "passport":
+            return None
+        if shown == "mrz_document" and doc_type in MRZ_TYPES:
             return None
     elif expected is None:
         return None
@@ -317,28 +335,135 @@ def _glyph_veto(fr: FieldReading, op: Any, cfg: Any) -> list[str]:
 
 # -- passport ----------------------------------------------------------------------------------------
 
-def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool) -> list[Finding]:
+def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, label: str = "passport") -> list[Finding]:
     if fr is None or not fr.repaired or not fr.repaired.valid:
-        return [_unreadable("mrz", "passport", "the machine-readable zone was not read with valid check digits",
-                            "机读区未能通过校验位识别", fr)]
+        return [_unreadable("mrz", label, "the machine-readable zone was not read with valid check digits",
+                            "机读区未能通过校验位识别", fr,
+                            {"error": fr.repaired.error if fr and fr.repaired else None})]
     if not with_profile or typed is None:
         return []
-    try:
-        from ..numbers import mrz
+    number = ""
+    if fr.parsed is not None:
+        number = str(fr.parsed.info().get("document_number", ""))
+    else:
+        try:
+            from ..numbers import mrz
 
-        number = str(mrz.info(fr.text).get("document_number", "")).replace("<", "")
-    except Exception:  # validated by line 2 alone (the names line was not read): the number is its first 9
-        lines = fr.text.split("\n")
-        number = lines[-1][:9].replace("<", "") if lines and len(lines[-1]) == 44 else ""
+            number = str(mrz.info(fr.text).get("document_number", "")).replace("<", "")
+        except Exception:
+            number = ""
     t = _compact(typed)
     if not number or t == number:
         return []
     positions = [i + 1 for i in range(max(len(t), len(number))) if i >= len(t) or i >= len(number) or t[i] != number[i]]
     return [codes.finding(
         "profile.number_mismatch", typed=Private(t, "number"), printed=Private(number, "number"),
-        document="passport", document_zh="护照", positions=", ".join(map(str, positions[:6])),
+        document="passport" if label == "passport" else "document", document_zh="护照" if label == "passport" else "证件",
+        positions=", ".join(map(str, positions[:6])),
         field="document_number", region=fr.region, details={"positions": positions, "source": "mrz"},
     )]
+
+
+MRZ_NAME_CONFIDENCE = 0.95
+
+
+def _name_tokens(s: str) -> list[str]:
+    """Letters only, upper case, accents dropped, split at anything else (an MRZ writes spaces, hyphens and
+    apostrophes as <)."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).upper()
+    return "".join(ch if "A" <= ch <= "Z" else " " for ch in s).split()
+
+
+def _check_mrz_name(fr: FieldReading | None, typed: str | None, label: str, cfg: Any) -> list[Finding]:
+    """The profile's English name against the MRZ's names (in any order: a form may put the given names
+    first).  Names have no check digit: compared only from a valid MRZ whose names line was read with
+    confidence >= MRZ_NAME_CONFIDENCE, and a truncated MRZ name (no filler left) only as a prefix."""
+    if typed is None or fr is None or fr.parsed is None or not fr.parsed.valid:
+        return []
+    res = fr.parsed
+    confs = res.line_confidences
+    names_line = 2 if res.layout == "TD1" else 0
+    if not confs or confs[names_line] < MRZ_NAME_CONFIDENCE:
+        return []
+    info = res.info()
+    read = _name_tokens(info["surname"]) + _name_tokens(info["given_names"])
+    want = _name_tokens(typed)
+    if not read or not want:
+        return []
+    def canon(tokens: list[str]) -> list[str]:  # pinyin ü: written YU in Chinese passports, U or V in forms
+        return sorted(t.replace("YU", "U").replace("V", "U") for t in tokens)
+
+    if canon(read) == canon(want):
+        return []
+    if info.get("names_truncated") and "".join(want).startswith("".join(read)[:-1]):
+        return []
+    printed = " ".join(read)
+    en, zh = ("passport", "护照") if label == "passport" else ("document", "证件")
+    return [codes.finding(
+        "profile.name_mismatch", typed=Private(typed, "name"), printed=Private(printed, "name"),
+        document=en, document_zh=zh, diff="the machine-readable zone's names differ", diff_zh="机读区中的姓名不同",
+        field="name_en", region=fr.region,
+        details={"source": "mrz", "confidence": round(confs[names_line], 3), "typed_tokens": len(want),
+                 "printed_tokens": len(read)},
+    )]
+
+
+def _check_expiry(fr: FieldReading | None, label: str) -> list[Finding]:
+    """``document.expired`` from a valid MRZ's expiry date (passports, ID and residence cards; not visas)."""
+    if fr is None or fr.parsed is None or not fr.parsed.valid or fr.parsed.layout.startswith("MRV"):
+        return []
+    expiry = fr.parsed.info().get("expiry")
+    today = _today()
+    if expiry is None or expiry >= today:
+        return []
+    en, zh = ("passport", "护照") if label == "passport" else ("document", "证件")
+    return [codes.finding("document.expired", document=en, document_zh=zh, expiry=expiry.isoformat(),
+                          source="read from its machine-readable zone, whose check digits all pass",
+                          source_zh="从机读区读取，校验位均通过", field="expiry_date", region=fr.region,
+                          details={"expiry": expiry.isoformat(), "checked": today.isoformat(), "source": "mrz",
+                                   "layout": fr.parsed.layout})]
+
+
+_VALIDITY = re.compile(r"(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?[-—–~至]+(?:(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?|(长期))$")
+VALIDITY_CONFIDENCE = 0.9
+
+
+def parse_validity(text: str) -> tuple[datetime.date, datetime.date | None] | None:
+    """A resident ID card's validity period (``2015.03.01-2035.03.01``, ``2015.03.01-长期``) -> (start, end or
+    None for 长期); None unless both are dates and the period is one the card is issued for (5, 10 or 20 years,
+    the same month and day): with no check digit, that is what vouches for the reading."""
+    m = _VALIDITY.search(unicodedata.normalize("NFKC", text).replace(" ", ""))
+    if not m:
+        return None
+    try:
+        start = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        if m[7]:
+            return start, None
+        end = datetime.date(int(m[4]), int(m[5]), int(m[6]))
+    except ValueError:
+        return None
+    if (end.month, end.day) != (start.month, start.day) or end.year - start.year not in (5, 10, 20):
+        return None
+    return start, end
+
+
+def _check_validity(fr: FieldReading | None, cfg: Any) -> list[Finding]:
+    """``document.expired`` from the validity period printed on a resident ID card's emblem side."""
+    if fr is None or not fr.text or fr.confidence < VALIDITY_CONFIDENCE:
+        return []
+    period = parse_validity(fr.text)
+    if period is None or period[1] is None:
+        return []
+    today = _today()
+    end = period[1]
+    if end >= today:
+        return []
+    return [codes.finding("document.expired", document="resident ID card", document_zh="居民身份证",
+                          expiry=end.isoformat(), source="its validity period (有效期限) as printed on the emblem side",
+                          source_zh="按国徽面印刷的有效期限", field="expiry_date", region=fr.region,
+                          details={"expiry": end.isoformat(), "checked": today.isoformat(), "source": "validity period",
+                                   "confidence": round(fr.confidence, 3)})]
 
 
 # -- report extra --------------------------------------------------------------------------------------
@@ -351,6 +476,9 @@ def _describe(reading: DocumentReading) -> dict[str, Any]:
         if fr.repaired is not None:
             item["valid"] = fr.repaired.valid
             item["repairs"] = [c.to_dict() for c in fr.repaired.repairs]
+        if fr.parsed is not None:
+            item["mrz_layout"] = fr.parsed.layout
+            item["check_digits_passed"] = f"{fr.parsed.passed}/{fr.parsed.total}"
         if fr.region:
             item["region"] = [[round(x, 1), round(y, 1)] for x, y in fr.region]
         fields[name] = item

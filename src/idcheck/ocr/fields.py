@@ -32,7 +32,7 @@ class FieldSpec:
     name: str  # "name" | "number" | "mrz"
     script: str  # engine script hint
     window: tuple[float, float, float, float]
-    pick: str = "first"  # "first" | "all" | "last2"
+    pick: str = "first"  # "first" | "all" | "last2" | "last"
     max_left: float = 1.0  # the line must start left of this share of the width (rows start at the label column)
     label: bool = False  # the row starts with a printed label (名称): the crop starts after the gap that ends it
 
@@ -52,6 +52,10 @@ LAYOUTS: dict[str, tuple[FieldSpec, ...]] = {
     ),
     "passport": (
         FieldSpec("mrz", "mrz", (0.0, 0.70, 1.0, 1.0), "last2"),
+    ),
+    # the emblem side: the validity period (有效期限 2015.03.01-2035.03.01, or ...-长期) right of its label
+    "id_card_back": (
+        FieldSpec("validity", "zh", (0.31, 0.76, 0.99, 0.95), "last"),
     ),
 }
 
@@ -208,6 +212,8 @@ def field_crops(rgb: np.ndarray, specs: tuple[FieldSpec, ...], norm: np.ndarray 
             lines = lines[:1]
         elif spec.pick == "last2":
             lines = lines[-2:]
+        elif spec.pick == "last":
+            lines = lines[-1:]
         for box in lines:
             if spec.label:
                 box = after_label(norm, box)

@@ -3,7 +3,8 @@
 ``tamper.metadata``  header evidence (no pixels): ``tamper.editing_software``
                      (warning: an editor is named, with the field), ``tamper.evidence``
                      (info: converters, Photoshop/Adobe structures that name no tool),
-                     ``tamper.jpeg_quality`` (info: the JPEG tables' quality and family).
+                     the JPEG tables' quality and family go to the report's file facts
+                     (``report.file["jpeg_quality"]``, ``["jpeg_tables"]``), not to a finding.
 ``tamper.local``     ``tamper.local_edit`` with the region in original coordinates
                      (detectors ``ghost``, ``grid``, ``dq``, ``noise``, ``copy``: see
                      :mod:`.local`), measured value and threshold: an error only when
@@ -43,7 +44,7 @@ def _quant(ctx: Any) -> jpegq.QuantInfo | None:
     return ctx.jpeg_quant
 
 
-@image_check("tamper.metadata", codes=("tamper.editing_software", "tamper.evidence", "tamper.jpeg_quality"),
+@image_check("tamper.metadata", codes=("tamper.editing_software", "tamper.evidence"),
              needs=("data",), section="tamper")
 def check_metadata(ctx: Any) -> Iterator[Finding]:
     meta = _meta(ctx)
@@ -77,10 +78,9 @@ def check_metadata(ctx: Any) -> Iterator[Finding]:
                             where="; ".join(e.where for e in others[:3]),
                             details={"evidence": [e.to_dict() for e in others][:10], "camera": meta.camera})
     if quant and quant.get("quality") is not None:
-        family = "standard libjpeg (IJG) tables" if quant["family"] == "ijg" else \
-            "non-standard tables (camera firmware or an editor), nearest IJG equivalent"
-        yield codes.finding("tamper.jpeg_quality", quality=quant["quality"], family=family,
-                            measured=Measure(quant["quality"], "JPEG quality (IJG scale)"), details=quant)
+        # a fact about the file, not a finding: an info line on every JPEG was noise in every summary
+        ctx.file_facts["jpeg_quality"] = quant["quality"]
+        ctx.file_facts["jpeg_tables"] = quant["family"]
 
 
 @image_check("tamper.local", codes=("tamper.local_edit",), needs=("data", "gray", "document"), section="tamper")
@@ -99,8 +99,10 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
     # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
     # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
+    # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
+    # of it (a real phone screenshot gave three noise warnings over its text)
     if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
-            and q.quality < cfg.noise_min_quality):
+            and q.quality < cfg.noise_min_quality) and not ctx.drawn_on_screen:
         anomalies += local.detect_noise(ctx, cfg)
     timings["noise"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()

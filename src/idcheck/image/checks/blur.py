@@ -90,24 +90,33 @@ def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int 
     return max(per.values()), {"edges": int(len(xs)), "by_direction": per}
 
 
-@image_check("blur", codes=("image.blurry",), needs=("rectified",), section="blur")
+@image_check("blur", codes=("image.blurry", "image.not_judged"), needs=("rectified",), section="blur")
 def check_blur(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.blur
     rect = ctx.rectified
-    if rect is None and ctx.document is not None:
-        return  # a document is there but its outline is doubtful: measuring the wrong region is worse than nothing
     if rect is not None:
         gray, valid, length = rect.gray, rect.valid, max(rect.gray.shape)
+        original_length = rect.doc_long_side * max(ctx.scale_x, ctx.scale_y)
         where = "document"
-    else:  # no document found: judge the central part of the picture
+    else:  # no document, or a doubtful outline: judge the picture (motion and defocus blur the whole of it)
         h, w = ctx.height, ctx.width
         f = min(1.0, cfg.canonical_long_side / max(h, w))
         gray = cv2.resize(ctx.gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else ctx.gray
         valid, length = None, max(gray.shape)
+        original_length = float(max(ctx.decoded.original_size))
         where = "picture"
     sigma, details = edge_blur(gray, valid, cfg.min_edges, cfg.min_share_of_window_gradient)
     if sigma is None:
+        yield codes.finding(
+            "image.not_judged", what="sharpness", what_zh="清晰度",
+            reason=f"only {details.get('edges', 0)} high-contrast edges on the {where}, {cfg.min_edges} needed",
+            reason_zh=f"{where == 'document' and '证件' or '图片'}上高对比度边缘仅 {details.get('edges', 0)} 个，需要 {cfg.min_edges} 个",
+            details={"code": "image.blurry", "edges": details.get("edges", 0), "measured_on": where},
+        )
         return
+    # the same edge in the original picture's pixels: an edge spread over a pixel or so is crisp however small the
+    # document is (that is image.low_resolution's finding)
+    sigma_original = sigma * original_length / length
     # the sampling floor (a perfectly sharp edge still spreads ~1 px) is removed in quadrature: what is left is the
     # blur of the scene, which scales with the document; the floor does not, and would make small documents "blurry"
     value = math.sqrt(max(sigma * sigma - cfg.sampling_floor ** 2, 0.0)) * 1000.0 / length
@@ -116,7 +125,8 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
     # makes its strong edges, and a background may be out of focus: a rough proxy, so only a picture that is soft
     # all over is reported
     limit = cfg.max_edge_blur * (1.0 if where == "document" else cfg.picture_factor)
-    if value > limit:
+    ctx.extra["measures"]["edge_sigma_px"] = round(sigma_original, 3)
+    if value > limit and sigma_original > cfg.min_sigma_px:
         yield codes.finding(
             "image.blurry",
             measured=Measure(round(value, 2), f"px per 1000 px of {where}"),
@@ -124,5 +134,6 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
             details={"measured_on": where, **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in details.items()
                                              if k != "by_direction"},
                      "sigma_px": round(sigma, 3), "measured_px": length,
+                     "sigma_original_px": round(sigma_original, 3),
                      "by_direction": {k: round(v * 1000.0 / length, 2) for k, v in details.get("by_direction", {}).items()}},
         )

@@ -14,6 +14,14 @@ stands out above the paper.  The found outline is accurate to about 1% of the
 document, so the rim may show what lies beyond it - a white desk, a sheet of paper, an
 app's white background around a card in a screenshot: a spot must reach into the
 document past that rim (and is then counted whole, rim included).
+
+Without a confident outline (the document fills the frame, or its outline is doubtful) the **picture** is judged
+instead, for the one kind of glare that needs no outline (:func:`hotspots`): a clipped, colourless spot of at least
+``glare.min_hotspot`` of the picture whose brightness falls off *softly* around it - the lamp's or flash's image
+on a glossy surface, which spreads its light into what surrounds it.  A white page, label or screen area is as
+clipped, but ends at a sharp edge.  Real photos: the one reflection of this kind in the development set measured
+a 3.8% spot still at 239 grey levels just outside it; no photo without glare has a clipped colourless spot of
+0.2% or more (screenshots do: they are left to image.screenshot).
 """
 
 from __future__ import annotations
@@ -42,7 +50,11 @@ def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper:
         sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
     inside = valid if valid.dtype == np.uint8 else (valid > 0).astype(np.uint8) * 255
     paper = median_u8(gray, inside) if cv2.countNonZero(inside) else 255.0
-    level = max(clip_level, min(254.0, paper + above_paper))
+    if paper + above_paper > 255.0:
+        # the paper itself is at the sensor's (or the screen's) white: nothing can stand out above it, and what is
+        # clipped is the paper, not a reflection (white copy paper, an app's white page around a card)
+        return np.zeros(gray.shape, np.uint8), paper
+    level = max(clip_level, paper + above_paper)
     # whole grey levels: gray >= level is gray >= ceil(level) (level <= 254); all three tests on 8-bit planes
     mask = cv2.bitwise_and(cv2.inRange(gray, math.ceil(level), 255), cv2.inRange(sat, 0, 60), mask=inside)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -68,15 +80,97 @@ def blown_spots(mask: np.ndarray, area: float, rim_inset: float, min_speck: floa
     return (blown / area if area else 0.0), keep, lab, stats, cent
 
 
+# Paper darker than this (median grey level inside the outline) is no document's paper under any usable light
+# (real photos' paper: 115-230): what the outline holds is a dark object, and its white areas are print
+_DARKEST_PAPER = 60
+# Around a reflection, within 1% of the picture's short side, the light is still this bright (grey levels): it
+# spreads into the surface; a white page or label on a darker background drops at its edge (real photos: a hotspot
+# 239, screenshots' white panels and pages 80-210 - and those are left to image.screenshot)
+_HOTSPOT_HALO = 225
+# ... and it falls off further out (grey levels lost between the 1% ring and the 4-8% ring): a soft peak, not a
+# uniformly bright area
+_HOTSPOT_FALLOFF = 15
+
+
+def hotspots(gray: np.ndarray, sat: np.ndarray, clip_level: int, min_share: float) -> list[tuple[float, np.ndarray]]:
+    """Clipped, colourless spots with a soft halo in a whole picture: ``[(share of the picture, spot mask)]``.
+
+    ``gray`` and ``sat`` (HSV saturation) are H x W uint8; ``min_share`` is the smallest spot, as a share of the
+    picture's area.  A spot touching the frame edge is left out (its halo cannot be seen whole)."""
+    h, w = gray.shape
+    mask = cv2.bitwise_and(cv2.inRange(gray, clip_level, 255), cv2.inRange(sat, 0, 40))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    if not cv2.countNonZero(mask):
+        return []
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    short = min(h, w)
+    found = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if area < min_share * h * w or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        spot = (lab == i).astype(np.uint8)
+        if soft_halo(gray, spot):
+            found.append((float(area) / (h * w), spot))
+    return found
+
+
+def soft_halo(gray: np.ndarray, spot: np.ndarray, valid: np.ndarray | None = None) -> bool:
+    """Whether the light around ``spot`` (H x W, non-zero on the spot) is still bright within 1% of the short side
+    (``_HOTSPOT_HALO``) and falls off further out (``_HOTSPOT_FALLOFF`` by 4-8%): a reflection's halo, not the
+    sharp edge of white print, a label or a page.  Only ``valid`` pixels (non-zero) are read when given."""
+    short = min(gray.shape)
+    dist = cv2.distanceTransform((spot == 0).astype(np.uint8), cv2.DIST_L2, 3)
+    inside = np.ones(gray.shape, bool) if valid is None else valid > 0
+    near = gray[(dist > 0) & (dist <= max(1.5, 0.01 * short)) & inside]
+    far = gray[(dist > 0.04 * short) & (dist <= 0.08 * short) & inside]
+    if near.size == 0 or far.size == 0:
+        return False
+    halo, outer = float(near.mean()), float(far.mean())
+    return halo >= _HOTSPOT_HALO and halo - outer >= _HOTSPOT_FALLOFF
+
+
+def _picture_glare(ctx: ImageContext, cfg) -> Iterator[Finding]:
+    small = ctx.small
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    sat = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[:, :, 1]
+    spots = hotspots(gray, sat, cfg.clip_level - 3, cfg.min_hotspot)
+    if not spots:
+        return
+    share = sum(s for s, _ in spots)
+    ctx.extra.setdefault("measures", {})["glare_hotspot_share"] = round(share, 5)
+    big = max(spots, key=lambda s: s[0])[1]
+    hull = component_hull(big)
+    fx, fy = ctx.width / small.shape[1], ctx.height / small.shape[0]
+    h, w = gray.shape
+    cx, cy = hull.mean(axis=0)
+    yield codes.finding(
+        "image.glare",
+        measured=Measure(round(100 * share, 2), "% of the picture"),
+        threshold=Measure(round(100 * cfg.min_hotspot, 2), "%", "<"),
+        region=ctx.to_original(hull * np.array([fx, fy], np.float32)),
+        details={"spots": len(spots), "measured_on": "picture", "where": place_of(cx / w, cy / h)},
+    )
+
+
 @image_check("glare", codes=("image.glare",), needs=("rectified",), section="glare")
 def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.glare
+    feats = ctx.screen_features
+    if ctx.drawn_on_screen or feats["flat_share"] - feats["flat_white_share"] >= ctx.config.screen.flat_share:
+        # an app's capture (image.screenshot says what is wrong): its white panels are no reflection.  (A flatbed
+        # scan's flat blocks are its clipped white background: a scan is still judged)
+        return
     rect = ctx.rectified
     if rect is None:
+        yield from _picture_glare(ctx, cfg)
         return
     mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper, rect.gray, rect.saturation)
     area = float(np.count_nonzero(rect.valid))
     share, keep, lab, stats, cent = blown_spots(mask, area, cfg.rim_inset)
+    if paper < _DARKEST_PAPER:
+        # the outline holds a dark area (a camera preview, a dark cover): its white is print, not a reflection
+        share, keep = 0.0, []
     ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)
     if share <= cfg.max_share or not keep:
         return

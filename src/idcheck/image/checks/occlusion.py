@@ -62,11 +62,66 @@ def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: flo
     return cv2.bitwise_and(box, ((sat >= 25) & (texture <= max_texture)).astype(np.uint8) * 255)
 
 
+# How far beyond the outline the rest of a finger is looked for, as a share of the document's short side: a
+# fingertip's width (~15 mm on a 54 mm card side, ~4% on an A4 page) is more than enough to see it continue.
+_OUTSIDE_REACH = 0.04
+# The part of that strip which must be skin of the same colour as the region inside: a finger crosses the edge,
+# the hand it belongs to lies beyond it; warm paper shading or a red print block stops at the document's edge.
+_MIN_OUTSIDE_SKIN = 0.3
+# Same object on both sides of the edge: luma and chroma within these many levels (8-bit YCrCb) of the inside
+# region's median - the same finger, lit the same way (a dark wooden desk beside warm-shaded paper differs by 80+).
+_SAME_SKIN_Y, _SAME_SKIN_C = 45, 12
+
+
+def _continues_outside(ctx: ImageContext, lab: np.ndarray, stats: np.ndarray, i: int, rgb: np.ndarray,
+                       skin_all: np.ndarray, cfg) -> bool:
+    """Whether skin region ``i`` (rectified coordinates) goes on beyond the document's outline.
+
+    A finger over a document comes from outside it: past the edge it touches, the picture shows more of the same
+    skin (or the frame's edge, when the document fills the picture).  Paper shaded warm at a margin, a portrait,
+    a red table row or a magazine's photograph stop at the outline.  The strip just outside the touched edge is
+    read from the working picture through the same homography, extended beyond the quad.
+    """
+    rect = ctx.rectified
+    h, w = rgb.shape[:2]
+    reach = max(3, int(round(_OUTSIDE_REACH * min(h, w))))
+    x, y, bw, bh = stats[i, :4]
+    comp = (lab[y:y + bh, x:x + bw] == i)
+    ycc = cv2.cvtColor(rgb[y:y + bh, x:x + bw], cv2.COLOR_RGB2YCrCb)[comp]
+    med = np.median(ycc, axis=0)
+    # the canvas: the rectified document with a ring of ``reach`` px around it, warped from the working picture
+    shift = np.array([[1, 0, reach], [0, 1, reach], [0, 0, 1]], np.float64)
+    M = shift @ rect.matrix
+    size = (w + 2 * reach, h + 2 * reach)
+    canvas = cv2.warpPerspective(ctx.rgb, M, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    inframe = cv2.warpPerspective(np.full((ctx.height, ctx.width), 255, np.uint8), M, size, flags=cv2.INTER_NEAREST,
+                                  borderMode=cv2.BORDER_CONSTANT)
+    mask = np.zeros((size[1], size[0]), np.uint8)
+    mask[reach + y:reach + y + bh, reach + x:reach + x + bw][comp] = 255
+    near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    outside = np.full_like(mask, 255)
+    outside[reach:reach + h, reach:reach + w] = 0
+    strip = cv2.bitwise_and(near, outside)
+    n_strip = cv2.countNonZero(strip)
+    if n_strip == 0:
+        return False
+    off_frame = cv2.countNonZero(cv2.bitwise_and(strip, cv2.bitwise_not(inframe)))
+    if off_frame >= 0.5 * n_strip:
+        return True  # the finger enters from beyond the picture's edge: nothing more can be seen of it
+    ycc_c = cv2.cvtColor(canvas, cv2.COLOR_RGB2YCrCb)
+    lo = (max(0, med[0] - _SAME_SKIN_Y), max(0, med[1] - _SAME_SKIN_C), max(0, med[2] - _SAME_SKIN_C))
+    hi = (min(255, med[0] + _SAME_SKIN_Y), min(255, med[1] + _SAME_SKIN_C), min(255, med[2] + _SAME_SKIN_C))
+    same = cv2.inRange(ycc_c, lo, hi)
+    visible = cv2.bitwise_and(strip, inframe)
+    share = cv2.countNonZero(cv2.bitwise_and(same, visible)) / max(1, cv2.countNonZero(visible))
+    return share >= _MIN_OUTSIDE_SKIN
+
+
 @image_check("occlusion", codes=("document.occluded",), needs=("rectified",), section="occlusion")
 def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.occlusion
     rect = ctx.rectified
-    if rect is None:
+    if rect is None or ctx.drawn_on_screen:  # (an app's capture: image.screenshot says what is wrong)
         return
     rgb = rect.rgb
     h, w = rgb.shape[:2]
@@ -86,7 +141,7 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     if not cv2.countNonZero(skin):  # no skin at all (most photos): nothing to measure, skip the distances
         ctx.extra.setdefault("measures", {})["occluded_share"] = 0.0
         return
-    band = cfg.border_band * short
+    band = inset + cfg.border_band * short
     depth_needed = 0.03 * short + inset
     n, lab, stats, cent = cv2.connectedComponentsWithStats(skin, connectivity=8)
     sizeable = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.0005 * area]
@@ -104,6 +159,7 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
         d = dist[y:y + bh, x:x + bw][lab[y:y + bh, x:x + bw] == i]
         if d.min() <= band and d.max() >= depth_needed:
             hits.append(i)
+    hits = [i for i in hits if _continues_outside(ctx, lab, stats, i, rgb, skin_all, cfg)]
     covered = float(sum(stats[i, cv2.CC_STAT_AREA] for i in hits))
     if hits:
         # a finger found inside the inset also covers the outer strip it came through: count the skin there that

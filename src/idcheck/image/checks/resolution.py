@@ -2,10 +2,11 @@
 
 The measure is the document's long side in ORIGINAL pixels (the full-resolution
 picture, not the working copy), compared with what the smallest print needs to stay
-legible: ~15 px per 3 mm character on an ID card (500 px for 85.6 mm), ~10 px per
-character on an A4 licence (1000 px for 297 mm).  Without a found document, or with a
+legible: 10 px per character height, the floor below which Chinese characters lose strokes - 480 px for an ID
+card's 1.8 mm back-side print over 85.6 mm, 850 px for a licence's 3.5 mm body print over 297 mm.  Without a found document, or with a
 doubtful outline (which may be a part of the document, such as a licence's inner frame),
-the whole picture is measured against the card threshold (the most lenient).  A document
+the whole picture is measured against the card threshold (the most lenient); with no document at all
+nothing is measured (``document.not_found`` is the finding).  A document
 cut by the frame edge is measured only from the sides that are in the picture, which is
 a lower bound: too short a lower bound is not reported (document.corner_missing is).
 """
@@ -41,15 +42,17 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     doc = ctx.document
     # a side lying on the frame edge: the document is cut there, and its length across is a lower bound only
     cut = bool(doc is not None and doc.details.get("frame_edge_sides"))
-    if long_side is None or not ctx.document_confident:
+    if long_side is None:
+        return  # no document: document.not_found says so; a picture's size alone says nothing of a document's
+    if not ctx.document_confident:
         long_side = float(max(ctx.decoded.original_size))
         need = cfg.min_long_side_card
         subject = "picture"
     else:
         need = cfg.min_long_side_card if kind == "card" else cfg.min_long_side_page
         subject = "document"
-    why = ("3 mm characters on an ID card get ~15 px" if need == cfg.min_long_side_card
-           else "the small print of a licence gets ~10 px per character")
+    why = ("an ID card's smallest print gets 10 px per character" if need == cfg.min_long_side_card
+           else "a licence's small print gets 10 px per character")
     if long_side < need and not (cut and subject == "document"):
         yield codes.finding(
             "image.low_resolution",

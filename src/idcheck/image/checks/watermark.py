@@ -105,8 +105,9 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
 def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.watermark
     rect = ctx.rectified
-    if rect is None:
-        return
+    doc = ctx.document
+    if rect is None or doc is None or doc.confidence < cfg.min_outline_confidence:
+        return  # (a doubtful outline: image.not_judged from the document check says so)
     index, details = lattice_index(rect.gray, cfg.stroke_clip, cfg.print_below_paper)
     ctx.extra.setdefault("measures", {})["watermark_index"] = round(index, 3)
     ctx.extra["measures"]["watermark_tilt_ratio"] = details.get("tilted_over_axis", 0.0)

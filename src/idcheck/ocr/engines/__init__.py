@@ -68,6 +68,26 @@ class ReadLine:
 EMPTY = ReadLine("", 0.0)
 
 
+def nfkc(line: ReadLine) -> ReadLine:
+    """``line`` with its text NFKC-normalised (full-width digits and letters -> ASCII), the per-character
+    confidences following the characters (a character that normalises to several keeps its confidence for
+    each).  Every engine's reading passes through here before it is compared or reported."""
+    import unicodedata
+
+    if line.text.isascii():
+        return line
+    confs = line.char_confidences
+    if confs is None or len(confs) != len(line.text):
+        return ReadLine(unicodedata.normalize("NFKC", line.text), line.confidence, None, line.details)
+    text: list[str] = []
+    out: list[float] = []
+    for ch, p in zip(line.text, confs):
+        for c in unicodedata.normalize("NFKC", ch):
+            text.append(c)
+            out.append(p)
+    return ReadLine("".join(text), line.confidence, tuple(out), line.details)
+
+
 class OcrEngine(Protocol):
     name: str
     variants: dict[str, int]  # script -> how many readings of one crop the engine can give (>= 1)

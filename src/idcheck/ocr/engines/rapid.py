@@ -1,20 +1,20 @@
-"""RapidOCR (PaddleOCR PP-OCRv4 recognition model on ONNX Runtime): an optional extra.
+"""RapidOCR (PaddleOCR recognition models on ONNX Runtime): the default engine.
 
-``pip install idcheck[rapidocr]`` installs ``rapidocr-onnxruntime``, whose wheel ships the models:
-nothing is downloaded at run time.  Only the recognition model is used: the crops are already
+``rapidocr`` 3 (a dependency of idcheck, with ``onnxruntime``) ships the PP-OCRv6 small models inside its
+wheel: nothing is downloaded at run time (verified with no network).  ``rapidocr-onnxruntime`` 1.x (PP-OCRv4)
+stays readable as the engine ``rapidocr-onnxruntime`` for comparison.  Every reading is NFKC-normalised
+(the recogniser's dictionary has full-width digits: ``１`` -> ``1``).  Only the recognition model is used: the crops are already
 single lines, so neither text detection nor the angle classifier runs.  ONNX Runtime is limited to
 one thread per session (the machine's cores belong to the bulk workers).
 
 Without the package the engine is *unavailable* (``available()`` is False), not an error.
-Mind that the wheel depends on ``opencv-python``, which installs a second ``cv2`` beside
-``opencv-python-headless``; where that matters, install it with ``--no-deps`` plus
-``onnxruntime pyclipper shapely six PyYAML``.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import threading
+import unicodedata
 from typing import Sequence
 
 import cv2
@@ -25,10 +25,46 @@ from . import EMPTY, LineCrop, ReadLine, register
 LINE_HEIGHT = 48  # the recogniser's input height (rec_img_shape 3 x 48 x 320)
 
 
+def _readlines(rec_items, n: int) -> list[ReadLine]:
+    """(text, per-character probabilities or None, line score) per crop -> ReadLine, NFKC-normalised."""
+    out = []
+    for item in rec_items:
+        if item is None:
+            out.append(EMPTY)
+            continue
+        text, probs, score = item
+        text = str(text or "")
+        if not text:
+            out.append(EMPTY)
+            continue
+        if probs is None or len(probs) != len(text):
+            probs = [float(score)] * len(text)
+        kept: list[tuple[str, float]] = []
+        for ch, p in zip(text, probs):
+            if ch.isspace():
+                continue  # no format has spaces
+            for c in unicodedata.normalize("NFKC", ch):  # full-width digits and letters (１ -> 1)
+                if not c.isspace():
+                    kept.append((c, float(p)))
+        if not kept:
+            out.append(EMPTY)
+            continue
+        chars = tuple(p for _, p in kept)
+        out.append(ReadLine("".join(ch for ch, _ in kept), min(chars), chars, {"mean": float(score)}))
+    while len(out) < n:
+        out.append(EMPTY)
+    return out
+
+
 @register("rapidocr")
 class RapidEngine:
+    """RapidOCR 3 (``rapidocr``): the PP-OCRv6 small recognition model that ships inside the wheel, on ONNX
+    Runtime (one thread).  Only the recogniser runs: the crops are single lines already."""
+
     name = "rapidocr"
     variants = {"zh": 1, "digits": 2, "alnum": 2, "uscc": 2, "mrz": 2}
+    package = "rapidocr"
+    module = "rapidocr"
 
     def __init__(self) -> None:
         self.why_unavailable = ""
@@ -36,8 +72,8 @@ class RapidEngine:
         self._lock = threading.Lock()
 
     def available(self) -> bool:
-        if importlib.util.find_spec("rapidocr_onnxruntime") is None:
-            self.why_unavailable = "RapidOCR is not installed (pip install 'idcheck[rapidocr]')"
+        if importlib.util.find_spec(self.module) is None or importlib.util.find_spec("onnxruntime") is None:
+            self.why_unavailable = f"RapidOCR is not installed (pip install {self.package} onnxruntime)"
             return False
         return True
 
@@ -45,9 +81,59 @@ class RapidEngine:
         try:
             from importlib.metadata import version
 
-            return version("rapidocr-onnxruntime")
+            return version(self.package)
         except Exception:
             return "unknown"
+
+    def _recogniser(self):
+        if self._rec is None:
+            from rapidocr import RapidOCR
+
+            engine = RapidOCR(params={
+                "Global.use_det": False, "Global.use_cls": False, "Global.log_level": "error",
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            })
+            self._rec = engine._load_rec_model()
+        return self._rec
+
+    def _run(self, images: list[np.ndarray]) -> list:
+        from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+        out = self._recogniser()(TextRecInput(img=images, return_word_box=True))
+        words = list(out.word_results or [])
+        items = []
+        for i, (text, score) in enumerate(zip(out.txts or (), out.scores or ())):
+            confs = getattr(words[i], "confs", None) if i < len(words) and words[i] is not None else None
+            items.append((text, list(confs) if confs else None, score))
+        return items
+
+    def read_lines(self, crops: Sequence[LineCrop], *, timeout: float = 10.0) -> list[ReadLine]:
+        if not crops:
+            return []
+        images = [_prepare(c.image, c.variant, c.script) for c in crops]
+        with self._lock:  # an ONNX session is not re-entrant across our threads' batches
+            try:
+                items = self._run(images)
+            except Exception:
+                return [EMPTY] * len(crops)
+        return _readlines(items, len(crops))
+
+
+@register("rapidocr-onnxruntime")
+class RapidEngineV1(RapidEngine):
+    """RapidOCR 1.x (``rapidocr-onnxruntime``, PP-OCRv4 models in its wheel): kept for comparison
+    (``benchmarks/ocr.py --engines rapidocr-onnxruntime``); its wheel depends on ``opencv-python``."""
+
+    name = "rapidocr-onnxruntime"
+    package = "rapidocr-onnxruntime"
+    module = "rapidocr_onnxruntime"
+
+    def available(self) -> bool:
+        if importlib.util.find_spec(self.module) is None:
+            self.why_unavailable = "rapidocr-onnxruntime is not installed"
+            return False
+        return True
 
     def _recogniser(self):
         if self._rec is None:
@@ -57,31 +143,16 @@ class RapidEngine:
             self._rec = engine.text_rec
         return self._rec
 
-    def read_lines(self, crops: Sequence[LineCrop], *, timeout: float = 10.0) -> list[ReadLine]:
-        if not crops:
-            return []
-        images = [_prepare(c.image, c.variant, c.script) for c in crops]
-        with self._lock:  # an ONNX session is not re-entrant across our threads' batches
-            try:
-                rec, _ = self._recogniser()(images, True)  # True: also the per-character probabilities
-            except Exception:
-                return [EMPTY] * len(crops)
-        out = []
+    def _run(self, images: list[np.ndarray]) -> list:
+        rec, _ = self._recogniser()(images, True)  # True: also the per-character probabilities
+        items = []
         for item in rec:
             if not item or not item[0]:
-                out.append(EMPTY)
+                items.append(None)
                 continue
-            text = str(item[0])
-            probs = list(item[2][4]) if len(item) > 2 and len(item[2]) > 4 else [float(item[1])] * len(text)
-            if len(probs) != len(text):
-                probs = [float(item[1])] * len(text)
-            kept = [(ch, float(p)) for ch, p in zip(text, probs) if not ch.isspace()]  # no format has spaces
-            if not kept:
-                out.append(EMPTY)
-                continue
-            chars = tuple(p for _, p in kept)
-            out.append(ReadLine("".join(ch for ch, _ in kept), min(chars), chars, {"mean": float(item[1])}))
-        return out
+            probs = list(item[2][4]) if len(item) > 2 and len(item[2]) > 4 else None
+            items.append((str(item[0]), probs, float(item[1])))
+        return items
 
 
 def _prepare(img: np.ndarray, variant: int = 0, script: str = "zh") -> np.ndarray:

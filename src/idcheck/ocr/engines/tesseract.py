@@ -39,7 +39,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from . import EMPTY, LineCrop, ReadLine, register
+from . import EMPTY, LineCrop, ReadLine, nfkc, register
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # script -> (languages, whitelist or None)
@@ -231,7 +231,7 @@ class _Library:
         lib.TessBaseAPIClear(api)
         if not text:
             return EMPTY
-        return ReadLine("".join(text), min(confs), tuple(confs), {"words": words, "boxes": boxes, "width": w})
+        return nfkc(ReadLine("".join(text), min(confs), tuple(confs), {"words": words, "boxes": boxes, "width": w}))
 
 
 @lru_cache(maxsize=1)
@@ -442,5 +442,5 @@ def _assign(tsv: str, bands: list[tuple[int, int]]) -> list[ReadLine]:
         for _, word, conf in ws:  # the fields we read have no spaces: words are joined
             text += word
             chars.extend([conf] * len(word))
-        out.append(ReadLine(text, min(chars), tuple(chars), {"words": len(ws)}))
+        out.append(nfkc(ReadLine(text, min(chars), tuple(chars), {"words": len(ws)})))
     return out

@@ -1,0 +1,120 @@
+"""Whether a refined outline is a real document's: its confidence (:func:`verify`), and a screen's or picture
+frame's dark rim (:func:`_dark_rim`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..stats import median_u8
+from .quad import _on_frame_edge
+
+
+# corner angles: a flat rectangle photographed from a phone's usual viewpoints keeps every corner within ~25 degrees of
+# square - confidence 1 up to 25 degrees off square, 0 at 35
+ANGLE_ZERO_DEG = 35.0
+ANGLE_RAMP_DEG = 10.0
+# proportions (long / short): 1 within 1.3-1.75 (A4 1.414 and ID card 1.586, +-8% of perspective), 0 beyond 1.2 / 1.85
+ASPECT_MIN, ASPECT_MAX, ASPECT_RAMP = 1.2, 1.85, 0.1
+# cut by the frame on one side: the two sides across the cut, against the whole side, no longer than this (1 at 1.9)
+CUT_ASPECT_MAX, CUT_ASPECT_RAMP = 2.1, 0.2
+CORNER_SLIVER = 0.15  # share of the frame: a quad cut in two directions is fully trusted from this size (not a sliver)
+# skin along a side on the frame edge (a hand merged with the document): sampled over this share of the way to the
+# centre; confidence 1 up to 20% of it skin, 0 from 35%
+EDGE_STRIP = 0.12
+EDGE_SKIN_ZERO, EDGE_SKIN_RAMP = 0.35, 0.15
+# a screen's or picture frame's dark rim: the ring 3-8% in from the outline, darker than 60 grey levels and than
+# 0.4 x the median grey of the middle (the inner half)
+RIM_OUTER, RIM_INNER, RIM_CORE = 0.97, 0.92, 0.5
+DARK_RIM_MAX = 60  # grey levels
+DARK_RIM_RATIO = 0.4  # of the middle's median grey
+
+
+def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int],
+           skin: np.ndarray | None = None) -> tuple[float, dict[str, Any]]:
+    """Confidence (0..1) that ``quad`` is a real document's outline, and why.
+
+    * the weakest in-frame side's straightness (see :func:`refine`);
+    * corner angles: a flat rectangle photographed from a phone's usual viewpoints keeps every corner
+      within ~25 degrees of square;
+    * proportions: after averaging opposite sides, long/short must be near an ID card's 1.586 or a
+      page's 1.414 (1.2-1.9 allows for perspective foreshortening); for a document cut by the frame
+      only an upper bound holds (see the code);
+    * a side on the frame edge must not be lined with skin (a hand merged with the document): ``skin`` is
+      a mask of clearly skin-coloured pixels (see :func:`detect`).
+    """
+    sides = [s for s in straight if s is not None]
+    side_conf = min(sides) if sides else 0.0
+    angles = []
+    for i in range(4):
+        a = quad[(i - 1) % 4] - quad[i]
+        b = quad[(i + 1) % 4] - quad[i]
+        cosang = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-6))
+        angles.append(float(np.degrees(np.arccos(np.clip(cosang, -1, 1)))))
+    worst_angle = max(abs(a - 90.0) for a in angles)
+    angle_conf = float(np.clip((ANGLE_ZERO_DEG - worst_angle) / ANGLE_RAMP_DEG, 0.0, 1.0))
+    s1 = (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    s2 = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
+    w, h = frame
+    on_edge = [i for i in range(4) if _on_frame_edge(quad[i], quad[(i + 1) % 4], w, h)]
+    side_len = [float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4)]
+    if len(on_edge) == 1:
+        # one side lies on the frame edge: the document is cut there.  The side opposite is whole; the two sides
+        # across the cut are shorter than the document by an unknown amount, so they may be as short as they like,
+        # but not longer than a document's proportions allow against the whole side
+        i = on_edge[0]
+        whole = max(1e-6, side_len[(i + 2) % 4])
+        across = (side_len[(i + 1) % 4] + side_len[(i + 3) % 4]) / 2
+        aspect_conf = float(np.clip((CUT_ASPECT_MAX - across / whole) / CUT_ASPECT_RAMP, 0.0, 1.0))
+    elif on_edge:
+        # cut in two directions (a corner off the frame's corner): proportions unknown; but a small sliver in the
+        # frame's corner (a hand, a patch of table) is not what the picture is of - full trust from 15% of the frame
+        clipped, _ = cv2.intersectConvexConvex(quad.astype(np.float32),
+                                               np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32))
+        aspect_conf = float(np.clip(float(clipped) / (w * h) / CORNER_SLIVER, 0.0, 1.0))
+    else:
+        # 1 within 1.3-1.75 (A4 1.414 and ID card 1.586, +-8% of perspective), 0 beyond 1.2 / 1.85
+        aspect_conf = float(np.clip(min(ratio - ASPECT_MIN, ASPECT_MAX - ratio) / ASPECT_RAMP, 0.0, 1.0))
+    skin_share = 0.0
+    if skin is not None and on_edge:
+        # ... unless what lies along that side is skin: a hand holding the document, merged with it
+        c = quad.mean(axis=0)
+        for i in on_edge:
+            p, q = quad[i], quad[(i + 1) % 4]
+            strip = np.array([p, q, q + EDGE_STRIP * (c - q), p + EDGE_STRIP * (c - p)], np.float32)
+            m = np.zeros(skin.shape, np.uint8)
+            cv2.fillConvexPoly(m, np.round(strip).astype(np.int32), 255)
+            n = np.count_nonzero(m)
+            if n:
+                skin_share = max(skin_share, np.count_nonzero(skin[m > 0]) / n)
+    skin_conf = float(np.clip((EDGE_SKIN_ZERO - skin_share) / EDGE_SKIN_RAMP, 0.0, 1.0))
+    conf = side_conf * angle_conf * aspect_conf * skin_conf
+    return conf, {"straightness": [None if s is None else round(s, 3) for s in straight],
+                  "worst_angle_deg": round(worst_angle, 1), "aspect": round(ratio, 3),
+                  "frame_edge_sides": on_edge, "edge_skin": round(skin_share, 3)}
+
+
+def _dark_rim(quad: np.ndarray, gray: np.ndarray) -> bool:
+    """Whether ``quad`` is a dark frame around something light: a monitor's or phone's bezel, a picture frame.
+
+    No identity document has a near-black rim all round (ID cards, licences and passport pages are light
+    paper to their edges), so an outline whose inner rim (3-8% in from it) is darker than 60 grey levels and
+    under 40% of the brightness at its centre is the screen or frame holding the document, not the document;
+    the document is then looked for inside it.
+    """
+    c = quad.mean(axis=0)
+    h, w = gray.shape
+    outer = np.zeros((h, w), np.uint8)
+    inner = np.zeros((h, w), np.uint8)
+    core = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(outer, np.round(c + (quad - c) * RIM_OUTER).astype(np.int32), 255)
+    cv2.fillConvexPoly(inner, np.round(c + (quad - c) * RIM_INNER).astype(np.int32), 255)
+    cv2.fillConvexPoly(core, np.round(c + (quad - c) * RIM_CORE).astype(np.int32), 255)
+    rim = (outer > 0) & (inner == 0)
+    if rim.sum() < 50 or not core.any():
+        return False
+    rim_level = median_u8(gray, rim)
+    return rim_level < DARK_RIM_MAX and rim_level < DARK_RIM_RATIO * median_u8(gray, core)
