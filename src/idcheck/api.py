@@ -16,6 +16,8 @@ between calls and is safe to call from many threads at once.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import time
 from typing import Any, Mapping
 
@@ -28,7 +30,7 @@ from .intake import filechecks
 from .intake.decode import decode
 from .intake.sniff import sniff
 from .intake.source import read_source
-from .report import Measure, Report
+from .report import Measure, Private, Report
 
 KINDS = ("auto", "id_card", "id_card_back", "business_license", "passport", "permit", "certificate", "other")
 
@@ -41,6 +43,7 @@ def check(
     channel: str = "console",
     config: Config | None = None,
     ocr: bool = False,
+    filename: str | None = None,
 ) -> Report:
     """Check one image: ``source`` is a path, bytes or a binary file object.
 
@@ -49,6 +52,8 @@ def check(
     picks the upload rules ("console": JPEG/PNG/BMP/HEIC/WebP, 55 KB-5 MB; "api": JPEG/BMP, 55 KB-1 MB).
     The document is read (OCR) and cross-checked with the profile only when a profile is given or
     ``ocr=True``, so checks without a profile never start an OCR engine.
+    ``filename`` is the uploaded file's name (a service gets bytes and a name): its extension is checked
+    against the content, and the name is personal data, masked in the report unless revealed.
     """
     if kind not in KINDS:
         raise UsageError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -60,13 +65,18 @@ def check(
         raise UsageError(f"config must be an idcheck.Config, not {type(config).__name__}")
     if profile is not None and not _is_profile_like(profile):
         raise UsageError(f"profile must be an idcheck Profile or a dict, not {type(profile).__name__}")
+    if filename is not None and not isinstance(filename, str):
+        raise UsageError(f"filename must be a str, not {type(filename).__name__}")
     rules = CHANNELS[channel]
     clock = _Clock()
     started = time.perf_counter()
 
     src = read_source(source, config)
+    if filename is not None:  # the upload's own name; a client's path part is dropped
+        src.name = os.path.basename(filename.replace("\\", "/")) or None
     report = Report(kind="image", path=src.path)
-    report.file = {"bytes": src.size, "name": src.name, "extension": filechecks.extension_of(src.name)}
+    shown_name = Private(src.name, "filename") if filename is not None and src.name else src.name
+    report.file = {"bytes": src.size, "name": shown_name, "extension": filechecks.extension_of(src.name)}
     report.extra["channel"] = channel
     report.extra["kind"] = kind
     clock.lap(report, "read")
@@ -104,7 +114,10 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
     report.extend(filechecks.check_type(sniffed, rules))
     if spec is None or not spec.decodable:
         return  # nothing more can be learnt from a format we do not decode
-    report.extend(filechecks.check_extension(src.name, spec))
+    mismatch = filechecks.check_extension(src.name, spec)
+    if isinstance(report.file.get("name"), Private):  # an uploaded file's name is masked like a name
+        mismatch = [_mask_name_param(f, report.file["name"]) for f in mismatch]
+    report.extend(mismatch)
     report.extend(filechecks.check_size(src.size, rules))
     clock.lap(report, "file")
 
@@ -144,6 +157,12 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
         report.extend(ocr_findings)
         report.extra["ocr"] = ocr_extra
         clock.lap(report, "ocr")
+
+
+def _mask_name_param(finding, private: Private):
+    if "name" not in finding.params:
+        return finding
+    return dataclasses.replace(finding, params={**finding.params, "name": private})
 
 
 def _is_profile_like(profile: Any) -> bool:

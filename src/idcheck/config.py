@@ -714,5 +714,13 @@ class Config:
             changes[section_name] = dataclasses.replace(section, **values)
         return dataclasses.replace(base, **changes)
 
+    @classmethod
+    def load(cls, path: Any) -> "Config":
+        """Defaults overridden by a TOML file: ``idcheck.toml``, or ``[tool.idcheck]`` of a pyproject.toml
+        (see :mod:`idcheck.configfile`); names and types are checked."""
+        from .configfile import load_file
+
+        return load_file(path).config
+
 
 DEFAULT = Config()

@@ -35,7 +35,21 @@ def mask_text(text: str) -> str:
     return MASK * min(len(text), 12) if text else text
 
 
+def mask_filename(name: str) -> str:
+    """An uploaded file's name: the stem masked like a name, the extension kept (``张三-身份证.png`` ->
+    ``张****证.png``), since the extension is what the checks talk about."""
+    if not name:
+        return name
+    dot = name.rfind(".")
+    stem, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    if len(ext) > 8 or any(ch.isspace() for ch in ext):  # not an extension: mask it all
+        stem, ext = name, ""
+    return (mask_name(stem.replace(" ", "_")) if stem else stem) + ext
+
+
 def mask(value: str, kind: str = "text") -> str:
+    if kind == "filename":
+        return mask_filename(value)
     if kind == "name":
         return mask_name(value)
     if kind == "number":

@@ -23,6 +23,8 @@ COMMANDS = (
     "idcheck.cli.rules_cmd",
     "idcheck.cli.submit_cmd",
     "idcheck.cli.status_cmd",
+    "idcheck.cli.schema_cmd",
+    "idcheck.cli.serve_cmd",
 )
 
 

@@ -1,4 +1,5 @@
-"""``idcheck check FILE... [--profile P.json] [--format text|json|jsonl] [--channel console|api]``"""
+"""``idcheck check FILE... [--profile P.json] [--format text|json|jsonl] [--channel console|api] [--kind K]
+[--config idcheck.toml]``  (FILE ``-`` reads the picture from standard input)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import json
 import sys
 
-from ..api import check
+from ..api import KINDS, check
 from ..config import CHANNELS
 from .output import eprint, render_text, use_colour, write_jsonl
 
@@ -16,7 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="image files to check")
     p.add_argument("--profile", metavar="P.json", help="registrant profile (form data) to check as well")
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text", help="output format (default: text)")
-    p.add_argument("--channel", choices=sorted(CHANNELS), default="console", help="upload channel rules (default: console)")
+    p.add_argument("--channel", choices=sorted(CHANNELS), default=None,
+                   help="upload channel rules (default: the config file's, else console)")
+    p.add_argument("--kind", choices=KINDS, default="auto", help="the document, when known (default: auto)")
+    p.add_argument("--config", metavar="FILE",
+                   help="settings from idcheck.toml, or [tool.idcheck] of a pyproject.toml")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
     p.add_argument("--ocr", action="store_true", help="read the document's name and number even without a profile")
     p.add_argument("--annotate", metavar="OUT.png",
@@ -44,16 +49,47 @@ def _write_annotation(report, path: str, target: str, index: int) -> None:
     eprint(f"annotated picture written to {out}")
 
 
+def load_config(path: str | None):
+    """The config file's settings (None without --config); exits with usage status 2 on a bad file."""
+    if path is None:
+        return None
+    from ..configfile import load_file
+    from ..errors import UsageError
+
+    try:
+        return load_file(path)
+    except UsageError as exc:
+        eprint(f"idcheck: {exc}")
+        raise SystemExit(2) from None
+
+
 def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile) if args.profile else None
+    settings = load_config(args.config)
+    config = settings.config if settings else None
+    channel = args.channel or (settings and settings.channel) or "console"
+    ocr = args.ocr or bool(settings and settings.read_documents)
     colour = use_colour(sys.stdout)
+    import os
+
+    missing = [path for path in args.files if path != "-" and not os.path.lexists(path)]
+    if missing:
+        eprint(f"idcheck: no such file: {', '.join(missing)}")
+        return 2
+    if args.files.count("-") > 1:
+        eprint("idcheck: standard input ('-') can be read once")
+        return 2
     reports = []
     any_fail = False
-    for path in args.files:
-        report = check(path, profile=profile, channel=args.channel, ocr=args.ocr)
+    for index, path in enumerate(args.files):
+        source = sys.stdin.buffer.read() if path == "-" else path  # stdin: bytes without a name
+        report = check(source, profile=profile, channel=channel, ocr=ocr, kind=args.kind, config=config)
+        if path == "-":
+            report.path = "-"
+            path = source
         any_fail |= report.verdict == "fail"
         if args.annotate:
-            _write_annotation(report, path, args.annotate, args.files.index(path))
+            _write_annotation(report, path, args.annotate, index)
         if args.format == "text":
             print(render_text(report, reveal=args.reveal, colour=colour), flush=True)
         elif args.format == "jsonl":

@@ -13,11 +13,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explain", help="explain a finding code", description=__doc__)
     p.add_argument("code", nargs="?", help="a finding code such as file.extension_mismatch")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     catalogue = codes.catalogue()
+    if args.format == "json" and (not args.code or args.code in catalogue):
+        import json
+        import sys
+
+        chosen = [catalogue[args.code]] if args.code else [catalogue[c] for c in sorted(catalogue)]
+        items = [{"code": i.code, "severity": i.severity, "title": i.title, "meaning": i.meaning, "fix": i.fix,
+                  "message": i.message, "message_zh": i.message_zh} for i in chosen]
+        json.dump(items[0] if args.code else items, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
     if not args.code:
         for code, info in sorted(catalogue.items()):
             print(f"{code:<32} {info.severity:<8} {info.title}")

@@ -25,7 +25,7 @@ def paint(text: str, key: str, colour: bool) -> str:
 def render_text(report: Report, *, reveal: bool = False, colour: bool = False) -> str:
     """One block per report: verdict and name, then one line per finding, errors first."""
     data = report.to_dict(reveal)
-    title = data["path"] or "(bytes)"
+    title = data["path"] or (data.get("file") or {}).get("name") or "(bytes)"
     lines = [f"{paint(data['verdict'].upper().ljust(4), data['verdict'], colour)}  {title}"]
     facts = data.get("file") or {}
     if facts.get("format"):

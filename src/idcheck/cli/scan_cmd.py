@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-thumbnails", action="store_true", help="leave pictures out of the HTML report (privacy)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
+    p.add_argument("--fail-on", choices=("error", "warning"), default=None,
+                   help="exit 1 when any file fails (error) or fails or warns (warning); default: exit 0")
     p.set_defaults(func=run)
 
 
@@ -87,4 +89,9 @@ def run(args: argparse.Namespace) -> int:
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as fh:
             json.dump(summary, fh, ensure_ascii=False, indent=2)
+    verdicts = summary["verdicts"]
+    if args.fail_on == "error" and verdicts.get("fail", 0):
+        return 1
+    if args.fail_on == "warning" and (verdicts.get("fail", 0) or verdicts.get("warn", 0)):
+        return 1
     return 0
