@@ -102,15 +102,6 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
     limit = config.intake.max_pixels
     if pixels > limit:
         return DecodeResult(None, _too_many_pixels(pixels, limit, f"{width} x {height} = "), facts)
-    orientation = _orientation(im)
-    facts["orientation"] = orientation
-    facts.update(_camera_tags(im))
-    frames = int(getattr(im, "n_frames", 1) or 1)
-    facts["frames"] = frames
-    already_upright = "original_orientation" in im.info  # pillow-heif applies HEIF transforms itself
-    upright = (height, width) if orientation in (5, 6, 7, 8) and not already_upright else (width, height)
-    facts["width"], facts["height"] = upright
-
     target = config.decode.work_long_side
     reduced_by = "none"
     if spec.pil_format == "JPEG" and max(width, height) > target:
@@ -122,7 +113,18 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
             reduced_by = "draft"
         facts["draft_size"] = im.size
         facts["mode"] = mode_before
+    # Decode before anything else touches the picture: some plugins (PNG's getexif) load the pixels
+    # themselves, and a failed load there was swallowed while the second load() did nothing, so a
+    # picture Pillow could not decode went on to the checks as a grey or half-drawn image.
     im.load()  # raises on truncated or corrupt data
+    orientation = _orientation(im)
+    facts["orientation"] = orientation
+    facts.update(_camera_tags(im))
+    frames = int(getattr(im, "n_frames", 1) or 1)
+    facts["frames"] = frames
+    already_upright = "original_orientation" in im.info  # pillow-heif applies HEIF transforms itself
+    upright = (height, width) if orientation in (5, 6, 7, 8) and not already_upright else (width, height)
+    facts["width"], facts["height"] = upright
     if not already_upright:
         im = ImageOps.exif_transpose(im) or im
     rgb = _to_rgb8(im)
