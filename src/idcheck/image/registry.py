@@ -46,7 +46,11 @@ def image_check(
 
 
 def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
-    """Run every registered check on ``ctx``; a check that crashes becomes a warning, not an exception."""
+    """Run every registered check on ``ctx``; a check that crashes becomes ``internal.check_failed``.
+
+    That finding is an error (fail closed): what the crashed check looks for was never looked at,
+    so the picture cannot pass; the remaining checks still run.
+    """
     from . import checks  # noqa: F401  (importing registers the checks)
 
     findings: list[Finding] = []
@@ -61,6 +65,7 @@ def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
             findings.append(
                 codes.finding(
                     "internal.check_failed",
+                    severity="error",
                     check=check.name,
                     error=f"{type(exc).__name__}: {exc}",
                     details={"check": check.name, "error": type(exc).__name__},
