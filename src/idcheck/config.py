@@ -81,6 +81,13 @@ class IntakeConfig:
         "bytes",
         "Enough for the type sniff of every accepted format, including the HEIF 'meta' box that names the codec.",
     )
+    timeout: float = setting(
+        30.0,
+        "seconds",
+        "check()'s default deadline (its timeout= argument overrides it): an ordinary 12 MP photo takes well under "
+        "1 s with OCR, so 30 s only stops pathological files. It is cooperative (looked at between stages and "
+        "checks); single native calls are bounded by the byte, pixel and scan budgets before decoding.",
+    )
 
 
 @dataclass(frozen=True)

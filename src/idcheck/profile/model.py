@@ -225,7 +225,7 @@ class Profile:
         if not isinstance(text, str):
             raise ProfileFormatError(f"from_json expects JSON text, not {type(text).__name__}")
         try:
-            data = json.loads(text.lstrip("\ufeff"))
+            data = json.loads(text.lstrip("\ufeff"), parse_int=_parse_int)
         except json.JSONDecodeError as exc:
             raise ProfileFormatError(f"the profile is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
         except RecursionError:
@@ -290,11 +290,29 @@ def _json_type(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+class _Digits(str):
+    """A JSON integer literal too long for ``int()`` (Python refuses above 4300 digits): kept as its digits."""
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= 4000 else _Digits(digits)
+
+
+def _int_text(raw: int) -> str:
+    try:
+        return str(raw)
+    except ValueError:  # above sys.get_int_max_str_digits(): too long to be any form value
+        return f"a number of about {int(raw.bit_length() * 0.30103) + 1} digits"
+
+
 def _read_text(key: str, raw: Any, issues: list[LoadIssue]) -> str | None:
+    if isinstance(raw, _Digits):
+        issues.append(LoadIssue(key, "json_number", raw[:37] + "..."))
+        return str.__str__(raw)
     if raw is None or isinstance(raw, str):
         return raw
     if isinstance(raw, int) and not isinstance(raw, bool):
-        text = str(raw)
+        text = _int_text(raw)
         issues.append(LoadIssue(key, "json_number", text if len(text) <= 40 else text[:37] + "..."))
         return text
     issues.append(LoadIssue(key, "wrong_type", _json_type(raw)))
