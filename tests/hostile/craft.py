@@ -53,3 +53,16 @@ def tiny_png(w: int = 1, h: int = 1) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (w, h), (200, 10, 10)).save(buf, "PNG")
     return buf.getvalue()
+
+
+def itxt(key: bytes, text: bytes, compressed: bool = True) -> tuple[bytes, bytes]:
+    body = text if not compressed else zlib.compress(text, 9)
+    return b"iTXt", key + b"\x00" + (b"\x01\x00" if compressed else b"\x00\x00") + b"\x00\x00" + body
+
+
+def xmp_bomb_png(chunks: int = 1, repeat: int = 18_000) -> bytes:
+    """A ~630-byte PNG: a small picture and an iTXt XMP packet that inflates to 252 KB of repeated
+    ``<xmpMM:History`` openings without a closing tag (quadratic for a ``<History.*?</History>`` search)."""
+    picture = png_chunks(tiny_png(8, 8))
+    xmp = itxt(b"XML:com.adobe.xmp", b"<xmpMM:History" * repeat)
+    return build_png(picture[:1] + [xmp] * chunks + picture[1:])
