@@ -183,6 +183,22 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
     result = decode(src.data, spec, config)
     report.file.update(result.facts)
     clock.lap(report, "decode")
+    if result.over_budget is not None:
+        from .intake.budget import describe
+
+        over = result.over_budget
+        report.findings.append(
+            codes.finding(
+                "file.over_budget",
+                reason=over.reason,
+                limit=over.limit,
+                unit=over.unit,
+                measured=Measure(over.measured, over.unit),
+                threshold=Measure(over.limit, over.unit, "<="),
+                details=describe(over),
+            )
+        )
+        return
     if result.image is None:
         report.findings.append(codes.finding("file.unreadable", reason=result.error, details={"stage": "decode"}))
         return

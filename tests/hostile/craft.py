@@ -66,3 +66,35 @@ def xmp_bomb_png(chunks: int = 1, repeat: int = 18_000) -> bytes:
     picture = png_chunks(tiny_png(8, 8))
     xmp = itxt(b"XML:com.adobe.xmp", b"<xmpMM:History" * repeat)
     return build_png(picture[:1] + [xmp] * chunks + picture[1:])
+
+
+def solid(fmt: str, size: tuple[int, int], mode: str = "RGB", **save) -> bytes:
+    """A large single-colour picture in ``fmt``: a few KB that decode to hundreds of MB (memory amplification)."""
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    colour = 1000 if mode.startswith("I") else (200, 200, 200) if mode == "RGB" else 200
+    buf = io.BytesIO()
+    Image.new(mode, size, colour).save(buf, fmt, **save)
+    return buf.getvalue()
+
+
+def rle_bmp(w: int, h: int) -> bytes:
+    """An 8-bit RLE BMP of ``w`` x ``h`` single-colour pixels, written by hand (Pillow reads RLE8, not writes)."""
+    pixels = b"\x00\x00" * h + b"\x00\x01"  # every row ends at once (RLE8 leaves the rest at index 0)
+    palette = b"".join(bytes([i, i, i, 0]) for i in range(256))
+    header_size = 14 + 40 + len(palette)
+    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 8, 1, len(pixels), 2835, 2835, 256, 0)
+    return b"BM" + struct.pack("<IHHI", header_size + len(pixels), 0, 0, header_size) + info + palette + pixels
+
+
+def progressive_scans_jpeg(extra_scans: int = 2000, side: int = 512) -> bytes:
+    """A progressive JPEG with ``extra_scans`` empty refinement scans inserted before EOI (each one is a
+    pass over every block of the picture for libjpeg)."""
+    buf = io.BytesIO()
+    Image.new("RGB", (side, side), (120, 130, 140)).save(buf, "JPEG", quality=80, progressive=True)
+    data = buf.getvalue()
+    # an AC refinement scan of component 0 (Ss=1, Se=63, Ah=1, Al=0) with no data
+    sos = b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00" + bytes([1, 63, 0x10])
+    return data[:-2] + (sos + b"\x00") * extra_scans + data[-2:]

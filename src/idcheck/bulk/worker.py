@@ -49,7 +49,9 @@ def check_path(path: str, options: ScanOptions) -> Outcome:
     """The record for one file, as a JSON line (no newline), and its thumbnail when asked for."""
     from ..api import check
 
-    report = check(path, channel=options.channel)
+    # the cooperative deadline stops the work between stages and checks; the local pool's kill and the
+    # Dask wait below stay as the outer bound (one native call cannot be interrupted)
+    report = check(path, channel=options.channel, timeout=options.timeout)
     record = report.to_dict(options.reveal)
     thumbnail = None
     if options.thumbnails:
