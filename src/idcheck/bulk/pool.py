@@ -119,6 +119,11 @@ def run_local(paths: Iterable[str], options: ScanOptions, jobs: int | None = Non
                     w.kill()
                     workers[i] = _Worker(ctx, options)
                     yield path, timeout_record(path, options.timeout), None
+    except BaseException:  # Ctrl-C, a write error in the caller: stop now, do not wait for files in flight
+        for w in workers:
+            w.kill()
+        workers = []
+        raise
     finally:
         for w in workers:
             w.stop()

@@ -29,6 +29,38 @@ from .worker import ScanOptions, failure_record
 from .writers import RecordWriter
 
 
+#: codes that say the *run* failed on a file (I/O at read time, a time limit, a crashed worker), not what
+#: the file is: --resume checks such files again instead of reusing the record
+TRANSIENT_CODES = ("file.timeout", "file.checker_crashed")
+
+
+def is_transient(line: str) -> bool:
+    """Whether a stored record must be made again on --resume (see :data:`TRANSIENT_CODES`)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return True
+    for f in record.get("findings") or []:
+        if f.get("code") in TRANSIENT_CODES:
+            return True
+        # file.unreadable from reading (permission denied, vanished, I/O error) or from the walk: a chmod
+        # changes neither size nor mtime, so only a new check can tell; a decode failure is the content's own
+        if f.get("code") == "file.unreadable" and (f.get("details") or {}).get("stage") != "decode":
+            return True
+    return False
+
+
+def own_outputs(out: str | None, store: str | None, html_report: str | None) -> list[str]:
+    """The files a scan writes (output, store with its SQLite side files, report, partials)."""
+    paths: list[str] = []
+    for p in (out, html_report):
+        if p:
+            paths += [p, f"{p}.partial"]
+    if store:
+        paths += [store, f"{store}-wal", f"{store}-shm", f"{store}-journal"]
+    return paths
+
+
 def default_store_path(out: str | None) -> str | None:
     return f"{out}.state.sqlite" if out else None
 
@@ -70,6 +102,7 @@ def scan(
     stats = WalkStats()
     in_flight: dict[str, tuple[int, int, str | None]] = {}
     reused = 0
+    retried = 0
     bar = _progress_bar(folder) if progress else None
     started = time.perf_counter()
 
@@ -88,9 +121,11 @@ def scan(
         if bar is not None:
             bar.update(1)
 
+    own_files = own_outputs(out, store_path, html_report)
+
     def paths_to_check():
-        nonlocal reused
-        for entry in walk(folder, stats):
+        nonlocal reused, retried
+        for entry in walk(folder, stats, exclude=own_files):
             if entry.error is not None:
                 emit(entry.path, failure_record(entry.path, "file.unreadable", reason=entry.error), (0, 0, None), True)
                 continue
@@ -98,6 +133,9 @@ def scan(
             key = (entry.size, entry.mtime_ns, sha)
             if resume and db is not None:
                 line = db.lookup(entry.path, entry.size, entry.mtime_ns, sha)
+                if line is not None and is_transient(line):
+                    retried += 1  # a failure of that run, not a property of the file: check it again
+                    line = None
                 if line is not None:
                     reused += 1
                     emit(entry.path, line, key, False)
@@ -136,8 +174,10 @@ def scan(
         seconds=round(elapsed, 3),
         files_per_second=round(tally.files / elapsed, 2) if elapsed > 0 else None,
         reused_from_store=reused,
+        retried_transient=retried,
         workers=workers,
-        skipped={"hidden": stats.hidden, "special": stats.special, "symlinks": stats.symlinks_skipped},
+        skipped={"hidden": stats.hidden, "special": stats.special, "symlinks": stats.symlinks_skipped,
+                 "own_outputs": stats.own_outputs},
         peak_rss_mb_main=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         out=out,
         store=store_path,

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import codes
 from ..report import Measure, Report
+from ..textsafe import dumps
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,14 @@ def check_path(path: str, options: ScanOptions) -> Outcome:
             thumbnail = thumbnail_jpeg(record, path)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             thumbnail = None
-    return json.dumps(record, ensure_ascii=False), thumbnail
+    return dumps(record), thumbnail
 
 
 def failure_record(path: str, code: str, **params: Any) -> str:
     """A record for a file whose check did not finish (timeout, crashed worker)."""
     report = Report(kind="image", path=path)
     report.findings.append(codes.finding(code, **params))
-    return json.dumps(report.to_dict(), ensure_ascii=False)
+    return dumps(report.to_dict())
 
 
 def timeout_record(path: str, seconds: float) -> str:
@@ -105,6 +106,9 @@ def worker_main(conn, options: ScanOptions) -> None:
     use), so that a file's time limit never includes the worker's start-up.
     """
     limit_threads()
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
     from ..api import check
 
     check(b"")

@@ -41,7 +41,7 @@ def render_text(report: Report, *, reveal: bool = False, colour: bool = False) -
 
 def write_jsonl(reports: Iterable[Report], stream: IO[str], *, reveal: bool = False) -> None:
     for report in reports:
-        stream.write(json.dumps(report.to_dict(reveal), ensure_ascii=False) + "\n")
+        stream.write(report.to_json(reveal) + "\n")
         stream.flush()
 
 
