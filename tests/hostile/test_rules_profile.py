@@ -45,3 +45,42 @@ def test_the_deepest_allowed_condition_evaluates():
     facts = evaluate.Facts(profile={"region": "mainland", "name_zh": "张三"})
     result = evaluate.evaluate_rule(ruleset.rules[0], ruleset, facts)
     assert not any(f.code == "internal.check_failed" for f in result.findings)
+
+
+# ---------------------------------------------------------------- item 17: profile value sizes
+
+
+def test_a_320k_character_name_is_refused_quickly():
+    import time
+
+    import idcheck
+
+    profile = {"registrant_type": "individual", "region": "mainland", "name_zh": "张" * 320_000,
+               "name_en": "zhang " * 50_000, "document_type": "id_card"}
+    started = time.perf_counter()
+    report = idcheck.check_profile(profile)  # before: 13-21 s in pinyin
+    assert time.perf_counter() - started < 1.0
+    long = [f for f in report.findings if f.code == "profile.value_too_long"]
+    assert {f.field for f in long} == {"name_zh", "name_en"}
+    assert report.verdict == "fail"
+
+
+def test_500k_unknown_keys_make_a_small_report():
+    import idcheck
+
+    profile = {f"k{i}": i for i in range(500_000)}
+    profile.update(registrant_type="individual", region="mainland")
+    report = idcheck.check_profile(profile)  # before: 500 000 findings, a 215 MB report
+    assert len(report.to_json()) < 200_000
+    assert sum(f.code == "profile.unknown_field" for f in report.findings) == 50
+    (many,) = [f for f in report.findings if f.code == "profile.too_many_fields"]
+    assert "499950" in many.message
+
+
+def test_a_hand_made_profile_is_capped_too():
+    import idcheck
+
+    p = idcheck.Profile(name_zh="张" * 5000, extra={f"k{i}": 1 for i in range(1000)})
+    report = idcheck.check_profile(p)
+    assert "profile.value_too_long" in [f.code for f in report.findings]
+    assert sum(f.code == "profile.unknown_field" for f in report.findings) == 50
