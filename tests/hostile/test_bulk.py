@@ -193,3 +193,25 @@ def test_read_only_output_is_one_line_in_process(odd_folder, tmp_path, monkeypat
     code = main(["scan", str(odd_folder), "--out", str(tmp_path / "out.jsonl"), "-j", "1", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "Read-only" in err and "choose a folder" in err
+
+
+def test_resume_report_thumbnails_are_drawn_by_workers(tmp_path, monkeypatch):
+    # before: thumbnails of reused records were decoded in the main process (no time limit, no crash isolation)
+    from idcheck.render import annotate
+
+    root = tmp_path / "in"
+    root.mkdir()
+    for i in range(3):
+        (root / f"p{i}.png").write_bytes(craft.noise_png(120, 90, seed=i))
+    out, html = tmp_path / "o.jsonl", tmp_path / "r.html"
+    opts = ScanOptions(thumbnails=True)
+    scan(str(root), out=str(out), jobs=1, html_report=str(html), options=opts)
+
+    def not_here(*a, **k):
+        raise AssertionError("a thumbnail was decoded in the main process")
+
+    monkeypatch.setattr(annotate, "thumbnail_jpeg", not_here)
+    summary = scan(str(root), out=str(out), jobs=1, html_report=str(html), options=opts, resume=True)
+    assert summary["reused_from_store"] == 3 and summary["files"] == 3
+    assert html.read_text(encoding="utf-8").count("data:image/jpeg;base64,") == 3
+    assert len(out.read_text().splitlines()) == 3

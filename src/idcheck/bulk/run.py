@@ -25,7 +25,7 @@ from .pool import default_jobs, run_dask, run_local
 from .store import Store, file_sha256
 from .tally import Tally
 from .walk import WalkStats, count_files, walk
-from .worker import ScanOptions, failure_record
+from .worker import ScanOptions, ThumbnailTask, failure_record, task_path
 from .writers import RecordWriter
 
 
@@ -112,8 +112,6 @@ def scan(
             db.put(path, key[0], key[1], line, record["verdict"], key[2])  # committed before it is reported
         writer.write(line)
         if page is not None:
-            if thumbnail is None and options.thumbnails and not fresh:  # reused record: draw it here
-                thumbnail = _thumbnail(record, path)
             page.add(record, thumbnail)
         tally.add_record(record)
         if on_record is not None:
@@ -138,7 +136,11 @@ def scan(
                     line = None
                 if line is not None:
                     reused += 1
-                    emit(entry.path, line, key, False)
+                    if page is not None and options.thumbnails:  # its thumbnail is drawn by a worker
+                        in_flight[entry.path] = key
+                        yield ThumbnailTask(entry.path, line)
+                    else:
+                        emit(entry.path, line, key, False)
                     continue
             in_flight[entry.path] = key
             yield entry.path
@@ -152,8 +154,15 @@ def scan(
         workers = jobs
     completed = False
     try:
-        for path, line, thumbnail in results:
-            emit(path, line, in_flight.pop(path), True, thumbnail)
+        for task, line, thumbnail in results:
+            if isinstance(task, ThumbnailTask):  # a reused record: keep it whatever became of its thumbnail
+                fresh = False
+                if line != task.line:  # the thumbnail timed out or crashed its worker
+                    line, thumbnail = task.line, None
+            else:
+                fresh = True
+            path = task_path(task)
+            emit(path, line, in_flight.pop(path), fresh, thumbnail)
         completed = True
     finally:
         if bar is not None:
@@ -184,15 +193,6 @@ def scan(
         html_report=html_report,
     )
     return summary
-
-
-def _thumbnail(record: dict[str, Any], path: str) -> bytes | None:
-    from ..render.annotate import thumbnail_jpeg
-
-    try:
-        return thumbnail_jpeg(record, path)
-    except Exception:  # a thumbnail is a nicety: never lose the record for it
-        return None
 
 
 def _progress_bar(folder: str):
