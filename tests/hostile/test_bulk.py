@@ -140,13 +140,25 @@ def test_disk_full_is_one_line(odd_folder, tmp_path, monkeypatch):
 def test_ctrl_c_is_quiet(tmp_path):
     root = tmp_path / "many"
     root.mkdir()
-    for i in range(40):
-        (root / f"p{i:02d}.png").write_bytes(craft.noise_png(900, 700, seed=i))
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for i in range(60):
+        buf = io.BytesIO()
+        Image.fromarray(rng.integers(0, 255, (1200, 1600, 3), dtype=np.uint8)).save(buf, "JPEG", quality=90)
+        (root / f"p{i:02d}.jpg").write_bytes(buf.getvalue())
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    partial = tmp_path / "o.jsonl.partial"
     proc = subprocess.Popen([sys.executable, "-m", "idcheck", "scan", str(root), "--out", str(tmp_path / "o.jsonl"),
                              "-j", "2", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                             start_new_session=True)
-    time.sleep(6)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (partial.exists() and partial.stat().st_size > 0):
+        time.sleep(0.05)  # interrupt once files are being checked (the workers are busy)
+    assert proc.poll() is None, "the scan finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # the whole group, as a terminal's Ctrl-C does
     _, err = proc.communicate(timeout=60)
     text = err.decode()
