@@ -125,9 +125,11 @@ def test_5000_digit_json_number_in_a_profile_is_a_finding(tmp_path):
     p.write_text('{"registrant_type": "individual", "document_number": ' + "1" * 5000 + "}")
     profile = idcheck.Profile.load(p)
     report = idcheck.check_profile(profile)
-    assert "profile.number_not_string" in [f.code for f in report.findings]
+    assert "profile.value_too_long" in [f.code for f in report.findings]  # 5000 characters: over the cap
     report = idcheck.check_profile({"registrant_type": "individual", "document_number": 10 ** 5000})
     assert report.verdict == "fail"
+    p.write_text('{"registrant_type": "individual", "postal_code": ' + "1" * 4500 + "}")  # over int()'s limit
+    assert idcheck.Profile.load(p).postal_code is None  # dropped as too long, never a ValueError
 
 
 def test_fix_on_a_damaged_png_does_not_raise(tmp_path):
