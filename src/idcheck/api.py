@@ -10,7 +10,10 @@ The stages, each timed into ``Report.timings`` (milliseconds)::
     profile  the typed form data, when a profile is given
 
 A bad file never raises: every problem is a finding.  Only wrong argument
-types raise :class:`idcheck.errors.UsageError`.  ``check`` keeps no state
+types raise :class:`idcheck.errors.UsageError`.  A stage or check that crashes
+becomes ``internal.check_failed`` (an error: the file fails closed), and a
+cooperative deadline (``timeout=``) stops the work between stages and checks
+with ``file.timeout`` (see :mod:`idcheck.deadline`).  ``check`` keeps no state
 between calls and is safe to call from many threads at once.
 """
 
@@ -23,6 +26,7 @@ from typing import Any, Mapping
 
 from . import codes
 from .config import CHANNELS, DEFAULT, Config
+from .deadline import Deadline, DeadlineExceeded
 from .errors import UsageError
 from .image.context import ImageContext
 from .image.registry import run_checks
@@ -44,6 +48,7 @@ def check(
     config: Config | None = None,
     ocr: bool = False,
     filename: str | None = None,
+    timeout: float | None = None,
 ) -> Report:
     """Check one image: ``source`` is a path, bytes or a binary file object.
 
@@ -54,6 +59,8 @@ def check(
     ``ocr=True``, so checks without a profile never start an OCR engine.
     ``filename`` is the uploaded file's name (a service gets bytes and a name): its extension is checked
     against the content, and the name is personal data, masked in the report unless revealed.
+    ``timeout`` (seconds; default ``config.intake.timeout``) is a cooperative deadline: past it the
+    check stops between stages or checks and reports ``file.timeout`` with what ran.
     """
     if kind not in KINDS:
         raise UsageError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -67,11 +74,18 @@ def check(
         raise UsageError(f"profile must be an idcheck Profile or a dict, not {type(profile).__name__}")
     if filename is not None and not isinstance(filename, str):
         raise UsageError(f"filename must be a str, not {type(filename).__name__}")
+    if timeout is None:
+        timeout = config.intake.timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise UsageError(f"timeout must be a positive number of seconds, not {timeout!r}")
     rules = CHANNELS[channel]
     clock = _Clock()
     started = time.perf_counter()
+    deadline = Deadline(float(timeout))
 
-    src = read_source(source, config)
+    # Only what the channel could accept is read whole: a larger file already fails on size, so it is
+    # typed from its head and refused, never decoded or analysed (and a stream is read no further).
+    src = read_source(source, config, limit=min(config.intake.max_read_bytes, rules.max_bytes - 1))
     if filename is not None:  # the upload's own name; a client's path part is dropped
         src.name = os.path.basename(filename.replace("\\", "/")) or None
     report = Report(kind="image", path=src.path)
@@ -81,19 +95,62 @@ def check(
     report.extra["kind"] = kind
     clock.lap(report, "read")
     try:
-        _check_file(src, rules, config, report, clock, kind, profile, ocr)
+        try:
+            _check_file(src, rules, config, report, clock, kind, profile, ocr, deadline)
+        except (DeadlineExceeded, UsageError):
+            raise
+        except Exception as exc:  # a crash in a stage must not escape: the file fails closed
+            _crashed(report, clock.stage, exc)
         if profile is not None:
             from .profile import check_profile  # the profile check lives beside the image path
 
-            profile_report = check_profile(profile)
-            report.extend(profile_report.findings)
+            clock.stage = "profile"
+            deadline.check("profile")
+            try:
+                profile_report = check_profile(profile)
+            except UsageError:
+                raise
+            except Exception as exc:
+                _crashed(report, "profile", exc)
+            else:
+                report.extend(profile_report.findings)
             clock.lap(report, "profile")
+    except DeadlineExceeded as exc:
+        ran = [k for k in report.timings if k != "total"]
+        report.findings.append(
+            codes.finding(
+                "file.timeout",
+                limit=f"{timeout:g} s",
+                measured=Measure(round(deadline.seconds + max(0.0, -deadline.remaining()), 3), "s"),
+                threshold=Measure(float(timeout), "s", "<="),
+                details={"stopped_before": exc.where, "ran": ran, "deadline": "cooperative"},
+            )
+        )
     finally:
         report.timings["total"] = (time.perf_counter() - started) * 1000.0
     return report
 
 
-def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, profile: Any, ocr: bool) -> None:
+def _crashed(report: Report, stage: str, exc: BaseException) -> None:
+    report.findings.append(
+        codes.finding(
+            "internal.check_failed",
+            severity="error",
+            check=stage,
+            error=_exception_text(exc),
+            details={"check": stage, "error": type(exc).__name__},
+        )
+    )
+
+
+def _exception_text(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    first = lines[0].strip() if lines else ""
+    return f"{type(exc).__name__}: {first[:160]}" if first else type(exc).__name__
+
+
+def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, profile: Any, ocr: bool,
+                deadline: Deadline) -> None:
     if src.error is not None:
         report.findings.append(codes.finding("file.unreadable", reason=src.error, details={"stage": "read"}))
         return
@@ -101,6 +158,7 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
         report.findings.append(codes.finding("file.empty", measured=Measure(0, "bytes")))
         return
 
+    clock.stage = "sniff"
     sniffed = sniff(src.head)
     spec = sniffed.spec
     report.file.update(
@@ -121,18 +179,38 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
     report.extend(filechecks.check_size(src.size, rules))
     clock.lap(report, "file")
 
-    if src.data is None:
+    if src.data is None or src.size >= rules.max_bytes:
+        size = filechecks.human_size(src.size)
         report.findings.append(
             codes.finding(
                 "file.not_analysed",
-                reason=f"the file is {filechecks.human_size(src.size)}, above the "
-                f"{filechecks.human_size(config.intake.max_read_bytes)} that idcheck reads",
+                reason=f"the file is {'more than ' if not src.size_exact else ''}{size}, at or above the "
+                f"{rules.name} channel's limit of {filechecks.human_size(rules.max_bytes)}",
+                details={"bytes_read": src.size, "size_exact": src.size_exact},
             )
         )
         return
+    clock.stage = "decode"
+    deadline.check("decode")
     result = decode(src.data, spec, config)
     report.file.update(result.facts)
     clock.lap(report, "decode")
+    if result.over_budget is not None:
+        from .intake.budget import describe
+
+        over = result.over_budget
+        report.findings.append(
+            codes.finding(
+                "file.over_budget",
+                reason=over.reason,
+                limit=over.limit,
+                unit=over.unit,
+                measured=Measure(over.measured, over.unit),
+                threshold=Measure(over.limit, over.unit, "<="),
+                details=describe(over),
+            )
+        )
+        return
     if result.image is None:
         report.findings.append(codes.finding("file.unreadable", reason=result.error, details={"stage": "decode"}))
         return
@@ -142,18 +220,29 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
             codes.finding("file.animated", detected=spec.title, frames=frames, measured=Measure(frames, "frames"))
         )
 
+    clock.stage = "checks"
     ctx = ImageContext(result.image, config, report.file, data=src.data)
     ctx.requested_kind = kind
     check_timings: dict[str, float] = {}  # per check, beside the stage totals
-    report.extend(run_checks(ctx, check_timings))
-    report.timings.update(check_timings)
-    report.timings.update(ctx.timings)
-    report.extra.update(ctx.extra)
-    clock.lap(report, "checks")
+    try:
+        report.extend(run_checks(ctx, check_timings, deadline))
+    finally:  # also when the deadline stopped the checks: say which ran
+        report.timings.update(check_timings)
+        report.timings.update(ctx.timings)
+        report.extra.update(ctx.extra)
+        clock.lap(report, "checks")
     if profile is not None or ocr:
         from .ocr.crosscheck import run as read_and_compare
 
-        ocr_findings, ocr_extra = read_and_compare(ctx, profile, config)
+        clock.stage = "ocr"
+        deadline.check("ocr")
+        ocr_config = config
+        if deadline.remaining() < config.ocr.timeout:  # the OCR engines' own deadline: at most the time left
+            ocr_config = dataclasses.replace(config, ocr=dataclasses.replace(config.ocr, timeout=deadline.remaining()))
+        ocr_findings, ocr_extra = read_and_compare(ctx, profile, ocr_config)
+        if profile is not None:  # the cross-check the profile asked for did not run: never a silent pass
+            ocr_findings = [dataclasses.replace(f, severity="warning") if f.code == "ocr.engine_unavailable" else f
+                            for f in ocr_findings]
         report.extend(ocr_findings)
         report.extra["ocr"] = ocr_extra
         clock.lap(report, "ocr")
@@ -176,6 +265,7 @@ class _Clock:
 
     def __init__(self) -> None:
         self.last = time.perf_counter()
+        self.stage = "read"  # the stage running now (named in internal.check_failed when it crashes)
 
     def lap(self, report: Report, stage: str) -> None:
         now = time.perf_counter()

@@ -81,6 +81,38 @@ class IntakeConfig:
         "bytes",
         "Enough for the type sniff of every accepted format, including the HEIF 'meta' box that names the codec.",
     )
+    max_jpeg_scans: int = setting(
+        100,
+        "scans (start-of-scan markers)",
+        "libjpeg makes a pass over every block per scan; cameras and editors write 1 (baseline) to about 10-20 "
+        "(progressive), so 100 leaves room while a crafted file with thousands of empty scans (minutes of CPU) "
+        "is refused before decoding.",
+    )
+    max_decoded_ratio: int = setting(
+        300,
+        "decoded bytes per byte of file",
+        "A real photo or scan compresses 5-50x (PNG screenshots of documents up to ~100x); a few KB of WebP, "
+        "16-bit PNG, HEIC or RLE BMP that decode to hundreds of MB (1000-100000x) are refused before decoding.",
+    )
+    min_decoded_budget: int = setting(
+        64 * MIB,
+        "bytes",
+        "Every file may decode to this much whatever its size (a 21 MP 8-bit RGB picture), so small ordinary "
+        "files are never refused by the ratio.",
+    )
+    max_metadata_bytes: int = setting(
+        2 * MIB,
+        "bytes",
+        "Camera EXIF is under 64 KB, XMP with edit history rarely above a few hundred KB; more metadata than "
+        "this is parsed by nobody and only costs time, so the file is refused.",
+    )
+    timeout: float = setting(
+        30.0,
+        "seconds",
+        "check()'s default deadline (its timeout= argument overrides it): an ordinary 12 MP photo takes well under "
+        "1 s with OCR, so 30 s only stops pathological files. It is cooperative (looked at between stages and "
+        "checks); single native calls are bounded by the byte, pixel and scan budgets before decoding.",
+    )
 
 
 @dataclass(frozen=True)

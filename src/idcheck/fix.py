@@ -28,8 +28,9 @@ from PIL import Image, ImageOps
 from .api import check
 from .config import CHANNELS, DEFAULT, Config
 from .errors import UsageError
-from .intake.decode import _ensure_heif, _to_rgb8
+from .intake.decode import _DECODE_ERRORS, _ensure_heif, _to_rgb8
 from .intake.sniff import by_name, sniff
+from .intake.source import read_source
 from .report import Report
 
 MIN_LONG_SIDE = 1600  # px: below this an ID card's small print stops being legible (see image.low_resolution)
@@ -69,10 +70,15 @@ def fix(path: str, out_dir: str, *, channel: str = "console", to_jpeg: bool = Fa
     before = check(path, channel=channel, config=config)
     result = FixResult(source=path, output=None, before=before)
     result.not_fixed = sorted({f.code for f in before.findings if f.severity != "info"} - FIXABLE)
-    with open(path, "rb") as fh:
-        data = fh.read()
+    # read like check(): a regular file only, opened without blocking, at most max_read_bytes (a FIFO or
+    # /dev/zero can neither hang nor exhaust memory here)
+    src = read_source(path, config)
+    data = src.data
+    if data is None or before.has("file.unreadable") or before.has("file.empty"):
+        result.actions.append("nothing done: idcheck cannot read this file, so it cannot re-save it")
+        return result
     spec = sniff(data[: config.intake.header_bytes]).spec
-    if spec is None or not spec.decodable or before.has("file.unreadable") or before.has("file.empty"):
+    if spec is None or not spec.decodable:
         result.actions.append("nothing done: idcheck cannot read this file, so it cannot re-save it")
         return result
 
@@ -94,13 +100,27 @@ def fix(path: str, out_dir: str, *, channel: str = "console", to_jpeg: bool = Fa
 
     if spec.name == "heic":
         _ensure_heif()
-    with Image.open(io.BytesIO(data), formats=[spec.pil_format]) as im:
-        im.load()
-        if rotate:  # before reading the metadata: _metadata resets the orientation tag
-            im = ImageOps.exif_transpose(im)
-            result.actions.append(f"turned upright (EXIF orientation {orientation} applied, tag set to 1)")
-        keep = _metadata(im)
-        picture = _rgb(im)
+    try:
+        with Image.open(io.BytesIO(data), formats=[spec.pil_format]) as im:
+            if im.width * im.height > config.intake.max_pixels:
+                raise ValueError(f"{im.width} x {im.height} pixels is above the {config.intake.max_pixels} pixel limit")
+            im.load()
+            if "orientation" not in (before.file or {}) and spec.name != "heic":
+                # check() did not decode it (over the size limit): read the orientation here
+                try:
+                    orientation = int(im.getexif().get(0x0112, 1))
+                except Exception:
+                    orientation = 1
+                rotate = orientation in range(2, 9)
+            if rotate:  # before reading the metadata: _metadata resets the orientation tag
+                im = ImageOps.exif_transpose(im)
+                result.actions.append(f"turned upright (EXIF orientation {orientation} applied, tag set to 1)")
+            keep = _metadata(im)
+            picture = _rgb(im)
+    except (_DECODE_ERRORS + (MemoryError,)) as exc:  # damaged data the size check let through: nothing to re-save
+        result.actions.append(f"nothing done: the picture could not be decoded ({type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0][:120] if str(exc) else ''}), so it cannot be re-saved")
+        return result
     target_format = "jpeg" if (convert or too_big or spec.name == "jpeg") else spec.name
     if target_format != spec.name:
         result.actions.append(f"re-saved from {spec.title} as JPEG (re-saving, not editing)")

@@ -174,7 +174,9 @@ class Report:
         }
 
     def to_json(self, reveal: bool = False, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(reveal), ensure_ascii=False, indent=indent)
+        from .textsafe import dumps  # undecodable file-name bytes: still valid UTF-8 JSON, losslessly
+
+        return dumps(self.to_dict(reveal), indent=indent)
 
     def annotate(self, source: Any = None, *, long_side: int = 1600) -> Any:
         """A PIL image of the picture with the document outline and every finding's region labelled.

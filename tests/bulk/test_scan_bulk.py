@@ -136,7 +136,9 @@ def test_kill_9_loses_nothing_reported_and_resume_completes_without_duplicates(f
 def test_time_limit_per_file_becomes_a_finding_and_the_run_goes_on(tmp_path):
     root = tmp_path / "slow"
     root.mkdir()
-    (root / "big.jpg").write_bytes(encode(textured(3000, 4000, seed=1), "jpeg", quality=95))
+    big = encode(textured(3000, 4000, seed=1), "jpeg", quality=80)
+    assert len(big) < 5 * 1024 * 1024  # over the size limit it would be refused without decoding, in no time
+    (root / "big.jpg").write_bytes(big)
     (root / "empty.jpg").write_bytes(b"")
     records = []
     scan(str(root), options=ScanOptions(timeout=0.02), jobs=1, stream=open(os.devnull, "w"), on_record=records.append)

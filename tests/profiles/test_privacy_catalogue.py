@@ -54,6 +54,8 @@ EXAMPLES = {
     "profile.invalid_value": make(region="moon"),
     "profile.number_not_string": make(postal_code=100010),
     "profile.unknown_field": make(nmae="x"),
+    "profile.value_too_long": make(address="北" * 1001),
+    "profile.too_many_fields": make(**{f"x{i}": 1 for i in range(60)}),
     "profile.registrant_type_mismatch": make(registrant_type="organization"),
     "profile.region_mismatch": make(region="taiwan"),
     "profile.document_not_accepted": make(document_type="other"),

@@ -20,7 +20,7 @@ import time
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
-from .worker import ScanOptions, check_path_with_deadline, failure_record, timeout_record, worker_main
+from .worker import ScanOptions, Task, check_path_with_deadline, failure_record, task_path, timeout_record, worker_main
 
 Result = tuple[str, str, "bytes | None"]  # (path, JSON record, annotated thumbnail or None)
 STARTUP_SECONDS = 60.0  # a worker's start-up (imports, warm-up) is not part of any file's time limit
@@ -45,7 +45,7 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"a worker process did not start within {STARTUP_SECONDS} s")
 
-    def assign(self, task_id: int, path: str, timeout: float) -> None:
+    def assign(self, task_id: int, path: Task, timeout: float) -> None:
         self.conn.send((task_id, path))
         self.task = (task_id, path)
         self.deadline = time.monotonic() + timeout
@@ -76,7 +76,7 @@ def _context():
     return mp.get_context("spawn")
 
 
-def run_local(paths: Iterable[str], options: ScanOptions, jobs: int | None = None) -> Iterator[Result]:
+def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = None) -> Iterator[Result]:
     """Check ``paths`` on ``jobs`` worker processes (default: every core), yielding results as they finish."""
     jobs = jobs or default_jobs()
     ctx = _context()
@@ -111,20 +111,25 @@ def run_local(paths: Iterable[str], options: ScanOptions, jobs: int | None = Non
                         reason = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                         w.kill()
                         workers[i] = _Worker(ctx, options)
-                        yield path, failure_record(path, "file.checker_crashed", reason=reason), None
+                        yield path, failure_record(task_path(path), "file.checker_crashed", reason=reason), None
                         continue
                     w.task = None
                     yield path, line, thumbnail
                 elif time.monotonic() >= w.deadline:
                     w.kill()
                     workers[i] = _Worker(ctx, options)
-                    yield path, timeout_record(path, options.timeout), None
+                    yield path, timeout_record(task_path(path), options.timeout), None
+    except BaseException:  # Ctrl-C, a write error in the caller: stop now, do not wait for files in flight
+        for w in workers:
+            w.kill()
+        workers = []
+        raise
     finally:
         for w in workers:
             w.stop()
 
 
-def run_dask(paths: Iterable[str], options: ScanOptions, scheduler, max_in_flight: int | None = None) -> Iterator[Result]:
+def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flight: int | None = None) -> Iterator[Result]:
     """The same work on a Dask distributed cluster.
 
     ``scheduler`` is an address ("tcp://host:8786") or a ``distributed.Client``.
@@ -144,7 +149,7 @@ def run_dask(paths: Iterable[str], options: ScanOptions, scheduler, max_in_fligh
             max_in_flight = cores * 4
         todo = iter(paths)
         futures = as_completed()
-        owner: dict[str, str] = {}
+        owner: dict[str, Task] = {}
         for path in itertools.islice(todo, max_in_flight):
             fut = client.submit(check_path_with_deadline, path, options, pure=False)
             owner[fut.key] = path
@@ -154,7 +159,7 @@ def run_dask(paths: Iterable[str], options: ScanOptions, scheduler, max_in_fligh
             try:
                 line, thumbnail = fut.result()
             except Exception as exc:  # a worker lost with the task, or a task error
-                line, thumbnail = failure_record(path, "file.checker_crashed", reason=type(exc).__name__), None
+                line, thumbnail = failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__), None
             fut.release()
             yield path, line, thumbnail
             nxt = next(todo, None)

@@ -25,8 +25,40 @@ from .pool import default_jobs, run_dask, run_local
 from .store import Store, file_sha256
 from .tally import Tally
 from .walk import WalkStats, count_files, walk
-from .worker import ScanOptions, failure_record
+from .worker import ScanOptions, ThumbnailTask, failure_record, task_path
 from .writers import RecordWriter
+
+
+#: codes that say the *run* failed on a file (I/O at read time, a time limit, a crashed worker), not what
+#: the file is: --resume checks such files again instead of reusing the record
+TRANSIENT_CODES = ("file.timeout", "file.checker_crashed")
+
+
+def is_transient(line: str) -> bool:
+    """Whether a stored record must be made again on --resume (see :data:`TRANSIENT_CODES`)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return True
+    for f in record.get("findings") or []:
+        if f.get("code") in TRANSIENT_CODES:
+            return True
+        # file.unreadable from reading (permission denied, vanished, I/O error) or from the walk: a chmod
+        # changes neither size nor mtime, so only a new check can tell; a decode failure is the content's own
+        if f.get("code") == "file.unreadable" and (f.get("details") or {}).get("stage") != "decode":
+            return True
+    return False
+
+
+def own_outputs(out: str | None, store: str | None, html_report: str | None) -> list[str]:
+    """The files a scan writes (output, store with its SQLite side files, report, partials)."""
+    paths: list[str] = []
+    for p in (out, html_report):
+        if p:
+            paths += [p, f"{p}.partial"]
+    if store:
+        paths += [store, f"{store}-wal", f"{store}-shm", f"{store}-journal"]
+    return paths
 
 
 def default_store_path(out: str | None) -> str | None:
@@ -70,6 +102,7 @@ def scan(
     stats = WalkStats()
     in_flight: dict[str, tuple[int, int, str | None]] = {}
     reused = 0
+    retried = 0
     bar = _progress_bar(folder) if progress else None
     started = time.perf_counter()
 
@@ -79,8 +112,6 @@ def scan(
             db.put(path, key[0], key[1], line, record["verdict"], key[2])  # committed before it is reported
         writer.write(line)
         if page is not None:
-            if thumbnail is None and options.thumbnails and not fresh:  # reused record: draw it here
-                thumbnail = _thumbnail(record, path)
             page.add(record, thumbnail)
         tally.add_record(record)
         if on_record is not None:
@@ -88,9 +119,11 @@ def scan(
         if bar is not None:
             bar.update(1)
 
+    own_files = own_outputs(out, store_path, html_report)
+
     def paths_to_check():
-        nonlocal reused
-        for entry in walk(folder, stats):
+        nonlocal reused, retried
+        for entry in walk(folder, stats, exclude=own_files):
             if entry.error is not None:
                 emit(entry.path, failure_record(entry.path, "file.unreadable", reason=entry.error), (0, 0, None), True)
                 continue
@@ -98,9 +131,16 @@ def scan(
             key = (entry.size, entry.mtime_ns, sha)
             if resume and db is not None:
                 line = db.lookup(entry.path, entry.size, entry.mtime_ns, sha)
+                if line is not None and is_transient(line):
+                    retried += 1  # a failure of that run, not a property of the file: check it again
+                    line = None
                 if line is not None:
                     reused += 1
-                    emit(entry.path, line, key, False)
+                    if page is not None and options.thumbnails:  # its thumbnail is drawn by a worker
+                        in_flight[entry.path] = key
+                        yield ThumbnailTask(entry.path, line)
+                    else:
+                        emit(entry.path, line, key, False)
                     continue
             in_flight[entry.path] = key
             yield entry.path
@@ -114,8 +154,15 @@ def scan(
         workers = jobs
     completed = False
     try:
-        for path, line, thumbnail in results:
-            emit(path, line, in_flight.pop(path), True, thumbnail)
+        for task, line, thumbnail in results:
+            if isinstance(task, ThumbnailTask):  # a reused record: keep it whatever became of its thumbnail
+                fresh = False
+                if line != task.line:  # the thumbnail timed out or crashed its worker
+                    line, thumbnail = task.line, None
+            else:
+                fresh = True
+            path = task_path(task)
+            emit(path, line, in_flight.pop(path), fresh, thumbnail)
         completed = True
     finally:
         if bar is not None:
@@ -136,23 +183,16 @@ def scan(
         seconds=round(elapsed, 3),
         files_per_second=round(tally.files / elapsed, 2) if elapsed > 0 else None,
         reused_from_store=reused,
+        retried_transient=retried,
         workers=workers,
-        skipped={"hidden": stats.hidden, "special": stats.special, "symlinks": stats.symlinks_skipped},
+        skipped={"hidden": stats.hidden, "special": stats.special, "symlinks": stats.symlinks_skipped,
+                 "own_outputs": stats.own_outputs},
         peak_rss_mb_main=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         out=out,
         store=store_path,
         html_report=html_report,
     )
     return summary
-
-
-def _thumbnail(record: dict[str, Any], path: str) -> bytes | None:
-    from ..render.annotate import thumbnail_jpeg
-
-    try:
-        return thumbnail_jpeg(record, path)
-    except Exception:  # a thumbnail is a nicety: never lose the record for it
-        return None
 
 
 def _progress_bar(folder: str):

@@ -27,6 +27,16 @@ CREATE TABLE IF NOT EXISTS results (
 """
 
 
+def _key(path: str) -> str | bytes:
+    """The path as stored: text when it is valid UTF-8, else its bytes (a BLOB, which never equals a TEXT)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:  # undecodable bytes in the name (surrogateescape)
+        return path.encode("utf-8", "surrogateescape" if all(not 0xD800 <= ord(c) <= 0xDC7F for c in path)
+                           else "surrogatepass")
+
+
 class StoreMismatch(Exception):
     """The store was written by a run with other options; its records cannot be reused."""
 
@@ -55,7 +65,7 @@ class Store:
     def lookup(self, path: str, size: int, mtime_ns: int, sha256: str | None = None) -> str | None:
         """The stored record for this exact file version, or None."""
         row = self.db.execute(
-            "SELECT record, sha256 FROM results WHERE path=? AND size=? AND mtime_ns=?", (path, size, mtime_ns)
+            "SELECT record, sha256 FROM results WHERE path=? AND size=? AND mtime_ns=?", (_key(path), size, mtime_ns)
         ).fetchone()
         if row is None or (sha256 is not None and row[1] is not None and row[1] != sha256):
             return None
@@ -65,7 +75,7 @@ class Store:
         self.seq += 1
         self.db.execute(
             "INSERT OR REPLACE INTO results (path, size, mtime_ns, sha256, verdict, record, seq) VALUES (?,?,?,?,?,?,?)",
-            (path, size, mtime_ns, sha256, verdict, record, self.seq),
+            (_key(path), size, mtime_ns, sha256, verdict, record, self.seq),
         )
 
     def count(self) -> int:

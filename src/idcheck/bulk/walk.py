@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class WalkStats:
     special: int = 0  # devices, pipes, sockets
     symlinks_skipped: int = 0
     unreadable_folders: int = 0
+    own_outputs: int = 0  # the run's own output, store and report files inside the walked folder
     skipped_paths: list[str] = field(default_factory=list)
 
 
@@ -37,8 +38,10 @@ def count_files(root: str) -> int:
     return sum(1 for _ in walk(root))
 
 
-def walk(root: str, stats: WalkStats | None = None) -> Iterator[Entry]:
+def walk(root: str, stats: WalkStats | None = None, exclude: Iterable[str] = ()) -> Iterator[Entry]:
+    """Every file below ``root``; ``exclude``: files never yielded (the scan's own outputs and store)."""
     stats = stats if stats is not None else WalkStats()
+    excluded = {os.path.realpath(p) for p in exclude}
     real_root = os.path.realpath(root)
     stack = [root]
     while stack:
@@ -52,8 +55,12 @@ def walk(root: str, stats: WalkStats | None = None) -> Iterator[Entry]:
             continue
         subfolders = []
         for entry in entries:
+            if excluded and os.path.realpath(entry.path) in excluded:
+                stats.own_outputs += 1
+                continue
             if entry.name.startswith("."):
                 stats.hidden += 1
+                stats.skipped_paths.append(entry.path)
                 continue
             try:
                 if entry.is_symlink():

@@ -10,10 +10,11 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Union
 
 from .. import codes
 from ..report import Measure, Report
+from ..textsafe import dumps
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,36 @@ def limit_threads() -> None:
 Outcome = tuple[str, "bytes | None"]  # (the record as a JSON line, an annotated JPEG thumbnail or None)
 
 
-def check_path(path: str, options: ScanOptions) -> Outcome:
+class ThumbnailTask(NamedTuple):
+    """A record reused by --resume that still needs its thumbnail drawn (by a worker: a decode of an
+    untrusted file never runs in the main process, and the time limit and crash isolation apply)."""
+
+    path: str
+    line: str
+
+
+Task = Union[str, ThumbnailTask]
+
+
+def task_path(task: Task) -> str:
+    return task.path if isinstance(task, ThumbnailTask) else task
+
+
+def check_path(path: Task, options: ScanOptions) -> Outcome:
     """The record for one file, as a JSON line (no newline), and its thumbnail when asked for."""
     from ..api import check
 
-    report = check(path, channel=options.channel)
+    if isinstance(path, ThumbnailTask):  # a reused record: only its thumbnail is drawn
+        from ..render.annotate import thumbnail_jpeg
+
+        try:
+            return path.line, thumbnail_jpeg(json.loads(path.line), path.path)
+        except Exception:  # a thumbnail is a nicety: never lose the record for it
+            return path.line, None
+
+    # the cooperative deadline stops the work between stages and checks; the local pool's kill and the
+    # Dask wait below stay as the outer bound (one native call cannot be interrupted)
+    report = check(path, channel=options.channel, timeout=options.timeout)
     record = report.to_dict(options.reveal)
     thumbnail = None
     if options.thumbnails:
@@ -59,14 +85,14 @@ def check_path(path: str, options: ScanOptions) -> Outcome:
             thumbnail = thumbnail_jpeg(record, path)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             thumbnail = None
-    return json.dumps(record, ensure_ascii=False), thumbnail
+    return dumps(record), thumbnail
 
 
 def failure_record(path: str, code: str, **params: Any) -> str:
     """A record for a file whose check did not finish (timeout, crashed worker)."""
     report = Report(kind="image", path=path)
     report.findings.append(codes.finding(code, **params))
-    return json.dumps(report.to_dict(), ensure_ascii=False)
+    return dumps(report.to_dict())
 
 
 def timeout_record(path: str, seconds: float) -> str:
@@ -76,7 +102,7 @@ def timeout_record(path: str, seconds: float) -> str:
     )
 
 
-def check_path_with_deadline(path: str, options: ScanOptions) -> Outcome:
+def check_path_with_deadline(path: Task, options: ScanOptions) -> Outcome:
     """For Dask tasks, which cannot be killed: give up waiting after the time limit.
 
     The abandoned thread finishes in the background (Python cannot stop it); the
@@ -88,12 +114,12 @@ def check_path_with_deadline(path: str, options: ScanOptions) -> Outcome:
         try:
             result.append(check_path(path, options))
         except BaseException as exc:  # pragma: no cover - check() does not raise on files
-            result.append((failure_record(path, "file.checker_crashed", reason=type(exc).__name__), None))
+            result.append((failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__), None))
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(options.timeout)
-    return result[0] if result else (timeout_record(path, options.timeout), None)
+    return result[0] if result else (timeout_record(task_path(path), options.timeout), None)
 
 
 def worker_main(conn, options: ScanOptions) -> None:
@@ -103,6 +129,9 @@ def worker_main(conn, options: ScanOptions) -> None:
     use), so that a file's time limit never includes the worker's start-up.
     """
     limit_threads()
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
     from ..api import check
 
     check(b"")
@@ -118,7 +147,7 @@ def worker_main(conn, options: ScanOptions) -> None:
         try:
             outcome = check_path(path, options)
         except Exception as exc:  # check() never raises on bad files; this is a bug, keep going
-            outcome = (failure_record(path, "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}"), None)
+            outcome = (failure_record(task_path(path), "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}"), None)
         try:
             conn.send((task_id, outcome))
         except (BrokenPipeError, OSError):

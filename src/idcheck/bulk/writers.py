@@ -15,6 +15,8 @@ import os
 import sys
 from typing import IO, Any
 
+from ..textsafe import display
+
 CSV_COLUMNS = ("path", "verdict", "errors", "warnings", "codes", "format", "bytes", "width", "height", "total_ms")
 
 
@@ -22,7 +24,7 @@ def csv_row(record: dict[str, Any]) -> list[Any]:
     findings = record.get("findings") or []
     facts = record.get("file") or {}
     return [
-        record.get("path"),
+        display(record["path"]) if isinstance(record.get("path"), str) else record.get("path"),
         record.get("verdict"),
         sum(f["severity"] == "error" for f in findings),
         sum(f["severity"] == "warning" for f in findings),

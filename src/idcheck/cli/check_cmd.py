@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from ..api import KINDS, check
 from ..config import CHANNELS
-from .output import eprint, render_text, use_colour, write_jsonl
+from .output import eprint, render_text, safe, use_colour, write_jsonl
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,17 +37,58 @@ def load_profile(path: str):
     try:
         return Profile.load(path)
     except (OSError, ValueError) as exc:
-        eprint(f"idcheck: cannot read profile {path}: {exc}")
+        eprint(f"idcheck: cannot read profile {safe(path)}: {safe(exc)}")
         raise SystemExit(2) from None
 
 
-def _write_annotation(report, path: str, target: str, index: int) -> None:
-    import os
-
+def annotation_target(target: str, index: int) -> str:
     stem, ext = os.path.splitext(target)
-    out = target if index == 0 else f"{stem}-{index + 1}{ext or '.png'}"
-    report.annotate(path).save(out)
-    eprint(f"annotated picture written to {out}")
+    return target if index == 0 else f"{stem}-{index + 1}{ext or '.png'}"
+
+
+def annotation_clash(files: list[str], target: str) -> str | None:
+    """Why the --annotate targets cannot be written (an input, or a symlink), or None.
+
+    Inputs are never modified: a target that is an input (by name, hard link or symlink) or that is a
+    symlink at all is refused before anything is checked or written."""
+    inputs = set()
+    for f in files:
+        try:
+            st = os.stat(f)
+            inputs.add((st.st_dev, st.st_ino))
+        except (OSError, ValueError):
+            pass
+        inputs.add(os.path.realpath(f) if "\x00" not in f else f)
+    for i in range(len(files)):
+        out = annotation_target(target, i)
+        if os.path.islink(out):
+            return f"--annotate {safe(out)} is a symlink; idcheck does not write through symlinks"
+        try:
+            st = os.stat(out)
+            same = (st.st_dev, st.st_ino) in inputs
+        except (OSError, ValueError):
+            same = False
+        if same or os.path.realpath(out) in inputs:
+            return f"--annotate {safe(out)} is one of the files being checked; inputs are never modified"
+    return None
+
+
+def _write_annotation(report, path: str, target: str, index: int) -> None:
+    out = annotation_target(target, index)
+    picture = report.annotate(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(out, flags, 0o644)  # O_NOFOLLOW: a symlink planted since the check is refused, not followed
+    with os.fdopen(fd, "wb") as fh:
+        picture.save(fh, format=_format_for(out))
+    eprint(f"annotated picture written to {safe(out)}")
+
+
+def _format_for(out: str) -> str:
+    from PIL import Image
+
+    ext = os.path.splitext(out)[1].lower()
+    Image.init()
+    return Image.EXTENSION.get(ext, "PNG")
 
 
 def load_config(path: str | None):
@@ -64,6 +106,11 @@ def load_config(path: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.annotate:
+        clash = annotation_clash(list(args.files), args.annotate)
+        if clash is not None:
+            eprint(f"idcheck: {clash}")
+            return 2
     profile = load_profile(args.profile) if args.profile else None
     settings = load_config(args.config)
     config = settings.config if settings else None
@@ -89,7 +136,10 @@ def run(args: argparse.Namespace) -> int:
             path = source
         any_fail |= report.verdict == "fail"
         if args.annotate:
-            _write_annotation(report, path, args.annotate, index)
+            try:
+                _write_annotation(report, path, args.annotate, index)
+            except (OSError, ValueError) as exc:  # a symlink planted meanwhile (ELOOP), a full disk...
+                eprint(f"idcheck: the annotated picture was not written: {safe(exc)}")
         if args.format == "text":
             print(render_text(report, reveal=args.reveal, colour=colour), flush=True)
         elif args.format == "jsonl":

@@ -13,7 +13,7 @@ import sys
 
 from ..config import CHANNELS
 from ..fix import fix
-from .output import render_text, use_colour
+from .output import render_text, safe, use_colour
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             results.append(result.to_dict(args.reveal))
             continue
-        print(f"{path} -> {result.output or '(no new file)'}")
+        print(f"{safe(path)} -> {safe(result.output or '(no new file)')}")
         for action in result.actions:
-            print(f"  - {action}")
+            print(f"  - {safe(action)}")
         if result.not_fixed:
             print(f"  needs a new photo or a person: {', '.join(result.not_fixed)}")
         if result.after is not None:

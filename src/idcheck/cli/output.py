@@ -9,6 +9,7 @@ from typing import IO, Any, Iterable
 
 from ..bulk.tally import Tally  # noqa: F401  (re-exported for the commands)
 from ..report import Report
+from ..textsafe import escape_controls
 
 _COLOURS = {"fail": "31", "warn": "33", "pass": "32", "error": "31", "warning": "33", "info": "36"}
 _MARKS = {"error": "x", "warning": "!", "info": "i"}
@@ -23,8 +24,11 @@ def paint(text: str, key: str, colour: bool) -> str:
 
 
 def render_text(report: Report, *, reveal: bool = False, colour: bool = False) -> str:
-    """One block per report: verdict and name, then one line per finding, errors first."""
-    data = report.to_dict(reveal)
+    """One block per report: verdict and name, then one line per finding, errors first.
+
+    Every value from outside (file name, messages quoting it, fields) has its control characters shown
+    escaped (``\x1b``): a file name cannot clear the screen or print a forged line."""
+    data = _escaped(report.to_dict(reveal))
     title = data["path"] or (data.get("file") or {}).get("name") or "(bytes)"
     lines = [f"{paint(data['verdict'].upper().ljust(4), data['verdict'], colour)}  {title}"]
     facts = data.get("file") or {}
@@ -39,9 +43,24 @@ def render_text(report: Report, *, reveal: bool = False, colour: bool = False) -
     return "\n".join(lines)
 
 
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def safe(text: Any) -> str:
+    """``str(text)`` fit for a terminal: control characters and undecodable bytes shown escaped."""
+    return escape_controls(str(text))
+
+
 def write_jsonl(reports: Iterable[Report], stream: IO[str], *, reveal: bool = False) -> None:
     for report in reports:
-        stream.write(json.dumps(report.to_dict(reveal), ensure_ascii=False) + "\n")
+        stream.write(report.to_json(reveal) + "\n")
         stream.flush()
 
 

@@ -14,13 +14,16 @@ verdicts), 2 on usage errors.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import sqlite3
 import sys
 
 from ..bulk.run import scan
 from ..bulk.store import StoreMismatch
 from ..bulk.worker import ScanOptions
+from .. import textsafe
 from ..config import CHANNELS
 from .output import eprint, summarise
 
@@ -46,6 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fail-on", choices=("error", "warning"), default=None,
                    help="exit 1 when any file fails (error) or fails or warns (warning); default: exit 0")
     p.set_defaults(func=run)
+
+
+def _write_error(exc: BaseException, args: argparse.Namespace) -> str:
+    where = getattr(exc, "filename", None) or args.out or args.store or args.report or "the output"
+    why = getattr(exc, "strerror", None) or str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in str(exc):
+        fix = "free some disk space or write --out/--store/--report to another disk"
+    elif isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in str(exc):
+        fix = "choose a folder you can write to for --out/--store/--report"
+    else:
+        fix = "check the output paths (--out, --store, --report)"
+    return f"cannot write {textsafe.escape_controls(os.fsdecode(where))}: {why}; {fix} (finished records are kept for --resume)"
 
 
 def _positive_int(text: str) -> int:
@@ -76,19 +91,37 @@ def run(args: argparse.Namespace) -> int:
     except StoreMismatch as exc:
         eprint(f"idcheck: {exc}")
         return 2
+    except KeyboardInterrupt:
+        kept = f"; the records so far are in {args.store or args.out + '.state.sqlite'}, rerun with --resume" \
+            if (args.store or args.out) else ""
+        eprint(f"idcheck: interrupted{kept}")
+        return 130
+    except (OSError, sqlite3.Error) as exc:  # disk full, read-only folder, store locked: one line with the fix
+        eprint(f"idcheck: {_write_error(exc, args)}")
+        return 1
     target = sys.stderr if args.out is None else sys.stdout
     print(summarise(summary), file=target)
     line = f"{summary['files_per_second']} files/s over {summary['seconds']} s with {summary['workers']} workers"
     if summary["reused_from_store"]:
         line += f"; {summary['reused_from_store']} reused from the store"
+    if summary.get("retried_transient"):
+        line += f" ({summary['retried_transient']} earlier timeouts, crashes or read errors checked again)"
     if args.out:
         line += f"; results in {args.out}"
     if args.report:
         line += f"; report in {args.report}"
     print(line, file=target)
+    skipped = summary.get("skipped") or {}
+    said = [f"{skipped[k]} {label}" for k, label in (("hidden", "hidden (name starts with '.')"),
+                                                       ("special", "devices, pipes or sockets"),
+                                                       ("symlinks", "symlinks leaving the folder or to folders"),
+                                                       ("own_outputs", "of this run's own output and store files"))
+            if skipped.get(k)]
+    if said:
+        print("not checked: " + ", ".join(said), file=target)
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as fh:
-            json.dump(summary, fh, ensure_ascii=False, indent=2)
+            fh.write(textsafe.dumps(summary, indent=2))
     verdicts = summary["verdicts"]
     if args.fail_on == "error" and verdicts.get("fail", 0):
         return 1

@@ -91,6 +91,7 @@ SINGLE_ITEMS = ("severity", "description", "source", "version", "message", "mess
 TEST_WORDS = ("in", "not", "starts_with", "ends_with", "contains", "matches", "exists")
 TEST_LIST = "==, !=, <, <=, >, >=, in, not in, starts_with, ends_with, contains, matches or exists"
 MAX_DEPTH = 64
+MAX_TREE_DEPTH = 200  # and/or/not levels of one condition, chains included (evaluation recurses per level)
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _FIELD = re.compile(r"[a-z][a-z0-9_]*\Z")
 
@@ -128,6 +129,21 @@ MAX_PATTERN_LENGTH = 200
 #: bound on the ways a pattern can split a value: product over repetitions of their spans
 MAX_REGEX_WORK = 1_000_000
 _SIMPLE_ESCAPES = set("dDwWsSbBAZnrtf")
+
+
+def tree_depth(node: T.Expr) -> int:
+    """Levels of and/or/not in ``node`` (iterative: safe for any depth)."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, (T.And, T.Or)):
+            stack.append((n.left, d + 1))
+            stack.append((n.right, d + 1))
+        elif isinstance(n, T.Not):
+            stack.append((n.operand, d + 1))
+    return deepest
 
 
 def regex_problem(pattern: str, flags: str = "") -> str | None:
@@ -230,6 +246,9 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
                 continue
             if last_atom is None:
                 return f"nothing to repeat before {pattern[i:i + length]!r}"
+            if pattern.startswith("{,", i):  # Python reads {,} as {0,} and {,N} as {0,N}: not in the language
+                return (f"the repetition {pattern[i:i + length]!r} is not allowed; write it with a lower count, "
+                        "such as {0,20}")
             if high is not None and high > 1000 or low > 1000:
                 return "repetition counts above 1000 are not allowed"
             repeating = high is None or high > 1
@@ -273,14 +292,20 @@ def _quantifier(pattern: str, i: int) -> tuple[int, int | None, int]:
         return 1, None, 1
     if ch == "?":
         return 0, 1, 1
-    m = re.match(r"\{(\d{1,4})(,(\d{0,4}))?\}", pattern[i:])
-    if not m:
+    # the grammar of Python's own parser (sre): "{" digits? ("," digits?)? "}", where "{}" is a literal, "{,}"
+    # is {0,} (unbounded), "{,N}" is {0,N}, and counts have any number of digits
+    m = re.match(r"\{(\d*)(,(\d*))?\}", pattern[i:])
+    if not m or m.group(0) == "{}":
         return 0, None, 0
-    low = int(m.group(1))
+    low = _count(m.group(1)) if m.group(1) else 0
     if m.group(2) is None:
         return low, low, m.end()
-    high = int(m.group(3)) if m.group(3) else None
+    high = _count(m.group(3)) if m.group(3) else None
     return low, high, m.end()
+
+
+def _count(digits: str) -> int:
+    return int(digits) if len(digits) <= 9 else 10 ** 9  # above every limit, without converting 5000 digits
 
 
 # --- suffixes ------------------------------------------------------------------------------------
@@ -666,12 +691,18 @@ class _Parser:
 
     def parse_expr(self) -> T.Expr:
         self.enter()
+        start = self.tok
         try:
             left = self.parse_conj()
             while self.tok.is_word("or"):
                 op = self.advance()
                 right = self.parse_conj()
                 left = T.Or(left, right, pos=_pos(op))
+            if self.depth == 1:  # the whole condition: a flat chain of and/or nests as deeply as brackets do
+                depth = tree_depth(left)
+                if depth > MAX_TREE_DEPTH:
+                    raise self.fail(start, f"condition too long: {depth} levels of and/or/not (at most "
+                                           f"{MAX_TREE_DEPTH}); split it into several rules or use 'in [...]'")
             return left
         finally:
             self.depth -= 1

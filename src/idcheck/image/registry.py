@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .. import codes
 from ..report import Finding, Measure
 from .context import ImageContext
+
+if TYPE_CHECKING:
+    from ..deadline import Deadline
 
 CheckFn = Callable[[ImageContext], Iterable[Finding]]
 
@@ -49,8 +52,14 @@ def image_check(
     return register
 
 
-def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
-    """Run every registered check on ``ctx``; a check that crashes becomes a warning, not an exception."""
+def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: "Deadline | None" = None) -> list[Finding]:
+    """Run every registered check on ``ctx``; a check that crashes becomes ``internal.check_failed``.
+
+    That finding is an error (fail closed): what the crashed check looks for was never looked at,
+    so the picture cannot pass; the remaining checks still run.  With a ``deadline``, it is looked at
+    before each check (:class:`idcheck.deadline.DeadlineExceeded` propagates to ``check``, which
+    reports ``file.timeout``; the checks that ran are in ``timings``).
+    """
     from . import checks  # noqa: F401  (importing registers the checks)
 
     findings: list[Finding] = []
@@ -65,6 +74,8 @@ def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
             details={"too_small_to_judge": True, "size": [ow, oh]},
         )]
     for check in REGISTRY:
+        if deadline is not None:
+            deadline.check(f"check.{check.name}")
         start = time.perf_counter()
         try:
             for f in check.fn(ctx):
@@ -75,6 +86,7 @@ def run_checks(ctx: ImageContext, timings: dict[str, float]) -> list[Finding]:
             findings.append(
                 codes.finding(
                     "internal.check_failed",
+                    severity="error",
                     check=check.name,
                     error=f"{type(exc).__name__}: {exc}",
                     details={"check": check.name, "error": type(exc).__name__},

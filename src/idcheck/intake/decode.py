@@ -25,6 +25,7 @@ from PIL import Image, ImageOps
 
 from ..config import Config
 from ..image.context import DecodedImage
+from . import budget
 from .sniff import FormatSpec
 
 _heif_lock = threading.Lock()
@@ -48,6 +49,7 @@ class DecodeResult:
     image: DecodedImage | None
     error: str | None = None  # why the picture could not be decoded
     facts: dict[str, Any] = field(default_factory=dict)  # width, height, orientation, frames, mode
+    over_budget: budget.OverBudget | None = None  # refused before decoding (file.over_budget)
 
 
 # Exceptions Pillow and its plugins raise on broken input (SyntaxError and
@@ -61,6 +63,9 @@ def decode(data: bytes, spec: FormatSpec, config: Config) -> DecodeResult:
     if spec.pil_format == "HEIF":
         _ensure_heif()
     facts: dict[str, Any] = {}
+    over = budget.before_open(data, spec.name, config)
+    if over is not None:
+        return DecodeResult(None, over.reason, facts, over)
     try:
         im = Image.open(io.BytesIO(data), formats=[spec.pil_format] if spec.pil_format else None)
     except Image.DecompressionBombError as exc:  # Pillow's own hard limit (2 x MAX_IMAGE_PIXELS)
@@ -70,7 +75,7 @@ def decode(data: bytes, spec: FormatSpec, config: Config) -> DecodeResult:
     except _DECODE_ERRORS as exc:
         return DecodeResult(None, _reason(exc, "the image header is damaged"), facts)
     try:
-        return _decode_opened(im, spec, config, facts)
+        return _decode_opened(im, spec, config, facts, len(data))
     except MemoryError:
         return DecodeResult(None, "not enough memory to decode the picture", facts)
     except _DECODE_ERRORS as exc:
@@ -93,7 +98,8 @@ def _reason(exc: BaseException, default: str) -> str:
     return f"{default}: {text[:160]}"
 
 
-def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dict[str, Any]) -> DecodeResult:
+def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dict[str, Any],
+                   data_len: int) -> DecodeResult:
     width, height = im.size
     facts.update(stored_width=width, stored_height=height, mode=im.mode)
     if width <= 0 or height <= 0:
@@ -102,15 +108,6 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
     limit = config.intake.max_pixels
     if pixels > limit:
         return DecodeResult(None, _too_many_pixels(pixels, limit, f"{width} x {height} = "), facts)
-    orientation = _orientation(im)
-    facts["orientation"] = orientation
-    facts.update(_camera_tags(im))
-    frames = int(getattr(im, "n_frames", 1) or 1)
-    facts["frames"] = frames
-    already_upright = "original_orientation" in im.info  # pillow-heif applies HEIF transforms itself
-    upright = (height, width) if orientation in (5, 6, 7, 8) and not already_upright else (width, height)
-    facts["width"], facts["height"] = upright
-
     target = config.decode.work_long_side
     reduced_by = "none"
     if spec.pil_format == "JPEG" and max(width, height) > target:
@@ -122,7 +119,21 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
             reduced_by = "draft"
         facts["draft_size"] = im.size
         facts["mode"] = mode_before
+    # Decode before anything else touches the picture: some plugins (PNG's getexif) load the pixels
+    # themselves, and a failed load there was swallowed while the second load() did nothing, so a
+    # picture Pillow could not decode went on to the checks as a grey or half-drawn image.
+    over = budget.before_load(im, data_len, (width, height), config)
+    if over is not None:
+        return DecodeResult(None, over.reason, facts, over)
     im.load()  # raises on truncated or corrupt data
+    orientation = _orientation(im)
+    facts["orientation"] = orientation
+    facts.update(_camera_tags(im))
+    frames = int(getattr(im, "n_frames", 1) or 1)
+    facts["frames"] = frames
+    already_upright = "original_orientation" in im.info  # pillow-heif applies HEIF transforms itself
+    upright = (height, width) if orientation in (5, 6, 7, 8) and not already_upright else (width, height)
+    facts["width"], facts["height"] = upright
     if not already_upright:
         im = ImageOps.exif_transpose(im) or im
     rgb = _to_rgb8(im)
@@ -186,11 +197,15 @@ def _to_rgb8(im: Image.Image) -> np.ndarray:
     if mode == "RGB":
         return np.asarray(im)
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        arr = np.asarray(im).astype(np.float64)
-        top = 65535.0 if mode.startswith("I;16") else max(float(arr.max()), 1.0)
-        if mode in ("I", "F") and arr.max() <= 255:
-            top = 255.0
-        gray = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        arr = np.asarray(im)
+        if mode.startswith("I;16"):  # integer arithmetic: a float64 copy was 8 bytes per pixel (512 MB at 64 MP)
+            gray = (arr.astype(np.uint32) * 255 // 65535).astype(np.uint8)
+        else:
+            arr = arr.astype(np.float64)
+            top = max(float(arr.max()), 1.0)
+            if arr.max() <= 255:
+                top = 255.0
+            gray = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
         return np.repeat(gray[:, :, None], 3, axis=2)
     if mode == "P":
         im = im.convert("RGBA" if "transparency" in im.info else "RGB")

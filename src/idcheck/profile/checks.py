@@ -29,7 +29,8 @@ from . import names as N
 from .contact import province_key, rule_address, rule_email, rule_phone, rule_postal_code, rule_province
 from .context import HINTS, PERSONAL_FIELDS, Ctx, label_of, private_of
 from .documents import ACCEPTED, DOCUMENT_OWNER, DOCUMENT_REGIONS, NUMBER_FORMAT, rule_document, rule_number
-from .model import DOCUMENT_TYPES, FIELDS, PHONE_FIELDS, REGIONS, REGISTRANT_TYPES, LoadIssue, Phone, Profile
+from .model import (DOCUMENT_TYPES, FIELDS, MAX_UNKNOWN_KEYS, PHONE_FIELDS, REGIONS, REGISTRANT_TYPES, LoadIssue,
+                    Phone, Profile)
 from .name_rules import rule_name_en, rule_name_zh
 
 __all__ = ["check_profile", "ACCEPTED", "DOCUMENT_OWNER", "DOCUMENT_REGIONS", "NUMBER_FORMAT", "RULES"]
@@ -69,6 +70,13 @@ def _report_issue(ctx: Ctx, issue: LoadIssue) -> None:
     if issue.kind == "unknown_key":
         ctx.add("profile.unknown_field", key=_shown_key(key), suggestion=_did_you_mean(key.split(".", 1)[-1], PHONE_FIELDS, "phone."),
                 field=key)
+        return
+    if issue.kind == "too_long":
+        ctx.bad.add(key)
+        ctx.add("profile.value_too_long", got=issue.got, limit=issue.expected, field=key, **label_of(key))
+        return
+    if issue.kind == "too_many_keys":
+        ctx.add("profile.too_many_fields", count=issue.got, limit=MAX_UNKNOWN_KEYS, field=key)
         return
     if issue.kind == "json_number":
         got: Any = private_of(key, issue.got) if key in PERSONAL_FIELDS else issue.got
@@ -157,11 +165,11 @@ def check_profile(profile: Profile | Mapping[str, Any]) -> Report:
     :class:`idcheck.errors.UsageError`.
     """
     if isinstance(profile, Profile):
-        reread = Profile.from_dict(profile.to_dict())  # catches wrong types set on a hand-made Profile
+        reread = Profile.from_dict({**profile.to_dict(), **dict(profile.extra)})  # wrong types, sizes, extras
         p = Profile(
             **{k: getattr(reread, k) for k in FIELDS},
             issues=tuple(profile.issues) + tuple(i for i in reread.issues if i not in profile.issues),
-            extra=dict(profile.extra),
+            extra=dict(reread.extra),
         )
     elif isinstance(profile, Mapping):
         p = Profile.from_dict(profile)

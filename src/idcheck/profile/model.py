@@ -145,9 +145,18 @@ def _simplify(value: str) -> str:
     return "_".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+#: longest text value read (the longest real field, an address, is a few hundred characters); a longer one
+#: is dropped with a finding, so a 320 000-character name cannot cost seconds in the name checks
+MAX_VALUE_CHARS = 1000
+#: unknown keys kept (each becomes a finding); the rest are counted, so 500 000 keys cannot make a huge report
+MAX_UNKNOWN_KEYS = 50
+
+
 @dataclass(frozen=True)
 class LoadIssue:
-    """A repair made while loading: ``kind`` is "wrong_type" (value dropped) or "json_number" (converted)."""
+    """A repair made while loading: ``kind`` is "wrong_type" (value dropped), "json_number" (converted),
+    "too_long" (value dropped, over :data:`MAX_VALUE_CHARS`) or "too_many_keys" (unknown keys past
+    :data:`MAX_UNKNOWN_KEYS` dropped; ``got`` is how many)."""
 
     field: str
     kind: str
@@ -201,9 +210,13 @@ class Profile:
         issues: list[LoadIssue] = []
         values: dict[str, Any] = {}
         extra: dict[str, Any] = {}
+        dropped = 0
         for key, raw in data.items():
             if not isinstance(key, str) or key not in FIELDS:
-                extra[str(key)] = raw
+                if len(extra) < MAX_UNKNOWN_KEYS:
+                    extra[_key_text(key)] = raw
+                else:
+                    dropped += 1
                 continue
             if key == "phone":
                 values["phone"] = _read_phone(raw, issues)
@@ -212,6 +225,8 @@ class Profile:
             if text is not None and key in ("registrant_type", "region", "document_type"):
                 text = canonical_choice(key, text)
             values[key] = text
+        if dropped:
+            issues.append(LoadIssue("<unknown keys>", "too_many_keys", str(dropped)))
         return cls(**values, issues=tuple(issues), extra=extra)
 
     @classmethod
@@ -225,7 +240,7 @@ class Profile:
         if not isinstance(text, str):
             raise ProfileFormatError(f"from_json expects JSON text, not {type(text).__name__}")
         try:
-            data = json.loads(text.lstrip("\ufeff"))
+            data = json.loads(text.lstrip("\ufeff"), parse_int=_parse_int)
         except json.JSONDecodeError as exc:
             raise ProfileFormatError(f"the profile is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
         except RecursionError:
@@ -290,11 +305,37 @@ def _json_type(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+class _Digits(str):
+    """A JSON integer literal too long for ``int()`` (Python refuses above 4300 digits): kept as its digits."""
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= 4000 else _Digits(digits)
+
+
+def _int_text(raw: int) -> str:
+    try:
+        return str(raw)
+    except ValueError:  # above sys.get_int_max_str_digits(): too long to be any form value
+        return f"a number of about {int(raw.bit_length() * 0.30103) + 1} digits"
+
+
+def _key_text(key: Any) -> str:
+    text = key if isinstance(key, str) else repr(key)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def _read_text(key: str, raw: Any, issues: list[LoadIssue]) -> str | None:
+    if isinstance(raw, str) and len(raw) > MAX_VALUE_CHARS:
+        issues.append(LoadIssue(key, "too_long", f"{len(raw)} characters", expected=f"at most {MAX_VALUE_CHARS} characters"))
+        return None
+    if isinstance(raw, _Digits):
+        issues.append(LoadIssue(key, "json_number", raw[:37] + "..."))
+        return str.__str__(raw)
     if raw is None or isinstance(raw, str):
         return raw
     if isinstance(raw, int) and not isinstance(raw, bool):
-        text = str(raw)
+        text = _int_text(raw)
         issues.append(LoadIssue(key, "json_number", text if len(text) <= 40 else text[:37] + "..."))
         return text
     issues.append(LoadIssue(key, "wrong_type", _json_type(raw)))

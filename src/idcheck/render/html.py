@@ -19,10 +19,12 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from typing import Any
 
 from .. import codes
 from ..bulk.tally import Tally
+from ..textsafe import displayable
 
 _E = html.escape
 
@@ -84,6 +86,30 @@ SCRIPT = """
 VERDICT_RANK = {"fail": 0, "warn": 1, "pass": 2}
 
 
+STALE_ROWS_SECONDS = 3600.0
+
+
+def remove_stale_rows(folder: str) -> list[str]:
+    """Remove ``.idcheck-rows-*.html`` left by killed runs of earlier versions (untouched for an hour:
+    a live run writes its rows file every few seconds)."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        if name.startswith(".idcheck-rows-") and name.endswith(".html"):
+            full = os.path.join(folder, name)
+            try:
+                if now - os.lstat(full).st_mtime > STALE_ROWS_SECONDS:
+                    os.unlink(full)
+                    removed.append(full)
+            except OSError:
+                continue
+    return removed
+
+
 class HtmlReport:
     def __init__(self, path: str, *, thumbnails: bool = True, title: str = "idcheck report"):
         self.path = path
@@ -91,10 +117,13 @@ class HtmlReport:
         self.title = title
         self.tally = Tally()
         folder = os.path.dirname(os.path.abspath(path))
-        self._rows = tempfile.NamedTemporaryFile("w+", encoding="utf-8", dir=folder, prefix=".idcheck-rows-",
-                                                 suffix=".html", delete=True)
+        remove_stale_rows(folder)
+        # an anonymous file (O_TMPFILE on Linux: it has no name at all), so a killed run leaves nothing behind
+        self._rows = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder, prefix=".idcheck-rows-",
+                                            suffix=".html")
 
     def add(self, record: dict[str, Any], thumbnail: bytes | None = None) -> None:
+        record = displayable(record)  # undecodable file-name bytes shown as \xNN (the page is UTF-8)
         self.tally.add_record(record)
         self._rows.write(self._row(record, thumbnail if self.thumbnails else None))
 

@@ -189,15 +189,17 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     x1, y1 = np.ceil(src.max(axis=0)).astype(int) + grow
     r = int(math.ceil(scale)) + 2
     dxi, dyi = int(round(d[0])), int(round(d[1]))
-    # keep the source box and its displaced copy (plus the search margin) inside the picture
-    m = r + 1
+    pad = 4  # the high-pass filter's border, cut off again after filtering
+    # keep the source box and its displaced copy, plus the search margin *and* the filter pad, inside
+    # the picture (a margin without the pad gave negative or clipped slices near the border: an empty
+    # block reached cv2.GaussianBlur)
+    m = r + pad + 1
     x0 = max(x0, m, m - dxi)
     y0 = max(y0, m, m - dyi)
     x1 = min(x1, W - m, W - m - dxi)
     y1 = min(y1, H - m, H - m - dyi)
     if x1 - x0 < 2 * cell or y1 - y0 < 2 * cell:
         return None
-    pad = 4
     A = y[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
     B = y[y0 + dyi - r - pad:y1 + dyi + r + pad, x0 + dxi - r - pad:x1 + dxi + r + pad]
     ha = _hp(A)[pad:-pad, pad:-pad]

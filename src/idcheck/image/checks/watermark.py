@@ -94,7 +94,9 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
     # a cross term (a, b) of that lattice needs both parents, (a, 0) and (0, b), so the peak is compared with the
     # weaker one (+-1 bin: the peak's own frequency falls between bins)
     c = n // 2
-    parents = min(float(spec[c - 1:c + 2, kx - 1:kx + 2].max()), float(spec[ky - 1:ky + 2, c - 1:c + 2].max()))
+    # (max(.., 0): a flat layer has an all-zero spectrum, argmax 0, and kx - 1 = -1 made an empty slice)
+    parents = min(float(spec[c - 1:c + 2, max(kx - 1, 0):kx + 2].max()),
+                  float(spec[max(ky - 1, 0):ky + 2, c - 1:c + 2].max()))
     return index, {"angle_deg": round(float(np.degrees(np.arctan2(fy, fx)) % 180), 1),
                    "period_share": round(1.0 / max(np.hypot(fx, fy), 1e-6), 3),
                    "tilted_over_axis": round(float(vals.flat[k]) / axis_peak, 3),
