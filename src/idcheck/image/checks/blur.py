@@ -44,13 +44,13 @@ def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int 
     ``min_share``: an edge pixel's gradient must be at least this share of the strongest one within the
     9 x 9 window its step height is taken from.
     """
-    # (gx, gy and their magnitude stay in float32 exactly as they were: cv2.magnitude's vectorised square root is
-    # not correctly rounded and its last bit depends on the arrays' memory alignment, so an integer Sobel - exact
-    # in itself - can still move an edge across a threshold)
+    # the magnitude by numpy's square root, which IEEE 754 rounds correctly: cv2.magnitude's vectorised one is not,
+    # and its last bit depended on the arrays' memory alignment, so the same picture measured a different edge
+    # count between runs and thread counts (issue 17); this way every run gives the same bits
     g = gray.astype(np.float32)
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3) / 8.0
-    mag = cv2.magnitude(gx, gy)
+    mag = np.sqrt(gx * gx + gy * gy)
     k = np.ones((9, 9), np.uint8)
     if gray.dtype == np.uint8:
         # the 9 x 9 range on the 8-bit picture: max and min are exact in any type, 4x less memory traffic
