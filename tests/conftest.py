@@ -6,6 +6,7 @@ made it (in its teardown), naming the violation.  The number of reports validate
 
 from __future__ import annotations
 
+import pathlib
 import threading
 
 import pytest
@@ -51,3 +52,20 @@ def _no_schema_violations(_validate_every_report):
 
 def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(f"report schema: {_count[0]} reports validated, {len(_violations)} violations")
+
+
+# The fast loop (``bash scripts/test -m "not slow"``, about 30 s on 2 cores): the contracts that need no picture
+# decoded or generated - number formats, profiles, the rules language, the report schema, benchmark scoring.
+# Everything else generates or decodes pictures, starts OCR engines, worker pools, a browser or a server: slow.
+_FAST = {"numbers", "profiles", "rules", "schema", "bench"}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = pathlib.Path(__file__).parent
+    for item in items:
+        try:
+            top = pathlib.Path(str(item.fspath)).relative_to(root).parts[0]
+        except ValueError:
+            continue
+        if top not in _FAST and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
