@@ -147,11 +147,19 @@ class ImageContext:
     @cached_property
     def document(self) -> "DocumentQuad | None":
         """The document's quadrilateral in working coordinates (TL, TR, BR, BL), or None if none was found."""
-        from .document import detect
+        from .document import detect, detect_in_screen_photo
 
         small = self.small
         cfg = self.config.document
         found = detect(small, min_share=cfg.min_frame_share, min_score=cfg.min_edge_support)
+        if self.drawn_on_screen:
+            # an app's capture: its panels and bars make confident rectangles; the document is the photo it shows
+            regions = capture.photo_regions(self.gray, cfg.min_frame_share)
+            if regions:
+                x, y, w, h, fill = regions[0]
+                f = small.shape[1] / self.width
+                found = detect_in_screen_photo(small, (x * f, y * f, w * f, h * f), fill,
+                                               min_score=cfg.min_edge_support)
         if found is None:
             return None
         fx = self.width / small.shape[1]
