@@ -168,6 +168,24 @@ class ImageContext:
         return found
 
     @cached_property
+    def text_lines(self) -> list[np.ndarray] | None:
+        """Text-line quads in working coordinates found by the text detector (:mod:`idcheck.image.text_evidence`),
+        or None when it is unavailable.  Computed only when asked for (40-90 ms)."""
+        from . import text_evidence
+
+        return text_evidence.text_lines(self.rgb)
+
+    @cached_property
+    def print_without_outline(self) -> bool:
+        """No outline was found, but the picture holds ``document.min_text_lines`` lines of print or more: a document
+        is there whose edges were not found (it fills the picture, or runs out of it)."""
+        need = self.config.document.min_text_lines
+        if self.document is not None or need <= 0:
+            return False
+        lines = self.text_lines
+        return lines is not None and len(lines) >= need
+
+    @cached_property
     def document_confident(self) -> bool:
         """Whether the found quad is trustworthy enough to report errors from (``document.min_confidence``)."""
         doc = self.document

@@ -33,6 +33,23 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     doc = ctx.document
     if doc is None:
         ctx.extra["document"] = None
+        if ctx.print_without_outline:
+            # lines of print all over the picture: the document is there, its edges are not (it fills the picture
+            # or runs out of it) - "not found" would be wrong, and its corners cannot be judged: say so
+            lines = len(ctx.text_lines or ())
+            yield codes.finding(
+                "image.not_judged",
+                what="the corners, anything covering the document and glare over its print (only a clear reflection "
+                     "in the whole picture was looked for)",
+                what_zh="四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）",
+                reason=f"the document's print was found ({lines} lines of text) but not its edges: it may fill the "
+                       f"picture or run out of it",
+                reason_zh=f"找到了证件上的文字（{lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
+                measured=Measure(lines, "text lines"),
+                details={"codes": ["document.corner_missing", "document.occluded", "image.glare"],
+                         "text_lines": lines},
+            )
+            return
         yield codes.finding("document.not_found", details={"searched_at_px": cfg.detect_long_side})
         return
     quad_orig = ctx.to_original(doc.quad)

@@ -1,0 +1,82 @@
+"""Print found by the text detector: a document whose edges were not found is not 'not found'."""
+
+import cv2
+import numpy as np
+import pytest
+
+from idcheck.image import text_evidence
+from idcheck.image.checks.document import check_document
+
+from .conftest import context, photo
+
+needs_detector = pytest.mark.skipif(not text_evidence._DETECTOR.available(), reason="rapidocr/onnxruntime missing")
+
+
+def _page(lines=14, size=(1000, 1400)):
+    """A printed page filling the whole frame: lines of text, no edge of the paper in the picture."""
+    w, h = size
+    page = np.full((h, w, 3), 238, np.uint8)
+    rng = np.random.default_rng(1)
+    words = ["Name", "Address", "Number", "Registered", "Capital", "Date", "Business", "Scope", "Valid", "until"]
+    for i in range(lines):
+        text = " ".join(rng.choice(words, 4))
+        cv2.putText(page, text, (60, 90 + i * 90), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (30, 30, 30), 3)
+    return page
+
+
+def _scene(size=(1000, 1400)):
+    """Smooth shading and soft blobs: a photo with no print in it."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.dstack([90 + 60 * np.sin(xx / 170.0), 120 + 40 * np.cos(yy / 210.0), 100 + 30 * np.sin((xx + yy) / 300.0)])
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+@needs_detector
+def test_print_is_found_on_a_page_and_not_in_a_scene():
+    lines = text_evidence.text_lines(_page())
+    assert lines is not None and len(lines) >= 10
+    assert all(q.shape == (4, 2) for q in lines)
+    # coordinates are the picture's own (the detector ran on a 640 px copy): every line inside the page
+    assert max(float(q[:, 0].max()) for q in lines) <= 1000 + 2 and max(float(q[:, 1].max()) for q in lines) <= 1402
+    assert text_evidence.text_lines(_scene()) == []
+    # more lines of print, more lines found (metamorphic)
+    assert len(text_evidence.text_lines(_page(lines=6))) < len(lines)
+
+
+@needs_detector
+def test_no_outline_with_print_is_not_judged_without_print_not_found():
+    ctx = context(_page())
+    ctx.__dict__["document"] = None  # the branch under test: no outline found
+    found = list(check_document(ctx))
+    assert [f.code for f in found] == ["image.not_judged"]
+    assert found[0].severity == "warning" and found[0].details["text_lines"] >= 5
+    assert "document.corner_missing" in found[0].details["codes"]
+    ctx = context(_scene())
+    ctx.__dict__["document"] = None
+    assert [f.code for f in check_document(ctx)] == ["document.not_found"]
+    # the detector switched off by the operator: the outline alone decides, as before
+    from dataclasses import replace
+    ctx = context(_page())
+    ctx.config = replace(ctx.config, document=replace(ctx.config.document, min_text_lines=0))
+    ctx.__dict__["document"] = None
+    assert [f.code for f in check_document(ctx)] == ["document.not_found"]
+
+
+def test_without_the_detector_the_outline_alone_decides(monkeypatch):
+    monkeypatch.setattr(text_evidence._DETECTOR, "available", lambda: False)
+    assert text_evidence.text_lines(_page()) is None
+    ctx = context(_page())
+    ctx.__dict__["document"] = None
+    assert [f.code for f in check_document(ctx)] == ["document.not_found"]
+
+
+@needs_detector
+def test_a_found_outline_never_starts_the_detector(monkeypatch):
+    calls = []
+    monkeypatch.setattr(text_evidence, "text_lines", lambda rgb: calls.append(1) or [])
+    img, _ = photo("id_card", seed=2, background="wood")
+    ctx = context(img)
+    assert ctx.document is not None
+    list(check_document(ctx))
+    assert calls == []
