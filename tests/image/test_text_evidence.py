@@ -80,3 +80,30 @@ def test_a_found_outline_never_starts_the_detector(monkeypatch):
     assert ctx.document is not None
     list(check_document(ctx))
     assert calls == []
+
+
+@needs_detector
+def test_a_doubtful_outline_counts_only_with_print_inside():
+    """A straight-sided quad of no document (a cupboard door) is not trusted from 0.5-0.8 confidence without print;
+    the same quad round a printed page is."""
+    from idcheck.image.document import DocumentQuad
+
+    def with_doubtful_outline(rgb):
+        ctx = context(rgb)
+        h, w = rgb.shape[:2]
+        quad = np.array([[0.1 * w, 0.1 * h], [0.9 * w, 0.1 * h], [0.9 * w, 0.9 * h], [0.1 * w, 0.9 * h]], np.float32)
+        ctx.__dict__["document"] = DocumentQuad(quad, 0.9, 1.0, "lines", 0.64, {"frame_edge_sides": []},
+                                                confidence=0.65)
+        return ctx
+
+    printed = with_doubtful_outline(_page())
+    assert printed.document_confident
+    blank = with_doubtful_outline(_scene())
+    assert not blank.document_confident
+    found = list(check_document(blank))
+    assert [f.code for f in found] == ["image.not_judged"] and "no print" in found[0].message
+    # a confident outline needs no print (a plain card back, a blank form): the detector is not asked
+    sure = context(_scene())
+    sure.__dict__["document"] = DocumentQuad(blank.document.quad, 0.9, 1.0, "lines", 0.64, {"frame_edge_sides": []},
+                                             confidence=0.95)
+    assert sure.document_confident and "rectified_any" not in sure.__dict__

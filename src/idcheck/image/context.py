@@ -187,9 +187,23 @@ class ImageContext:
 
     @cached_property
     def document_confident(self) -> bool:
-        """Whether the found quad is trustworthy enough to report errors from (``document.min_confidence``)."""
+        """Whether the found quad is trustworthy enough to report from (``document.min_confidence``).
+
+        A doubtful one (below :data:`text_evidence.DOUBTFUL_BELOW`) counts only if print is found inside it
+        (:func:`text_evidence.print_inside`): windows, furniture and an app's bars make straight-sided quads too,
+        but no document is without print."""
+        from . import text_evidence
+
         doc = self.document
-        return doc is not None and doc.confidence >= self.config.document.min_confidence
+        if doc is None or doc.confidence < self.config.document.min_confidence:
+            return False
+        if doc.confidence >= text_evidence.DOUBTFUL_BELOW or self.config.document.min_text_lines <= 0:
+            return True
+        rect = self.rectified_any
+        printed = None if rect is None else text_evidence.print_inside(rect.rgb)
+        if printed is False:
+            self.extra.setdefault("document_evidence", "no print inside the doubtful outline")
+        return printed is not False
 
     @cached_property
     def doc_mask(self) -> np.ndarray | None:

@@ -26,6 +26,14 @@ log = logging.getLogger("idcheck")
 
 TEXT_LONG_SIDE = 640  # px: the picture's long side for the detector (at 480 px a card's 2 mm print is 2-3 px high and
 #                       lines are lost: 0-2 found on ID photos that give 10-50 at 640; 960 px costs 2.5x as much)
+# -- print inside a doubtful outline (print_inside) ------------------------------------------------------------------
+DOUBTFUL_BELOW = 0.8  # outline confidence under which print inside it is asked for (the detector's CONFIDENT: from
+#                       there the outline's own straight sides are evidence enough)
+MIN_LINES_INSIDE = 3  # text lines: the least a registrar's document shows (an ID card's emblem side: the country, the
+#                       card's title, the issuing office and validity); the doubtful quads on scenes of the real
+#                       development photos (a dresser, a building's facade, an app's title bar) held 0-1
+MIN_CROP_PX = 300  # px, the flattened outline's long side: on a smaller crop print may be too small for the detector,
+#                    and its silence says nothing (image.low_resolution speaks for such a document)
 
 
 class _Detector:
@@ -87,3 +95,14 @@ def text_lines(rgb: np.ndarray) -> list[np.ndarray] | None:
     if found is None:
         return None
     return [b / f for b in found]
+
+
+def print_inside(crop: np.ndarray) -> bool | None:
+    """Whether the flattened document ``crop`` (H x W x 3 RGB) shows print: ``MIN_LINES_INSIDE`` text lines or more.
+    None when that cannot be told (no detector, or the crop under ``MIN_CROP_PX``)."""
+    if max(crop.shape[:2]) < MIN_CROP_PX:
+        return None
+    lines = text_lines(crop)
+    if lines is None:
+        return None
+    return len(lines) >= MIN_LINES_INSIDE

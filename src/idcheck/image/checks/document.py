@@ -73,9 +73,13 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             what="the corners, anything covering the document, glare over its print (only a clear reflection in the "
                  "whole picture was looked for), watermarks and whether it is shown on a screen",
             what_zh="四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕",
-            reason=f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
-                   f"{cfg.min_confidence:.2f} needed",
-            reason_zh=f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}",
+            reason=(f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
+                    f"{cfg.min_confidence:.2f} needed") if doc.confidence < cfg.min_confidence else
+                   (f"the outline found (confidence {doc.confidence:.2f}) has no print inside it, so it may be "
+                    f"something other than the document"),
+            reason_zh=(f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}"
+                       if doc.confidence < cfg.min_confidence else
+                       f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，可能不是证件"),
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
             details={"codes": ["document.corner_missing", "document.occluded", "image.glare", "document.watermark",
