@@ -21,7 +21,8 @@ def _page(lines=14, size=(1000, 1400)):
     for i in range(lines):
         text = " ".join(rng.choice(words, 4))
         cv2.putText(page, text, (60, 90 + i * 90), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (30, 30, 30), 3)
-    return page
+    # a camera's noise: no row of a photo is one exact colour (a screen capture's would be)
+    return np.clip(page + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
 
 
 def _scene(size=(1000, 1400)):
@@ -88,17 +89,21 @@ def test_a_doubtful_outline_counts_only_with_print_inside():
     the same quad round a printed page is."""
     from idcheck.image.document import DocumentQuad
 
-    def with_doubtful_outline(rgb):
+    def with_doubtful_outline(rgb, box=(0.1, 0.1, 0.9, 0.9)):
         ctx = context(rgb)
         h, w = rgb.shape[:2]
-        quad = np.array([[0.1 * w, 0.1 * h], [0.9 * w, 0.1 * h], [0.9 * w, 0.9 * h], [0.1 * w, 0.9 * h]], np.float32)
+        x0, y0, x1, y1 = box[0] * w, box[1] * h, box[2] * w, box[3] * h
+        quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
         ctx.__dict__["document"] = DocumentQuad(quad, 0.9, 1.0, "lines", 0.64, {"frame_edge_sides": []},
                                                 confidence=0.65)
         return ctx
 
     printed = with_doubtful_outline(_page())
     assert printed.document_confident
-    blank = with_doubtful_outline(_scene())
+    # print round the quad (a page behind a cupboard door), none inside it
+    door = _page()
+    door[420:980, 40:960] = _scene()[420:980, 40:960]
+    blank = with_doubtful_outline(door, box=(0.04, 0.3, 0.96, 0.7))
     assert not blank.document_confident
     found = list(check_document(blank))
     assert [f.code for f in found] == ["image.not_judged"] and "no print" in found[0].message
@@ -107,3 +112,16 @@ def test_a_doubtful_outline_counts_only_with_print_inside():
     sure.__dict__["document"] = DocumentQuad(blank.document.quad, 0.9, 1.0, "lines", 0.64, {"frame_edge_sides": []},
                                              confidence=0.95)
     assert sure.document_confident and "rectified_any" not in sure.__dict__
+
+
+@needs_detector
+def test_a_doubtful_outline_without_print_in_a_picture_without_print_is_no_document():
+    from idcheck.image.document import DocumentQuad
+
+    ctx = context(_scene())
+    h, w = ctx.rgb.shape[:2]
+    quad = np.array([[0.2 * w, 0.2 * h], [0.8 * w, 0.2 * h], [0.8 * w, 0.8 * h], [0.2 * w, 0.8 * h]], np.float32)
+    ctx.__dict__["document"] = DocumentQuad(quad, 0.9, 1.0, "lines", 0.36, {"frame_edge_sides": []}, confidence=0.7)
+    found = list(check_document(ctx))
+    assert [f.code for f in found] == ["document.not_found"]
+    assert found[0].details["doubtful_outline"]["print_inside"] is False

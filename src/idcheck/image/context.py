@@ -24,7 +24,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import Point
-from . import capture
+from . import capture, text_evidence
 
 
 @dataclass
@@ -171,8 +171,6 @@ class ImageContext:
     def text_lines(self) -> list[np.ndarray] | None:
         """Text-line quads in working coordinates found by the text detector (:mod:`idcheck.image.text_evidence`),
         or None when it is unavailable.  Computed only when asked for (40-90 ms)."""
-        from . import text_evidence
-
         return text_evidence.text_lines(self.rgb)
 
     @cached_property
@@ -192,18 +190,22 @@ class ImageContext:
         A doubtful one (below :data:`text_evidence.DOUBTFUL_BELOW`) counts only if print is found inside it
         (:func:`text_evidence.print_inside`): windows, furniture and an app's bars make straight-sided quads too,
         but no document is without print."""
-        from . import text_evidence
-
         doc = self.document
         if doc is None or doc.confidence < self.config.document.min_confidence:
             return False
         if doc.confidence >= text_evidence.DOUBTFUL_BELOW or self.config.document.min_text_lines <= 0:
             return True
+        return self.print_inside_outline is not False
+
+    @cached_property
+    def print_inside_outline(self) -> bool | None:
+        """Whether the found outline shows print (:func:`text_evidence.print_inside` on its flattened crop); None when
+        that cannot be told (no outline, no detector, too small a crop)."""
         rect = self.rectified_any
         printed = None if rect is None else text_evidence.print_inside(rect.rgb)
         if printed is False:
             self.extra.setdefault("document_evidence", "no print inside the doubtful outline")
-        return printed is not False
+        return printed
 
     @cached_property
     def doc_mask(self) -> np.ndarray | None:

@@ -65,6 +65,15 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     }
     if ctx.drawn_on_screen:
         return  # an app's capture (image.screenshot): no photographed document's corners to judge
+    if not ctx.document_confident and doc.confidence >= cfg.min_confidence:
+        # distrusted for want of print inside it: with no print anywhere in the picture either, there is no
+        # document in it (a building, a room): that is what to tell the user
+        lines = ctx.text_lines
+        if lines is not None and len(lines) < cfg.min_text_lines:
+            yield codes.finding("document.not_found", details={
+                "searched_at_px": cfg.detect_long_side, "text_lines": len(lines),
+                "doubtful_outline": {"confidence": round(doc.confidence, 3), "print_inside": False}})
+            return
     if not ctx.document_confident:
         # the checks that read the document from its outline stay silent on a doubtful one: say so, so that their
         # silence is never taken for a pass
