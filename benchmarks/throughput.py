@@ -44,10 +44,9 @@ import numpy as np
 from PIL import Image
 
 import idcheck
+from fixtures.formats import encode, textured
 from idcheck.bulk.run import scan
 from idcheck.config import Config
-
-from fixtures.formats import encode, textured
 
 REAL_DIR = "/work/shared/photos-dev"
 
