@@ -17,7 +17,8 @@ rounds; per image the median of the rounds, then the mean over the set):
                   coefficients); the 1/2 draft alone is reported too (the decode stage's own floor).
                   Other formats: read + Pillow's full decode + ``np.asarray``.
   (b) idcheck     ``idcheck.check`` without OCR, and its stages from ``Report.timings``
-  (c) ratio       (b) / (a); the decode stage / the 1/2 draft
+  (c) ratio       (b) / (a); the decode stage / the 1/2 draft; also (b) / (a) in CPU time (process_time), which a
+                  loaded machine disturbs far less than wall time
   (d) scan        ``idcheck scan`` images/s with 1 and 2 worker processes over all generated files
                   (alternated, median of ``--rounds``)
 
@@ -138,11 +139,16 @@ def measure(paths: list[str], floor, config: Config, rounds: int) -> dict:
     codes: dict[str, set[str]] = {}
     for _ in range(rounds):
         for path in paths:
+            c = time.process_time()
             f, draft, luma = floor(path)
-            t = time.perf_counter()
+            floor_cpu = (time.process_time() - c) * 1000
+            t, c = time.perf_counter(), time.process_time()
             report = idcheck.check(path, config=config)
             total = (time.perf_counter() - t) * 1000
+            cpu = (time.process_time() - c) * 1000
             rec = per[path]
+            rec["floor_cpu"].append(floor_cpu)
+            rec["idcheck_cpu"].append(cpu)
             rec["floor"].append(f)
             rec["draft"].append(draft)
             rec["luma"].append(luma)
@@ -154,9 +160,11 @@ def measure(paths: list[str], floor, config: Config, rounds: int) -> dict:
     keys = sorted({k for m in med.values() for k in m})
     mean = {k: statistics.fmean(m.get(k, 0.0) for m in med.values()) for k in keys}
     ratio = statistics.fmean(m["idcheck"] / m["floor"] for m in med.values())
+    ratio_cpu = statistics.fmean(m["idcheck_cpu"] / max(m["floor_cpu"], 1e-3) for m in med.values())
     dec = statistics.fmean(m.get("decode", 0.0) / m["draft"] for m in med.values())
     return {"images": len(paths), "ms": {k: round(v, 2) for k, v in mean.items()},
             "idcheck / floor": round(ratio, 2), "decode / draft": round(dec, 2),
+            "idcheck / floor, CPU time": round(ratio_cpu, 2),
             "findings": {os.path.basename(p): sorted(c) for p, c in codes.items()}}
 
 
@@ -212,9 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    (b) idcheck, no OCR        {ms['idcheck']:8.1f} ms")
         print(f"    (c) idcheck / floor        {r['idcheck / floor']:8.2f}   decode stage / draft "
               f"{r['decode / draft']:.2f}")
+        print(f"        in CPU time (all threads of this process; steadier than wall time on a loaded machine): "
+              f"floor {ms['floor_cpu']:.1f} ms, idcheck {ms['idcheck_cpu']:.1f} ms, ratio "
+              f"{r['idcheck / floor, CPU time']:.2f}")
         print("        stages (ms):")
         for stage, v in ms.items():
-            if stage not in ("floor", "draft", "luma", "idcheck"):
+            if stage not in ("floor", "draft", "luma", "idcheck", "floor_cpu", "idcheck_cpu"):
                 print(f"          {stage:<26} {v:8.2f}")
     if "scan_images_per_s" in result:
         s = result["scan_images_per_s"]
