@@ -91,7 +91,7 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     facts: dict[str, Any] = {}
     q = _quant(ctx)
     t = time.perf_counter()
-    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= cfg.min_quality:
+    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
         found, facts = local.detect_jpeg(ctx, cfg)
         anomalies += found
     timings["jpeg"] = (time.perf_counter() - t) * 1000
@@ -102,7 +102,7 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
     # of it (a real phone screenshot gave three noise warnings over its text)
     if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
-            and q.quality < cfg.noise_min_quality) and not ctx.drawn_on_screen:
+            and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
         anomalies += local.detect_noise(ctx, cfg)
     timings["noise"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
