@@ -128,7 +128,9 @@ def check(
         )
     finally:
         report.timings["total"] = (time.perf_counter() - started) * 1000.0
-    return report
+    from .checkrun import attach  # what ran, passed, failed or was skipped, and why (report.checks)
+
+    return attach(report, ocr_asked=profile is not None or ocr, profile_given=profile is not None)
 
 
 def _crashed(report: Report, stage: str, exc: BaseException) -> None:

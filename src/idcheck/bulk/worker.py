@@ -69,7 +69,7 @@ def check_path(path: Task, options: ScanOptions) -> Outcome:
         from ..render.annotate import thumbnail_jpeg
 
         try:
-            return path.line, thumbnail_jpeg(json.loads(path.line), path.path)
+            return path.line, thumbnail_jpeg(json.loads(path.line), path.path, reveal=options.reveal)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             return path.line, None
 
@@ -82,7 +82,7 @@ def check_path(path: Task, options: ScanOptions) -> Outcome:
         from ..render.annotate import thumbnail_jpeg
 
         try:
-            thumbnail = thumbnail_jpeg(record, path)
+            thumbnail = thumbnail_jpeg(record, path, reveal=options.reveal)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             thumbnail = None
     return dumps(record), thumbnail

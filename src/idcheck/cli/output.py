@@ -23,23 +23,32 @@ def paint(text: str, key: str, colour: bool) -> str:
     return f"\033[{_COLOURS[key]}m{text}\033[0m" if colour and key in _COLOURS else text
 
 
-def render_text(report: Report, *, reveal: bool = False, colour: bool = False) -> str:
-    """One block per report: verdict and name, then one line per finding, errors first.
+def render_text(report: Report, *, reveal: bool = False, colour: bool = False, lang: str | None = None) -> str:
+    """One block per report: verdict and name, then one line per finding, errors first, then one line naming
+    the checks that did not run (and why).  ``lang="zh"``: Chinese messages and words.
 
     Every value from outside (file name, messages quoting it, fields) has its control characters shown
     escaped (``\x1b``): a file name cannot clear the screen or print a forged line."""
-    data = _escaped(report.to_dict(reveal))
+    from ..i18n import resolve_lang, t
+
+    lang = resolve_lang(lang)
+    data = _escaped(report.to_dict(reveal, lang))
     title = data["path"] or (data.get("file") or {}).get("name") or "(bytes)"
-    lines = [f"{paint(data['verdict'].upper().ljust(4), data['verdict'], colour)}  {title}"]
+    shown = data["verdict"].upper().ljust(4) if lang == "en" else t(f"verdict.{data['verdict']}", lang)
+    lines = [f"{paint(shown, data['verdict'], colour)}  {title}"]
     facts = data.get("file") or {}
     if facts.get("format"):
         size = f"{facts.get('width')}x{facts.get('height')}" if facts.get("width") else ""
         lines.append(f"      {facts.get('format')} {size} {facts.get('bytes')} bytes".rstrip())
     for f in data["findings"]:
         sev = f["severity"]
-        mark = paint(f"{_MARKS[sev]} {sev:<7}", sev, colour)
+        label = sev if lang == "en" else t(f"severity.{sev}", lang)
+        mark = paint(f"{_MARKS[sev]} {label:<7}", sev, colour)
         where = f" [{f['field']}]" if f.get("field") else ""
         lines.append(f"      {mark} {f['code']}{where}: {f['message']}")
+    skipped = report.skipped(lang)
+    if skipped:
+        lines.append(f"      - {escape_controls(skipped)}")
     return "\n".join(lines)
 
 
