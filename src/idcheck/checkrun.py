@@ -71,11 +71,24 @@ _OCR_PROFILE_CODES = ("profile.name_mismatch", "profile.number_mismatch", "profi
 R = tuple[str, str]  # (English, Chinese)
 NO_NAME: R = ("no file name to compare: bytes given without filename=", "上传内容没有文件名，无法核对扩展名")
 NO_OCR: R = ("not asked: no profile, and no --ocr or ocr=True",
-             "未读取证件文字：没有提供注册信息，也未要求识别文字（--ocr 或 ocr=True）")
-NO_PROFILE: R = ("no profile given", "未提供注册信息")
+             "未要求：没有提供信息模板，也未要求识别证件文字")
+NO_PROFILE: R = ("no profile given", "未提供信息模板")
 NOT_DECODED: R = ("the picture was not decoded", "图片未能解码")
 TOO_SMALL: R = ("the picture is too small to judge", "图片太小，无法判断")
 NOT_REACHED: R = ("an earlier stage stopped the check of this file", "前一步已中止对此文件的检查")
+
+
+# the checks' names for a Chinese reader (a check not listed keeps its name)
+TITLES_ZH = {
+    "file.read": "读取文件", "file.type": "文件格式", "file.extension": "扩展名", "file.size": "文件大小",
+    "decode": "解码", "document": "证件轮廓", "resolution": "分辨率", "blur": "清晰度", "glare": "反光",
+    "colour": "彩色", "occlusion": "遮挡", "watermark": "水印", "screen": "截图与翻拍",
+    "tamper.metadata": "编辑软件痕迹", "tamper.local": "局部修改", "ocr": "证件文字识别", "profile": "信息模板",
+}
+
+
+def title(name: str, lang: str = "en") -> str:
+    return TITLES_ZH.get(name, name) if lang == "zh" else name
 
 
 def _reason_before(report: Report, stage_ran: bool) -> R:
@@ -235,11 +248,14 @@ def skipped_line(checks: Sequence[CheckRun], lang: str = "en") -> str | None:
     groups: dict[str, list[str]] = {}
     for run in checks:
         if run.status == SKIPPED and not (run.name == "profile" and run.reason == NO_PROFILE[0]):
-            groups.setdefault(run.why(lang) or "", []).append(run.name)
+            groups.setdefault(run.why(lang) or "", []).append(title(run.name, lang))
         elif run.not_judged:
-            groups.setdefault(("部分" if lang == "zh" else "partly ") + (run.why(lang) or ""), []).append(run.name)
+            groups.setdefault(("部分" if lang == "zh" else "partly ") + (run.why(lang) or ""), []).append(
+                title(run.name, lang))
     if not groups:
         return None
-    sep = "；" if lang == "zh" else "; "
-    body = sep.join(f"{', '.join(names)} ({why})" if why else ", ".join(names) for why, names in groups.items())
+    if lang == "zh":
+        body = "；".join(f"{'、'.join(names)}（{why}）" if why else "、".join(names) for why, names in groups.items())
+        return "未运行的检查：" + body
+    body = "; ".join(f"{', '.join(names)} ({why})" if why else ", ".join(names) for why, names in groups.items())
     return ("未运行的检查：" if lang == "zh" else "not run: ") + body

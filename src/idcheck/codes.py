@@ -10,7 +10,7 @@ The catalogue is data: one TOML file per code family in ``idcheck/catalogue/``
     message_zh = "..."                 # the Chinese message, same placeholders ({what_zh}, {reason_zh}, ...)
     meaning = "..."                    # what it means (``idcheck explain``)
     fix = "..."                        # how to fix it ("" when there is nothing to fix: never printed)
-    title_zh, meaning_zh, fix_zh       # the same in Simplified Chinese (``--lang zh``, ``IDCHECK_LANG=zh``)
+    title_zh, meaning_zh, fix_zh, evidence_zh  # the same in Simplified Chinese (``--lang zh``, ``IDCHECK_LANG=zh``)
     evidence = "..."                   # the measured evidence behind the severity (the severity policy below)
 
 Severity policy: **error** only where the measured precision of that code at that strength on real photographs
@@ -47,9 +47,10 @@ class CodeInfo:
     title_zh: str | None = None
     meaning_zh: str | None = None
     fix_zh: str | None = None
+    evidence_zh: str | None = None
 
     def text(self, what: str, lang: str = "en") -> str:
-        """``title``, ``message``, ``meaning`` or ``fix`` in ``lang`` (English where no Chinese is written)."""
+        """``title``, ``message``, ``meaning``, ``fix`` or ``evidence`` in ``lang`` (English where no Chinese is written)."""
         if lang == "zh":
             zh = getattr(self, f"{what}_zh")
             if zh is not None:
@@ -83,6 +84,7 @@ def catalogue() -> Mapping[str, CodeInfo]:
                 title_zh=entry.get("title_zh"),
                 meaning_zh=entry.get("meaning_zh"),
                 fix_zh=entry.get("fix_zh"),
+                evidence_zh=entry.get("evidence_zh"),
             )
     return entries
 

@@ -117,8 +117,21 @@ class Finding:
         return self.render(reveal=False)
 
     def render(self, reveal: bool = False, lang: str = "en") -> str:
-        template = self.template_zh if lang == "zh" and self.template_zh else self.template
+        """The message in ``lang`` ("en", or "zh" where the catalogue has a Chinese message).  The measured value
+        and the threshold are shown through :func:`idcheck.i18n.measure_text` (localised units); in Chinese a
+        ``{name_zh}`` placeholder falls back to ``{name}`` when the check gave no Chinese value."""
+        from .i18n import CHANNELS_ZH, measure_text
+
+        zh = lang == "zh" and bool(self.template_zh)
+        template = self.template_zh if zh else self.template
         values = {k: _plain(v, reveal) for k, v in self.params.items()}
+        for key, measure in (("measured", self.measured), ("threshold", self.threshold)):
+            if measure is not None and self.params.get(key) == str(measure):  # the default, not a caller's text
+                values[key] = measure_text(measure, "zh" if zh else "en")
+        if zh:
+            if values.get("channel") in CHANNELS_ZH:
+                values["channel"] = CHANNELS_ZH[values["channel"]]
+            return template.format_map(_ZhDefaulting(values))
         return template.format_map(_Defaulting(values))
 
     def to_dict(self, reveal: bool = False, lang: str = "en") -> dict[str, Any]:
@@ -224,6 +237,15 @@ class _Defaulting(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+class _ZhDefaulting(_Defaulting):
+    """``{x_zh}`` falls back to ``{x}`` (a check that gave no Chinese text for it)."""
+
+    def __missing__(self, key: str) -> str:
+        if key.endswith("_zh") and key[:-3] in self:
+            return str(self[key[:-3]])
+        return super().__missing__(key)
 
 
 def _plain(value: Any, reveal: bool) -> Any:

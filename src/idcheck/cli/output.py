@@ -39,7 +39,8 @@ def render_text(report: Report, *, reveal: bool = False, colour: bool = False, l
     facts = data.get("file") or {}
     if facts.get("format"):
         size = f"{facts.get('width')}x{facts.get('height')}" if facts.get("width") else ""
-        lines.append(f"      {facts.get('format')} {size} {facts.get('bytes')} bytes".rstrip())
+        unit = "bytes" if lang == "en" else "字节"
+        lines.append(f"      {facts.get('format')} {size} {facts.get('bytes')} {unit}".rstrip())
     for f in data["findings"]:
         sev = f["severity"]
         label = sev if lang == "en" else t(f"severity.{sev}", lang)
@@ -67,17 +68,23 @@ def safe(text: Any) -> str:
     return escape_controls(str(text))
 
 
-def write_jsonl(reports: Iterable[Report], stream: IO[str], *, reveal: bool = False) -> None:
+def write_jsonl(reports: Iterable[Report], stream: IO[str], *, reveal: bool = False, lang: str | None = None) -> None:
     for report in reports:
-        stream.write(report.to_json(reveal) + "\n")
+        stream.write(report.to_json(reveal, lang=lang) + "\n")
         stream.flush()
 
 
-def summarise(counts: dict[str, Any]) -> str:
+def summarise(counts: dict[str, Any], lang: str = "en") -> str:
     verdicts = counts["verdicts"]
-    parts = [f"{counts['files']} files: " + ", ".join(f"{verdicts.get(v, 0)} {v}" for v in ("pass", "warn", "fail"))]
+    if lang == "zh":
+        from ..i18n import t
+
+        parts = [t("cli.summary", lang, n=counts["files"], passed=verdicts.get("pass", 0),
+                   warned=verdicts.get("warn", 0), failed=verdicts.get("fail", 0))]
+    else:
+        parts = [f"{counts['files']} files: " + ", ".join(f"{verdicts.get(v, 0)} {v}" for v in ("pass", "warn", "fail"))]
     if counts["codes"]:
-        parts.append("findings by code:")
+        parts.append("各代码出现次数：" if lang == "zh" else "findings by code:")
         for code, n in sorted(counts["codes"].items(), key=lambda kv: (-kv[1], kv[0])):
             parts.append(f"  {n:6d}  {code}")
     return "\n".join(parts)

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import codes
 from ..bulk.tally import Tally
+from ..checkrun import title as checkrun_title
 from ..i18n import resolve_lang, t as _t
 from ..textsafe import displayable
 
@@ -124,9 +125,12 @@ def _checks_html(checks: Any, lang: str) -> str:
         why = (c.get("reason_zh") or c.get("reason")) if lang == "zh" else c.get("reason")
         if c.get("not_judged") and status != "skipped":
             why = f"{'部分未判断' if lang == 'zh' else 'partly not judged'}: {why or ''}"
-        rows.append(f'<tr><td>{_E(c.get("name", ""))}</td><td class="{_E(status)}">{_E(_t(f"status.{status}", lang)) if status in count else _E(status)}</td>'
+        name = c.get("name", "")
+        shown = f"{checkrun_title(name, lang)} ({name})" if lang == "zh" and checkrun_title(name, lang) != name else name
+        rows.append(f'<tr><td>{_E(shown)}</td><td class="{_E(status)}">{_E(_t(f"status.{status}", lang)) if status in count else _E(status)}</td>'
                     f'<td class="codes">{_E(", ".join(c.get("codes") or []))}</td><td>{_E(why or "")}</td></tr>')
-    return (f'<details class="checks"><summary>{_E(_t("label.checks", lang))}: {summary}</summary>'
+    colon = "：" if lang == "zh" else ": "
+    return (f'<details class="checks"><summary>{_E(_t("label.checks", lang))}{colon}{summary}</summary>'
             f'<table class="checks"><tr><th>{_E(_t("label.check", lang))}</th><th>{_E(_t("label.status", lang))}</th>'
             f'<th>{_E(_t("label.codes", lang))}</th><th>{_E(_t("label.reason", lang))}</th></tr>{"".join(rows)}</table></details>')
 
