@@ -94,6 +94,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "px from the picture edge (negative: outside)": ("{v} px from the picture's edge (negative: outside it)",
                                                      "距图片边缘 {v} 像素（负数表示超出画面）"),
     "outline confidence": ("outline confidence {v}", "轮廓置信度 {v}"),
+    "text lines": ("{v} text lines", "{v} 行文字"),
     "flat share": ("{v} of the picture in flat colour", "纯色区域占比 {v}"),
     "Cr/Cb levels": ("colour texture {v}", "色彩纹理 {v}"),
     "Cr/Cb levels (stripe amplitude)": ("colour stripes of {v} levels", "彩色条纹幅度 {v}"),
