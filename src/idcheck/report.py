@@ -40,6 +40,7 @@ from dataclasses import field as _field
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from . import privacy
+from .textsafe import dumps
 
 SCHEMA_VERSION = 1
 
@@ -174,18 +175,8 @@ class Report:
         }
 
     def to_json(self, reveal: bool = False, indent: int | None = None) -> str:
-        from .textsafe import dumps  # undecodable file-name bytes: still valid UTF-8 JSON, losslessly
-
+        # textsafe.dumps: undecodable file-name bytes give still valid UTF-8 JSON, losslessly
         return dumps(self.to_dict(reveal), indent=indent)
-
-    def annotate(self, source: Any = None, *, long_side: int = 1600) -> Any:
-        """A PIL image of the picture with the document outline and every finding's region labelled.
-
-        ``source`` defaults to :attr:`path` (pass the bytes when the report was made from bytes).
-        """
-        from .render.annotate import annotate
-
-        return annotate(self, source, long_side=long_side)
 
 
 def verdict_of(findings: Sequence[Finding]) -> Verdict:

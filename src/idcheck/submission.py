@@ -43,11 +43,13 @@ import time
 from dataclasses import replace
 from typing import Any, Mapping
 
-from . import codes
+from . import api, codes
 from .config import CHANNELS, DEFAULT, Config
 from .dsl import Facts, evaluate, load_rules, parse_domain
 from .dsl import tree as T
 from .errors import UsageError
+from .profile import Profile, check_profile
+from .profile.model import DOCUMENT_TYPES
 from .report import Finding, Private, Report
 
 __all__ = ["check_submission", "IMAGE_KINDS", "DOCUMENT_TITLES"]
@@ -105,7 +107,6 @@ def check_submission(
     """
     if not isinstance(domain, str):
         raise UsageError(f"domain must be a string, not {type(domain).__name__}")
-    from .profile import Profile, check_profile
 
     if isinstance(profile, Mapping):
         profile = Profile.from_dict(profile)
@@ -208,11 +209,9 @@ class _Lap:
 
 def _check_document(source: Any, image_kind: str, is_identity: bool, profile: Any, channel: str, config: Config,
                     *, ocr: bool) -> Report:
-    from .api import check
-
     if is_identity and ocr:
-        return check(source, kind=image_kind, profile=profile, channel=channel, config=config)
-    return check(source, kind=image_kind, channel=channel, config=config, ocr=ocr)
+        return api.check(source, kind=image_kind, profile=profile, channel=channel, config=config)
+    return api.check(source, kind=image_kind, channel=channel, config=config, ocr=ocr)
 
 
 def _kinds_read_by(rulesets: list[T.RuleSet]) -> set[str]:
@@ -278,8 +277,6 @@ def _read_fields(doc_report: Report, config: Config) -> dict[str, str]:
 
 
 def _known_kinds(book: Any) -> list[str]:
-    from .profile.model import DOCUMENT_TYPES
-
     kinds = set(DOCUMENT_TYPES) | set(IMAGE_KINDS)
     for rs in book.rulesets:
         for rule in rs.rules:

@@ -23,7 +23,7 @@ from typing import IO, Any, Callable
 from ..render.html import HtmlReport
 from .pool import default_jobs, run_dask, run_local
 from .store import Store, file_sha256
-from .tally import Tally
+from ..tally import Tally
 from .walk import WalkStats, count_files, walk
 from .worker import ScanOptions, ThumbnailTask, failure_record, task_path
 from .writers import RecordWriter
@@ -196,6 +196,6 @@ def scan(
 
 
 def _progress_bar(folder: str):
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy: only when a progress bar is shown
 
     return tqdm(total=count_files(folder), unit="file", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)

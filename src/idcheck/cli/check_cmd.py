@@ -8,8 +8,14 @@ import json
 import os
 import sys
 
+from PIL import Image
+
 from ..api import KINDS, check
 from ..config import CHANNELS
+from ..configfile import load_file
+from ..errors import UsageError
+from ..profile import Profile
+from ..render.annotate import annotate
 from .output import eprint, render_text, safe, use_colour, write_jsonl
 
 
@@ -32,8 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_profile(path: str):
     """The profile from a JSON file; exits with usage status 2 on a missing or malformed file."""
-    from ..profile import Profile
-
     try:
         return Profile.load(path)
     except (OSError, ValueError) as exc:
@@ -75,7 +79,7 @@ def annotation_clash(files: list[str], target: str) -> str | None:
 
 def _write_annotation(report, path: str, target: str, index: int) -> None:
     out = annotation_target(target, index)
-    picture = report.annotate(path)
+    picture = annotate(report, path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(out, flags, 0o644)  # O_NOFOLLOW: a symlink planted since the check is refused, not followed
     with os.fdopen(fd, "wb") as fh:
@@ -84,8 +88,6 @@ def _write_annotation(report, path: str, target: str, index: int) -> None:
 
 
 def _format_for(out: str) -> str:
-    from PIL import Image
-
     ext = os.path.splitext(out)[1].lower()
     Image.init()
     return Image.EXTENSION.get(ext, "PNG")
@@ -95,8 +97,6 @@ def load_config(path: str | None):
     """The config file's settings (None without --config); exits with usage status 2 on a bad file."""
     if path is None:
         return None
-    from ..configfile import load_file
-    from ..errors import UsageError
 
     try:
         return load_file(path)
@@ -117,7 +117,6 @@ def run(args: argparse.Namespace) -> int:
     channel = args.channel or (settings and settings.channel) or "console"
     ocr = args.ocr or bool(settings and settings.read_documents)
     colour = use_colour(sys.stdout)
-    import os
 
     missing = [path for path in args.files if path != "-" and not os.path.lexists(path)]
     if missing:

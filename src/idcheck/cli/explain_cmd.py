@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
+import sys
 
 from .. import codes
 from .output import eprint
@@ -20,9 +22,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     catalogue = codes.catalogue()
     if args.format == "json" and (not args.code or args.code in catalogue):
-        import json
-        import sys
-
         chosen = [catalogue[args.code]] if args.code else [catalogue[c] for c in sorted(catalogue)]
         items = [{"code": i.code, "severity": i.severity, "title": i.title, "meaning": i.meaning, "fix": i.fix,
                   "message": i.message, "message_zh": i.message_zh} for i in chosen]

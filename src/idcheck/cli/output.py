@@ -7,7 +7,7 @@ import os
 import sys
 from typing import IO, Any, Iterable
 
-from ..bulk.tally import Tally  # noqa: F401  (re-exported for the commands)
+from ..tally import Tally  # noqa: F401  (re-exported for the commands)
 from ..report import Report
 from ..textsafe import escape_controls
 

@@ -51,6 +51,7 @@ from dataclasses import replace
 from typing import Callable
 
 from ..errors import IdcheckError
+from ..profile.model import FIELDS, PHONE_FIELDS, REGIONS, REGISTRANT_TYPES
 from . import tree as T
 from .lexer import RuleError, Token, tokenize
 
@@ -65,23 +66,8 @@ class RuleFileError(IdcheckError, ValueError):
         super().__init__("\n".join(e.format() for e in self.errors) or "rule file error")
 
 
-def _profile_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from ..profile.model import FIELDS, PHONE_FIELDS
-
-    return FIELDS, PHONE_FIELDS
-
-
-PROFILE_FIELDS, PHONE_FIELDS = _profile_fields()
+PROFILE_FIELDS = FIELDS  # with PHONE_FIELDS, REGISTRANT_TYPES and REGIONS: the profile model's vocabulary
 DOMAIN_FIELDS = ("name", "ascii", "label", "suffix", "tld")
-
-
-def _registrant_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from ..profile.model import REGIONS, REGISTRANT_TYPES
-
-    return REGISTRANT_TYPES, REGIONS
-
-
-REGISTRANT_TYPES, REGIONS = _registrant_choices()
 
 HEADER_WORDS = ("ruleset", "applies", "alias", "source", "description")
 TOP_WORDS = HEADER_WORDS + ("rule",)

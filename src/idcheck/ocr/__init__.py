@@ -32,13 +32,24 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+import cv2
 import numpy as np
 
-from . import engines
+from . import engines, mrz
+from . import mrz as _mrz
 from .engines import LineCrop, ReadLine
 from .fields import FieldCrop, field_crops, layout_for
-from .rectify import (Classification, classify, orientations, rectify_small, shape_of, source_for, target_size, turn,
-                      warp_windows)
+from .rectify import (
+    Classification,
+    classify,
+    orientations,
+    rectify_small,
+    shape_of,
+    source_for,
+    target_size,
+    turn,
+    warp_windows,
+)
 from .repair import Repaired, repair
 
 __all__ = ["read_document", "DocumentReading", "FieldReading", "EXPECTED_LABEL", "engines"]
@@ -178,8 +189,6 @@ def mrz_label(result: Any) -> str:
 def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float) -> DocumentReading | None:
     """The MRZ found anywhere in the picture (:mod:`.mrz`), read as a DocumentReading; None without MRZ
     evidence (no band of MRZ-like lines) or when it reads as no layout."""
-    from . import mrz
-
     gray, orig_scale = mrz.gray_of(ctx)
     bands, scale = mrz.find_bands(gray)
     if not bands:
@@ -205,8 +214,6 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
 
 def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str | None, timeout: float,
                max_attempts: int) -> tuple[DocumentReading, int]:
-    import cv2
-
     scale = (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
     shape, _ = shape_of(quad, scale)
     if expected == "id_card_front" or expected == "id_card_back":
@@ -350,8 +357,6 @@ def _unturn(box: tuple[int, int, int, int], degrees: int, upright_shape: tuple[i
 
 def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCrop, ReadLine]],
               upright_shape, to_orig, size) -> DocumentReading:
-    import cv2
-
     reading = DocumentReading(engine_name, found, cls, label, degrees)
     by_field: dict[str, list[tuple[FieldCrop, ReadLine]]] = {}
     for c, line in pairs:
@@ -384,7 +389,6 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
         elif name == "mrz":
             firsts = items  # (MRZ lines are read once)
             texts = [line.text for _, line in firsts]
-            from . import mrz as _mrz
 
             parsed = _mrz.parse(texts, confidences=[line.char_confidences for _, line in firsts])
             if parsed is None:

@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from .. import codes
-from ..bulk.tally import Tally
+from ..tally import Tally
 from ..textsafe import displayable
 
 _E = html.escape
