@@ -1,10 +1,9 @@
-"""``idcheck check FILE... [--profile P.json] [--format text|json|jsonl] [--channel console|api] [--kind K]
-[--config idcheck.toml]``  (FILE ``-`` reads the picture from standard input)"""
+"""``idcheck check FILE... [--profile P.json] [--format text|json|jsonl|csv|html] [--out FILE]
+[--channel console|api] [--kind K] [--config idcheck.toml]``  (FILE ``-`` reads the picture from standard input)"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -15,7 +14,9 @@ from ..config import CHANNELS
 from ..configfile import load_file
 from ..errors import UsageError
 from ..profile import Profile
-from ..render.annotate import annotate
+from ..render.annotate import annotate, thumbnail_jpeg
+from ..render.html import HtmlReport
+from ..render.records import FORMATS, RecordStream, json_document
 from .output import eprint, render_text, safe, use_colour, write_jsonl
 
 
@@ -23,7 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="check image files one by one", description=__doc__)
     p.add_argument("files", nargs="+", metavar="FILE", help="image files to check")
     p.add_argument("--profile", metavar="P.json", help="registrant profile (form data) to check as well")
-    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="output format, as for scan (default: text; html: a one-file report page)")
+    p.add_argument("--out", metavar="FILE", help="write the output here (default: standard output)")
     p.add_argument("--channel", choices=sorted(CHANNELS), default=None,
                    help="upload channel rules (default: the config file's, else console)")
     p.add_argument("--kind", choices=KINDS, default="auto", help="the document, when known (default: auto)")
@@ -50,7 +53,7 @@ def annotation_target(target: str, index: int) -> str:
     return target if index == 0 else f"{stem}-{index + 1}{ext or '.png'}"
 
 
-def annotation_clash(files: list[str], target: str) -> str | None:
+def annotation_clash(files: list[str], target: str, option: str = "--annotate") -> str | None:
     """Why the --annotate targets cannot be written (an input, or a symlink), or None.
 
     Inputs are never modified: a target that is an input (by name, hard link or symlink) or that is a
@@ -66,14 +69,14 @@ def annotation_clash(files: list[str], target: str) -> str | None:
     for i in range(len(files)):
         out = annotation_target(target, i)
         if os.path.islink(out):
-            return f"--annotate {safe(out)} is a symlink; idcheck does not write through symlinks"
+            return f"{option} {safe(out)} is a symlink; idcheck does not write through symlinks"
         try:
             st = os.stat(out)
             same = (st.st_dev, st.st_ino) in inputs
         except (OSError, ValueError):
             same = False
         if same or os.path.realpath(out) in inputs:
-            return f"--annotate {safe(out)} is one of the files being checked; inputs are never modified"
+            return f"{option} {safe(out)} is one of the files being checked; inputs are never modified"
     return None
 
 
@@ -125,7 +128,23 @@ def run(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         eprint("idcheck: standard input ('-') can be read once")
         return 2
+    if args.out:
+        clash = annotation_clash(list(args.files), args.out, "--out")
+        if clash is not None:
+            eprint(f"idcheck: {clash}")
+            return 2
+    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        return _check_all(args, profile, config, channel, ocr, out, colour=colour and not args.out)
+    finally:
+        if args.out:
+            out.close()
+
+
+def _check_all(args: argparse.Namespace, profile, config, channel: str, ocr: bool, out, *, colour: bool) -> int:
     reports = []
+    records = RecordStream(out, args.format, colour=colour) if args.format in ("csv",) else None
+    page = HtmlReport(None, stream=out, title="idcheck check") if args.format == "html" else None
     any_fail = False
     for index, path in enumerate(args.files):
         source = sys.stdin.buffer.read() if path == "-" else path  # stdin: bytes without a name
@@ -140,12 +159,27 @@ def run(args: argparse.Namespace) -> int:
             except (OSError, ValueError) as exc:  # a symlink planted meanwhile (ELOOP), a full disk...
                 eprint(f"idcheck: the annotated picture was not written: {safe(exc)}")
         if args.format == "text":
-            print(render_text(report, reveal=args.reveal, colour=colour), flush=True)
+            print(render_text(report, reveal=args.reveal, colour=colour), file=out, flush=True)
         elif args.format == "jsonl":
-            write_jsonl([report], sys.stdout, reveal=args.reveal)
+            write_jsonl([report], out, reveal=args.reveal)
+        elif records is not None:
+            records.write(report.to_json(args.reveal))
+        elif page is not None:
+            record = report.to_dict(args.reveal)
+            page.add(record, _thumbnail(record, path))
         else:
             reports.append(report.to_dict(args.reveal))
     if args.format == "json":
-        json.dump(reports, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        out.write(json_document(reports))
+    if records is not None:
+        records.close()
+    if page is not None:
+        page.commit()
     return 1 if any_fail else 0
+
+
+def _thumbnail(record: dict, source) -> bytes | None:
+    try:
+        return thumbnail_jpeg(record, source)
+    except Exception:  # a thumbnail is a nicety: never lose the report for it
+        return None

@@ -18,9 +18,10 @@ import html
 import json
 import os
 import secrets
+import sys
 import tempfile
 import time
-from typing import Any
+from typing import IO, Any
 
 from .. import codes
 from ..tally import Tally
@@ -111,13 +112,19 @@ def remove_stale_rows(folder: str) -> list[str]:
 
 
 class HtmlReport:
-    def __init__(self, path: str, *, thumbnails: bool = True, title: str = "idcheck report"):
+    """The page, built record by record; ``commit`` writes it to ``path`` (atomically), or with ``path``
+    None to ``stream`` (standard output by default)."""
+
+    def __init__(self, path: str | None, *, thumbnails: bool = True, title: str = "idcheck report",
+                 stream: IO[str] | None = None):
         self.path = path
+        self.stream = stream
         self.thumbnails = thumbnails
         self.title = title
         self.tally = Tally()
-        folder = os.path.dirname(os.path.abspath(path))
-        remove_stale_rows(folder)
+        folder = os.path.dirname(os.path.abspath(path)) if path is not None else None
+        if folder is not None:
+            remove_stale_rows(folder)
         # an anonymous file (O_TMPFILE on Linux: it has no name at all), so a killed run leaves nothing behind
         self._rows = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder, prefix=".idcheck-rows-",
                                             suffix=".html")
@@ -201,19 +208,26 @@ class HtmlReport:
 Summary as JSON: <code>{_E(json.dumps(t, ensure_ascii=False))}</code></p></main>
 <script nonce="{nonce}">{SCRIPT}</script></body></html>
 """
+        if self.path is None:
+            self._write(self.stream or sys.stdout, head, tail)
+            self._rows.close()
+            return "-"
         partial = self.path + ".partial"
         with open(partial, "w", encoding="utf-8") as out:
-            out.write(head)
-            self._rows.flush()
-            self._rows.seek(0)
-            while chunk := self._rows.read(1 << 20):
-                out.write(chunk)
-            out.write(tail)
-            out.flush()
+            self._write(out, head, tail)
             os.fsync(out.fileno())
         os.replace(partial, self.path)
         self._rows.close()
         return self.path
+
+    def _write(self, out: IO[str], head: str, tail: str) -> None:
+        out.write(head)
+        self._rows.flush()
+        self._rows.seek(0)
+        while chunk := self._rows.read(1 << 20):
+            out.write(chunk)
+        out.write(tail)
+        out.flush()
 
     def abandon(self) -> None:
         self._rows.close()
