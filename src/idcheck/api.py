@@ -24,7 +24,7 @@ import os
 import time
 from typing import Any, Mapping
 
-from . import codes
+from . import codes, doctypes
 from .config import CHANNELS, DEFAULT, Config
 from .deadline import Deadline, DeadlineExceeded
 from .errors import UsageError
@@ -38,7 +38,7 @@ from .pipeline import make_context, run_checks
 from .profile import check_profile  # the profile check lives beside the image path
 from .report import Measure, Private, Report
 
-KINDS = ("auto", "id_card", "id_card_back", "business_license", "passport", "permit", "certificate", "other")
+KINDS = doctypes.KINDS  # the image kinds of idcheck/data/document_types.toml
 
 
 def check(

@@ -43,7 +43,7 @@ import time
 from dataclasses import replace
 from typing import Any, Mapping
 
-from . import api, codes
+from . import api, codes, doctypes
 from .config import CHANNELS, DEFAULT, Config
 from .dsl import Facts, evaluate, load_rules, parse_domain
 from .dsl import tree as T
@@ -55,39 +55,10 @@ from .report import Finding, Private, Report
 __all__ = ["check_submission", "IMAGE_KINDS", "DOCUMENT_TITLES"]
 
 #: document kind -> the ``kind`` idcheck.check is given for its picture (anything else: "auto")
-IMAGE_KINDS: dict[str, str] = {
-    "id_card": "id_card",
-    "temporary_id_card": "id_card",
-    "contact_id_card": "id_card",
-    "id_card_back": "id_card_back",
-    "business_license": "business_license",
-    "passport": "passport",
-    **{k: "permit" for k in (
-        "residence_permit_hkmo", "residence_permit_tw", "travel_permit_hkmo", "travel_permit_tw",
-        "foreign_permanent_resident_card", "residence_permit_hkmo_back", "residence_permit_tw_back",
-        "foreign_permanent_resident_card_back",
-    )},
-    **{k: "certificate" for k in (
-        "household_register", "household_certificate", "uscc_certificate", "org_code_certificate",
-        "institution_certificate", "social_org_certificate", "private_non_enterprise_certificate",
-        "foundation_certificate", "social_service_org_certificate", "law_firm_license",
-        "medical_institution_license", "private_school_license", "notary_office_license",
-        "judicial_expertise_license", "religious_venue_certificate", "foreign_enterprise_office_certificate",
-        "overseas_org_certificate", "trademark_certificate", "catering_license", "website_license",
-    )},
-    **{k: "other" for k in ("registration_form", "restaurant_commitment", "domain_application_statement", "other")},
-}
+IMAGE_KINDS: dict[str, str] = doctypes.IMAGE_KINDS
 
 #: the extra document kinds the rule files ask for, in words (profile document types have their own titles)
-DOCUMENT_TITLES: dict[str, str] = {
-    "contact_id_card": "the domain contact's resident ID card",
-    "registration_form": "the sealed domain registration application form",
-    "trademark_certificate": "the trademark registration certificate or application notice",
-    "restaurant_commitment": "the signed .餐厅 application commitment",
-    "catering_license": "the catering (food business) licence",
-    "website_license": "the website operation licence",
-    "domain_application_statement": "the sealed domain application statement",
-}
+DOCUMENT_TITLES: dict[str, str] = doctypes.DOCUMENT_TITLES
 
 
 def check_submission(

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from ..config import Config
+from ..doctypes import shape_of
 from ..intake.decoded import DecodedImage
 from ..report import Point
 from . import capture
@@ -165,10 +166,9 @@ class ImageContext:
     @cached_property
     def document_kind(self) -> str:
         """"card" (ID-card proportions) or "page" (licence, passport page), from the caller's kind or the quad."""
-        if self.requested_kind in ("id_card", "id_card_back", "permit"):
-            return "card"
-        if self.requested_kind in ("business_license", "passport", "certificate"):
-            return "page"
+        shape = shape_of(self.requested_kind)  # idcheck/data/document_types.toml
+        if shape is not None:
+            return shape
         doc = self.document
         if doc is None:
             return "page"

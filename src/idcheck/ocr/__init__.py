@@ -35,6 +35,7 @@ from typing import Any, Sequence
 import cv2
 import numpy as np
 
+from .. import doctypes
 from . import engines, mrz
 from . import mrz as _mrz
 from .engines import LineCrop, ReadLine
@@ -55,13 +56,7 @@ from .repair import Repaired, repair
 __all__ = ["read_document", "DocumentReading", "FieldReading", "EXPECTED_LABEL", "engines"]
 
 # profile document types / check() kinds -> the document label the picture must show
-EXPECTED_LABEL: dict[str, str] = {
-    "id_card": "id_card_front",
-    "temporary_id_card": "id_card_front",
-    "id_card_back": "id_card_back",
-    "business_license": "business_license",
-    "passport": "passport",
-}
+EXPECTED_LABEL: dict[str, str] = doctypes.EXPECTED_LABEL  # idcheck/data/document_types.toml
 NUMBER_FORMAT = {"id_card_front": "ric", "business_license": "uscc"}
 
 
