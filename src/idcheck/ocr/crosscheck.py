@@ -38,7 +38,8 @@ from ..profile import Profile
 from ..profile.model import DOCUMENT_TYPES
 from ..profile.names import compare_names
 from ..report import Finding, Private
-from . import EXPECTED_LABEL, DocumentReading, FieldReading, engines, glyphs, read_document
+from . import engines, glyphs
+from .read import EXPECTED_LABEL, DocumentReading, FieldReading, read_document
 
 # labels -> (English, Chinese) descriptions for messages
 SHOWN = {
