@@ -197,3 +197,9 @@ def test_the_check_order_is_the_documented_one():
     assert [c.name for c in CHECKS] == ["document", "resolution", "blur", "glare", "colour", "occlusion",
                                         "watermark", "screen", "tamper.metadata", "tamper.local"]
     assert "jpeg_quant" in dir(ImageContext)  # the tamper and screen checks read the tables through the context
+
+
+def test_a_dict_setting_is_not_shared_between_configs():
+    a, b = Config(), Config()
+    assert a.ocr.name_confidence == b.ocr.name_confidence
+    assert a.ocr.name_confidence is not b.ocr.name_confidence

