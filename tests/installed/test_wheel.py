@@ -71,8 +71,9 @@ def _run(installed, *args: str) -> subprocess.CompletedProcess:
 
 def test_installed_package_is_not_the_checkout(installed):
     exe, work = installed
+    env = {k: v for k, v in os.environ.items() if k not in ("IDCHECK_RULES", "PYTHONPATH", "VIRTUAL_ENV")}
     out = subprocess.run([str(exe.parent / "python"), "-c", "import idcheck; print(idcheck.__file__)"],
-                         cwd=work, capture_output=True, text=True, timeout=60).stdout
+                         cwd=work, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "site-packages" in out and str(ROOT) not in out
 
 
