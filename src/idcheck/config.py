@@ -136,6 +136,13 @@ class DocumentConfig:
         "Document detection runs on a copy this size: a card filling a third of the frame still spans 120+ px "
         "and its outline stays straight, while k-means and Canny cost under 15 ms.",
     )
+    min_text_lines: int = setting(
+        5, "text lines",
+        "With no outline found, this many lines of print found by the text detector (idcheck.image.text_evidence, "
+        "at 640 px) mean a document is there and only its edges were not found (it fills the picture or runs out "
+        "of it), so 'not found' is not said. An ID card's front has 5+ lines (name, sex and nationality, birth, "
+        "address, number); the scenes of the real development photos gave 0-1. 0 turns the detector off.",
+    )
     min_edge_support: float = setting(
         0.5, "share of perimeter",
         "A quad is accepted as the document only when at least half of its in-frame outline lies on a real border "
