@@ -32,7 +32,7 @@ SRC = pathlib.Path(idcheck.__file__).parent
 # Lowest first.  A module may import from its own layer (without a circle) or any layer below.
 # A layer is a list of top-level names under idcheck (a module or a package, with everything inside it).
 LAYERS: list[list[str]] = [
-    ["errors", "textsafe", "deadline", "privacy", "status", "numbers", "doctypes"],
+    ["errors", "textsafe", "deadline", "privacy", "status", "numbers", "doctypes", "i18n"],
     ["report", "config", "configfile"],
     ["codes", "tally", "schema"],
     ["intake"],
@@ -42,6 +42,7 @@ LAYERS: list[list[str]] = [
     ["ocr"],
     ["dsl"],
     ["pipeline"],
+    ["checkrun"],  # what ran: read from a finished report and the pipeline's list
     ["api"],
     ["submission", "fix"],
     ["__init__"],  # the package's public names (and __version__)

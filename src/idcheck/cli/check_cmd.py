@@ -155,13 +155,14 @@ def run(args: argparse.Namespace) -> int:
             return 2
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
-        return _check_all(args, profile, config, channel, ocr, out, colour=colour and not args.out)
+        return _check_all(args, profile, config, channel, ocr, out, colour=colour and not args.out, lang=lang)
     finally:
         if args.out:
             out.close()
 
 
-def _check_all(args: argparse.Namespace, profile, config, channel: str, ocr: bool, out, *, colour: bool) -> int:
+def _check_all(args: argparse.Namespace, profile, config, channel: str, ocr: bool, out, *, colour: bool,
+               lang: str) -> int:
     reports = []
     records = RecordStream(out, args.format, colour=colour, lang=lang) if args.format in ("csv",) else None
     page = (HtmlReport(None, stream=out, title="idcheck check", lang=lang, reveal=args.reveal)
