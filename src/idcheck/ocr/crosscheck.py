@@ -114,6 +114,13 @@ def run(ctx: Any, profile: Any, config: Any, *, engine: Any = None) -> tuple[lis
     more, info = compare(reading, profile, cfg, expected=expected)
     findings += more
     extra.update(info)
+    # -- the red seal of a licence or certificate named by the profile or confirmed by the reading (seal.py) --
+    from ..image.checks import seal as _seal
+
+    sealed, seal_info = _seal.after_reading(ctx, reading.label, reading.confirmed, doc_type)
+    findings += sealed
+    if seal_info is not None:
+        extra["seal"] = seal_info
     extra["ms"] = round((time.perf_counter() - started) * 1000.0, 1)
     return findings, extra
 

@@ -7,5 +7,8 @@ later family reuses through the cached context views."""
 
 from . import document, resolution, blur, glare, colour, occlusion, watermark, screen  # noqa: F401
 
+# The red seal of a licence or certificate (after colour: a greyscale picture is not judged).
+from . import seal  # noqa: E402,F401
+
 # Edit traces last: the local-edit detectors reuse the document found above.
 from ...tamper import checks as _tamper_checks  # noqa: E402,F401
