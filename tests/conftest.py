@@ -23,8 +23,8 @@ _count = [0]
 def _validate_every_report():
     original = Report.to_dict
 
-    def to_dict(self, reveal: bool = False):
-        data = original(self, reveal)
+    def to_dict(self, reveal: bool = False, lang=None):
+        data = original(self, reveal, lang)
         problems = schema.errors(data)
         with _lock:
             _count[0] += 1

@@ -128,7 +128,9 @@ def check(
         )
     finally:
         report.timings["total"] = (time.perf_counter() - started) * 1000.0
-    return report
+    from .checkrun import attach  # what ran, passed, failed or was skipped, and why (report.checks)
+
+    return attach(report, ocr_asked=profile is not None or ocr, profile_given=profile is not None)
 
 
 def _crashed(report: Report, stage: str, exc: BaseException) -> None:
@@ -186,6 +188,8 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
                 "file.not_analysed",
                 reason=f"the file is {'more than ' if not src.size_exact else ''}{size}, at or above the "
                 f"{rules.name} channel's limit of {filechecks.human_size(rules.max_bytes)}",
+                reason_zh=f"文件{'超过 ' if not src.size_exact else '为 '}{size}，达到或超过该渠道的上限 "
+                f"{filechecks.human_size(rules.max_bytes)}",
                 details={"bytes_read": src.size, "size_exact": src.size_exact},
             )
         )

@@ -7,9 +7,10 @@ The catalogue is data: one TOML file per code family in ``idcheck/catalogue/``
     severity = "error"                 # default severity (a check may override it, saying why)
     title = "File too large"           # a few words, for tables
     message = "... {size} ..."         # one actionable sentence; {placeholders} filled by the check
-    message_zh = "..."                 # optional Chinese message, same placeholders
+    message_zh = "..."                 # the Chinese message, same placeholders ({what_zh}, {reason_zh}, ...)
     meaning = "..."                    # what it means (``idcheck explain``)
-    fix = "..."                        # how to fix it
+    fix = "..."                        # how to fix it ("" when there is nothing to fix: never printed)
+    title_zh, meaning_zh, fix_zh, evidence_zh  # the same in Simplified Chinese (``--lang zh``, ``IDCHECK_LANG=zh``)
     evidence = "..."                   # the measured evidence behind the severity (the severity policy below)
 
 Severity policy: **error** only where the measured precision of that code at that strength on real photographs
@@ -43,6 +44,18 @@ class CodeInfo:
     message_zh: str | None = None
     # why the default severity is what it is: the benchmark and figure behind an error (the severity policy)
     evidence: str | None = None
+    title_zh: str | None = None
+    meaning_zh: str | None = None
+    fix_zh: str | None = None
+    evidence_zh: str | None = None
+
+    def text(self, what: str, lang: str = "en") -> str:
+        """``title``, ``message``, ``meaning``, ``fix`` or ``evidence`` in ``lang`` (English where no Chinese is written)."""
+        if lang == "zh":
+            zh = getattr(self, f"{what}_zh")
+            if zh is not None:
+                return zh
+        return getattr(self, what)
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +81,10 @@ def catalogue() -> Mapping[str, CodeInfo]:
                 fix=entry["fix"],
                 message_zh=entry.get("message_zh"),
                 evidence=entry.get("evidence"),
+                title_zh=entry.get("title_zh"),
+                meaning_zh=entry.get("meaning_zh"),
+                fix_zh=entry.get("fix_zh"),
+                evidence_zh=entry.get("evidence_zh"),
             )
     return entries
 

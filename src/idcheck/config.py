@@ -133,6 +133,13 @@ class DocumentConfig:
         "Document detection runs on a copy this size: a card filling a third of the frame still spans 120+ px "
         "and its outline stays straight, while k-means and Canny cost under 15 ms.",
     )
+    min_text_lines: int = setting(
+        5, "text lines",
+        "With no outline found, this many lines of print found by the text detector (idcheck.image.text_evidence, "
+        "at 640 px) mean a document is there and only its edges were not found (it fills the picture or runs out "
+        "of it), so 'not found' is not said. An ID card's front has 5+ lines (name, sex and nationality, birth, "
+        "address, number); the scenes of the real development photos gave 0-1. 0 turns the detector off.",
+    )
     min_edge_support: float = setting(
         0.5, "share of perimeter",
         "A quad is accepted as the document only when at least half of its in-frame outline lies on a real border "
@@ -479,11 +486,9 @@ class OcrConfig:
 
 @dataclass(frozen=True)
 class TamperConfig:
-    ghost_z: float = setting(
-        4.5, "binomial z-score",
-        "A window is a ghost cell when clearly more of its DCT coefficients sit on the lattice of a coarser IJG "
-        "table than chance (and than the document itself) allows; single windows of untouched photos reach ~5-6.",
-    )
+    """The grading thresholds of tamper findings; the detectors' tuning constants are module constants beside their
+    code (idcheck.tamper.local, .grid, .copymove), each with its unit and reason."""
+
     ghost_warn: float = setting(
         7.0, "binomial z-score (peak of a region)",
         "A pasted field saved earlier at quality 50-80 peaks at z 8-20 when the final save is 85-95; untouched "
@@ -493,58 +498,15 @@ class TamperConfig:
         12.0, "binomial z-score (peak of a region)",
         "Only a lattice this far beyond chance is reported as an error: no untouched photo came near it.",
     )
-    ghost_table_ratio: float = setting(
-        2.0, "earlier step / file's step",
-        "On the file's own grid the final save moves a coefficient by at most half its step, so an earlier "
-        "table twice as coarse still leaves its lattice; 3x (the first choice) skipped most frequencies when the "
-        "final save was at quality 85-87 (recall on aligned pastes 7/16 -> 12/16 on the tuning seed, untouched "
-        "photos' peak z unchanged at 5.6).",
-    )
-    min_cells: int = setting(
-        3, "windows",
-        "A pasted name or number spans several 48 px windows; one odd window is texture, not an edit.",
-    )
-    dq_min_strength: float = setting(
-        0.45, "nats per coefficient",
-        "The double-quantisation map only means something when the document as a whole carries a clear DQ "
-        "signature (camera quality below the final save, measured 0.55-0.7): single saves measure 0.05-0.3 "
-        "(the smoothed-histogram reference is biased on steep histograms), so below 0.45 the map is not read.",
-    )
-    dq_keep: float = setting(
-        -0.2, "share of the document's DQ signature (mean over the region)",
-        "A region whose coefficients fall in the document's empty histogram bins (negative share) was not "
-        "compressed with the rest; untouched areas that lose the signature (flat print, portrait shading) keep "
-        "around 0 or more.",
-    )
-    dq_cell_z: float = setting(
-        4.0, "window z (document spread)",
-        "Windows this far below the document's median DQ signature, in units of its window-to-window spread, "
-        "form candidate regions.",
-    )
     dq_z: float = setting(
         8.0, "mean window z over the region",
         "A region without the DQ signature must lie this far below the document: untouched photos with a clear "
         "signature reached -5.3 (a portrait area) on the tuning seed, a never-compressed pasted field -16.",
     )
-    dq_min_blocks: int = setting(
-        60, "8x8 blocks",
-        "A region without the document's DQ signature must cover at least a short name (~60 x 60 px).",
-    )
-    noise_min_quality: int = setting(
-        80, "JPEG quality (IJG scale)",
-        "Below ~80 quantisation removes sensor noise unevenly (flat paper becomes exactly flat blocks, print keeps "
-        "some), so a quiet region is no evidence: a photo downscaled and re-saved at 45-75 (a chat app) gave "
-        "noise-only local_edit warnings on 28 of 96 untouched copies. Typed-in forgeries saved at 86-95 are unaffected.",
-    )
     noise_ratio: float = setting(
         0.35, "local / document noise",
         "Typed-in or synthetic content has almost no sensor noise: its flat background measures under a third of "
         "the paper's noise elsewhere on the document; lighting alone changes noise by well under 2x.",
-    )
-    copy_min_matches: int = setting(
-        8, "keypoint pairs",
-        "A copied block of text gives many keypoint pairs with one and the same displacement; repeated glyphs "
-        "give scattered displacements.",
     )
     copy_error_z: float = setting(
         12.0, "noise correlation x sqrt(flat pixels)",
@@ -552,139 +514,10 @@ class TamperConfig:
         "the tuning seed: 5.6-74, 12 of 16 above 12; untouched photos never reached the 5.0 needed to report); "
         "below it, a warning.",
     )
-    min_quality: int = setting(
-        70, "JPEG quality (IJG scale)",
-        "Below quality 70 the final save's own quantisation erases the lattices the JPEG analyses read; they are "
-        "skipped rather than guessed (noise and copy-move still run).",
-    )
     copy_noise_corr: float = setting(
         0.45, "correlation (0-1)",
         "Copied pixels carry the same sensor noise: the noise residuals of the two blocks correlate far above "
         "two prints of the same glyph (which correlate under ~0.3 after removing the glyph's edges).",
-    )
-    copy_keypoints: int = setting(
-        3000, "keypoints",
-        "Single-scale ORB keypoints on the working copy: a copied block of two or three glyphs must still hold "
-        "several keypoints when a busy security pattern takes most of them (1000 left small blocks with 1-10).",
-    )
-    copy_max_hamming: int = setting(
-        15, "bits (of 256)",
-        "A copied keypoint and its source differ only by the final JPEG save and resampling (4-12 bits measured); "
-        "the 32-bit-chunk hashing finds every pair within 7 bits and most within 15.",
-    )
-    copy_min_shift_px: float = setting(
-        10.0, "working-copy pixels",
-        "Neighbouring keypoints on one stroke match each other at a few pixels; a copy-move displaces a block by "
-        "at least its own size (24 px and more).",
-    )
-    copy_clusters: int = setting(
-        6, "displacements",
-        "At most this many displacement clusters are verified (strongest first); each costs ~1-3 ms.",
-    )
-    copy_group_px: float = setting(
-        48.0, "working-copy pixels",
-        "Source keypoints of one cluster are grouped on cells this size: a copied block's keypoints fall in "
-        "adjacent cells, repeats of a glyph or pattern scattered over the document do not.",
-    )
-    copy_max_block_px: float = setting(
-        400.0, "working-copy pixels",
-        "A candidate is verified over at most this window around its keypoints' median (copied fields on the "
-        "tuning seed spanned up to ~310 px); a security pattern repeating over the whole card would otherwise "
-        "make the full-resolution check cost tens of ms.",
-    )
-    copy_grow_px: float = setting(
-        24.0, "working-copy pixels",
-        "The keypoints of a copied block sit on its glyphs; the verified window extends this far beyond them to "
-        "reach the block's paper margins.",
-    )
-    copy_cell_corr: float = setting(
-        0.5, "correlation (0-1)",
-        "A 16 px cell belongs to the copied area when the flat-pixel noise of the two blocks correlates above "
-        "0.5; independent noise of two prints gives |r| < 0.3 on a cell's 50-250 flat pixels.",
-    )
-    copy_cell_excess: float = setting(
-        0.25, "correlation (0-1)",
-        "Sensor noise is white: a copied cell correlates at the exact displacement and not one pixel off "
-        "(measured 0.3-1.0 drop); glyph tails and shading leaking into 'flat' pixels correlate at both.",
-    )
-    copy_max_self_corr: float = setting(
-        0.3, "correlation of the residual with itself 2-8 px away (0-1)",
-        "Sensor noise is white (self-correlation ~0 at any shift); a screen's pixel grid, halftone or moire repeats "
-        "every few pixels and then 'matches' itself a period away: the demo's photo of a screen was a copy-move "
-        "error at noise correlation 0.81 before this guard.",
-    )
-    copy_same_ratio: float = setting(
-        0.85, "|A - B| / |A - B shifted 1 px|",
-        "The copied area extends as far as the two blocks differ by JPEG error only (ratio 0.15-0.5 on text, "
-        "0.6-0.77 on flat paper); unrelated content differs as much at the displacement as one pixel off (~1).",
-    )
-    copy_min_noise: float = setting(
-        0.5, "grey levels (robust sigma of the high-pass residual)",
-        "Below this the paper carries no sensor noise (synthetic or heavily denoised image): identical repeats "
-        "of printed content would correlate perfectly, so no copy-move is judged.",
-    )
-    copy_edge_grey: float = setting(
-        8.0, "grey levels (3x3 gradient of the blurred picture)",
-        "Pixels within ~3 px of any stroke, pattern line or shading edge above this step are left out of the "
-        "noise comparison; the blur keeps sensor noise (sigma 1-5) well below it.",
-    )
-    copy_min_excess: float = setting(
-        0.2, "correlation (0-1)",
-        "Over the whole copied area, the noise correlation at the exact displacement must exceed the best one "
-        "pixel off by this much (copies measured 0.25-1.0 after a final save at 85-95).",
-    )
-    copy_seam_ratio: float = setting(
-        1.3, "ratio of outline steps",
-        "The block whose outline steps are 1.3x those of the other is taken as the pasted one (13 of 13 decided "
-        "cases right on the tuning seed); closer than that, the finding's region covers both blocks.",
-    )
-    copy_min_cells: int = setting(
-        2, "cells (16 px at 1.5x the working copy)",
-        "One cell of correlated noise happens by chance on untouched photos (3 of ~100 photos on the tuning "
-        "seed, all single cells of 20-36 flat pixels); every copied block spanned two cells or more.",
-    )
-    copy_min_z: float = setting(
-        5.0, "noise correlation x sqrt(flat pixels)",
-        "The copied area's correlation must be this far beyond chance for its number of flat pixels: chance "
-        "areas on untouched photos reached 3.6, the smallest copied name 5.6.",
-    )
-    grid_noise_ratio: float = setting(
-        0.8, "window / document high-frequency noise",
-        "Content pasted from a JPEG saved at quality 50-80 (or typed in) lost its high-frequency sensor noise: "
-        "the forged fields' quietest windows measured 0.18-0.72 on the tuning seed; only windows below 0.8 are "
-        "searched for a foreign grid.",
-    )
-    grid_min_edges: int = setting(
-        30, "edge samples per window",
-        "Candidates must hold text (a pasted field), not plain paper, whose noise varies with brightness alone.",
-    )
-    grid_candidates: int = setting(
-        8, "windows",
-        "The quietest windows searched for a foreign grid (~1.5 ms each at 12 MP); the forged field's window "
-        "ranked among the first three (of ~100) in all 22 pasted fields measured on the tuning seed.",
-    )
-    grid_references: int = setting(
-        6, "windows",
-        "Ordinary windows on which a found grid and table are re-tested: a document cropped and re-saved "
-        "carries the shifted lattice everywhere, which is its history, not an edit.",
-    )
-    grid_table_ratio: float = setting(
-        2.5, "earlier step / file's step",
-        "Only frequencies whose earlier quantisation step is 2.5x the file's own are read: off the file's grid "
-        "the final save moves a coefficient by up to about half its own step plus rounding, which blurs finer "
-        "lattices (2x raised the other shifts' z as much as the true one's; 2.5x found 13/16 off-grid pastes "
-        "against 11/16 at 3x on the tuning seed, untouched windows' best contrast 2.9 either way).",
-    )
-    grid_seed: float = setting(
-        3.5, "binomial z-score (best shift - median of the other shifts)",
-        "Forged windows on their donor's grid stood 4.1-16.7 above the other shifts on the tuning seed; "
-        "windows of untouched photos at most 2.9 (off the grid) and 2.2 (on the file's own grid).",
-    )
-    grid_tile_z: float = setting(
-        3.0, "binomial z-score (above ordinary windows on the same lattice)",
-        "64 px tiles around a seed join the region when their z on the seed's grid and table exceeds what the "
-        "document's ordinary windows show there (scaled to a tile) by this much; wrong content scores ~4-7 on "
-        "any lattice, so an absolute level would grow regions over plain text.",
     )
     grid_z: float = setting(
         8.0, "binomial z-score",
@@ -694,7 +527,7 @@ class TamperConfig:
     grid_error: float = setting(
         14.0, "binomial z-score (over the region)",
         "A region on an earlier lattice is an error from this z (pasted fields on the tuning seed: 18-116); no "
-        "untouched photo gave any region at all (no window passed grid_seed).",
+        "untouched photo gave any region at all (no window passed idcheck.tamper.grid.SEED).",
     )
 
 

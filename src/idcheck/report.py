@@ -22,6 +22,8 @@ Schema (``Report.to_dict()``), version :data:`SCHEMA_VERSION`::
          "field": str | null,         # profile field or document kind the finding is about
          "details": {...}}            # code-specific extras (always JSON-serialisable)
       ],
+      "checks": [...],               # image reports only (optional): every check and whether it ran, passed,
+                                     # failed or was skipped and why (:mod:`idcheck.checkrun`)
       "file": {...} | null,          # facts about the file: bytes, mime, extension, format, size, orientation
       "timings": {"stage": ms, ...},
       "extra": {...}                 # kind-specific results (document quad, parsed numbers, ...)
@@ -115,15 +117,28 @@ class Finding:
         return self.render(reveal=False)
 
     def render(self, reveal: bool = False, lang: str = "en") -> str:
-        template = self.template_zh if lang == "zh" and self.template_zh else self.template
+        """The message in ``lang`` ("en", or "zh" where the catalogue has a Chinese message).  The measured value
+        and the threshold are shown through :func:`idcheck.i18n.measure_text` (localised units); in Chinese a
+        ``{name_zh}`` placeholder falls back to ``{name}`` when the check gave no Chinese value."""
+        from .i18n import CHANNELS_ZH, measure_text
+
+        zh = lang == "zh" and bool(self.template_zh)
+        template = self.template_zh if zh else self.template
         values = {k: _plain(v, reveal) for k, v in self.params.items()}
+        for key, measure in (("measured", self.measured), ("threshold", self.threshold)):
+            if measure is not None and self.params.get(key) == str(measure):  # the default, not a caller's text
+                values[key] = measure_text(measure, "zh" if zh else "en")
+        if zh:
+            if values.get("channel") in CHANNELS_ZH:
+                values["channel"] = CHANNELS_ZH[values["channel"]]
+            return template.format_map(_ZhDefaulting(values))
         return template.format_map(_Defaulting(values))
 
-    def to_dict(self, reveal: bool = False) -> dict[str, Any]:
+    def to_dict(self, reveal: bool = False, lang: str = "en") -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": self.severity,
-            "message": self.render(reveal),
+            "message": self.render(reveal, lang),
             "message_zh": self.render(reveal, "zh") if self.template_zh else None,
             "measured": self.measured.to_dict(reveal) if self.measured else None,
             "threshold": self.threshold.to_dict(reveal) if self.threshold else None,
@@ -141,6 +156,7 @@ class Report:
     file: dict[str, Any] | None = None
     timings: dict[str, float] = _field(default_factory=dict)
     extra: dict[str, Any] = _field(default_factory=dict)
+    checks: list[Any] | None = None  # image reports: idcheck.checkrun.CheckRun per check (what ran)
 
     @property
     def verdict(self) -> Verdict:
@@ -159,24 +175,42 @@ class Report:
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
 
-    def to_dict(self, reveal: bool = False) -> dict[str, Any]:
+    def to_dict(self, reveal: bool = False, lang: str | None = None) -> dict[str, Any]:
+        """The report as JSON-ready data.  ``lang="zh"`` puts the Chinese message in ``message`` (``message_zh``
+        is there either way) and the Chinese reasons in ``checks``; the default is ``$IDCHECK_LANG`` or English."""
+        from .i18n import resolve_lang
+
+        lang = resolve_lang(lang)
         order = {s: i for i, s in enumerate(SEVERITIES)}
         findings = sorted(self.findings, key=lambda f: order[f.severity])  # stable: errors first
-        return {
+        out = {
             "schema": SCHEMA_VERSION,
             "kind": self.kind,
             "path": self.path,
             "verdict": self.verdict,
-            "findings": [f.to_dict(reveal) for f in findings],
+            "findings": [f.to_dict(reveal, lang) for f in findings],
+        }
+        if self.checks is not None:
+            out["checks"] = [c.to_dict() for c in self.checks]
+        out.update({
             "file": _plain(self.file, reveal) if self.file is not None else None,
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "extra": _plain(self.extra, reveal),
-        }
+        })
+        return out
 
-    def to_json(self, reveal: bool = False, indent: int | None = None) -> str:
+    def to_json(self, reveal: bool = False, indent: int | None = None, lang: str | None = None) -> str:
         from .textsafe import dumps  # undecodable file-name bytes: still valid UTF-8 JSON, losslessly
 
-        return dumps(self.to_dict(reveal), indent=indent)
+        return dumps(self.to_dict(reveal, lang), indent=indent)
+
+    def skipped(self, lang: str | None = None) -> str | None:
+        """One line naming the checks that did not run (or judged only part of what they look for) and why;
+        None when everything ran or the report has no check list."""
+        from .checkrun import skipped_line
+        from .i18n import resolve_lang
+
+        return skipped_line(self.checks, resolve_lang(lang)) if self.checks else None
 
     def annotate(self, source: Any = None, *, long_side: int = 1600) -> Any:
         """A PIL image of the picture with the document outline and every finding's region labelled.
@@ -203,6 +237,15 @@ class _Defaulting(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+class _ZhDefaulting(_Defaulting):
+    """``{x_zh}`` falls back to ``{x}`` (a check that gave no Chinese text for it)."""
+
+    def __missing__(self, key: str) -> str:
+        if key.endswith("_zh") and key[:-3] in self:
+            return str(self[key[:-3]])
+        return super().__missing__(key)
 
 
 def _plain(value: Any, reveal: bool) -> Any:

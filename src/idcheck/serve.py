@@ -194,7 +194,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ocr = (_text(form, "ocr") or "").lower()
         if ocr not in ("", "0", "1", "true", "false", "yes", "no"):
             raise HTTPProblem(400, "ocr must be true or false")
-        return {"channel": channel, "ocr": ocr in ("1", "true", "yes")}
+        from .i18n import resolve_lang
+
+        try:  # the messages' language: a form field "lang" (en, zh), else the server's $IDCHECK_LANG
+            lang = resolve_lang(_text(form, "lang") or None)
+        except UsageError:
+            raise HTTPProblem(400, "lang must be en or zh") from None
+        return {"channel": channel, "ocr": ocr in ("1", "true", "yes"), "lang": lang}
 
     async def guarded(request: Request, handler: Any) -> Response:
         try:
@@ -229,7 +235,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 upload.file.seek(0)
                 report = check(upload.file.read(), profile=profile, kind=kind, channel=opts["channel"],
                                ocr=opts["ocr"], filename=name, config=settings.config, **deadline)
-                return report.to_dict()
+                return report.to_dict(lang=opts["lang"])
 
             try:
                 return JSONResponse(await gate.run(work))
@@ -261,7 +267,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     upload.file.seek(0)
                     documents[key] = upload.file.read()
                 return check_submission(domain, profile, documents, channel=opts["channel"], ocr=opts["ocr"],
-                                        config=settings.config).to_dict()
+                                        config=settings.config).to_dict(lang=opts["lang"])
 
             try:
                 return JSONResponse(await gate.run(work))

@@ -29,7 +29,11 @@ pytestmark = pytest.mark.slow
 
 
 def _pip(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(python), "-m", "pip", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    # without PYTHONPATH: a checkout on it (PYTHONPATH=src, with the egg-info a build leaves there) would make pip
+    # take idcheck as already installed and install nothing
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run([str(python), "-m", "pip", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600)
 
 
 def _require(proc: subprocess.CompletedProcess, what: str) -> None:
@@ -71,8 +75,9 @@ def _run(installed, *args: str) -> subprocess.CompletedProcess:
 
 def test_installed_package_is_not_the_checkout(installed):
     exe, work = installed
+    env = {k: v for k, v in os.environ.items() if k not in ("IDCHECK_RULES", "PYTHONPATH", "VIRTUAL_ENV")}
     out = subprocess.run([str(exe.parent / "python"), "-c", "import idcheck; print(idcheck.__file__)"],
-                         cwd=work, capture_output=True, text=True, timeout=60).stdout
+                         cwd=work, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "site-packages" in out and str(ROOT) not in out
 
 

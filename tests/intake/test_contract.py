@@ -16,7 +16,7 @@ from idcheck.report import Private
 def test_report_is_json_serialisable_with_the_documented_keys(photo):
     report = idcheck.check(encode(photo, "png"))
     data = json.loads(report.to_json())
-    assert set(data) == {"schema", "kind", "path", "verdict", "findings", "file", "timings", "extra"}
+    assert set(data) == {"schema", "kind", "path", "verdict", "findings", "checks", "file", "timings", "extra"}
     assert data["verdict"] in ("pass", "warn", "fail")
     for stage in ("read", "sniff", "file", "decode", "checks", "total"):
         assert stage in data["timings"]

@@ -68,10 +68,10 @@ def test_lattice_scan_names_the_shift_of_a_shifted_jpeg():
     final = forgery.jpeg(donor, 92)
     y = np.asarray(Image.open(io.BytesIO(final)).convert("L"))
     q = jpegq.read(final).luma
-    scan = grid.lattice_scan(y, [(16, 16, 112, 80)], q, Config().tamper.grid_table_ratio)[0]
+    scan = grid.lattice_scan(y, [(16, 16, 112, 80)], q, grid.TABLE_RATIO)[0]
     assert scan is not None
     assert scan.shift == ((8 - 2) % 8, (8 - 6) % 8)
-    assert scan.contrast > Config().tamper.grid_seed
+    assert scan.contrast > grid.SEED
 
 
 # ---------------------------------------------------------------------------------------- copy-move ---

@@ -97,7 +97,8 @@ def scan(
     if db is not None:
         db.start(options.fingerprint(), resume)
     writer = RecordWriter(out, fmt, stream)
-    page = HtmlReport(html_report, thumbnails=options.thumbnails) if html_report else None
+    page = HtmlReport(html_report, thumbnails=options.thumbnails, reveal=options.reveal,
+                      lang=getattr(options, "lang", None)) if html_report else None
     tally = Tally()
     stats = WalkStats()
     in_flight: dict[str, tuple[int, int, str | None]] = {}

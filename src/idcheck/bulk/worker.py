@@ -10,7 +10,10 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 from .. import codes
 from ..report import Measure, Report
@@ -23,12 +26,37 @@ class ScanOptions:
     reveal: bool = False
     timeout: float = 60.0  # seconds per file
     thumbnails: bool = False  # also draw an annotated thumbnail (for the HTML report)
+    profile: Any = None  # a Profile checked with every file (and cross-checked with what OCR reads)
+    ocr: bool = False  # read the documents even without a profile
+    config: "Config | None" = None  # thresholds (from --config)
+    kind: str = "auto"
+    lang: str = "en"  # the records' messages (and the HTML report's words)
 
     def fingerprint(self) -> str:
         """What makes two runs' records comparable (used to refuse resuming with other options)."""
         from .. import __version__
 
-        return json.dumps({"channel": self.channel, "reveal": self.reveal, "idcheck": __version__}, sort_keys=True)
+        seen: dict[str, Any] = {"channel": self.channel, "reveal": self.reveal, "idcheck": __version__}
+        # only what differs from the defaults, so that a store made before these options still resumes
+        if self.profile is not None:
+            seen["profile"] = _digest(self.profile)
+        if self.ocr:
+            seen["ocr"] = True
+        if self.config is not None:
+            seen["config"] = _digest(self.config)
+        if self.kind != "auto":
+            seen["kind"] = self.kind
+        if self.lang != "en":
+            seen["lang"] = self.lang
+        return json.dumps(seen, sort_keys=True)
+
+
+def _digest(value: Any) -> str:
+    """A short digest of a profile or config (pickled: a repr masks personal data, and would hide a change)."""
+    import hashlib
+    import pickle
+
+    return hashlib.sha256(pickle.dumps(value)).hexdigest()[:16]
 
 
 def limit_threads() -> None:
@@ -69,20 +97,21 @@ def check_path(path: Task, options: ScanOptions) -> Outcome:
         from ..render.annotate import thumbnail_jpeg
 
         try:
-            return path.line, thumbnail_jpeg(json.loads(path.line), path.path)
+            return path.line, thumbnail_jpeg(json.loads(path.line), path.path, reveal=options.reveal)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             return path.line, None
 
     # the cooperative deadline stops the work between stages and checks; the local pool's kill and the
     # Dask wait below stay as the outer bound (one native call cannot be interrupted)
-    report = check(path, channel=options.channel, timeout=options.timeout)
-    record = report.to_dict(options.reveal)
+    report = check(path, channel=options.channel, timeout=options.timeout, profile=options.profile,
+                   ocr=options.ocr, config=options.config, kind=options.kind)
+    record = report.to_dict(options.reveal, options.lang)
     thumbnail = None
     if options.thumbnails:
         from ..render.annotate import thumbnail_jpeg
 
         try:
-            thumbnail = thumbnail_jpeg(record, path)
+            thumbnail = thumbnail_jpeg(record, path, reveal=options.reveal)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             thumbnail = None
     return dumps(record), thumbnail
@@ -92,7 +121,7 @@ def failure_record(path: str, code: str, **params: Any) -> str:
     """A record for a file whose check did not finish (timeout, crashed worker)."""
     report = Report(kind="image", path=path)
     report.findings.append(codes.finding(code, **params))
-    return dumps(report.to_dict())
+    return dumps(report.to_dict(lang="en"))
 
 
 def timeout_record(path: str, seconds: float) -> str:

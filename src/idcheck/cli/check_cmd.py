@@ -1,5 +1,5 @@
 """``idcheck check FILE... [--profile P.json] [--format text|json|jsonl] [--channel console|api] [--kind K]
-[--config idcheck.toml]``  (FILE ``-`` reads the picture from standard input)"""
+[--config idcheck.toml] [--lang en|zh]``  (FILE ``-`` reads the picture from standard input)"""
 
 from __future__ import annotations
 
@@ -25,9 +25,27 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="settings from idcheck.toml, or [tool.idcheck] of a pyproject.toml")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
     p.add_argument("--ocr", action="store_true", help="read the document's name and number even without a profile")
+    add_lang_option(p)
     p.add_argument("--annotate", metavar="OUT.png",
                    help="draw what idcheck saw into OUT.png (OUT-2.png, ... for further files)")
     p.set_defaults(func=run)
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "zh"), default=None,
+                   help="language of messages and output: en or zh (default: $IDCHECK_LANG, else en)")
+
+
+def chosen_lang(args: argparse.Namespace) -> str:
+    """--lang, else $IDCHECK_LANG, else en; exits with usage status 2 on a language idcheck does not speak."""
+    from ..errors import UsageError
+    from ..i18n import resolve_lang
+
+    try:
+        return resolve_lang(getattr(args, "lang", None))
+    except UsageError as exc:
+        eprint(f"idcheck: {exc} (from IDCHECK_LANG)")
+        raise SystemExit(2) from None
 
 
 def load_profile(path: str):
@@ -111,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         if clash is not None:
             eprint(f"idcheck: {clash}")
             return 2
+    lang = chosen_lang(args)
     profile = load_profile(args.profile) if args.profile else None
     settings = load_config(args.config)
     config = settings.config if settings else None
@@ -141,11 +160,11 @@ def run(args: argparse.Namespace) -> int:
             except (OSError, ValueError) as exc:  # a symlink planted meanwhile (ELOOP), a full disk...
                 eprint(f"idcheck: the annotated picture was not written: {safe(exc)}")
         if args.format == "text":
-            print(render_text(report, reveal=args.reveal, colour=colour), flush=True)
+            print(render_text(report, reveal=args.reveal, colour=colour, lang=lang), flush=True)
         elif args.format == "jsonl":
-            write_jsonl([report], sys.stdout, reveal=args.reveal)
+            write_jsonl([report], sys.stdout, reveal=args.reveal, lang=lang)
         else:
-            reports.append(report.to_dict(args.reveal))
+            reports.append(report.to_dict(args.reveal, lang))
     if args.format == "json":
         json.dump(reports, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

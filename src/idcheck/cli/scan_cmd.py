@@ -24,7 +24,9 @@ from ..bulk.run import scan
 from ..bulk.store import StoreMismatch
 from ..bulk.worker import ScanOptions
 from .. import textsafe
+from ..api import KINDS
 from ..config import CHANNELS
+from .check_cmd import add_lang_option, chosen_lang, load_config, load_profile
 from .output import eprint, summarise
 
 
@@ -40,7 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hash", action="store_true", help="also key the store on each file's SHA-256 (slower, catches same-size edits)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="time limit per file in seconds (default: 60)")
     p.add_argument("--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--channel", choices=sorted(CHANNELS), default="console")
+    p.add_argument("--channel", choices=sorted(CHANNELS), default=None,
+                   help="upload channel rules (default: the config file's, else console)")
+    p.add_argument("--profile", metavar="P.json",
+                   help="registrant profile checked with every file (and cross-checked with each document read)")
+    p.add_argument("--ocr", action="store_true", help="read each document's name and number even without a profile")
+    p.add_argument("--config", metavar="FILE", help="settings from idcheck.toml, or [tool.idcheck] of a pyproject.toml")
+    p.add_argument("--kind", choices=KINDS, default="auto", help="the documents' kind, when known (default: auto)")
+    add_lang_option(p)
     p.add_argument("--summary-json", metavar="FILE", help="also write the summary (counts) as JSON")
     p.add_argument("--report", metavar="HTML", help="also write a self-contained HTML report with annotated thumbnails")
     p.add_argument("--no-thumbnails", action="store_true", help="leave pictures out of the HTML report (privacy)")
@@ -80,8 +89,13 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         eprint("idcheck: --timeout must be positive")
         return 2
-    options = ScanOptions(channel=args.channel, reveal=args.reveal, timeout=args.timeout,
-                          thumbnails=bool(args.report) and not args.no_thumbnails)
+    lang = chosen_lang(args)
+    profile = load_profile(args.profile) if args.profile else None
+    settings = load_config(args.config)
+    options = ScanOptions(channel=args.channel or (settings and settings.channel) or "console", reveal=args.reveal,
+                          timeout=args.timeout, thumbnails=bool(args.report) and not args.no_thumbnails,
+                          profile=profile, ocr=args.ocr or bool(settings and settings.read_documents),
+                          config=settings.config if settings else None, kind=args.kind, lang=lang)
     try:
         summary = scan(
             args.folder, out=args.out, fmt=args.format, options=options, jobs=args.jobs,
@@ -100,16 +114,27 @@ def run(args: argparse.Namespace) -> int:
         eprint(f"idcheck: {_write_error(exc, args)}")
         return 1
     target = sys.stderr if args.out is None else sys.stdout
-    print(summarise(summary), file=target)
-    line = f"{summary['files_per_second']} files/s over {summary['seconds']} s with {summary['workers']} workers"
-    if summary["reused_from_store"]:
-        line += f"; {summary['reused_from_store']} reused from the store"
-    if summary.get("retried_transient"):
-        line += f" ({summary['retried_transient']} earlier timeouts, crashes or read errors checked again)"
-    if args.out:
-        line += f"; results in {args.out}"
-    if args.report:
-        line += f"; report in {args.report}"
+    print(summarise(summary, lang), file=target)
+    if lang == "zh":
+        line = (f"{summary['workers']} 个工作进程，用时 {summary['seconds']} 秒，每秒 {summary['files_per_second']} 个文件")
+        if summary["reused_from_store"]:
+            line += f"；{summary['reused_from_store']} 个沿用已有结果"
+        if summary.get("retried_transient"):
+            line += f"（{summary['retried_transient']} 个先前超时、崩溃或读取失败的文件已重新检查）"
+        if args.out:
+            line += f"；结果见 {args.out}"
+        if args.report:
+            line += f"；报告见 {args.report}"
+    else:
+        line = f"{summary['files_per_second']} files/s over {summary['seconds']} s with {summary['workers']} workers"
+        if summary["reused_from_store"]:
+            line += f"; {summary['reused_from_store']} reused from the store"
+        if summary.get("retried_transient"):
+            line += f" ({summary['retried_transient']} earlier timeouts, crashes or read errors checked again)"
+        if args.out:
+            line += f"; results in {args.out}"
+        if args.report:
+            line += f"; report in {args.report}"
     print(line, file=target)
     skipped = summary.get("skipped") or {}
     said = [f"{skipped[k]} {label}" for k, label in (("hidden", "hidden (name starts with '.')"),

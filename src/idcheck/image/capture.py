@@ -50,3 +50,42 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
         "flat_white_share": float((flat & (mean >= 254)).mean()),
         "noise": noise,
     }
+
+
+# -- the photo a screen shows (photo_regions) ----------------------------------------------------------------------
+PHOTO_BLOCK = 4  # px of the working copy: the cell in which "drawn flat" is judged
+FLAT_RANGE = 3  # grey levels: a cell varying by no more is drawn flat (a JPEG capture at quality >= 85 keeps a UI's
+#                 flat colour within +-3 levels; a photo's texture and a camera's noise vary more inside 4 x 4 px)
+PHOTO_WINDOW = 9  # cells (36 px): the neighbourhood over which the share of flat cells is taken
+PHOTO_MAX_FLAT = 0.1  # share of flat cells below which a neighbourhood is photo, not UI (text on a flat panel leaves
+#                       most cells between its strokes flat; a photo of a card leaves almost none)
+PHOTO_OPEN = 5  # cells (20 px): thinner photo-like strips (a line of text, an icon, a button edge) are not photos
+PHOTO_MIN_FILL = 0.5  # share of its bounding box a region must fill: a photo is a rectangle on a screen
+
+
+def photo_regions(gray: np.ndarray, min_share: float) -> list[tuple[int, int, int, int, float]]:
+    """Rectangles of a screen capture where the screen shows a photo, largest first: (x, y, w, h, fill) in ``gray``'s
+    pixels, each covering at least ``min_share`` of the picture.
+
+    A screen draws its interface (panels, bars, text on flat colour) with most 4 x 4 cells exactly flat, while a photo
+    it displays (the card in a camera preview, a scan on a web page) has texture or noise in almost every cell: the
+    document in an app's capture is the photo region, not the interface around it."""
+    h, w = gray.shape
+    b = PHOTO_BLOCK
+    if h < 4 * b * PHOTO_OPEN or w < 4 * b * PHOTO_OPEN:
+        return []
+    g = np.ascontiguousarray(gray[: h - h % b, : w - w % b])
+    k = np.ones((b, b), np.uint8)
+    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    flat = ((top.astype(np.int16) - bottom) <= FLAT_RANGE).astype(np.float32)
+    photo = (cv2.blur(flat, (PHOTO_WINDOW, PHOTO_WINDOW)) < PHOTO_MAX_FLAT).astype(np.uint8)
+    photo = cv2.morphologyEx(photo, cv2.MORPH_OPEN, np.ones((PHOTO_OPEN, PHOTO_OPEN), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(photo, connectivity=4)
+    cells = photo.shape[0] * photo.shape[1]
+    out = []
+    for x, y, bw, bh, area in stats[1:]:
+        fill = float(area) / (bw * bh)
+        if bw * bh >= min_share * cells and fill >= PHOTO_MIN_FILL:
+            out.append((int(x * b), int(y * b), int(bw * b), int(bh * b), fill))
+    return sorted(out, key=lambda r: -r[2] * r[3])

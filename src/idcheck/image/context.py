@@ -24,7 +24,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import Point
-from . import capture
+from . import capture, text_evidence
 
 
 @dataclass
@@ -147,11 +147,19 @@ class ImageContext:
     @cached_property
     def document(self) -> "DocumentQuad | None":
         """The document's quadrilateral in working coordinates (TL, TR, BR, BL), or None if none was found."""
-        from .document import detect
+        from .document import detect, detect_in_screen_photo
 
         small = self.small
         cfg = self.config.document
         found = detect(small, min_share=cfg.min_frame_share, min_score=cfg.min_edge_support)
+        if self.drawn_on_screen:
+            # an app's capture: its panels and bars make confident rectangles; the document is the photo it shows
+            regions = capture.photo_regions(self.gray, cfg.min_frame_share)
+            if regions:
+                x, y, w, h, fill = regions[0]
+                f = small.shape[1] / self.width
+                found = detect_in_screen_photo(small, (x * f, y * f, w * f, h * f), fill,
+                                               min_score=cfg.min_edge_support)
         if found is None:
             return None
         fx = self.width / small.shape[1]
@@ -160,10 +168,44 @@ class ImageContext:
         return found
 
     @cached_property
+    def text_lines(self) -> list[np.ndarray] | None:
+        """Text-line quads in working coordinates found by the text detector (:mod:`idcheck.image.text_evidence`),
+        or None when it is unavailable.  Computed only when asked for (40-90 ms)."""
+        return text_evidence.text_lines(self.rgb)
+
+    @cached_property
+    def print_without_outline(self) -> bool:
+        """No outline was found, but the picture holds ``document.min_text_lines`` lines of print or more: a document
+        is there whose edges were not found (it fills the picture, or runs out of it)."""
+        need = self.config.document.min_text_lines
+        if self.document is not None or need <= 0:
+            return False
+        lines = self.text_lines
+        return lines is not None and len(lines) >= need
+
+    @cached_property
     def document_confident(self) -> bool:
-        """Whether the found quad is trustworthy enough to report errors from (``document.min_confidence``)."""
+        """Whether the found quad is trustworthy enough to report from (``document.min_confidence``).
+
+        A doubtful one (below :data:`text_evidence.DOUBTFUL_BELOW`) counts only if print is found inside it
+        (:func:`text_evidence.print_inside`): windows, furniture and an app's bars make straight-sided quads too,
+        but no document is without print."""
         doc = self.document
-        return doc is not None and doc.confidence >= self.config.document.min_confidence
+        if doc is None or doc.confidence < self.config.document.min_confidence:
+            return False
+        if doc.confidence >= text_evidence.DOUBTFUL_BELOW or self.config.document.min_text_lines <= 0:
+            return True
+        return self.print_inside_outline is not False
+
+    @cached_property
+    def print_inside_outline(self) -> bool | None:
+        """Whether the found outline shows print (:func:`text_evidence.print_inside` on its flattened crop); None when
+        that cannot be told (no outline, no detector, too small a crop)."""
+        rect = self.rectified_any
+        printed = None if rect is None else text_evidence.print_inside(rect.rgb)
+        if printed is False:
+            self.extra.setdefault("document_evidence", "no print inside the doubtful outline")
+        return printed
 
     @cached_property
     def doc_mask(self) -> np.ndarray | None:

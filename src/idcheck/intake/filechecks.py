@@ -11,6 +11,7 @@ import os
 from .. import codes
 from ..config import Channel
 from ..report import Finding, Measure
+from ..i18n import format_zh, formats_zh
 from .sniff import FormatSpec, Sniffed, by_name
 
 
@@ -45,8 +46,10 @@ def check_type(sniffed: Sniffed, channel: Channel) -> list[Finding]:
         codes.finding(
             "file.unsupported_type",
             detected=sniffed.detected,
+            detected_zh=format_zh(sniffed.spec),
             channel=channel.name,
             accepted=_formats_in_words(channel.formats),
+            accepted_zh=formats_zh([by_name(n).title for n in channel.formats]),
             measured=Measure(sniffed.mime, "MIME type"),
             threshold=Measure(list(by_name(n).mime for n in channel.formats), "MIME type", "in"),
             details={"libmagic": sniffed.libmagic_description},

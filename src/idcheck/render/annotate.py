@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from typing import Any, Iterable
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ..config import Config, DecodeConfig
 from ..intake.decode import decode
@@ -52,11 +52,14 @@ def load_picture(source: Any, long_side: int) -> Image.Image | None:
     return Image.fromarray(result.image.rgb) if result.image is not None else None
 
 
-def annotate(report_or_dict: Any, source: Any = None, *, long_side: int = 1600, reveal: bool = False) -> Image.Image:
+def annotate(report_or_dict: Any, source: Any = None, *, long_side: int = 1600, reveal: bool = False,
+             mask: bool = False) -> Image.Image:
     """The picture with the document outline and every finding's region drawn and labelled.
 
     ``source`` defaults to the report's path.  A file that cannot be decoded gives a
-    plain card listing its findings, so every report can be shown.
+    plain card listing its findings, so every report can be shown.  ``mask`` blurs the whole picture
+    before drawing (no print stays legible: names and numbers are personal data), keeping what a reader
+    needs to see - framing, glare, the outline and the regions.
     """
     data = report_or_dict if isinstance(report_or_dict, dict) else report_or_dict.to_dict(reveal)
     source = source if source is not None else data.get("path")
@@ -68,6 +71,8 @@ def annotate(report_or_dict: Any, source: Any = None, *, long_side: int = 1600, 
     sx = picture.width / full_w
     sy = picture.height / (facts.get("height") or picture.height)
     canvas = picture.convert("RGB")
+    if mask:
+        canvas = masked(canvas)
     draw = ImageDraw.Draw(canvas, "RGBA")
     line = max(2, round(max(canvas.size) / 400))
     font = _font(max(14, round(max(canvas.size) / 55)))
@@ -90,6 +95,13 @@ def annotate(report_or_dict: Any, source: Any = None, *, long_side: int = 1600, 
         _label(draw, pts, finding["code"], colour, font, canvas.size)
     _banner(draw, data, font, canvas.size)
     return canvas
+
+
+def masked(picture: Image.Image) -> Image.Image:
+    """The picture blurred over its whole area: at any size, print (a character is at least ~1/60 of a
+    document's long side) is smeared past reading, shapes and light stay."""
+    radius = max(3.0, max(picture.size) / 70)
+    return picture.filter(ImageFilter.GaussianBlur(radius))
 
 
 def _label(draw, pts, text, colour, font, size) -> None:
@@ -126,9 +138,10 @@ def _text_card(data: dict, long_side: int) -> Image.Image:
     return card
 
 
-def thumbnail_jpeg(report_or_dict: Any, source: Any = None, *, long_side: int = 480, quality: int = 80) -> bytes:
-    """An annotated thumbnail as JPEG bytes (for the HTML report)."""
-    image = annotate(report_or_dict, source, long_side=long_side)
+def thumbnail_jpeg(report_or_dict: Any, source: Any = None, *, long_side: int = 480, quality: int = 80,
+                   reveal: bool = False) -> bytes:
+    """An annotated thumbnail as JPEG bytes (for the HTML report); blurred (:func:`masked`) unless ``reveal``."""
+    image = annotate(report_or_dict, source, long_side=long_side, mask=not reveal)
     buf = io.BytesIO()
     image.save(buf, format="JPEG", quality=quality)
     return buf.getvalue()

@@ -24,6 +24,8 @@ from typing import Any
 
 from .. import codes
 from ..bulk.tally import Tally
+from ..checkrun import title as checkrun_title
+from ..i18n import resolve_lang, t as _t
 from ..textsafe import displayable
 
 _E = html.escape
@@ -40,7 +42,9 @@ th{background:#eef1f5;position:sticky;top:0}th[data-key]{cursor:pointer}th[data-
 td.thumb img{max-width:240px;max-height:180px;border-radius:4px}.path{word-break:break-all;max-width:280px}
 ul.findings{margin:0;padding-left:18px}li.error{color:#c62828}li.warning{color:#b36b00}li.info{color:#2a6fb0}
 .msg{color:#1d232a}.fix{color:#566;font-size:13px}.badge{font-weight:bold;text-transform:uppercase}
-svg text{font:12px system-ui,sans-serif}
+svg text{font:12px system-ui,sans-serif}details.checks{margin-top:6px;font-size:13px}
+table.checks{width:auto}table.checks td{padding:2px 8px;border:0}.passed{color:#1b873f}.failed{color:#c62828}
+.skipped{color:#b36b00}.codes{color:#667;font-size:12px}
 """
 
 SCRIPT = """
@@ -84,6 +88,51 @@ SCRIPT = """
 """
 
 VERDICT_RANK = {"fail": 0, "warn": 1, "pass": 2}
+PAGE_WORDS = {  # the page's own words: (English, Chinese)
+    "files": ("Files", "文件"), "shown": ("shown", "个已显示"), "filter": ("filter by path", "按路径筛选"),
+    "verdict": ("verdict", "结论"), "any_verdict": ("any verdict", "全部结论"), "fail": ("fail", "不通过"),
+    "warn": ("warn", "警告"), "pass": ("pass", "通过"), "any_code": ("any code", "全部代码"),
+    "picture": ("picture", "图片"), "file": ("file", "文件"), "errors": ("errors", "错误数"),
+    "findings": ("findings and fixes", "问题与修改建议"),
+    "masked_note": ("Names and identity numbers are masked unless the report was made with --reveal.",
+                    "除非生成报告时使用了 --reveal，姓名和证件号码均已遮盖。"),
+    "summary_json": ("Summary as JSON:", "汇总（JSON）："),
+}
+BAR_COLOURS = {"error": "#c62828", "warning": "#e09200"}
+NOTHING_TO_FIX = ("Nothing to fix.", "无需修改。")
+
+
+def _fix_text(info: Any, lang: str) -> str:
+    """The catalogue's fix in ``lang`` without its "Nothing to fix." (never printed on its own)."""
+    if info is None:
+        return ""
+    fix = info.text("fix", lang).strip()
+    for empty in NOTHING_TO_FIX:
+        if fix.startswith(empty):
+            fix = fix[len(empty):].strip()
+    return fix
+
+
+def _checks_html(checks: Any, lang: str) -> str:
+    """Every check of the file: status, the codes it can report, why it was skipped."""
+    if not checks:
+        return ""
+    count = {s: sum(c.get("status") == s for c in checks) for s in ("passed", "failed", "skipped")}
+    summary = " · ".join(f'<span class="{s}">{n} {_E(_t(f"status.{s}", lang))}</span>' for s, n in count.items() if n)
+    rows = []
+    for c in checks:
+        status = c.get("status", "")
+        why = (c.get("reason_zh") or c.get("reason")) if lang == "zh" else c.get("reason")
+        if c.get("not_judged") and status != "skipped":
+            why = f"{'部分未判断' if lang == 'zh' else 'partly not judged'}: {why or ''}"
+        name = c.get("name", "")
+        shown = f"{checkrun_title(name, lang)} ({name})" if lang == "zh" and checkrun_title(name, lang) != name else name
+        rows.append(f'<tr><td>{_E(shown)}</td><td class="{_E(status)}">{_E(_t(f"status.{status}", lang)) if status in count else _E(status)}</td>'
+                    f'<td class="codes">{_E(", ".join(c.get("codes") or []))}</td><td>{_E(why or "")}</td></tr>')
+    colon = "：" if lang == "zh" else ": "
+    return (f'<details class="checks"><summary>{_E(_t("label.checks", lang))}{colon}{summary}</summary>'
+            f'<table class="checks"><tr><th>{_E(_t("label.check", lang))}</th><th>{_E(_t("label.status", lang))}</th>'
+            f'<th>{_E(_t("label.codes", lang))}</th><th>{_E(_t("label.reason", lang))}</th></tr>{"".join(rows)}</table></details>')
 
 
 STALE_ROWS_SECONDS = 3600.0
@@ -111,11 +160,16 @@ def remove_stale_rows(folder: str) -> list[str]:
 
 
 class HtmlReport:
-    def __init__(self, path: str, *, thumbnails: bool = True, title: str = "idcheck report"):
+    def __init__(self, path: str, *, thumbnails: bool = True, title: str | None = None, lang: str | None = None,
+                 reveal: bool = False):
         self.path = path
+        self._revealed = reveal  # thumbnails unblurred (made by the workers with reveal=True)
         self.thumbnails = thumbnails
-        self.title = title
+        self.lang = resolve_lang(lang)
+        self.title = title or _t("html.title", self.lang)
         self.tally = Tally()
+        self._bars: dict[str, int] = {}  # warning and error findings per code (the chart leaves info out)
+        self._worst: dict[str, str] = {}  # code -> its worst severity seen (the bar's colour)
         folder = os.path.dirname(os.path.abspath(path))
         remove_stale_rows(folder)
         # an anonymous file (O_TMPFILE on Linux: it has no name at all), so a killed run leaves nothing behind
@@ -125,6 +179,11 @@ class HtmlReport:
     def add(self, record: dict[str, Any], thumbnail: bytes | None = None) -> None:
         record = displayable(record)  # undecodable file-name bytes shown as \xNN (the page is UTF-8)
         self.tally.add_record(record)
+        for f in record.get("findings") or []:
+            if f.get("severity") in ("error", "warning"):
+                self._bars[f["code"]] = self._bars.get(f["code"], 0) + 1
+                if self._worst.get(f["code"]) != "error":
+                    self._worst[f["code"]] = f["severity"]
         self._rows.write(self._row(record, thumbnail if self.thumbnails else None))
 
     def _row(self, record: dict[str, Any], thumbnail: bytes | None) -> str:
@@ -137,25 +196,33 @@ class HtmlReport:
         if thumbnail:
             thumb = (f'<img alt="annotated picture of {_E(os.path.basename(path))}" '
                      f'src="data:image/jpeg;base64,{base64.b64encode(thumbnail).decode()}">')
+        lang = self.lang
         items = []
         for f in findings:
-            fix = codes.catalogue()[f["code"]].fix if f["code"] in codes.catalogue() else ""
+            info = codes.catalogue().get(f["code"])
+            fix = _fix_text(info, lang)
+            message = f.get("message_zh") if lang == "zh" and f.get("message_zh") else f["message"]
+            fix_html = f'<div class="fix">{_E(_t("label.fix", lang))}: {_E(fix)}</div>' if fix else ""
             items.append(
                 f'<li class="{_E(f["severity"])}"><b>{_E(f["code"])}</b> '
-                f'<span class="msg">{_E(f["message"])}</span><div class="fix">Fix: {_E(fix)}</div></li>'
+                f'<span class="msg">{_E(message)}</span>{fix_html}</li>'
             )
-        findings_html = f'<ul class="findings">{"".join(items)}</ul>' if items else "no findings"
+        findings_html = (f'<ul class="findings">{"".join(items)}</ul>' if items
+                         else _E(_t("label.no_findings", lang)))
+        findings_html += _checks_html(record.get("checks"), lang)
+        shown_verdict = _t(f"verdict.{verdict}", lang) if verdict in VERDICT_RANK else verdict
         return (
             f'<tr data-path="{_E(path)}" data-verdict="{_E(verdict)}" data-codes="{_E(code_list)}" '
             f'data-rank="{VERDICT_RANK.get(verdict, 3)}" data-errors="{errors}">'
             f'<td class="thumb">{thumb}</td><td class="path">{_E(path)}</td>'
-            f'<td><span class="badge {_E(verdict)}">{_E(verdict)}</span></td><td>{errors}</td>'
+            f'<td><span class="badge {_E(verdict)}">{_E(shown_verdict)}</span></td><td>{errors}</td>'
             f"<td>{findings_html}</td></tr>\n"
         )
 
     def _chart(self, counts: dict[str, int]) -> str:
+        """Warning and error findings per code, bars coloured by the worst severity (info codes left out)."""
         if not counts:
-            return "<p>No findings.</p>"
+            return f"<p>{_E(_t('label.no_findings', self.lang))}</p>"
         items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         top = max(counts.values())
         bar_h, label_w, width = 22, 230, 420
@@ -165,7 +232,8 @@ class HtmlReport:
             y = 4 + i * bar_h
             w = max(2, round(width * n / top))
             parts.append(f'<text x="0" y="{y + 15}">{_E(code)}</text>'
-                         f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{bar_h - 6}" fill="#457b9d"/>'
+                         f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{bar_h - 6}" '
+                         f'fill="{BAR_COLOURS.get(self._worst.get(code, ""), "#457b9d")}"/>'
                          f'<text x="{label_w + w + 6}" y="{y + 15}">{n}</text>')
         parts.append("</svg>")
         return "".join(parts)
@@ -173,32 +241,36 @@ class HtmlReport:
     def commit(self) -> str:
         """Write the page (whole, atomically); returns its path."""
         t = self.tally.as_dict()
+        lang = self.lang
         nonce = secrets.token_urlsafe(16)
         verdicts = t["verdicts"]
-        cards = [f'<div class="card">files<b>{t["files"]}</b></div>'] + [
-            f'<div class="card {v}">{v}<b>{verdicts.get(v, 0)}</b></div>' for v in ("pass", "warn", "fail")
+        cards = [f'<div class="card">{_E(_t("html.files", lang))}<b>{t["files"]}</b></div>'] + [
+            f'<div class="card {v}">{_E(_t(f"verdict.{v}", lang))}<b>{verdicts.get(v, 0)}</b></div>'
+            for v in ("pass", "warn", "fail")
         ]
         code_options = "".join(f'<option value="{_E(c)}">{_E(c)} ({n})</option>'
                                for c, n in sorted(t["codes"].items()))
+        W = {k: _E(v[1] if lang == "zh" else v[0]) for k, v in PAGE_WORDS.items()}
         head = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_E(self.title)}</title><style>{STYLE}</style></head><body>
 <header><h1>{_E(self.title)}</h1></header><main>
 <section class="cards">{''.join(cards)}</section>
-<section><h2>Findings per code</h2>{self._chart(t["codes"])}</section>
-<section><h2>Files (<span id="shown">{t["files"]}</span> shown)</h2>
-<div class="controls"><input id="q" type="search" placeholder="filter by path" aria-label="filter by path">
-<select id="verdict" aria-label="verdict"><option value="">any verdict</option><option value="fail">fail</option>
-<option value="warn">warn</option><option value="pass">pass</option></select>
-<select id="code" aria-label="code"><option value="">any code</option>{code_options}</select></div>
-<table id="files"><thead><tr><th>picture</th><th data-key="path">file</th><th data-key="rank">verdict</th>
-<th data-key="errors">errors</th><th>findings and fixes</th></tr></thead><tbody>
+<section><h2>{_E(_t("html.chart", lang))}</h2>{self._chart(self._bars)}</section>
+<p class="fix">{_E(_t("html.masked", lang)) if self.thumbnails and not self._revealed else ""}</p>
+<section><h2>{W["files"]} (<span id="shown">{t["files"]}</span> {W["shown"]})</h2>
+<div class="controls"><input id="q" type="search" placeholder="{W["filter"]}" aria-label="{W["filter"]}">
+<select id="verdict" aria-label="{W["verdict"]}"><option value="">{W["any_verdict"]}</option><option value="fail">{W["fail"]}</option>
+<option value="warn">{W["warn"]}</option><option value="pass">{W["pass"]}</option></select>
+<select id="code" aria-label="code"><option value="">{W["any_code"]}</option>{code_options}</select></div>
+<table id="files"><thead><tr><th>{W["picture"]}</th><th data-key="path">{W["file"]}</th><th data-key="rank">{W["verdict"]}</th>
+<th data-key="errors">{W["errors"]}</th><th>{W["findings"]}</th></tr></thead><tbody>
 """
         tail = f"""</tbody></table></section>
-<p class="fix">Names and identity numbers are masked unless the report was made with --reveal.
-Summary as JSON: <code>{_E(json.dumps(t, ensure_ascii=False))}</code></p></main>
+<p class="fix">{W["masked_note"]}
+{W["summary_json"]} <code>{_E(json.dumps(t, ensure_ascii=False))}</code></p></main>
 <script nonce="{nonce}">{SCRIPT}</script></body></html>
 """
         partial = self.path + ".partial"

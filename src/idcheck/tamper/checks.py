@@ -91,7 +91,7 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     facts: dict[str, Any] = {}
     q = _quant(ctx)
     t = time.perf_counter()
-    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= cfg.min_quality:
+    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
         found, facts = local.detect_jpeg(ctx, cfg)
         anomalies += found
     timings["jpeg"] = (time.perf_counter() - t) * 1000
@@ -102,7 +102,7 @@ def check_local(ctx: Any) -> Iterator[Finding]:
     # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
     # of it (a real phone screenshot gave three noise warnings over its text)
     if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
-            and q.quality < cfg.noise_min_quality) and not ctx.drawn_on_screen:
+            and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
         anomalies += local.detect_noise(ctx, cfg)
     timings["noise"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
@@ -132,7 +132,8 @@ def check_local(ctx: Any) -> Iterator[Finding]:
         if error_at is not None:
             details["error_threshold"] = error_at
         yield codes.finding("tamper.local_edit", severity=severity, measured=measured, threshold=threshold,
-                            what=what, region=_poly(box), details=details)
+                            what=what, what_zh=_WHAT_ZH.get(a.detector, "局部区域与证件其余部分不一致"),
+                            region=_poly(box), details=details)
         used.add(i)
         if len(used) >= 3:
             break
@@ -151,6 +152,15 @@ def _strong(a: local.Anomaly, cfg: Any) -> bool:
     if a.detector == "copy":
         return a.details.get("z", 0.0) >= cfg.copy_error_z
     return False
+
+
+_WHAT_ZH = {  # what each detector found, for a Chinese message (the English one names the quality and grid)
+    "ghost": "该区域带有证件其余部分没有的早先 JPEG 压缩痕迹",
+    "grid": "该区域带有早先 JPEG 压缩的痕迹",
+    "dq": "该区域缺少证件其余部分都有的二次压缩痕迹",
+    "noise": "文字所在背景缺少证件其余部分都有的传感器噪点",
+    "copy": "证件中有一块区域被复制到了别处，噪点完全相同（复制粘贴）",
+}
 
 
 def _describe(a: local.Anomaly, cfg: Any) -> tuple[str, Measure, Measure, dict[str, Any] | None]:

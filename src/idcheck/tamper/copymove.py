@@ -38,6 +38,74 @@ from typing import Any
 import cv2
 import numpy as np
 
+# -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
+#    thresholds that grade a finding stay in Config.tamper).  Each: unit, then why this value.
+# keypoint pairs: A copied block of text gives many keypoint pairs with one and the same displacement
+MIN_MATCHES = 8
+
+# keypoints: single-scale ORB on the working copy; a 2-3 glyph block must keep several beside a busy pattern
+KEYPOINTS = 3000
+
+# bits (of 256): A copied keypoint and its source differ only by the final JPEG save and resampling (4-12 bits
+# measured)
+MAX_HAMMING = 15
+
+# working-copy pixels: Neighbouring keypoints on one stroke match each other at a few pixels
+MIN_SHIFT_PX = 10.0
+
+# displacements: At most this many displacement clusters are verified (strongest first)
+CLUSTERS = 6
+
+# working-copy pixels: Source keypoints of one cluster are grouped on cells this size
+GROUP_PX = 48.0
+
+# working-copy pixels: A candidate is verified over at most this window around its keypoints' median (copied fields
+# on the tuning seed spanned up to ~310 px)
+MAX_BLOCK_PX = 400.0
+
+# working-copy pixels: the keypoints sit on the glyphs; the verified window reaches this far to the block's margins
+GROW_PX = 24.0
+
+# correlation (0-1): A 16 px cell belongs to the copied area when the flat-pixel noise of the two blocks correlates
+# above 0.5
+CELL_CORR = 0.5
+
+# correlation (0-1): sensor noise is white: a copied cell correlates at the exact displacement, not one pixel off
+CELL_EXCESS = 0.25
+
+# correlation of the residual with itself 2-8 px away (0-1): Sensor noise is white (self-correlation ~0 at any
+# shift)
+MAX_SELF_CORR = 0.3
+
+# |A - B| / |A - B shifted 1 px|: The copied area extends as far as the two blocks differ by JPEG error only (ratio
+# 0.15-0.5 on text, 0.6-0.77 on flat paper)
+SAME_RATIO = 0.85
+
+# grey levels (robust sigma of the high-pass residual): Below this the paper carries no sensor noise (synthetic or
+# heavily denoised image)
+MIN_NOISE = 0.5
+
+# grey levels (3x3 gradient of the blurred picture): Pixels within ~3 px of any stroke, pattern line or shading edge
+# above this step are left out of the noise comparison
+EDGE_GREY = 8.0
+
+# correlation (0-1): Over the whole copied area, the noise correlation at the exact displacement must exceed the
+# best one pixel off by this much (copies measured 0.25-1.0 after a final save at 85-95)
+MIN_EXCESS = 0.2
+
+# ratio of outline steps: The block whose outline steps are 1.3x those of the other is taken as the pasted one (13
+# of 13 decided cases right on the tuning seed)
+SEAM_RATIO = 1.3
+
+# cells (16 px at 1.5x the working copy): One cell of correlated noise happens by chance on untouched photos (3 of
+# ~100 photos on the tuning seed, all single cells of 20-36 flat pixels)
+MIN_CELLS = 2
+
+# noise correlation x sqrt(flat pixels): The copied area's correlation must be this far beyond chance for its number
+# of flat pixels
+MIN_Z = 5.0
+
+
 _POP = np.array([bin(i).count("1") for i in range(256)], np.uint8)
 
 
@@ -83,7 +151,7 @@ class Candidate:
 
 def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
     """Displacement clusters of near-identical keypoints inside ``mask`` (working copy)."""
-    orb = cv2.ORB_create(nfeatures=int(cfg.copy_keypoints), scaleFactor=1.2, nlevels=1, edgeThreshold=15,
+    orb = cv2.ORB_create(nfeatures=int(KEYPOINTS), scaleFactor=1.2, nlevels=1, edgeThreshold=15,
                          patchSize=15, fastThreshold=8)
     ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
     if len(ys) == 0:
@@ -95,14 +163,14 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
     if des is None or len(kps) < 20:
         return []
     pts = np.array([k.pt for k in kps], np.float32) + np.array([ox, oy], np.float32)
-    pairs, _ = near_pairs(des, int(cfg.copy_max_hamming))
-    if len(pairs) < cfg.copy_min_matches:
+    pairs, _ = near_pairs(des, int(MAX_HAMMING))
+    if len(pairs) < MIN_MATCHES:
         return []
     a, b = pairs[:, 0], pairs[:, 1]
     d = pts[b] - pts[a]
-    far = np.hypot(d[:, 0], d[:, 1]) >= cfg.copy_min_shift_px
+    far = np.hypot(d[:, 0], d[:, 1]) >= MIN_SHIFT_PX
     a, b, d = a[far], b[far], d[far]
-    if len(a) < cfg.copy_min_matches:
+    if len(a) < MIN_MATCHES:
         return []
     key = np.rint(d / 3.0).astype(np.int64)
     flip = (key[:, 0] < 0) | ((key[:, 0] == 0) & (key[:, 1] < 0))
@@ -120,9 +188,9 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
     smooth = smooth_grid[uy, ux]
     out: list[Candidate] = []
     chosen: list[tuple[int, int]] = []
-    cell = float(cfg.copy_group_px)
+    cell = float(GROUP_PX)
     for idx in np.argsort(-smooth, kind="stable"):
-        if smooth[idx] < cfg.copy_min_matches or len(out) >= cfg.copy_clusters:
+        if smooth[idx] < MIN_MATCHES or len(out) >= CLUSTERS:
             break
         cxk, cyk = int(ux[idx]), int(uy[idx])
         if any(abs(cxk - cx) <= 2 and abs(cyk - cy) <= 2 for cx, cy in chosen):
@@ -142,10 +210,10 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
         sel = comp == best
         # a periodic pattern can chain cells over the whole document: verify at most a block-sized window
         # around the group's median point (a copied field is far smaller)
-        half = 0.5 * float(cfg.copy_max_block_px)
+        half = 0.5 * float(MAX_BLOCK_PX)
         med = np.median(src[sel], axis=0)
         sel &= (np.abs(src - med) <= half).all(axis=1)
-        if sel.sum() < cfg.copy_min_matches:
+        if sel.sum() < MIN_MATCHES:
             continue
         out.append(Candidate(src[sel], dst[sel], int(sel.sum())))
     return out
@@ -184,7 +252,7 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     H, W = y.shape
     d = np.median(dst - src, axis=0)
     cell = max(8, int(round(16 * max(1.0, scale / 1.5))))
-    grow = int(round(cfg.copy_grow_px * scale))
+    grow = int(round(GROW_PX * scale))
     x0, y0 = np.floor(src.min(axis=0)).astype(int) - grow
     x1, y1 = np.ceil(src.max(axis=0)).astype(int) + grow
     r = int(math.ceil(scale)) + 2
@@ -216,15 +284,15 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     Bb = y[y0 + sy:y1 + sy, x0 + sx:x1 + sx]
     ga, gb = _edges(Ab), _edges(Bb)
     # the paper's own noise (robust, flat pixels of the first block): "noisy" is judged against it
-    calm = (ga < cfg.copy_edge_grey) & (Ab > 8) & (Ab < 247)
+    calm = (ga < EDGE_GREY) & (Ab > 8) & (Ab < 247)
     if calm.sum() < 50:
         return None
     noise_sigma = 1.4826 * float(np.median(np.abs(ha[calm])))
-    if noise_sigma < cfg.copy_min_noise:
+    if noise_sigma < MIN_NOISE:
         return None  # no sensor noise to compare (synthetic or heavily denoised): exact repeats prove nothing
     # "flat" = away from any edge in *both* blocks: two prints of a glyph have correlated edges, never
     # correlated flat-paper noise
-    flat = (ga < cfg.copy_edge_grey) & (gb < cfg.copy_edge_grey) & (Ab > 8) & (Ab < 247) & (Bb > 8) & (Bb < 247)
+    flat = (ga < EDGE_GREY) & (gb < EDGE_GREY) & (Ab > 8) & (Ab < 247) & (Bb > 8) & (Bb < 247)
     rows, cols = h // cell, w // cell
     if rows < 1 or cols < 1:
         return None
@@ -249,7 +317,7 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     energy = float((pa * pa).sum()) + 1e-6
     self_corr = max(max(float((pa[:, :-k] * pa[:, k:]).sum()), float((pa[:-k] * pa[k:]).sum())) / energy
                     for k in range(2, 9))
-    if self_corr >= cfg.copy_max_self_corr:
+    if self_corr >= MAX_SELF_CORR:
         return None
     corr, sab, sbb = corr_at(0, 0)
     # white sensor noise correlates at the exact displacement only; smooth structure (glyph tails, shading)
@@ -258,7 +326,7 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     off = np.max([o[0] for o in offs], axis=0)
     level = 0.25 * noise_sigma ** 2
     noisy = (saa >= level * n) & (sbb >= level * n) & (n >= 20)
-    hi = noisy & (corr >= cfg.copy_cell_corr) & (corr - off >= cfg.copy_cell_excess)
+    hi = noisy & (corr >= CELL_CORR) & (corr - off >= CELL_EXCESS)
     if not hi.any():
         return None
     nl, lab, stats, _ = cv2.connectedComponentsWithStats(hi.astype(np.uint8), connectivity=8)
@@ -282,9 +350,9 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
 
     bx0, by0, bx1, by1 = core
     for _ in range(2):  # columns over the rows found so far, then rows over those columns, twice
-        bx0, bx1 = _walk(ratio(D0[by0:by1].sum(axis=0), D1[by0:by1].sum(axis=0)), bx0, bx1, cfg.copy_same_ratio)
+        bx0, bx1 = _walk(ratio(D0[by0:by1].sum(axis=0), D1[by0:by1].sum(axis=0)), bx0, bx1, SAME_RATIO)
         by0, by1 = _walk(ratio(D0[:, bx0:bx1].sum(axis=1), D1[:, bx0:bx1].sum(axis=1)), by0, by1,
-                         cfg.copy_same_ratio)
+                         SAME_RATIO)
     box = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
     seam_a, seam_b = _seams(Ab, Bb, D0, D1, (bx0, by0, bx1, by1))
     return Verified(tot, box, (int(sx), int(sy)), flat_px, int(comp.sum()), seam_a, seam_b, off_tot)

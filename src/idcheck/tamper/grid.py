@@ -47,6 +47,35 @@ import numpy as np
 
 from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
+# -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
+#    thresholds that grade a finding stay in Config.tamper).  Each: unit, then why this value.
+# window / document high-frequency noise: Content pasted from a JPEG saved at quality 50-80 (or typed in) lost its
+# high-frequency sensor noise
+NOISE_RATIO = 0.8
+
+# edge samples per window: Candidates must hold text (a pasted field), not plain paper, whose noise varies with
+# brightness alone
+MIN_EDGES = 30
+
+# windows: The quietest windows searched for a foreign grid (~1.5 ms each at 12 MP)
+CANDIDATES = 8
+
+# windows: Ordinary windows on which a found grid and table are re-tested
+REFERENCES = 6
+
+# earlier step / file's step: Only frequencies whose earlier quantisation step is 2.5x the file's own are read
+TABLE_RATIO = 2.5
+
+# binomial z-score (best shift - median of the other shifts): Forged windows on their donor's grid stood 4.1-16.7
+# above the other shifts on the tuning seed
+SEED = 3.5
+
+# binomial z-score (above ordinary windows on the same lattice): 64 px tiles around a seed join the region when
+# their z on the seed's grid and table exceeds what the document's ordinary windows show there (scaled to a tile) by
+# this much
+TILE_Z = 3.0
+
+
 NFREQ = 8
 FREQ = ZIGZAG[1:1 + NFREQ]
 QUALITIES = tuple(range(50, 91))
@@ -139,7 +168,7 @@ def quiet_windows(y: np.ndarray, roi: np.ndarray | None, cfg: Any, cell: int = 3
     E = cv2.boxFilter(e, -1, kw, normalize=False, borderType=cv2.BORDER_CONSTANT)
     inside = roi if roi is not None else np.ones(s.shape, bool)
     full = cv2.boxFilter(inside.astype(np.float32), -1, kw, normalize=False, borderType=cv2.BORDER_CONSTANT) >= 6
-    ok = full & (N >= 50) & (E >= cfg.grid_min_edges)
+    ok = full & (N >= 50) & (E >= MIN_EDGES)
     lev = np.where(ok, S / np.maximum(N, 1) / doc, np.nan)
     ys, xs = np.nonzero(np.isfinite(lev))
     if len(ys) == 0:
@@ -153,7 +182,7 @@ def quiet_windows(y: np.ndarray, roi: np.ndarray | None, cfg: Any, cell: int = 3
     cands: list[Window] = []
     taken = np.zeros(lev.shape, bool)
     for i in order:
-        if vals[i] > cfg.grid_noise_ratio or len(cands) >= cfg.grid_candidates:
+        if vals[i] > NOISE_RATIO or len(cands) >= CANDIDATES:
             break
         r, c = int(ys[i]), int(xs[i])
         if taken[r, c]:
@@ -162,7 +191,7 @@ def quiet_windows(y: np.ndarray, roi: np.ndarray | None, cfg: Any, cell: int = 3
         cands.append(Window(box(r, c), float(vals[i])))
     ordinary = []
     mid = order[len(order) // 2:]
-    for i in mid[:: max(1, len(mid) // cfg.grid_references)][:cfg.grid_references]:
+    for i in mid[:: max(1, len(mid) // REFERENCES)][:REFERENCES]:
         ordinary.append(Window(box(int(ys[i]), int(xs[i])), float(vals[i])))
     return cands, ordinary, doc
 
@@ -318,7 +347,7 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
     t0 = time.perf_counter()
     cands, ordinary, _ = quiet_windows(y, roi_cells, cfg)
     t1 = time.perf_counter()
-    ratio = cfg.grid_table_ratio
+    ratio = TABLE_RATIO
     scans = lattice_scan(y, [w.box for w in cands], luma_q, ratio) if cands else []
     t2 = time.perf_counter()
     # a seed: a window whose best grid (a foreign one, or the file's own with a coarser earlier table) stands
@@ -327,9 +356,9 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
     for w, s in zip(cands, scans):
         if s is None:
             continue
-        if s.z > s.z_aligned and s.contrast >= cfg.grid_seed:
+        if s.z > s.z_aligned and s.contrast >= SEED:
             seeds.append((w, s))
-        elif s.z_aligned - s.z_median >= cfg.grid_seed:
+        elif s.z_aligned - s.z_median >= SEED:
             seeds.append((w, Scan((0, 0), s.q_aligned, s.z_aligned, s.z_median, s.blocks, s.zmap, s.z_aligned,
                                   s.q_aligned)))
     seeds.sort(key=lambda ws: -ws[1].contrast)
@@ -342,12 +371,12 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
             continue
         refs = [z for z in (lattice_z(y, o.box, luma_q, s.shift, s.quality, ratio) for o in ordinary) if z is not None]
         ref = float(np.median(refs)) if refs else 0.0
-        if ref >= s.z - cfg.grid_seed:  # the whole document carries this lattice: its history, not an edit
+        if ref >= s.z - SEED:  # the whole document carries this lattice: its history, not an edit
             continue
         # grow over 64 px tiles around the seed (a field is a line of text): keep tiles on the same lattice far
         # above what ordinary content shows on it (the binomial z of wrong lattices is not 0: coefficient
         # densities fall off, so windows off any lattice still score ~4-7)
-        tile_min = cfg.grid_tile_z + ref * math.sqrt(64 * 64 / (96 * 64))
+        tile_min = TILE_Z + ref * math.sqrt(64 * 64 / (96 * 64))
         gx = range(-3, 4)
         gy = range(-1, 2)
         bx0 = w.box[0] // tile * tile

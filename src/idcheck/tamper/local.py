@@ -63,6 +63,43 @@ from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
 
 
+# -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
+#    thresholds that grade a finding stay in Config.tamper).  Each: unit, then why this value.
+# binomial z-score: A window is a ghost cell when clearly more of its DCT coefficients sit on the lattice of a
+# coarser IJG table than chance (and than the document itself) allows
+GHOST_Z = 4.5
+
+# earlier step / file's step: On the file's own grid the final save moves a coefficient by at most half its step, so
+# an earlier table twice as coarse still leaves its lattice
+GHOST_TABLE_RATIO = 2.0
+
+# windows: A pasted name or number spans several 48 px windows
+MIN_CELLS = 3
+
+# nats per coefficient: The double-quantisation map only means something when the document as a whole carries a
+# clear DQ signature (camera quality below the final save, measured 0.55-0.7)
+DQ_MIN_STRENGTH = 0.45
+
+# share of the document's DQ signature (mean over the region): A region whose coefficients fall in the document's
+# empty histogram bins (negative share) was not compressed with the rest
+DQ_KEEP = -0.2
+
+# window z (document spread): Windows this far below the document's median DQ signature, in units of its window-to-
+# window spread, form candidate regions
+DQ_CELL_Z = 4.0
+
+# 8x8 blocks: A region without the document's DQ signature must cover at least a short name (~60 x 60 px)
+DQ_MIN_BLOCKS = 60
+
+# JPEG quality (IJG scale): Below ~80 quantisation removes sensor noise unevenly (flat paper becomes exactly flat
+# blocks, print keeps some), so a quiet region is no evidence
+NOISE_MIN_QUALITY = 80
+
+# JPEG quality (IJG scale): Below quality 70 the final save's own quantisation erases the lattices the JPEG analyses
+# read
+MIN_QUALITY = 70
+
+
 @dataclass
 class Anomaly:
     detector: str  # "ghost" | "grid" | "dq" | "noise" | "copy"
@@ -381,7 +418,7 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
     if qi is None or qi.luma is None:
         return [], info
     roi = document_roi_stored(ctx, (y.shape[0] // 8, y.shape[1] // 8))
-    maps = jpeg_maps(y, qi.luma, roi, ghost_ratio=cfg.ghost_table_ratio)
+    maps = jpeg_maps(y, qi.luma, roi, ghost_ratio=GHOST_TABLE_RATIO)
     if maps is None:
         return [], info
     info["timings"] = {k: round(v, 1) for k, v in maps.timings.items()}
@@ -389,8 +426,8 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
     out: list[Anomaly] = []
     # ghosts
     if maps.ghost_dip is not None:
-        cells = maps.ghost_dip >= cfg.ghost_z
-        for comp, box in components(cells, cfg.min_cells):
+        cells = maps.ghost_dip >= GHOST_Z
+        for comp, box in components(cells, MIN_CELLS):
             peak = float(maps.ghost_dip[comp].max())
             if peak < cfg.ghost_warn:
                 continue
@@ -411,15 +448,15 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
                             "tiles": g.tiles, "noise_level": round(g.level, 2)}))
     info["timings"].update({k: round(v, 1) for k, v in gt.items()})
     # double quantisation missing where the document has it
-    if maps.dq_mean is not None and maps.dq_strength >= cfg.dq_min_strength:
+    if maps.dq_mean is not None and maps.dq_strength >= DQ_MIN_STRENGTH:
         m = maps.dq_mean
         spread = max(maps.dq_spread, 0.02)
         z = (m - maps.dq_strength) / spread  # windows in units of the document's own window-to-window spread
-        cells = np.isfinite(z) & (z <= -cfg.dq_cell_z)
-        for comp, box in components(cells, cfg.min_cells + 1):
+        cells = np.isfinite(z) & (z <= -DQ_CELL_Z)
+        for comp, box in components(cells, MIN_CELLS + 1):
             kept = float(np.nanmean(m[comp])) / maps.dq_strength
             zc = float(np.nanmean(z[comp]))
-            if zc > -cfg.dq_z or kept > cfg.dq_keep or comp.sum() * maps.step ** 2 < cfg.dq_min_blocks:
+            if zc > -cfg.dq_z or kept > DQ_KEEP or comp.sum() * maps.step ** 2 < DQ_MIN_BLOCKS:
                 continue
             out.append(Anomaly("dq", -zc, grid_box_to_stored(maps, box), "stored",
                                {"dq_kept": round(kept, 3), "dq_z": round(zc, 1), "cells": int(comp.sum()),
@@ -502,7 +539,7 @@ def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
     wbright = cv2.boxFilter(bright, -1, (2, 2))
     low = np.isfinite(wlev) & (wlev <= doc_level * cfg.noise_ratio) & (we >= 30) & (wbright >= 0.7 * paper)
     out = []
-    for comp, (x0, y0, x1, y1) in components(low, cfg.min_cells):
+    for comp, (x0, y0, x1, y1) in components(low, MIN_CELLS):
         ratio = float(np.nanmean(wlev[comp])) / doc_level
         out.append(Anomaly("noise", 1.0 - ratio, (ox + x0 * cell, oy + y0 * cell, ox + (x1 + 1) * cell,
                                                   oy + (y1 + 1) * cell), "working",
@@ -532,13 +569,13 @@ def detect_copy_move(ctx: Any, cfg: Any) -> list[Anomaly]:
     out: list[Anomaly] = []
     for cand in found:
         v = copymove.verify(y, to_space(cand.src), to_space(cand.dst), scale, cfg)
-        if v is None or v.corr < cfg.copy_noise_corr or v.corr - v.off_corr < cfg.copy_min_excess \
-                or v.cells < cfg.copy_min_cells or v.z < cfg.copy_min_z:
+        if v is None or v.corr < cfg.copy_noise_corr or v.corr - v.off_corr < copymove.MIN_EXCESS \
+                or v.cells < copymove.MIN_CELLS or v.z < copymove.MIN_Z:
             continue
         # the pasted block shows a seam along its outline; the source continues into its surroundings.  When
         # the seams do not tell them apart, the region covers both blocks.
         hi_s, lo_s = max(v.seam_a, v.seam_b), min(v.seam_a, v.seam_b)
-        decided = hi_s > 0 and hi_s >= cfg.copy_seam_ratio * lo_s
+        decided = hi_s > 0 and hi_s >= copymove.SEAM_RATIO * lo_s
         a, b = (v.box_b, v.box_a) if v.seam_b >= v.seam_a else (v.box_a, v.box_b)
         sx, sy = v.shift if a == v.box_b else (-v.shift[0], -v.shift[1])
         if not decided:

@@ -33,6 +33,23 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     doc = ctx.document
     if doc is None:
         ctx.extra["document"] = None
+        if ctx.print_without_outline:
+            # lines of print all over the picture: the document is there, its edges are not (it fills the picture
+            # or runs out of it) - "not found" would be wrong, and its corners cannot be judged: say so
+            lines = len(ctx.text_lines or ())
+            yield codes.finding(
+                "image.not_judged",
+                what="the corners, anything covering the document and glare over its print (only a clear reflection "
+                     "in the whole picture was looked for)",
+                what_zh="四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）",
+                reason=f"the document's print was found ({lines} lines of text) but not its edges: it may fill the "
+                       f"picture or run out of it",
+                reason_zh=f"找到了证件上的文字（{lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
+                measured=Measure(lines, "text lines"),
+                details={"codes": ["document.corner_missing", "document.occluded", "image.glare"],
+                         "text_lines": lines},
+            )
+            return
         yield codes.finding("document.not_found", details={"searched_at_px": cfg.detect_long_side})
         return
     quad_orig = ctx.to_original(doc.quad)
@@ -48,6 +65,15 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     }
     if ctx.drawn_on_screen:
         return  # an app's capture (image.screenshot): no photographed document's corners to judge
+    if not ctx.document_confident and doc.confidence >= cfg.min_confidence:
+        # distrusted for want of print inside it: with no print anywhere in the picture either, there is no
+        # document in it (a building, a room): that is what to tell the user
+        lines = ctx.text_lines
+        if lines is not None and len(lines) < cfg.min_text_lines:
+            yield codes.finding("document.not_found", details={
+                "searched_at_px": cfg.detect_long_side, "text_lines": len(lines),
+                "doubtful_outline": {"confidence": round(doc.confidence, 3), "print_inside": False}})
+            return
     if not ctx.document_confident:
         # the checks that read the document from its outline stay silent on a doubtful one: say so, so that their
         # silence is never taken for a pass
@@ -56,9 +82,13 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             what="the corners, anything covering the document, glare over its print (only a clear reflection in the "
                  "whole picture was looked for), watermarks and whether it is shown on a screen",
             what_zh="四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕",
-            reason=f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
-                   f"{cfg.min_confidence:.2f} needed",
-            reason_zh=f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}",
+            reason=(f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
+                    f"{cfg.min_confidence:.2f} needed") if doc.confidence < cfg.min_confidence else
+                   (f"the outline found (confidence {doc.confidence:.2f}) has no print inside it, so it may be "
+                    f"something other than the document"),
+            reason_zh=(f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}"
+                       if doc.confidence < cfg.min_confidence else
+                       f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，可能不是证件"),
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
             details={"codes": ["document.corner_missing", "document.occluded", "image.glare", "document.watermark",

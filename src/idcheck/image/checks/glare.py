@@ -179,7 +179,7 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     cx, cy = cent[big]
     yield codes.finding(
         "image.glare",
-        measured=Measure(round(100 * share, 2), "%"),
+        measured=Measure(round(100 * share, 2), "% of the document"),
         threshold=Measure(round(100 * cfg.max_share, 2), "%", "<="),
         region=rectified_polygon_to_original(ctx, hull),
         details={"spots": len(keep), "paper_level": round(paper, 1), "where": place_of(cx / w, cy / h)},

@@ -172,20 +172,23 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     feats["uniform_rows"] = float(rows)
     drawn = ctx.drawn_on_screen
     if (synthetic and phone) or overwhelming or drawn:
-        reasons = []
+        reasons, reasons_zh = [], []
         if drawn:
             reasons.append(f"{rows} rows are one exact colour across the full width, as only a screen draws them")
+            reasons_zh.append(f"有 {rows} 行像素整行是完全相同的颜色，只有屏幕才会这样显示")
         if synthetic or overwhelming:
             reasons.append(f"{100 * feats['flat_share']:.0f}% of it is perfectly flat colour, without camera noise")
+            reasons_zh.append(f"{100 * feats['flat_share']:.0f}% 的画面是完全均匀的纯色，没有相机噪点")
         if phone:
             reasons.append(f"phone-screen proportions {ow} x {oh}")
+            reasons_zh.append(f"画面比例与手机屏幕相同（{ow} x {oh}）")
         yield codes.finding(
             "image.screenshot",
             severity="error" if drawn else "warning",
             measured=Measure(round(feats["flat_share"], 3), "flat share"),
             threshold=Measure(cfg.flat_share, "flat share", "<"),
             reason=", ".join(reasons),
-            reason_zh="；".join(reasons),
+            reason_zh="；".join(reasons_zh),
             details={k: round(v, 4) for k, v in feats.items()},
         )
         return

@@ -60,6 +60,15 @@ CONTAINS_AREA = 1.3  # area ratio from which a confident line quad around the be
 DARK_FRAME_INNER = 0.96  # scale about its centre: the part of a dark frame searched again (inside its rim)
 MIN_CROP_PX = 32  # px: a dark frame's inside smaller than this on either side is not searched
 
+# -- the photo a screen capture shows (detect_in_screen_photo) ------------------------------------------------------
+SCREEN_PHOTO_MARGIN = 0.1  # share of the region's short side searched beyond its box: the box is found on 4 px
+#                            cells, widened by the flat-share window and narrowed by the opening, so it can miss
+#                            the photo's edge by ~20 working px
+SCREEN_PHOTO_MIN_SHARE = 0.5  # of the region: an outline found inside it that is smaller is a part of the photo (the
+#                               portrait on a card), not the document
+SCREEN_PHOTO_CONFIDENCE = 0.5  # the region's own box as the outline: where the screen shows a photo, not the
+#                                document's own edges, so no check reports an error from it
+
 
 def seen_support(quad: np.ndarray, per_side: list[float], unseen: int) -> float:
     """Edge support of the sides other than ``unseen``, weighted by length."""
@@ -246,6 +255,33 @@ def _inside_dark_frame(pic: _Picture) -> DocumentQuad | None:
     inner.details["inside_dark_frame"] = True
     inner.details["frame_edge_sides"] = pic.frame_edge_sides(inner.quad)
     return inner
+
+
+def detect_in_screen_photo(rgb_small: np.ndarray, box: tuple[float, float, float, float], fill: float, *,
+                           min_score: float = 0.45) -> DocumentQuad:
+    """The document in the photo a screen capture shows (``box``: x, y, w, h in ``rgb_small``'s pixels, from
+    :func:`idcheck.image.capture.photo_regions`): a confident outline found in and around the box when it covers
+    most of it (the card's own edges), else the box itself, with a doubtful confidence."""
+    h, w = rgb_small.shape[:2]
+    bx, by, bw, bh = box
+    m = SCREEN_PHOTO_MARGIN * min(bw, bh)
+    x0, y0 = max(0, int(bx - m)), max(0, int(by - m))
+    x1, y1 = min(w, int(np.ceil(bx + bw + m))), min(h, int(np.ceil(by + bh + m)))
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    if x1 - x0 >= MIN_CROP_PX and y1 - y0 >= MIN_CROP_PX:
+        crop = np.ascontiguousarray(rgb_small[y0:y1, x0:x1])
+        inner = detect(crop, min_share=SCREEN_PHOTO_MIN_SHARE * bw * bh / ((x1 - x0) * (y1 - y0)),
+                       min_score=min_score, _inside_frame=True)
+        if inner is not None and inner.confidence >= CONFIDENT:
+            inner.quad = inner.quad + np.array([x0, y0], np.float32)
+            inner.frame_share = float(cv2.intersectConvexConvex(inner.quad, frame)[0]) / (w * h)
+            inner.details["in_screen_photo"] = True
+            inner.details["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(
+                inner.quad[i], inner.quad[(i + 1) % 4], w, h)]
+            return inner
+    quad = np.array([[bx, by], [bx + bw, by], [bx + bw, by + bh], [bx, by + bh]], np.float32)
+    return DocumentQuad(quad, 1.0, float(fill), "screen-photo", float(bw * bh) / (w * h),
+                        {"in_screen_photo": True, "frame_edge_sides": []}, confidence=SCREEN_PHOTO_CONFIDENCE)
 
 
 def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float = 0.45,

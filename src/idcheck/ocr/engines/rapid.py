@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from . import EMPTY, LineCrop, ReadLine, register
+from .pool import default_size
 
 LINE_HEIGHT = 48  # the recogniser's input height (rec_img_shape 3 x 48 x 320)
 
@@ -65,11 +66,18 @@ class RapidEngine:
     variants = {"zh": 1, "digits": 2, "alnum": 2, "uscc": 2, "mrz": 2}
     package = "rapidocr"
     module = "rapidocr"
+    concurrent = True
 
     def __init__(self) -> None:
         self.why_unavailable = ""
         self._rec = None
-        self._lock = threading.Lock()
+        self._init_lock = threading.Lock()
+        # RapidOCR 3's TextRecognizer.__call__ keeps no state between calls (it sorts, resizes and decodes
+        # into locals) and ONNX Runtime's InferenceSession.run may be called from several threads at once,
+        # so one recogniser serves the threads; a semaphore sized to the cores (IDCHECK_OCR_POOL) bounds how
+        # many run together (each run holds its batch's tensors).  rapidocr-onnxruntime 1.x is not
+        # checked for this: it stays serial (``concurrent = False``).
+        self._slots = threading.BoundedSemaphore(default_size() if self.concurrent else 1)
 
     def available(self) -> bool:
         if importlib.util.find_spec(self.module) is None or importlib.util.find_spec("onnxruntime") is None:
@@ -86,6 +94,10 @@ class RapidEngine:
             return "unknown"
 
     def _recogniser(self):
+        with self._init_lock:  # made once, by the first thread that needs it
+            return self._make_recogniser()
+
+    def _make_recogniser(self):
         if self._rec is None:
             from rapidocr import RapidOCR
 
@@ -112,7 +124,7 @@ class RapidEngine:
         if not crops:
             return []
         images = [_prepare(c.image, c.variant, c.script) for c in crops]
-        with self._lock:  # an ONNX session is not re-entrant across our threads' batches
+        with self._slots:
             try:
                 items = self._run(images)
             except Exception:
@@ -128,6 +140,7 @@ class RapidEngineV1(RapidEngine):
     name = "rapidocr-onnxruntime"
     package = "rapidocr-onnxruntime"
     module = "rapidocr_onnxruntime"
+    concurrent = False
 
     def available(self) -> bool:
         if importlib.util.find_spec(self.module) is None:
@@ -135,7 +148,7 @@ class RapidEngineV1(RapidEngine):
             return False
         return True
 
-    def _recogniser(self):
+    def _make_recogniser(self):
         if self._rec is None:
             from rapidocr_onnxruntime import RapidOCR
 

@@ -4,8 +4,9 @@ Two back-ends, one engine:
 
 ``library`` (preferred)
     libtesseract (the library the ``tesseract`` program itself runs on, installed with it) called
-    through its C API with ctypes.  Each thread keeps one initialised API per language, so the
-    model is loaded once per process instead of once per call: measured on this 2-core machine, a
+    through its C API with ctypes.  Initialised APIs are kept in a bounded pool shared by the threads
+    (at most one per core and language by default, ended after 60 s unused; ``IDCHECK_OCR_POOL``,
+    ``IDCHECK_OCR_IDLE``), so a model is loaded once per pooled engine instead of once per call: measured on this 2-core machine, a
     program call costs 100-200 ms before it reads anything (process start, model load), the same
     line read in-process 8-15 ms.  It also gives a confidence per *character* (the program's TSV
     only has one per word, and chi_sim's words are whole lines).  OpenMP is limited to one thread
@@ -31,7 +32,6 @@ import ctypes.util
 import os
 import shutil
 import subprocess
-import threading
 import time
 from functools import lru_cache
 from typing import Sequence
@@ -40,6 +40,7 @@ import cv2
 import numpy as np
 
 from . import EMPTY, LineCrop, ReadLine, nfkc, register
+from .pool import EnginePool
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # script -> (languages, whitelist or None)
@@ -102,7 +103,9 @@ PSM_SINGLE_LINE = 7
 
 
 class _Library:
-    """libtesseract through its C API; one initialised ``TessBaseAPI`` per (process, thread, language)."""
+    """libtesseract through its C API.  Initialised ``TessBaseAPI`` objects (one per language; ~54 MB for
+    chi_sim) live in a bounded :class:`~idcheck.ocr.engines.pool.EnginePool` shared by the threads: at most
+    ``size`` per language (the cores by default), each lent for one line, ended after the idle time."""
 
     def __init__(self, lib: ctypes.CDLL) -> None:
         self.lib = lib
@@ -134,53 +137,45 @@ class _Library:
             fn = getattr(lib, name)
             fn.restype = res
             fn.argtypes = args
-        self._local = threading.local()
-        self._all: list[int] = []  # every API made, ended at exit (else Tesseract prints leak warnings)
-        self._lock = threading.Lock()
+        self.pool = EnginePool(self._make, self._destroy)
+        atexit.register(self.pool.close)  # else Tesseract prints leak warnings at exit
         self._ok: bool | None = None
 
-    def _api(self, lang: str) -> int | None:
-        apis = getattr(self._local, "apis", None)
-        if apis is None or getattr(self._local, "pid", None) != os.getpid():
-            apis = self._local.apis = {}
-            self._local.pid = os.getpid()
-        if lang in apis:
-            return apis[lang]
+    def _make(self, lang: str) -> int | None:
         api = self.lib.TessBaseAPICreate()
         if not api:
-            apis[lang] = None
             return None
         rc = self.lib.TessBaseAPIInit2(api, None, lang.encode(), OEM_LSTM_ONLY)
         if rc != 0:
             self.lib.TessBaseAPIDelete(api)
-            apis[lang] = None
             return None
         # Tesseract's own debug statistics (printed for some blank crops) go nowhere
         self.lib.TessBaseAPISetVariable(api, b"debug_file", os.devnull.encode())
-        apis[lang] = api
-        with self._lock:
-            self._all.append(api)
         return api
+
+    def _destroy(self, api: int) -> None:
+        self.lib.TessBaseAPIEnd(api)
+        self.lib.TessBaseAPIDelete(api)
 
     def probe(self) -> bool:
         if self._ok is None:
-            self._ok = self._api("eng") is not None and self._api("chi_sim") is not None
+            ok = True
+            for lang in ("eng", "chi_sim"):
+                with self.pool.borrow(lang) as api:
+                    ok = ok and api is not None
+            self._ok = ok
         return self._ok
 
     def close(self) -> None:
-        with self._lock:
-            apis, self._all = self._all, []
-        for api in apis:
-            try:
-                self.lib.TessBaseAPIEnd(api)
-                self.lib.TessBaseAPIDelete(api)
-            except Exception:  # interpreter shutting down
-                pass
+        self.pool.close()
 
     def read(self, image: np.ndarray, lang: str, whitelist: str | None, psm: int, deadline: float) -> ReadLine:
-        api = self._api(lang)
-        if api is None:
-            return EMPTY
+        with self.pool.borrow(lang, timeout=max(0.0, deadline - time.monotonic())) as api:
+            if api is None:
+                return EMPTY
+            return self._read(api, image, lang, whitelist, psm, deadline)
+
+    def _read(self, api: int, image: np.ndarray, lang: str, whitelist: str | None, psm: int, deadline: float) -> ReadLine:
         lib = self.lib
         img = np.ascontiguousarray(image, np.uint8)
         h, w = img.shape[:2]
@@ -265,7 +260,6 @@ def _library() -> _Library | None:
         out = _Library(lib)
     except AttributeError:  # an old library without the C API functions we use
         return None
-    atexit.register(out.close)
     return out
 
 
