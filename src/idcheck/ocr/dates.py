@@ -82,6 +82,10 @@ def licence_dates(lines: Iterable[str]) -> dict[str, datetime.date | None]:
             "issued": next(iter(iss)) if len(iss) == 1 else None}
 
 
+def _zh_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def recently_issued(issued: datetime.date | None, today: datetime.date, *, document: str = "business licence",
                     document_zh: str = "营业执照", source: str = "its issue date as printed",
                     source_zh: str = "按印刷的发证日期", region: Any = None,
@@ -96,8 +100,8 @@ def recently_issued(issued: datetime.date | None, today: datetime.date, *, docum
     ready = issued + datetime.timedelta(days=LAG_DAYS)
     return [codes.finding(
         "document.recently_issued", document=document, document_zh=document_zh, issued=issued.isoformat(),
-        ready=ready.isoformat(), source=source, source_zh=source_zh, field="issue_date", region=region,
-        measured=Measure(age, "days since issue"), threshold=Measure(LAG_DAYS, "days", ">="),
+        ready=ready.isoformat(), issued_zh=_zh_date(issued), ready_zh=_zh_date(ready), source=source, source_zh=source_zh, field="issue_date", region=region,
+        measured=Measure(age, "days"), threshold=Measure(LAG_DAYS, "days", ">="),
         details={"issued": issued.isoformat(), "checked": today.isoformat(), "age_days": age,
                  "ready": ready.isoformat(), **(details or {})},
     )]

@@ -287,7 +287,7 @@ def judge(ctx: Any, why: str, why_zh: str) -> tuple[list[Finding], dict[str, Any
     best = search.best
     return [codes.finding(
         "document.seal_missing",
-        measured=Measure(round(100 * best.coverage, 1) if best else 0.0, "% of a red ring seen (best circle)"),
+        measured=Measure(round(100 * best.coverage, 1) if best else 0.0, "% of a red ring"),
         threshold=Measure(round(100 * MIN_RING_COVERAGE, 1), "% of a red ring", ">="),
         because=why, because_zh=why_zh,
         details={"searched": where, "candidates": search.candidates, "red_share": round(search.red_share, 4),
