@@ -153,7 +153,7 @@ def _run(data: bytes, kind: str = "auto") -> tuple[list[str], dict[str, str], di
 
         from idcheck.config import Config
         from idcheck.image.context import DecodedImage, ImageContext
-        from idcheck.image.registry import run_checks
+        from idcheck.pipeline import run_checks
 
         im = Image.open(io.BytesIO(data)).convert("RGB")
         w, h = im.size

@@ -57,7 +57,7 @@ def pytest_terminal_summary(terminalreporter):
 # The fast loop (``bash scripts/test -m "not slow"``, about 30 s on 2 cores): the contracts that need no picture
 # decoded or generated - number formats, profiles, the rules language, the report schema, benchmark scoring.
 # Everything else generates or decodes pictures, starts OCR engines, worker pools, a browser or a server: slow.
-_FAST = {"numbers", "profiles", "rules", "schema", "bench"}
+_FAST = {"numbers", "profiles", "rules", "schema", "bench", "test_layers.py"}
 
 
 def pytest_collection_modifyitems(config, items):

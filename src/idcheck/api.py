@@ -24,19 +24,21 @@ import os
 import time
 from typing import Any, Mapping
 
-from . import codes
+from . import codes, doctypes
 from .config import CHANNELS, DEFAULT, Config
 from .deadline import Deadline, DeadlineExceeded
 from .errors import UsageError
-from .image.context import ImageContext
-from .image.registry import run_checks
 from .intake import filechecks
+from .intake.budget import describe as describe_over_budget
 from .intake.decode import decode
 from .intake.sniff import sniff
 from .intake.source import read_source
+from .ocr.crosscheck import run as read_and_compare
+from .pipeline import make_context, run_checks
+from .profile import check_profile  # the profile check lives beside the image path
 from .report import Measure, Private, Report
 
-KINDS = ("auto", "id_card", "id_card_back", "business_license", "passport", "permit", "certificate", "other")
+KINDS = doctypes.KINDS  # the image kinds of idcheck/data/document_types.toml
 
 
 def check(
@@ -102,8 +104,6 @@ def check(
         except Exception as exc:  # a crash in a stage must not escape: the file fails closed
             _crashed(report, clock.stage, exc)
         if profile is not None:
-            from .profile import check_profile  # the profile check lives beside the image path
-
             clock.stage = "profile"
             deadline.check("profile")
             try:
@@ -200,8 +200,6 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
     report.file.update(result.facts)
     clock.lap(report, "decode")
     if result.over_budget is not None:
-        from .intake.budget import describe
-
         over = result.over_budget
         report.findings.append(
             codes.finding(
@@ -211,7 +209,7 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
                 unit=over.unit,
                 measured=Measure(over.measured, over.unit),
                 threshold=Measure(over.limit, over.unit, "<="),
-                details=describe(over),
+                details=describe_over_budget(over),
             )
         )
         return
@@ -225,7 +223,7 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
         )
 
     clock.stage = "checks"
-    ctx = ImageContext(result.image, config, report.file, data=src.data)
+    ctx = make_context(result.image, config, report.file, data=src.data)
     ctx.requested_kind = kind
     check_timings: dict[str, float] = {}  # per check, beside the stage totals
     try:
@@ -236,8 +234,6 @@ def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, 
         report.extra.update(ctx.extra)
         clock.lap(report, "checks")
     if profile is not None or ocr:
-        from .ocr.crosscheck import run as read_and_compare
-
         clock.stage = "ocr"
         deadline.check("ocr")
         ocr_config = config

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from .pipeline import CHECKS
 from .report import Finding, Report
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -52,6 +53,12 @@ class CheckRun:
         if self.not_judged:
             out["not_judged"] = list(self.not_judged)
         return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "CheckRun":
+        """A check run from its :meth:`to_dict` record (what a scan's store and a report's JSON hold)."""
+        return cls(d["name"], tuple(d.get("codes") or ()), bool(d.get("ran")), d.get("status", SKIPPED),
+                   list(d.get("emitted") or ()), d.get("reason"), d.get("reason_zh"), list(d.get("not_judged") or ()))
 
     def why(self, lang: str = "en") -> str | None:
         return (self.reason_zh or self.reason) if lang == "zh" else self.reason
@@ -235,10 +242,7 @@ def _catalogue_codes() -> list[str]:
 
 def attach(report: Report, *, ocr_asked: bool, profile_given: bool) -> Report:
     """Set ``report.checks`` (see the module's docstring) for an image report; returns the report."""
-    from .image import checks  # noqa: F401  (importing registers the checks)
-    from .image.registry import REGISTRY
-
-    report.checks = build(report, REGISTRY, ocr_asked=ocr_asked, profile_given=profile_given)
+    report.checks = build(report, CHECKS, ocr_asked=ocr_asked, profile_given=profile_given)
     return report
 
 

@@ -42,6 +42,7 @@ from dataclasses import field as _field
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from . import privacy
+from .textsafe import dumps
 
 SCHEMA_VERSION = 1
 
@@ -200,26 +201,8 @@ class Report:
         return out
 
     def to_json(self, reveal: bool = False, indent: int | None = None, lang: str | None = None) -> str:
-        from .textsafe import dumps  # undecodable file-name bytes: still valid UTF-8 JSON, losslessly
-
+        # textsafe.dumps: undecodable file-name bytes give still valid UTF-8 JSON, losslessly
         return dumps(self.to_dict(reveal, lang), indent=indent)
-
-    def skipped(self, lang: str | None = None) -> str | None:
-        """One line naming the checks that did not run (or judged only part of what they look for) and why;
-        None when everything ran or the report has no check list."""
-        from .checkrun import skipped_line
-        from .i18n import resolve_lang
-
-        return skipped_line(self.checks, resolve_lang(lang)) if self.checks else None
-
-    def annotate(self, source: Any = None, *, long_side: int = 1600) -> Any:
-        """A PIL image of the picture with the document outline and every finding's region labelled.
-
-        ``source`` defaults to :attr:`path` (pass the bytes when the report was made from bytes).
-        """
-        from .render.annotate import annotate
-
-        return annotate(self, source, long_side=long_side)
 
 
 def verdict_of(findings: Sequence[Finding]) -> Verdict:

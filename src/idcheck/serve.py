@@ -24,15 +24,16 @@ again), and admit a bounded number of requests.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import ctypes
 import inspect
 import json
 import os
-from dataclasses import dataclass
-from typing import Any
-
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -40,10 +41,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import __version__, codes
+from . import __version__, codes, schema
 from .api import KINDS, check
 from .config import CHANNELS
 from .errors import UsageError
+from .submission import check_submission
 
 MIB = 1024 * 1024
 
@@ -106,8 +108,6 @@ class Gate:
                 self._running -= 1
 
     async def run(self, fn: Any, *args: Any) -> Any:
-        import asyncio
-
         return await asyncio.get_running_loop().run_in_executor(self.pool, self._counted, fn, *args)
 
     @property
@@ -121,8 +121,6 @@ class Gate:
 
 def _load_malloc_trim() -> Any:
     try:
-        import ctypes
-
         return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc
         return None
@@ -246,8 +244,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def submit_endpoint(request: Request) -> Response:
         async def handle(request: Request) -> Response:
-            from .submission import check_submission
-
             form = await read_form(request, max_files=16)
             domain = _text(form, "domain")
             if not domain:
@@ -290,8 +286,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse(openapi_document(settings))
 
     async def report_schema(request: Request) -> Response:
-        from . import schema
-
         return Response(schema.text(), media_type="application/schema+json")
 
     @contextlib.asynccontextmanager
@@ -342,8 +336,6 @@ def _profile(form: Any, *, required: bool) -> dict[str, Any] | None:
 
 def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
     """The OpenAPI 3.1 description of the service; the report's schema is the shipped JSON Schema."""
-    from . import schema
-
     settings = settings or Settings()
     report_schema = schema.load()
     report_schema.pop("$schema", None)
@@ -395,6 +387,6 @@ def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None, *, log_level: str = "info") -> None:
-    import uvicorn
+    import uvicorn  # lazy: the optional serve extra
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)

@@ -43,49 +43,22 @@ import time
 from dataclasses import replace
 from typing import Any, Mapping
 
-from . import codes
+from . import api, codes, doctypes
 from .config import CHANNELS, DEFAULT, Config
 from .dsl import Facts, evaluate, load_rules, parse_domain
 from .dsl import tree as T
 from .errors import UsageError
+from .profile import Profile, check_profile
+from .profile.model import DOCUMENT_TYPES
 from .report import Finding, Private, Report
 
 __all__ = ["check_submission", "IMAGE_KINDS", "DOCUMENT_TITLES"]
 
 #: document kind -> the ``kind`` idcheck.check is given for its picture (anything else: "auto")
-IMAGE_KINDS: dict[str, str] = {
-    "id_card": "id_card",
-    "temporary_id_card": "id_card",
-    "contact_id_card": "id_card",
-    "id_card_back": "id_card_back",
-    "business_license": "business_license",
-    "passport": "passport",
-    **{k: "permit" for k in (
-        "residence_permit_hkmo", "residence_permit_tw", "travel_permit_hkmo", "travel_permit_tw",
-        "foreign_permanent_resident_card", "residence_permit_hkmo_back", "residence_permit_tw_back",
-        "foreign_permanent_resident_card_back",
-    )},
-    **{k: "certificate" for k in (
-        "household_register", "household_certificate", "uscc_certificate", "org_code_certificate",
-        "institution_certificate", "social_org_certificate", "private_non_enterprise_certificate",
-        "foundation_certificate", "social_service_org_certificate", "law_firm_license",
-        "medical_institution_license", "private_school_license", "notary_office_license",
-        "judicial_expertise_license", "religious_venue_certificate", "foreign_enterprise_office_certificate",
-        "overseas_org_certificate", "trademark_certificate", "catering_license", "website_license",
-    )},
-    **{k: "other" for k in ("registration_form", "restaurant_commitment", "domain_application_statement", "other")},
-}
+IMAGE_KINDS: dict[str, str] = doctypes.IMAGE_KINDS
 
 #: the extra document kinds the rule files ask for, in words (profile document types have their own titles)
-DOCUMENT_TITLES: dict[str, str] = {
-    "contact_id_card": "the domain contact's resident ID card",
-    "registration_form": "the sealed domain registration application form",
-    "trademark_certificate": "the trademark registration certificate or application notice",
-    "restaurant_commitment": "the signed .餐厅 application commitment",
-    "catering_license": "the catering (food business) licence",
-    "website_license": "the website operation licence",
-    "domain_application_statement": "the sealed domain application statement",
-}
+DOCUMENT_TITLES: dict[str, str] = doctypes.DOCUMENT_TITLES
 
 
 def check_submission(
@@ -105,7 +78,6 @@ def check_submission(
     """
     if not isinstance(domain, str):
         raise UsageError(f"domain must be a string, not {type(domain).__name__}")
-    from .profile import Profile, check_profile
 
     if isinstance(profile, Mapping):
         profile = Profile.from_dict(profile)
@@ -208,11 +180,9 @@ class _Lap:
 
 def _check_document(source: Any, image_kind: str, is_identity: bool, profile: Any, channel: str, config: Config,
                     *, ocr: bool) -> Report:
-    from .api import check
-
     if is_identity and ocr:
-        return check(source, kind=image_kind, profile=profile, channel=channel, config=config)
-    return check(source, kind=image_kind, channel=channel, config=config, ocr=ocr)
+        return api.check(source, kind=image_kind, profile=profile, channel=channel, config=config)
+    return api.check(source, kind=image_kind, channel=channel, config=config, ocr=ocr)
 
 
 def _kinds_read_by(rulesets: list[T.RuleSet]) -> set[str]:
@@ -278,8 +248,6 @@ def _read_fields(doc_report: Report, config: Config) -> dict[str, str]:
 
 
 def _known_kinds(book: Any) -> list[str]:
-    from .profile.model import DOCUMENT_TYPES
-
     kinds = set(DOCUMENT_TYPES) | set(IMAGE_KINDS)
     for rs in book.rulesets:
         for rule in rs.rules:

@@ -195,6 +195,7 @@ def test_fix_on_an_endless_stream_and_a_fifo(tmp_path):
 
 
 def test_deadline_stops_between_checks(monkeypatch):
+    from idcheck import pipeline
     from idcheck.image import registry
 
     ran = []
@@ -208,8 +209,8 @@ def test_deadline_stops_between_checks(monkeypatch):
         ran.append("later")
         return []
 
-    fake = [registry.ImageCheck("slow", (), (), None, slow), registry.ImageCheck("later", (), (), None, later)]
-    monkeypatch.setattr(registry, "REGISTRY", fake)
+    fake = (registry.ImageCheck("slow", (), None, slow), registry.ImageCheck("later", (), None, later))
+    monkeypatch.setattr(pipeline, "CHECKS", fake)
     report = idcheck.check(craft.noise_png(), timeout=0.25)
     assert ran == ["slow"]
     f = next(f for f in report.findings if f.code == "file.timeout")

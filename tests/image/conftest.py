@@ -6,7 +6,7 @@ import pytest
 from fixtures import docgen
 from idcheck.config import Config
 from idcheck.image.context import DecodedImage, ImageContext
-from idcheck.image.registry import run_checks
+from idcheck.pipeline import run_checks
 
 SIZE = (1200, 900)
 

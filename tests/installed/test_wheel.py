@@ -28,11 +28,14 @@ OFFLINE = re.compile(
 pytestmark = pytest.mark.slow
 
 
+def _clean_env() -> dict[str, str]:
+    """The environment without what points at the checkout (a PYTHONPATH=src run would make pip in the fresh
+    venv see the source tree's idcheck.egg-info as installed, and python import the checkout)."""
+    return {k: v for k, v in os.environ.items() if k not in ("IDCHECK_RULES", "PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def _pip(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    # without PYTHONPATH: a checkout on it (PYTHONPATH=src, with the egg-info a build leaves there) would make pip
-    # take idcheck as already installed and install nothing
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(python), "-m", "pip", *args], cwd=cwd, env=env, capture_output=True, text=True,
+    return subprocess.run([str(python), "-m", "pip", *args], cwd=cwd, env=_clean_env(), capture_output=True, text=True,
                           timeout=600)
 
 
@@ -69,13 +72,13 @@ def installed(tmp_path_factory):
 
 def _run(installed, *args: str) -> subprocess.CompletedProcess:
     exe, work = installed
-    env = {k: v for k, v in os.environ.items() if k not in ("IDCHECK_RULES", "PYTHONPATH", "VIRTUAL_ENV")}
+    env = _clean_env()
     return subprocess.run([str(exe), *args], cwd=work, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_installed_package_is_not_the_checkout(installed):
     exe, work = installed
-    env = {k: v for k, v in os.environ.items() if k not in ("IDCHECK_RULES", "PYTHONPATH", "VIRTUAL_ENV")}
+    env = _clean_env()
     out = subprocess.run([str(exe.parent / "python"), "-c", "import idcheck; print(idcheck.__file__)"],
                          cwd=work, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "site-packages" in out and str(ROOT) not in out

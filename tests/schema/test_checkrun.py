@@ -2,8 +2,7 @@
 
 from idcheck import codes, schema
 from idcheck.checkrun import build, skipped_line
-from idcheck.image import checks  # noqa: F401  (registers the checks)
-from idcheck.image.registry import REGISTRY
+from idcheck.pipeline import CHECKS as REGISTRY
 from idcheck.report import Measure, Report
 
 
@@ -42,7 +41,7 @@ def test_a_blur_check_that_skipped_itself_is_skipped_with_its_reason_not_passed(
     runs = _by_name(r)
     assert runs["blur"].status == "skipped" and runs["blur"].ran
     assert "only 3 high-contrast edges" in runs["blur"].reason and "3" in runs["blur"].reason_zh
-    assert "blur" in r.skipped() and "sharp" not in (r.skipped("zh") or "x")
+    assert "blur" in skipped_line(r.checks) and "sharp" not in (skipped_line(r.checks, "zh") or "x")
     assert schema.errors(r.to_dict()) == []
 
 
@@ -79,7 +78,7 @@ def test_checks_after_a_stop_are_skipped_with_the_stop_as_reason():
     runs = _by_name(r)
     assert runs["file.type"].status == "failed"
     assert all(runs[c.name].status == "skipped" and "format" in runs[c.name].reason for c in REGISTRY)
-    line = r.skipped()
+    line = skipped_line(r.checks)
     assert line.count("(not a picture format") == 1  # grouped by reason: one compact line
     assert schema.errors(r.to_dict()) == []
 

@@ -77,10 +77,10 @@ def test_full_luma_is_decoded_once_and_only_for_jpeg(camera_jpeg):
     from idcheck.config import Config
     from idcheck.intake.decode import decode
     from idcheck.intake.sniff import sniff
-    from idcheck.image.context import ImageContext
+    from idcheck.pipeline import make_context
 
     r = decode(camera_jpeg, sniff(camera_jpeg[:65536]).spec, Config())
-    ctx = ImageContext(r.image, Config(), r.facts, data=camera_jpeg)
+    ctx = make_context(r.image, Config(), r.facts, data=camera_jpeg)
     y1 = local.full_luma(ctx)
     assert y1 is local.full_luma(ctx)
     assert y1.shape == (r.facts["stored_height"], r.facts["stored_width"])

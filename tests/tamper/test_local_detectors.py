@@ -119,7 +119,7 @@ def test_repeated_printed_glyphs_are_no_copy_move(noise):
 
 def test_repeated_glyphs_do_form_keypoint_clusters_that_verification_rejects():
     """The negative above is meaningful: the repeats do give displacement clusters; the noise rejects them."""
-    from idcheck.image.context import ImageContext
+    from idcheck.pipeline import make_context
     from idcheck.intake.decode import decode
     from idcheck.intake.sniff import sniff
     from idcheck.tamper import local
@@ -127,7 +127,7 @@ def test_repeated_glyphs_do_form_keypoint_clusters_that_verification_rejects():
     data = _repeated_glyph_document(True)
     cfg = Config()
     r = decode(data, sniff(data[:65536]).spec, cfg)
-    ctx = ImageContext(r.image, cfg, r.facts, data=data)
+    ctx = make_context(r.image, cfg, r.facts, data=data)
     mask = local._doc_mask_working(ctx)
     assert mask is not None
     cands = copymove.candidates(ctx.gray, mask, cfg.tamper)

@@ -138,7 +138,7 @@ def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flig
     ``file.timeout`` record while its thread finishes in the background.
     """
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, as_completed  # lazy: the optional dask extra
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
         raise RuntimeError("Dask support needs the optional extra: pip install 'idcheck[dask]'") from exc
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)

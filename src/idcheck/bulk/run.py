@@ -21,13 +21,12 @@ import time
 from typing import IO, Any, Callable
 
 from ..render.html import HtmlReport
+from ..tally import Tally
 from .pool import default_jobs, run_dask, run_local
 from .store import Store, file_sha256
-from .tally import Tally
 from .walk import WalkStats, count_files, walk
 from .worker import ScanOptions, ThumbnailTask, failure_record, task_path
 from .writers import RecordWriter
-
 
 #: codes that say the *run* failed on a file (I/O at read time, a time limit, a crashed worker), not what
 #: the file is: --resume checks such files again instead of reusing the record
@@ -86,8 +85,9 @@ def scan(
     ``store`` defaults to ``<out>.state.sqlite`` beside the output; ``resume`` reuses
     its records for files whose path, size and mtime (and, with ``content_hash``,
     SHA-256) are unchanged.  ``scheduler`` (an address or a distributed.Client)
-    runs the checks on Dask instead of local processes.  ``html_report`` also writes
-    the self-contained HTML page there (thumbnails when ``options.thumbnails``).
+    runs the checks on Dask instead of local processes.  ``fmt`` is one of
+    :data:`idcheck.render.records.FORMATS`; ``html_report`` also writes the self-contained HTML page there
+    (thumbnails when ``options.thumbnails``); ``fmt="html"`` makes that page the output itself.
     """
     options = options or ScanOptions()
     store_path = store or default_store_path(out)
@@ -96,9 +96,17 @@ def scan(
     db = Store(store_path) if store_path else None
     if db is not None:
         db.start(options.fingerprint(), resume)
-    writer = RecordWriter(out, fmt, stream)
-    page = HtmlReport(html_report, thumbnails=options.thumbnails, reveal=options.reveal,
-                      lang=getattr(options, "lang", None)) if html_report else None
+    lang = getattr(options, "lang", None)
+    if fmt == "html":  # the page is the output (to ``out``, or to ``stream``)
+        if html_report:
+            raise ValueError("fmt='html' writes the page to out: give no html_report beside it")
+        writer = None
+        page: HtmlReport | None = HtmlReport(out, thumbnails=options.thumbnails, stream=stream,
+                                             reveal=options.reveal, lang=lang)
+    else:
+        writer = RecordWriter(out, fmt, stream, lang=lang)
+        page = (HtmlReport(html_report, thumbnails=options.thumbnails, reveal=options.reveal, lang=lang)
+                if html_report else None)
     tally = Tally()
     stats = WalkStats()
     in_flight: dict[str, tuple[int, int, str | None]] = {}
@@ -111,7 +119,8 @@ def scan(
         record = json.loads(line)
         if db is not None and fresh:
             db.put(path, key[0], key[1], line, record["verdict"], key[2])  # committed before it is reported
-        writer.write(line)
+        if writer is not None:
+            writer.write(line)
         if page is not None:
             page.add(record, thumbnail)
         tally.add_record(record)
@@ -169,11 +178,13 @@ def scan(
         if bar is not None:
             bar.close()
         if completed:
-            writer.commit()
+            if writer is not None:
+                writer.commit()
             if page is not None:
                 page.commit()
         else:
-            writer.abandon()
+            if writer is not None:
+                writer.abandon()
             if page is not None:
                 page.abandon()
         if db is not None:
@@ -197,6 +208,6 @@ def scan(
 
 
 def _progress_bar(folder: str):
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy: only when a progress bar is shown
 
     return tqdm(total=count_files(folder), unit="file", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)

@@ -6,8 +6,11 @@ loads it once; nothing here touches the store or the output files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
+import signal
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
@@ -15,7 +18,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Union
 if TYPE_CHECKING:
     from ..config import Config
 
-from .. import codes
+from .. import __version__, api, codes
+from ..render import annotate
 from ..report import Measure, Report
 from ..textsafe import dumps
 
@@ -34,8 +38,6 @@ class ScanOptions:
 
     def fingerprint(self) -> str:
         """What makes two runs' records comparable (used to refuse resuming with other options)."""
-        from .. import __version__
-
         seen: dict[str, Any] = {"channel": self.channel, "reveal": self.reveal, "idcheck": __version__}
         # only what differs from the defaults, so that a store made before these options still resumes
         if self.profile is not None:
@@ -53,9 +55,6 @@ class ScanOptions:
 
 def _digest(value: Any) -> str:
     """A short digest of a profile or config (pickled: a repr masks personal data, and would hide a change)."""
-    import hashlib
-    import pickle
-
     return hashlib.sha256(pickle.dumps(value)).hexdigest()[:16]
 
 
@@ -64,7 +63,7 @@ def limit_threads() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:
-        import cv2
+        import cv2  # lazy: the thread limits above must be in the environment first; a missing cv2 is tolerated
 
         cv2.setNumThreads(1)
     except Exception:  # OpenCV missing or odd build: nothing to limit
@@ -91,27 +90,21 @@ def task_path(task: Task) -> str:
 
 def check_path(path: Task, options: ScanOptions) -> Outcome:
     """The record for one file, as a JSON line (no newline), and its thumbnail when asked for."""
-    from ..api import check
-
     if isinstance(path, ThumbnailTask):  # a reused record: only its thumbnail is drawn
-        from ..render.annotate import thumbnail_jpeg
-
         try:
-            return path.line, thumbnail_jpeg(json.loads(path.line), path.path, reveal=options.reveal)
+            return path.line, annotate.thumbnail_jpeg(json.loads(path.line), path.path, reveal=options.reveal)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             return path.line, None
 
     # the cooperative deadline stops the work between stages and checks; the local pool's kill and the
     # Dask wait below stay as the outer bound (one native call cannot be interrupted)
-    report = check(path, channel=options.channel, timeout=options.timeout, profile=options.profile,
-                   ocr=options.ocr, config=options.config, kind=options.kind)
+    report = api.check(path, channel=options.channel, timeout=options.timeout, profile=options.profile,
+                       ocr=options.ocr, config=options.config, kind=options.kind)
     record = report.to_dict(options.reveal, options.lang)
     thumbnail = None
     if options.thumbnails:
-        from ..render.annotate import thumbnail_jpeg
-
         try:
-            thumbnail = thumbnail_jpeg(record, path, reveal=options.reveal)
+            thumbnail = annotate.thumbnail_jpeg(record, path, reveal=options.reveal)
         except Exception:  # a thumbnail is a nicety: never lose the record for it
             thumbnail = None
     return dumps(record), thumbnail
@@ -158,12 +151,8 @@ def worker_main(conn, options: ScanOptions) -> None:
     use), so that a file's time limit never includes the worker's start-up.
     """
     limit_threads()
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
-    from ..api import check
-
-    check(b"")
+    api.check(b"")
     conn.send("ready")
     while True:
         try:

@@ -8,59 +8,33 @@ output, if any, untouched, and its records in the store for ``--resume``.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sys
-from typing import IO, Any
+from typing import IO
 
-from ..textsafe import display
-
-CSV_COLUMNS = ("path", "verdict", "errors", "warnings", "codes", "format", "bytes", "width", "height", "total_ms")
-
-
-def csv_row(record: dict[str, Any]) -> list[Any]:
-    findings = record.get("findings") or []
-    facts = record.get("file") or {}
-    return [
-        display(record["path"]) if isinstance(record.get("path"), str) else record.get("path"),
-        record.get("verdict"),
-        sum(f["severity"] == "error" for f in findings),
-        sum(f["severity"] == "warning" for f in findings),
-        ";".join(f["code"] for f in findings),
-        facts.get("format"),
-        facts.get("bytes"),
-        facts.get("width"),
-        facts.get("height"),
-        (record.get("timings") or {}).get("total"),
-    ]
-
+from ..render.records import CSV_COLUMNS, STREAM_FORMATS, RecordStream, csv_row  # noqa: F401  (the formats live in render/)
 
 class RecordWriter:
-    """Writes records as JSON Lines or CSV to a file (atomically at close) or to a stream."""
+    """Writes records (in a format of :mod:`idcheck.render.records`) to a file (atomically at close) or to a
+    stream."""
 
-    def __init__(self, out: str | None, fmt: str = "jsonl", stream: IO[str] | None = None):
-        if fmt not in ("jsonl", "csv"):
+    def __init__(self, out: str | None, fmt: str = "jsonl", stream: IO[str] | None = None, *, colour: bool = False,
+                 lang: str | None = None):
+        if fmt not in STREAM_FORMATS:
             raise ValueError(f"unknown output format {fmt!r}")
         self.fmt = fmt
         self.out = out
         self.partial = f"{out}.partial" if out else None
         self.fh: IO[str] = open(self.partial, "w", encoding="utf-8", newline="") if self.partial else (stream or sys.stdout)
-        self.csv = csv.writer(self.fh) if fmt == "csv" else None
-        if self.csv is not None:
-            self.csv.writerow(CSV_COLUMNS)
+        self.records = RecordStream(self.fh, fmt, colour=colour, lang=lang)
 
     def write(self, line: str) -> None:
         """``line`` is one record as JSON text."""
-        if self.csv is not None:
-            self.csv.writerow(csv_row(json.loads(line)))
-        else:
-            self.fh.write(line + "\n")
-        self.fh.flush()
+        self.records.write(line)
 
     def commit(self) -> None:
         """Finish a completed run: the output appears whole, or not at all."""
+        self.records.close()
         if self.partial is None:
             self.fh.flush()
             return

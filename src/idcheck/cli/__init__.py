@@ -12,6 +12,8 @@ import importlib
 import sys
 from typing import Sequence
 
+from .. import __version__
+
 COMMANDS = (
     "idcheck.cli.check_cmd",
     "idcheck.cli.scan_cmd",
@@ -33,7 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="idcheck",
         description="Pre-check identity-verification documents before they go to a domain registrar.",
     )
-    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"idcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
+import sys
 
 from .. import codes
 from .output import eprint
@@ -29,9 +31,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     catalogue = codes.catalogue()
     if args.format == "json" and (not args.code or args.code in catalogue):
-        import json
-        import sys
-
         chosen = [catalogue[args.code]] if args.code else [catalogue[c] for c in sorted(catalogue)]
         items = [{"code": i.code, "severity": i.severity, "title": i.title, "meaning": i.meaning, "fix": i.fix,
                   "message": i.message, "message_zh": i.message_zh, "title_zh": i.title_zh,

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from ..profile import Profile, ProfileFormatError, check_profile
 from .output import eprint, paint, use_colour
 
 _MARKS = {"error": "x", "warning": "!", "info": "i"}
@@ -24,8 +25,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def read_profile(path: str):
     """The profile from a JSON file (or '-' for stdin); exits with status 2 when it cannot be used."""
-    from ..profile import Profile, ProfileFormatError
-
     try:
         if path == "-":
             return Profile.from_json(sys.stdin.buffer.read())
@@ -59,8 +58,6 @@ def render_profile_text(report, *, path: str, reveal: bool = False, colour: bool
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..profile import check_profile
-
     profile = read_profile(args.profile)
     report = check_profile(profile)
     report.path = None if args.profile == "-" else args.profile

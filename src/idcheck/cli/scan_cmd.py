@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import sqlite3
 import sys
 
+from .. import textsafe
 from ..bulk.run import scan
 from ..bulk.store import StoreMismatch
 from ..bulk.worker import ScanOptions
-from .. import textsafe
 from ..api import KINDS
 from ..config import CHANNELS
+from ..render.records import FORMATS
 from .check_cmd import add_lang_option, chosen_lang, load_config, load_profile
 from .output import eprint, summarise
 
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", metavar="DIR")
     p.add_argument("--out", metavar="FILE", help="write records here (default: standard output)")
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="record format (default: jsonl)")
+    p.add_argument("--format", choices=FORMATS, default="jsonl",
+                   help="output format, as for check (default: jsonl; html: the page of --report, as the output)")
     p.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: every core)")
     p.add_argument("--store", metavar="PATH", help="SQLite store for --resume (default: FILE.state.sqlite beside --out)")
     p.add_argument("--resume", action="store_true", help="skip files already checked by an earlier run with the same store")
@@ -89,11 +90,15 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         eprint("idcheck: --timeout must be positive")
         return 2
+    if args.format == "html" and args.report:
+        eprint("idcheck: --format html writes the page to --out (or standard output): leave out --report")
+        return 2
     lang = chosen_lang(args)
     profile = load_profile(args.profile) if args.profile else None
     settings = load_config(args.config)
     options = ScanOptions(channel=args.channel or (settings and settings.channel) or "console", reveal=args.reveal,
-                          timeout=args.timeout, thumbnails=bool(args.report) and not args.no_thumbnails,
+                          timeout=args.timeout,
+                          thumbnails=bool(args.report or args.format == "html") and not args.no_thumbnails,
                           profile=profile, ocr=args.ocr or bool(settings and settings.read_documents),
                           config=settings.config if settings else None, kind=args.kind, lang=lang)
     try:

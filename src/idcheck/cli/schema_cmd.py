@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import schema
 from .output import eprint
 
 
@@ -16,8 +17,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import schema
-
     try:
         sys.stdout.write(schema.text(args.schema_version or schema.SCHEMA_VERSION))
     except ValueError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..config import CHANNELS
+from .check_cmd import load_config
 from .output import eprint
 
 
@@ -29,14 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from .. import serve
+        from .. import serve  # lazy: the optional serve extra (starlette); its absence is reported below
     except ImportError as exc:
         eprint(f"idcheck: serve needs the 'serve' extra (pip install 'idcheck[serve]'): {exc}")
         return 2
     if args.workers < 0 or args.queue < 0 or args.max_bytes <= 0 or not 0 < args.port < 65536:
         eprint("idcheck: --workers and --queue must be >= 0, --max-bytes > 0, --port 1-65535")
         return 2
-    from .check_cmd import load_config
 
     file_settings = load_config(args.config)
     settings = serve.Settings(workers=args.workers, queue=args.queue, max_bytes=args.max_bytes,

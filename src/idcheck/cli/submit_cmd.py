@@ -19,7 +19,9 @@ from typing import Any
 from ..config import CHANNELS
 from ..dsl import RuleFileError
 from ..errors import UsageError
+from ..submission import check_submission
 from .output import eprint, paint, use_colour
+from .profile_cmd import read_profile
 
 _MARKS = {"error": "x", "warning": "!", "info": "i"}
 _OUTCOME = {"pass": "pass", "fail": "fail", "not_applicable": "n/a"}
@@ -99,9 +101,6 @@ def render_submission(data: dict[str, Any], *, sources: dict[str, str], trace: b
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..submission import check_submission
-    from .profile_cmd import read_profile
-
     profile = read_profile(args.profile)
     documents: dict[str, str] = {}
     for kind, path in args.doc:

@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from .. import codes
+from ..profile import Profile
 from ..report import Finding, Private
 from . import printer as P
 from . import tree as T
@@ -143,8 +144,6 @@ def _profile_dict(profile: Any) -> dict[str, Any]:
     if profile is None:
         return {}
     try:
-        from ..profile import Profile
-
         if isinstance(profile, Profile):
             return profile.to_dict()
         if isinstance(profile, Mapping):

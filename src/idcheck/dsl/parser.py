@@ -45,14 +45,15 @@ file, line, column and a caret excerpt (:class:`~idcheck.dsl.lexer.RuleError`).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
-from typing import Callable
 
 from ..errors import IdcheckError
+from ..profile.model import REGIONS, REGISTRANT_TYPES
 from . import tree as T
 from .lexer import RuleError, Token, tokenize
+from .regexcheck import MAX_MATCH_LENGTH, MAX_PATTERN_LENGTH, MAX_REGEX_WORK, regex_problem  # noqa: F401
+from .typecheck import _FIELD, DOMAIN_FIELDS, PROFILE_FIELDS, TypeChecks, _did_you_mean, _shown  # noqa: F401
 
 __all__ = ["parse", "parse_source", "RuleFileError", "regex_problem", "PROFILE_FIELDS", "DOMAIN_FIELDS"]
 
@@ -65,23 +66,6 @@ class RuleFileError(IdcheckError, ValueError):
         super().__init__("\n".join(e.format() for e in self.errors) or "rule file error")
 
 
-def _profile_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from ..profile.model import FIELDS, PHONE_FIELDS
-
-    return FIELDS, PHONE_FIELDS
-
-
-PROFILE_FIELDS, PHONE_FIELDS = _profile_fields()
-DOMAIN_FIELDS = ("name", "ascii", "label", "suffix", "tld")
-
-
-def _registrant_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from ..profile.model import REGIONS, REGISTRANT_TYPES
-
-    return REGISTRANT_TYPES, REGIONS
-
-
-REGISTRANT_TYPES, REGIONS = _registrant_choices()
 
 HEADER_WORDS = ("ruleset", "applies", "alias", "source", "description")
 TOP_WORDS = HEADER_WORDS + ("rule",)
@@ -93,42 +77,14 @@ TEST_LIST = "==, !=, <, <=, >, >=, in, not in, starts_with, ends_with, contains,
 MAX_DEPTH = 64
 MAX_TREE_DEPTH = 200  # and/or/not levels of one condition, chains included (evaluation recurses per level)
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
-_FIELD = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 class _Abort(Exception):
     """Raised after an error has been recorded: unwinds to the statement being parsed."""
 
 
-def _shown(tok: Token) -> str:
-    if tok.kind == "EOF":
-        return "the end of the file"
-    if tok.kind == "STRING":
-        return f"the string {tok.text}"
-    if tok.kind == "INT":
-        return f"the number {tok.value}"
-    if tok.kind == "REGEX":
-        return f"the pattern {tok.text}"
-    return repr(str(tok.value))
-
-
-def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {near[0]}?)" if near else ""
-
-
 def _pos(tok: Token) -> T.Pos:
     return T.Pos(tok.line, tok.col, tok.length)
-
-
-# --- regular expressions: a subset that cannot backtrack catastrophically -----------------------------
-
-#: values longer than this are not matched (the result is "unknown")
-MAX_MATCH_LENGTH = 256
-MAX_PATTERN_LENGTH = 200
-#: bound on the ways a pattern can split a value: product over repetitions of their spans
-MAX_REGEX_WORK = 1_000_000
-_SIMPLE_ESCAPES = set("dDwWsSbBAZnrtf")
 
 
 def tree_depth(node: T.Expr) -> int:
@@ -144,168 +100,6 @@ def tree_depth(node: T.Expr) -> int:
         elif isinstance(n, T.Not):
             stack.append((n.operand, d + 1))
     return deepest
-
-
-def regex_problem(pattern: str, flags: str = "") -> str | None:
-    """Why ``pattern`` is not allowed, or None.
-
-    Allowed: literals, ``.``, classes ``[...]``, escapes (``\\d \\w \\s`` ... and escaped punctuation),
-    groups ``(...)`` and ``(?:...)``, ``|``, anchors, and the quantifiers ``* + ? {n} {n,} {n,m}``.
-    Not allowed: back-references, look-arounds and other ``(?...)`` forms, a repeated group that
-    contains a repetition or an alternative (``(a+)+``, ``(a|ab)*``: the shapes of catastrophic
-    backtracking), more than ``MAX_REGEX_WORK`` ways to split a value of ``MAX_MATCH_LENGTH`` characters
-    (``.*.*.*``), and patterns over ``MAX_PATTERN_LENGTH`` characters.  Flag: ``i`` (ignore case).
-    """
-    if any(f != "i" for f in flags) or len(flags) > 1:
-        return f"unknown pattern flag {flags!r} (the only flag is i, ignore case)"
-    if not pattern:
-        return "empty pattern"
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        return f"pattern too long ({len(pattern)} characters; at most {MAX_PATTERN_LENGTH})"
-    frames: list[dict[str, object]] = [{"quant": False, "alt": False, "branches": 1}]
-    work = 1
-    last_atom: str | None = None  # "atom" | "group" | None (nothing to repeat)
-    last_group: dict[str, object] | None = None
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            if i + 1 >= n:
-                return "the pattern ends with a lone backslash"
-            nxt = pattern[i + 1]
-            if nxt.isdigit():
-                return f"back-references (\\{nxt}) are not allowed"
-            if nxt.isalnum() and nxt not in _SIMPLE_ESCAPES:
-                if nxt == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", pattern[i + 2 : i + 4] or ""):
-                    i += 4
-                    last_atom = "atom"
-                    continue
-                if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", pattern[i + 2 : i + 6] or ""):
-                    i += 6
-                    last_atom = "atom"
-                    continue
-                return f"the escape \\{nxt} is not allowed"
-            i += 2
-            last_atom = None if nxt in "bBAZ" else "atom"
-            continue
-        if ch == "[":
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                if pattern[j] == "\\":
-                    if j + 1 < n and pattern[j + 1].isdigit():
-                        return f"back-references (\\{pattern[j + 1]}) are not allowed"
-                    j += 1
-                elif pattern[j] == "[" and j + 1 < n and pattern[j + 1] in ":=.":
-                    return "POSIX classes ([:alpha:]) are not allowed"
-                j += 1
-            if j >= n:
-                return "unterminated character class ["
-            i = j + 1
-            last_atom = "atom"
-            continue
-        if ch == "(":
-            if pattern.startswith("(?", i):
-                if not pattern.startswith("(?:", i):
-                    return "(?...) groups (look-arounds, flags, named groups) are not allowed; use (...) or (?:...)"
-                i += 3
-            else:
-                i += 1
-            frames.append({"quant": False, "alt": False, "branches": 1, "work": work})
-            work = 1
-            last_atom = None
-            continue
-        if ch == ")":
-            if len(frames) == 1:
-                return "unbalanced ) in the pattern"
-            frame = frames.pop()
-            inner_work = work * int(frame["branches"])  # type: ignore[arg-type]
-            work = int(frame["work"])  # type: ignore[arg-type]
-            work *= inner_work
-            parent = frames[-1]
-            parent["quant"] = bool(parent["quant"]) or bool(frame["quant"])
-            parent["alt"] = bool(parent["alt"]) or bool(frame["alt"])
-            last_atom = "group"
-            last_group = frame
-            i += 1
-            continue
-        if ch == "|":
-            frames[-1]["alt"] = True
-            frames[-1]["branches"] = int(frames[-1]["branches"]) + 1  # type: ignore[arg-type]
-            last_atom = None
-            i += 1
-            continue
-        if ch in "*+?{":
-            low, high, length = _quantifier(pattern, i)
-            if length == 0:  # a "{" that is not a quantifier is a literal
-                i += 1
-                last_atom = "atom"
-                continue
-            if last_atom is None:
-                return f"nothing to repeat before {pattern[i:i + length]!r}"
-            if pattern.startswith("{,", i):  # Python reads {,} as {0,} and {,N} as {0,N}: not in the language
-                return (f"the repetition {pattern[i:i + length]!r} is not allowed; write it with a lower count, "
-                        "such as {0,20}")
-            if high is not None and high > 1000 or low > 1000:
-                return "repetition counts above 1000 are not allowed"
-            repeating = high is None or high > 1
-            if last_atom == "group" and repeating and last_group is not None and (last_group["quant"] or last_group["alt"]):
-                return ("a repeated group may not contain a repetition or an alternative "
-                        "(such patterns can take exponential time)")
-            span = (MAX_MATCH_LENGTH if high is None else high) - low + 1
-            work *= max(span, 1)
-            if repeating or high != low:
-                frames[-1]["quant"] = True
-            i += length
-            if i < n and pattern[i] == "?":  # lazy
-                i += 1
-            if i < n and pattern[i] in "*+{" and _quantifier(pattern, i)[2]:
-                return "a repetition may not be repeated directly"
-            last_atom = None
-            continue
-        i += 1
-        last_atom = "atom"
-        if work > MAX_REGEX_WORK:
-            break
-    if len(frames) > 1:
-        return "unbalanced ( in the pattern"
-    work *= int(frames[0]["branches"])  # type: ignore[arg-type]
-    if work > MAX_REGEX_WORK:
-        return ("the pattern has too many repetitions and alternatives (it could take too long to match); "
-                "bound or remove some, for example {1,20} instead of *")
-    try:
-        re.compile(pattern, re.IGNORECASE if flags == "i" else 0)
-    except re.error as exc:
-        return f"invalid pattern: {exc.msg}"
-    return None
-
-
-def _quantifier(pattern: str, i: int) -> tuple[int, int | None, int]:
-    """(min, max or None, length) of the quantifier at ``i``; length 0 if there is none."""
-    ch = pattern[i]
-    if ch == "*":
-        return 0, None, 1
-    if ch == "+":
-        return 1, None, 1
-    if ch == "?":
-        return 0, 1, 1
-    # the grammar of Python's own parser (sre): "{" digits? ("," digits?)? "}", where "{}" is a literal, "{,}"
-    # is {0,} (unbounded), "{,N}" is {0,N}, and counts have any number of digits
-    m = re.match(r"\{(\d*)(,(\d*))?\}", pattern[i:])
-    if not m or m.group(0) == "{}":
-        return 0, None, 0
-    low = _count(m.group(1)) if m.group(1) else 0
-    if m.group(2) is None:
-        return low, low, m.end()
-    high = _count(m.group(3)) if m.group(3) else None
-    return low, high, m.end()
-
-
-def _count(digits: str) -> int:
-    return int(digits) if len(digits) <= 9 else 10 ** 9  # above every limit, without converting 5000 digits
 
 
 # --- suffixes ------------------------------------------------------------------------------------
@@ -333,7 +127,7 @@ def suffix_problem(suffix: str) -> str | None:
 # --- the parser ----------------------------------------------------------------------------------
 
 
-class _Parser:
+class _Parser(TypeChecks):
     def __init__(self, tokens: list[Token], path: str, lines: list[str]) -> None:
         self.toks = tokens
         self.i = 0
@@ -863,107 +657,6 @@ class _Parser:
         path = T.Path(root, tuple(parts), pos=T.Pos(tok.line, tok.col, length))
         self.check_path(path)
         return path
-
-    # --- static checks ---------------------------------------------------------------------------
-
-    def check_path(self, path: T.Path) -> None:
-        p = path.pos or T.Pos(1, 1)
-        bad: Callable[[str], None] = lambda msg: self.error_at(p.line, p.col, p.length, msg)  # noqa: E731
-        parts = path.parts
-        if path.root == "profile":
-            field = parts[0]
-            if field not in PROFILE_FIELDS:
-                bad(f"unknown field profile.{field}{_did_you_mean(field, PROFILE_FIELDS)}; the profile fields are "
-                    f"{', '.join(PROFILE_FIELDS)}")
-            elif field == "phone" and len(parts) == 2 and parts[1] not in PHONE_FIELDS:
-                bad(f"unknown field profile.phone.{parts[1]}{_did_you_mean(parts[1], PHONE_FIELDS)}; the phone fields "
-                    f"are {', '.join(PHONE_FIELDS)}")
-            elif len(parts) > (2 if field == "phone" else 1):
-                bad(f"{path.dotted} goes too deep: profile.{field} has no fields")
-        elif path.root == "document":
-            if not _FIELD.match(parts[0]):
-                bad(f"document kind {parts[0]!r} must be lower-case letters, digits and _")
-            elif len(parts) > 2:
-                bad(f"{path.dotted} goes too deep: use document.KIND or document.KIND.FIELD")
-            elif len(parts) == 2 and not _FIELD.match(parts[1]):
-                bad(f"document field {parts[1]!r} must be lower-case letters, digits and _")
-        else:
-            if parts[0] not in DOMAIN_FIELDS or len(parts) > 1:
-                bad(f"unknown field {path.dotted}{_did_you_mean(parts[0], DOMAIN_FIELDS)}; the domain fields are "
-                    f"{', '.join(DOMAIN_FIELDS)}")
-
-    def type_of(self, node: T.Operand) -> str:
-        """text, number, list or record (a document, the phone object): the static type."""
-        if isinstance(node, T.Str):
-            return "text"
-        if isinstance(node, (T.Int, T.Length)):
-            return "number"
-        if isinstance(node, T.ListLit):
-            return "list"
-        if node.root == "document" and len(node.parts) == 1:
-            return "record"
-        if node.root == "profile" and node.parts == ("phone",):
-            return "record"
-        return "text"
-
-    def type_name(self, node: T.Operand) -> str:
-        t = self.type_of(node)
-        if t == "record" and isinstance(node, T.Path):
-            return "a document" if node.root == "document" else "an object"
-        return {"text": "text", "number": "a number", "list": "a list"}[t]
-
-    def describe_operand(self, node: T.Operand, start: Token) -> str:
-        if isinstance(node, T.Path):
-            return node.dotted
-        if isinstance(node, T.Length):
-            return f"length({node.path.dotted})"
-        return _shown(start)
-
-    def need_type(self, node: T.Operand, tok: Token, types: tuple[str, ...], op: str) -> bool:
-        t = self.type_of(node)
-        if t in types:
-            return True
-        shown = self.describe_operand(node, tok)
-        if t == "record" and isinstance(node, T.Path):
-            if node.root == "document":
-                msg = (f"{shown} is a document, not a value: test {shown} exists, or compare one of its fields "
-                       f"such as {shown}.number")
-            else:
-                msg = f"{shown} is an object: compare one of its fields, such as {shown}.number"
-        elif "text" in types:
-            msg = f"{op} needs text, and {shown} is {self.type_name(node)}"
-        else:
-            msg = f"{op} compares numbers, and {shown} is {self.type_name(node)} (use length(...) for the length of a text)"
-        if isinstance(node, T.Path) and node.pos is not None:
-            self.error_at(node.pos.line, node.pos.col, node.pos.length, msg)
-        else:
-            self.error(tok, msg)
-        return False
-
-    def check_compare(self, node: T.Compare, left_tok: Token, right_tok: Token) -> None:
-        op = node.op
-        if op in ("in", "not in"):
-            if self.need_type(node.left, left_tok, ("text", "number"), op) and isinstance(node.right, T.ListLit):
-                left_t = self.type_of(node.left)
-                items = node.right.items
-                if items and self.type_of(items[0]) != left_t:
-                    held = "strings" if isinstance(items[0], T.Str) else "numbers"
-                    self.error(right_tok, f"the list holds {held} but {self.describe_operand(node.left, left_tok)} "
-                                          f"is {self.type_name(node.left)}")
-            return
-        if op in T.ORDER_OPS:
-            self.need_type(node.left, left_tok, ("number",), op) and self.need_type(node.right, right_tok, ("number",), op)
-            return
-        if op in T.STRING_OPS:
-            self.need_type(node.left, left_tok, ("text",), op) and self.need_type(node.right, right_tok, ("text",), op)
-            return
-        # == and !=
-        if self.need_type(node.left, left_tok, ("text", "number"), op) and \
-                self.need_type(node.right, right_tok, ("text", "number"), op):
-            lt, rt = self.type_of(node.left), self.type_of(node.right)
-            if lt != rt:
-                self.error(right_tok, f"{op} compares {self.type_name(node.left)} with {self.type_name(node.right)}; "
-                                      "they are never equal")
 
 
 def parse_source(text: str, path: str = "<rules>") -> tuple[T.RuleSet | None, list[RuleError]]:

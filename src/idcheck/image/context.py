@@ -15,33 +15,19 @@ A context belongs to one call of ``check()`` and is not shared between threads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import cv2
 import numpy as np
 
 from ..config import Config
+from ..doctypes import shape_of
+from ..intake.decoded import DecodedImage
 from ..report import Point
 from . import capture, text_evidence
-
-
-@dataclass
-class DecodedImage:
-    """The single decode of one file: a reduced, upright RGB working copy."""
-
-    rgb: np.ndarray  # H x W x 3 uint8, RGB
-    original_size: tuple[int, int]  # (width, height) of the full-resolution upright picture
-    format: str  # our format name: jpeg, png, bmp, heic, webp
-    mode: str  # Pillow mode of the file before conversion (RGB, CMYK, L, P, RGBA, I;16 ...)
-    reduced_by: str = "none"  # "draft" (JPEG DCT scaling), "resize", or "none"
-    notes: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def size(self) -> tuple[int, int]:
-        h, w = self.rgb.shape[:2]
-        return (w, h)
+from .document import DocumentQuad, detect, detect_in_screen_photo
 
 
 class ImageContext:
@@ -51,12 +37,17 @@ class ImageContext:
         config: Config,
         file_facts: dict[str, Any] | None = None,
         data: bytes | None = None,
+        *,
+        read_jpeg_tables: Callable[[bytes], Any] | None = None,
     ):
         self.decoded = decoded
         self.config = config
         self.file_facts = file_facts or {}
         # The file's bytes, for checks that read headers (metadata, JPEG tables) without decoding.
         self.data = data
+        # How to read a JPEG's quantisation tables from its header (idcheck.pipeline passes
+        # idcheck.tamper.jpegq.read): the context is below tamper/ and imports nothing from it.
+        self._read_jpeg_tables = read_jpeg_tables
         # The document kind the caller named ("auto" when unknown); see idcheck.api.KINDS.
         self.requested_kind = "auto"
         self.rgb = decoded.rgb
@@ -99,12 +90,10 @@ class ImageContext:
     @cached_property
     def jpeg_quant(self) -> Any:
         """The JPEG's quantisation tables and quality estimate (:class:`idcheck.tamper.jpegq.QuantInfo`), read
-        from the header only; None for other formats."""
-        if self.decoded.format != "jpeg" or not self.data:
+        from the header only by the reader the context was given; None for other formats or without one."""
+        if self.decoded.format != "jpeg" or not self.data or self._read_jpeg_tables is None:
             return None
-        from ..tamper import jpegq
-
-        return jpegq.read(self.data)
+        return self._read_jpeg_tables(self.data)
 
     @cached_property
     def gray(self) -> np.ndarray:
@@ -147,8 +136,6 @@ class ImageContext:
     @cached_property
     def document(self) -> "DocumentQuad | None":
         """The document's quadrilateral in working coordinates (TL, TR, BR, BL), or None if none was found."""
-        from .document import detect, detect_in_screen_photo
-
         small = self.small
         cfg = self.config.document
         found = detect(small, min_share=cfg.min_frame_share, min_score=cfg.min_edge_support)
@@ -220,10 +207,9 @@ class ImageContext:
     @cached_property
     def document_kind(self) -> str:
         """"card" (ID-card proportions) or "page" (licence, passport page), from the caller's kind or the quad."""
-        if self.requested_kind in ("id_card", "id_card_back", "permit"):
-            return "card"
-        if self.requested_kind in ("business_license", "passport", "certificate"):
-            return "page"
+        shape = shape_of(self.requested_kind)  # idcheck/data/document_types.toml
+        if shape is not None:
+            return shape
         doc = self.document
         if doc is None:
             return "page"
@@ -295,5 +281,3 @@ class Rectified:
         pts = np.asarray(list(points), np.float32).reshape(-1, 1, 2)
         return cv2.perspectiveTransform(pts, np.linalg.inv(self.matrix)).reshape(-1, 2)
 
-
-from .document import DocumentQuad  # noqa: E402  (for type names only; image/document/ imports nothing from here)

@@ -1,23 +1,22 @@
-"""The registry of image checks: one entry per check, in the order they run.
+"""The image check type and the runner.
 
-Each entry names the codes the check may emit, the context views it reads and
-its config section.  A check is a plain function ``fn(ctx) -> iterable of
-Finding``; register it with :func:`image_check` in a module under
-``idcheck.image.checks`` and list that module in ``checks/__init__.py``.
+A check is a plain function ``fn(ctx) -> iterable of Finding``, marked with
+:func:`image_check`, which records its name, the codes it may emit and its
+config section (``fn.image_check``, an :class:`ImageCheck`).  The checks that
+run, and their order, are one explicit list in :mod:`idcheck.pipeline`;
+:func:`run_checks` runs the list it is given.  This module imports no check.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .. import codes
+from ..deadline import Deadline
 from ..report import Finding, Measure
 from .context import ImageContext
-
-if TYPE_CHECKING:
-    from ..deadline import Deadline
 
 CheckFn = Callable[[ImageContext], Iterable[Finding]]
 
@@ -30,38 +29,39 @@ MIN_JUDGED_SIDE = 32
 class ImageCheck:
     name: str
     codes: tuple[str, ...]
-    needs: tuple[str, ...]
-    section: str | None
+    section: str | None  # the Config section holding its thresholds (tests/test_layers.py checks it exists)
     fn: CheckFn
 
 
-REGISTRY: list[ImageCheck] = []
+def image_check(name: str, *, codes: Iterable[str], section: str | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Decorator: describe ``fn`` as the image check ``name`` (``fn.image_check``); it runs once it is
+    listed in :data:`idcheck.pipeline.CHECKS`."""
 
-
-def image_check(
-    name: str, *, codes: Iterable[str], needs: Iterable[str] = (), section: str | None = None
-) -> Callable[[CheckFn], CheckFn]:
-    """Decorator: add ``fn`` to the registry under ``name``."""
-
-    def register(fn: CheckFn) -> CheckFn:
-        if any(c.name == name for c in REGISTRY):
-            raise ValueError(f"image check {name!r} registered twice")
-        REGISTRY.append(ImageCheck(name, tuple(codes), tuple(needs), section, fn))
+    def describe(fn: CheckFn) -> CheckFn:
+        fn.image_check = ImageCheck(name, tuple(codes), section, fn)  # type: ignore[attr-defined]
         return fn
 
-    return register
+    return describe
 
 
-def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: "Deadline | None" = None) -> list[Finding]:
-    """Run every registered check on ``ctx``; a check that crashes becomes ``internal.check_failed``.
+def check_of(fn: CheckFn) -> ImageCheck:
+    """The :class:`ImageCheck` that :func:`image_check` attached to ``fn``."""
+    check = getattr(fn, "image_check", None)
+    if not isinstance(check, ImageCheck):
+        raise TypeError(f"{fn!r} is not marked with @image_check")
+    return check
+
+
+def run_checks(
+    ctx: ImageContext, checks: Sequence[ImageCheck], timings: dict[str, float], deadline: Deadline | None = None
+) -> list[Finding]:
+    """Run ``checks`` in order on ``ctx``; a check that crashes becomes ``internal.check_failed``.
 
     That finding is an error (fail closed): what the crashed check looks for was never looked at,
     so the picture cannot pass; the remaining checks still run.  With a ``deadline``, it is looked at
     before each check (:class:`idcheck.deadline.DeadlineExceeded` propagates to ``check``, which
     reports ``file.timeout``; the checks that ran are in ``timings``).
     """
-    from . import checks  # noqa: F401  (importing registers the checks)
-
     findings: list[Finding] = []
     if min(ctx.width, ctx.height) < MIN_JUDGED_SIDE:
         # a few pixels hold no document: none of the checks can judge them (and their filters need room)
@@ -73,7 +73,7 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: "Deadline
             why="no document fits in so few pixels",
             details={"too_small_to_judge": True, "size": [ow, oh]},
         )]
-    for check in REGISTRY:
+    for check in checks:
         if deadline is not None:
             deadline.check(f"check.{check.name}")
         start = time.perf_counter()

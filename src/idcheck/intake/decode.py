@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..config import Config
-from ..image.context import DecodedImage
+from .decoded import DecodedImage
 from . import budget
 from .sniff import FormatSpec
 

@@ -12,7 +12,7 @@ from .. import codes
 from ..config import Channel
 from ..report import Finding, Measure
 from ..i18n import format_zh, formats_zh
-from .sniff import FormatSpec, Sniffed, by_name
+from .sniff import FORMATS, FormatSpec, Sniffed, by_name
 
 
 def human_size(n: int) -> str:
@@ -77,8 +77,6 @@ def check_extension(name: str | None, spec: FormatSpec) -> list[Finding]:
 
 
 def _expected_from_extension(ext: str) -> str:
-    from .sniff import FORMATS
-
     for spec in FORMATS:
         if spec.decodable and ext in spec.extensions:
             return spec.title

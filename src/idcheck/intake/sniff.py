@@ -257,7 +257,7 @@ def _libmagic(head: bytes) -> tuple[str | None, str | None]:
     try:
         pair = getattr(_local, "magic", None)
         if pair is None:
-            import magic  # python-magic, over the system's libmagic1
+            import magic  # lazy: python-magic over the system libmagic1, which may be missing (tolerated below)
 
             pair = (magic.Magic(mime=True), magic.Magic())
             _local.magic = pair

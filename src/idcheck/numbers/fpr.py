@@ -29,6 +29,7 @@ from ._base import make_is_valid, make_normalize, require_str
 from ._iso3166 import BY_ALPHA3, BY_NUMERIC
 from ._regions import PROVINCES
 from .exceptions import InvalidChecksum, InvalidComponent, InvalidLength
+from .mrz import calc_check_digit as icao
 
 NAME = "fpr"
 TITLE = "Foreign Permanent Resident ID Card number"
@@ -51,8 +52,6 @@ def calc_check_digit(s: str) -> str:
     if len(s) == 17:
         return _gb11643.calc_check_digit(s)
     if len(s) == 14:
-        from .mrz import calc_check_digit as icao
-
         _shape.check_shapes(s, [SHAPE_2017[:14]], title="the 2017 check-digit input")
         return icao(s)
     raise InvalidLength("the check digit is computed over 14 (2017 form) or 17 (2023 form) characters",

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from . import _gb11643
+from . import _gb11643, fpr, rp
 from ._base import make_is_valid, make_normalize, require_str
 from ._regions import PROVINCES
 from .exceptions import InvalidComponent, InvalidLength
@@ -49,8 +49,6 @@ def compact(s: str) -> str:
 def _check_prefix(v: str) -> None:
     head = v[:2]
     if head in ("81", "82", "83"):
-        from . import rp
-
         valid = "; this one is a valid residence permit number: choose that document type" if rp.is_valid(v) else ""
         raise InvalidComponent(
             f"numbers starting with {head} are residence permits for Hong Kong, Macao and Taiwan residents, "
@@ -58,8 +56,6 @@ def _check_prefix(v: str) -> None:
             position=1, found=head, component="province", other_format="rp",
         )
     if head[0] == "9":
-        from . import fpr
-
         valid = "; this one is a valid FPR number: choose that document type" if fpr.is_valid(v) else ""
         raise InvalidComponent(
             "numbers starting with 9 are Foreign Permanent Resident ID numbers (2023 card), "

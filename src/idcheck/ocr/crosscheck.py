@@ -33,8 +33,13 @@ import unicodedata
 from typing import Any, Mapping
 
 from .. import codes
+from ..numbers import mrz
+from ..profile import Profile
+from ..profile.model import DOCUMENT_TYPES
+from ..profile.names import compare_names
 from ..report import Finding, Private
-from . import EXPECTED_LABEL, DocumentReading, FieldReading, engines, read_document
+from . import engines, glyphs
+from .read import EXPECTED_LABEL, DocumentReading, FieldReading, read_document
 
 # labels -> (English, Chinese) descriptions for messages
 SHOWN = {
@@ -81,8 +86,6 @@ def _profile_fields(profile: Any) -> dict[str, Any]:
         return {}
     if isinstance(profile, Mapping):
         try:
-            from ..profile import Profile
-
             profile = Profile.from_dict(profile)
         except Exception:
             return {k: profile.get(k) for k in ("document_type", "name_zh", "name_en", "document_number")}
@@ -197,8 +200,6 @@ def _type_mismatch(shown: str, reading: DocumentReading, doc_type: str | None, e
         return None
     exp_label = expected or ""
     if doc_type is not None:
-        from ..profile.model import DOCUMENT_TYPES
-
         en, zh = DOCUMENT_TYPES.get(doc_type, (doc_type, doc_type, ""))[:2]
     else:
         en, zh = SHOWN.get(exp_label, (exp_label, exp_label))
@@ -280,7 +281,6 @@ def _check_name(fr: FieldReading | None, typed: str | None, label: str, engine: 
                             f"置信度 {fr.confidence:.2f} 低于 {threshold:.2f}", fr)]
     if not with_profile or typed is None:
         return []
-    from ..profile.names import compare_names
 
     cmp = compare_names(typed, fr.text)
     if cmp.exact_equal or cmp.canonical_equal:
@@ -332,7 +332,6 @@ def _glyph_veto(fr: FieldReading, op: Any, cfg: Any) -> list[str]:
     tests) are not checked."""
     if fr.crop is None or not cfg.glyph_check:
         return []
-    from . import glyphs
 
     if not glyphs.available():
         return ["no CJK font here to compare the character's shape (install fonts-noto-cjk)"]
@@ -362,8 +361,6 @@ def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, l
         number = str(fr.parsed.info().get("document_number", ""))
     else:
         try:
-            from ..numbers import mrz
-
             number = str(mrz.info(fr.text).get("document_number", "")).replace("<", "")
         except Exception:
             number = ""

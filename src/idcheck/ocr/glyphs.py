@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 SIDE = 32
 # (path pattern, face index of the Simplified Chinese face in a collection)
@@ -53,8 +54,6 @@ _lock = threading.Lock()
 @lru_cache(maxsize=1)
 def fonts() -> tuple:
     """The CJK fonts found here (PIL FreeType fonts at 64 px), at most three."""
-    from PIL import ImageFont
-
     found = []
     for pattern, index in FONT_CANDIDATES:
         for path in sorted(glob.glob(pattern)):
@@ -94,8 +93,6 @@ def _normalise(ink: np.ndarray) -> np.ndarray | None:
 
 @lru_cache(maxsize=8192)
 def _rendered(ch: str) -> tuple[np.ndarray, ...]:
-    from PIL import Image, ImageDraw
-
     out = []
     for font in fonts():
         im = Image.new("L", (112, 112), 255)

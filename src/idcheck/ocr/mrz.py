@@ -47,6 +47,9 @@ from typing import Any, Sequence
 import cv2
 import numpy as np
 
+from ..numbers._iso3166 import BY_ALPHA3
+from .engines import LineCrop
+from .rectify import source_for
 from .repair import Change
 
 # -- layouts --------------------------------------------------------------------------------------------
@@ -489,8 +492,6 @@ def _context_fits(line: str, i: int, a: int, end: int, new: str) -> bool:
 def _country_codes(layout: str, lines: list[str]) -> tuple[list[str], list[Change]]:
     """An issuing state or nationality that is no known code, read again through its confusions when
     exactly one reading is a code (ISO 3166-1 alpha-3 or ICAO's own)."""
-    from ..numbers._iso3166 import BY_ALPHA3
-
     known = set(BY_ALPHA3) | ICAO_CODES
     rows = [list(s) for s in lines]
     changes: list[Change] = []
@@ -808,8 +809,6 @@ def read_bands(gray: np.ndarray, eng: Any, *, bands: list[Band] | None = None, s
                ) -> MrzReading | None:
     """Read the best bands of ``gray`` with ``eng`` (both ways up, and the engine's variants while no
     reading is valid); the reading with the most check digits passing wins."""
-    from .engines import LineCrop
-
     started = time.perf_counter()
     if bands is None:
         bands, scale = find_bands(gray)
@@ -889,7 +888,6 @@ def _upscaled(ctx: Any, band: Band, scale: float) -> tuple[np.ndarray, float] | 
     sx = max(getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
     if h >= 24 or sx <= 1.05 or not getattr(ctx, "data", None):
         return None
-    from .rectify import source_for
 
     H, W = ctx.rgb.shape[:2]
     factor = min(sx, 30.0 / max(1.0, h))

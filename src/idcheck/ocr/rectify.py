@@ -29,6 +29,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+from PIL import Image, ImageOps
 
 CARD_ASPECT = 85.6 / 54.0  # 1.585
 PAGE_ASPECT = 297.0 / 210.0  # 1.414
@@ -157,8 +158,6 @@ def source_for(ctx: Any, quad: np.ndarray, size: tuple[int, int]) -> tuple[np.nd
     if need <= 1.05 or max(sx, sy) <= 1.05 or not data:
         return ctx.rgb, quad, "working"
     try:
-        from PIL import Image, ImageOps
-
         with Image.open(io.BytesIO(data)) as im:
             w0, h0 = im.size
             factor = min(max(sx, sy), need)  # how much larger than the working copy we want it

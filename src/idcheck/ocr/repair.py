@@ -15,10 +15,14 @@ check characters chose one, the checksum-decided ones), ``valid``, ``repairs`` (
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
+
+from ..numbers import mrz, ric, uscc
+from ..numbers.mrz import calc_check_digit
 
 # letter -> digit and digit -> letter, for the five pairs (and their lower-case / look-alike forms)
 TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
@@ -88,14 +92,10 @@ def _uscc_allowed(i: int) -> frozenset[str]:
 
 
 def _ric_valid(v: str) -> bool:
-    from ..numbers import ric
-
     return bool(ric.is_valid(v))
 
 
 def _uscc_valid(v: str) -> bool:
-    from ..numbers import uscc
-
     return bool(uscc.is_valid(v))
 
 
@@ -246,8 +246,6 @@ def repair_mrz_td3(lines: list[str]) -> Repaired:
     c2 = [Change(c.position + 45, c.was, c.now, c.why) for c in f2 + c2 + c3]
     value = l1 + "\n" + l2
     try:
-        from ..numbers import mrz
-
         ok = bool(mrz.is_valid(value))
     except Exception:
         ok = False
@@ -266,8 +264,6 @@ def _digit_swaps_td3(line: str) -> tuple[str, list[Change]]:
     """A field whose check digit fails: one or two confusable digits swapped, only if exactly one candidate
     (with the fewest swaps) makes the field's check digit and the composite pass and keeps a date a date.
     Swaps three places apart share their 7-3-1 weights in both checks: those stay ambiguous, never guessed."""
-    from ..numbers.mrz import calc_check_digit
-
     if len(line) != 44:
         return line, []
     changes: list[Change] = []
@@ -302,8 +298,6 @@ def _digit_swaps_td3(line: str) -> tuple[str, list[Change]]:
 
 
 def _yymmdd(v: str) -> bool:
-    import datetime
-
     if len(v) != 6 or not v.isdigit():
         return False
     try:
@@ -315,8 +309,6 @@ def _yymmdd(v: str) -> bool:
 
 def td3_line2_valid(line: str) -> bool:
     """Every check digit of a TD3 second line (number, birth, expiry, personal number, composite)."""
-    from ..numbers.mrz import calc_check_digit
-
     if len(line) != 44:
         return False
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from .. import codes, numbers
+from .. import codes, doctypes, numbers
 from ..report import Private
 from . import names as N
 from .context import REGION_TITLES, TYPE_TITLES, Ctx, doc_title
@@ -18,48 +18,22 @@ from .context import REGION_TITLES, TYPE_TITLES, Ctx, doc_title
 
 # --- the tables (§3.2) ------------------------------------------------------------------------------
 
-INDIVIDUAL_DOCS = frozenset(
-    {
-        "id_card", "temporary_id_card", "household_register", "household_certificate",
-        "residence_permit_hkmo", "residence_permit_tw", "travel_permit_hkmo", "travel_permit_tw",
-        "passport", "foreign_permanent_resident_card",
-    }
-)
-MAINLAND_ORG_DOCS = (
-    "business_license", "uscc_certificate", "org_code_certificate", "institution_certificate",
-    "social_org_certificate", "private_non_enterprise_certificate", "foundation_certificate",
-    "social_service_org_certificate", "law_firm_license", "medical_institution_license",
-    "private_school_license", "notary_office_license", "judicial_expertise_license",
-    "religious_venue_certificate", "foreign_enterprise_office_certificate",
-)
-ORG_DOCS = frozenset(MAINLAND_ORG_DOCS) | {"overseas_org_certificate", "military_unit"}
+# Who may use a document, its regions and its number's format: idcheck/data/document_types.toml.
+#: who may use a document: "individual", "organization" or None (either)
+DOCUMENT_OWNER: dict[str, str | None] = doctypes.DOCUMENT_OWNER
+#: the regions a document belongs to (None: any region)
+DOCUMENT_REGIONS: dict[str, tuple[str, ...] | None] = doctypes.DOCUMENT_REGIONS
+#: document type -> the idcheck.numbers format of its number ("free" = no public format)
+NUMBER_FORMAT: dict[str, str] = doctypes.NUMBER_FORMAT
+
+INDIVIDUAL_DOCS = frozenset(d for d, owner in DOCUMENT_OWNER.items() if owner == "individual")
+MAINLAND_ORG_DOCS = tuple(d for d, owner in DOCUMENT_OWNER.items()
+                          if owner == "organization" and DOCUMENT_REGIONS[d] == ("mainland",))
+ORG_DOCS = frozenset(d for d, owner in DOCUMENT_OWNER.items() if owner == "organization")
 OUTSIDE = ("hong_kong", "macao", "taiwan", "foreign")
 
-#: who may use a document: "individual", "organization" or None (either)
-DOCUMENT_OWNER: dict[str, str | None] = {
-    **{d: "individual" for d in INDIVIDUAL_DOCS},
-    **{d: "organization" for d in ORG_DOCS},
-    "other": None,
-}
-
-#: the regions a document belongs to (None: any region)
-DOCUMENT_REGIONS: dict[str, tuple[str, ...] | None] = {
-    "id_card": ("mainland",),
-    "temporary_id_card": ("mainland",),
-    "household_register": ("mainland",),
-    "household_certificate": ("mainland",),
-    "residence_permit_hkmo": ("hong_kong", "macao"),
-    "travel_permit_hkmo": ("hong_kong", "macao"),
-    "residence_permit_tw": ("taiwan",),
-    "travel_permit_tw": ("taiwan",),
-    "passport": ("foreign",),
-    "foreign_permanent_resident_card": ("foreign",),
-    **{d: ("mainland",) for d in MAINLAND_ORG_DOCS},
-    "overseas_org_certificate": OUTSIDE,
-    "military_unit": None,
-    "other": None,
-}
-
+# §3.2 is written in rules/standard.rules (its *-document rules); this is the profile check's reading of it,
+# which tests/profiles/test_document_types.py proves equal to the rule file.
 #: (registrant type, region) -> (preferred, alternatives) [A2][A8][A10][A12]
 ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("individual", "mainland"): (("id_card",), ("household_register", "household_certificate", "temporary_id_card")),
@@ -69,24 +43,6 @@ ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("individual", "foreign"): (("passport",), ("foreign_permanent_resident_card",)),
     ("organization", "mainland"): (("business_license",), MAINLAND_ORG_DOCS[1:] + ("other",)),
     **{("organization", r): (("overseas_org_certificate",), ()) for r in OUTSIDE},
-}
-
-#: document type -> the idcheck.numbers format of its number ("free" = no public format)
-NUMBER_FORMAT: dict[str, str] = {
-    "id_card": "ric",
-    "temporary_id_card": "ric",
-    "household_register": "ric",
-    "household_certificate": "ric",
-    "residence_permit_hkmo": "rp",
-    "residence_permit_tw": "rp",
-    "travel_permit_hkmo": "hkmo_permit",
-    "travel_permit_tw": "tw_permit",
-    "passport": "passport_any",
-    "foreign_permanent_resident_card": "fpr",
-    **{d: "uscc" for d in MAINLAND_ORG_DOCS},
-    "org_code_certificate": "uscc_or_org_code",
-    "overseas_org_certificate": "free",
-    "other": "free",
 }
 
 # numbers' region names -> profile regions

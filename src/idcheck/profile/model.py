@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any, Mapping
 
+from .. import doctypes
 from ..errors import UsageError
 from ..privacy import mask_name, mask_number, mask_text
 
@@ -58,43 +59,10 @@ class ProfileFormatError(UsageError, ValueError):
 REGISTRANT_TYPES: tuple[str, ...] = ("individual", "organization")
 REGIONS: tuple[str, ...] = ("mainland", "hong_kong", "macao", "taiwan", "foreign")
 
-# Document types: our key -> (English title, Chinese title, Alibaba IdentityCredentialType [A12]).
-# The table of which registrant type and region may use which document lives in checks.py (§3.2).
-DOCUMENT_TYPES: dict[str, tuple[str, str, str]] = {
-    # individuals
-    "id_card": ("resident identity card", "居民身份证", "SFZ"),
-    "temporary_id_card": ("temporary resident identity card", "临时居民身份证", "SFZ"),
-    "household_register": ("household register (户口簿, own page)", "户口簿", "QT"),
-    "household_certificate": ("household registration certificate from the police", "公安户籍证明", "QT"),
-    "residence_permit_hkmo": ("residence permit for Hong Kong and Macao residents", "港澳居民居住证", "HKMOJUMIN"),
-    "residence_permit_tw": ("residence permit for Taiwan residents", "台湾居民居住证", "HKMOJUMIN"),
-    "travel_permit_hkmo": ("mainland travel permit for Hong Kong and Macao residents", "港澳居民来往内地通行证", "TXZ"),
-    "travel_permit_tw": ("mainland travel permit for Taiwan residents", "台湾居民来往大陆通行证", "TW"),
-    "passport": ("passport", "护照", "HZ"),
-    "foreign_permanent_resident_card": ("foreign permanent resident ID card", "外国人永久居留身份证", "WAIGUOREN"),
-    # organisations, mainland
-    "business_license": ("business licence", "营业执照", "YYZZ"),
-    "uscc_certificate": ("unified social credit code certificate", "统一社会信用代码证书", "XYDM"),
-    "org_code_certificate": ("organisation code certificate", "组织机构代码证", "ORG"),
-    "institution_certificate": ("public institution legal person certificate", "事业单位法人证书", "SHIYEDANWEI"),
-    "social_org_certificate": ("social organisation legal person registration certificate", "社会团体法人登记证书", "SHEHUITUANTI"),
-    "private_non_enterprise_certificate": ("private non-enterprise unit registration certificate", "民办非企业单位登记证书", "MINBANFEIQIYE"),
-    "foundation_certificate": ("foundation legal person registration certificate", "基金会法人登记证书", "JIJINHUI"),
-    "social_service_org_certificate": ("social service organisation registration certificate", "社会服务机构登记证书", "SHEHUIFUWUJIGOU"),
-    "law_firm_license": ("law firm practising licence", "律师事务所执业许可证", "LVSHISHIWUSUO"),
-    "medical_institution_license": ("medical institution practising licence", "医疗机构执业许可证", "YILIAOJIGOU"),
-    "private_school_license": ("private school operating licence", "民办学校办学许可证", "MINBANXUEXIAO"),
-    "notary_office_license": ("notary office practising certificate", "公证机构执业证", "GONGZHENGJIGOU"),
-    "judicial_expertise_license": ("judicial expertise licence", "司法鉴定许可证", "SIFAJIANDING"),
-    "religious_venue_certificate": ("religious venue registration certificate", "宗教活动场所登记证", "ZONGJIAOCHANGSUO"),
-    "foreign_enterprise_office_certificate": ("registration certificate of a foreign enterprise's resident representative office", "外国企业常驻代表机构登记证", "WAIGUOQIYE"),
-    # organisations, outside the mainland
-    "overseas_org_certificate": ("overseas organisation registration document", "境外机构证件", "WAIGUOJIGOU"),
-    # not accepted at Alibaba Cloud (reported), kept so that the finding can say why
-    "military_unit": ("military unit code or paid-services licence", "部队代号/军队单位对外有偿服务许可证", "BUDUIDAIHAO"),
-    # anything else
-    "other": ("other document", "其他证件", "QT"),
-}
+# Document types: our key -> (English title, Chinese title, Alibaba IdentityCredentialType [A12]), from
+# idcheck/data/document_types.toml (idcheck.doctypes).  Which registrant type and region may use which
+# document (§3.2) is rules/standard.rules; profile/documents.py holds the profile check's copy (tested equal).
+DOCUMENT_TYPES: dict[str, tuple[str, str, str]] = doctypes.DOCUMENT_TYPES
 
 FIELDS: tuple[str, ...] = (
     "registrant_type",

@@ -33,6 +33,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..errors import UsageError
+
 __all__ = [
     "NameComparison",
     "compare_names",
@@ -215,8 +217,6 @@ class NameComparison:
 def compare_names(typed: str, printed: str) -> NameComparison:
     """Compare the name typed in the profile with the name printed on the document (§6.3)."""
     if not isinstance(typed, str) or not isinstance(printed, str):
-        from ..errors import UsageError
-
         raise UsageError("compare_names expects two strings")
     exact = typed == printed
     canon = canonical(typed) == canonical(printed)
@@ -320,7 +320,7 @@ _LETTERS = re.compile(r"[^a-z]")
 @lru_cache(maxsize=8192)
 def pinyin_readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading pypinyin knows for one character, with ü spelt v, u and yu."""
-    from pypinyin import Style, pinyin
+    from pypinyin import Style, pinyin  # lazy: pypinyin loads large dictionaries; only name comparison needs them
 
     readings: list[str] = []
     for group in pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore"):
@@ -339,7 +339,7 @@ def pinyin_readings(ch: str) -> tuple[str, ...]:
 
 def pinyin_of(name: str) -> str:
     """The registrar-style default English name: lower-case pinyin, one syllable per character, spaced."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # lazy: as above
 
     parts = [p for p in lazy_pinyin(_han_only(name), style=Style.NORMAL, v_to_u=False) if p.strip()]
     return " ".join(parts)
@@ -358,7 +358,7 @@ def strip_for_english(name: str) -> str:
 
 
 def _phrase_readings(han: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # lazy: as above
 
     joined = "".join(lazy_pinyin(han, style=Style.NORMAL, v_to_u=False)).lower()
     return [joined.replace("v", "u"), joined.replace("v", "yu"), joined] if "v" in joined else [joined]

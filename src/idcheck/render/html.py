@@ -18,14 +18,15 @@ import html
 import json
 import os
 import secrets
+import sys
 import tempfile
 import time
-from typing import Any
+from typing import IO, Any
 
 from .. import codes
-from ..bulk.tally import Tally
 from ..checkrun import title as checkrun_title
 from ..i18n import resolve_lang, t as _t
+from ..tally import Tally
 from ..textsafe import displayable
 
 _E = html.escape
@@ -160,9 +161,13 @@ def remove_stale_rows(folder: str) -> list[str]:
 
 
 class HtmlReport:
-    def __init__(self, path: str, *, thumbnails: bool = True, title: str | None = None, lang: str | None = None,
-                 reveal: bool = False):
+    """The page, built record by record; ``commit`` writes it to ``path`` (atomically), or with ``path``
+    None to ``stream`` (standard output by default)."""
+
+    def __init__(self, path: str | None, *, thumbnails: bool = True, title: str | None = None,
+                 lang: str | None = None, reveal: bool = False, stream: IO[str] | None = None):
         self.path = path
+        self.stream = stream
         self._revealed = reveal  # thumbnails unblurred (made by the workers with reveal=True)
         self.thumbnails = thumbnails
         self.lang = resolve_lang(lang)
@@ -170,8 +175,9 @@ class HtmlReport:
         self.tally = Tally()
         self._bars: dict[str, int] = {}  # warning and error findings per code (the chart leaves info out)
         self._worst: dict[str, str] = {}  # code -> its worst severity seen (the bar's colour)
-        folder = os.path.dirname(os.path.abspath(path))
-        remove_stale_rows(folder)
+        folder = os.path.dirname(os.path.abspath(path)) if path is not None else None
+        if folder is not None:
+            remove_stale_rows(folder)
         # an anonymous file (O_TMPFILE on Linux: it has no name at all), so a killed run leaves nothing behind
         self._rows = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder, prefix=".idcheck-rows-",
                                             suffix=".html")
@@ -273,19 +279,26 @@ class HtmlReport:
 {W["summary_json"]} <code>{_E(json.dumps(t, ensure_ascii=False))}</code></p></main>
 <script nonce="{nonce}">{SCRIPT}</script></body></html>
 """
+        if self.path is None:
+            self._write(self.stream or sys.stdout, head, tail)
+            self._rows.close()
+            return "-"
         partial = self.path + ".partial"
         with open(partial, "w", encoding="utf-8") as out:
-            out.write(head)
-            self._rows.flush()
-            self._rows.seek(0)
-            while chunk := self._rows.read(1 << 20):
-                out.write(chunk)
-            out.write(tail)
-            out.flush()
+            self._write(out, head, tail)
             os.fsync(out.fileno())
         os.replace(partial, self.path)
         self._rows.close()
         return self.path
+
+    def _write(self, out: IO[str], head: str, tail: str) -> None:
+        out.write(head)
+        self._rows.flush()
+        self._rows.seek(0)
+        while chunk := self._rows.read(1 << 20):
+            out.write(chunk)
+        out.write(tail)
+        out.flush()
 
     def abandon(self) -> None:
         self._rows.close()

@@ -41,7 +41,7 @@ def load(version: int = SCHEMA_VERSION) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def _validator(version: int) -> Any:
-    import jsonschema
+    import jsonschema  # lazy: a test dependency only, not installed with idcheck
 
     schema = load(version)
     cls = jsonschema.validators.validator_for(schema)

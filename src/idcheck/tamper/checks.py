@@ -16,15 +16,18 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import codes
 from ..image.registry import image_check
 from ..report import Finding, Measure
 from . import jpegq, local, metadata
 
+if TYPE_CHECKING:
+    from ..image.context import ImageContext
 
-def _state(ctx: Any) -> dict[str, Any]:
+
+def _state(ctx: ImageContext) -> dict[str, Any]:
     st = getattr(ctx, "_tamper_state", None)
     if st is None:
         st = {}
@@ -32,21 +35,20 @@ def _state(ctx: Any) -> dict[str, Any]:
     return st
 
 
-def _meta(ctx: Any) -> metadata.Metadata:
+def _meta(ctx: ImageContext) -> metadata.Metadata:
     st = _state(ctx)
     if "meta" not in st:
         st["meta"] = metadata.read(ctx.data)
     return st["meta"]
 
 
-def _quant(ctx: Any) -> jpegq.QuantInfo | None:
+def _quant(ctx: ImageContext) -> jpegq.QuantInfo | None:
     # the context's cached header read, which the screen check uses too: the tables are parsed once per file
     return ctx.jpeg_quant
 
 
-@image_check("tamper.metadata", codes=("tamper.editing_software", "tamper.evidence"),
-             needs=("data",), section="tamper")
-def check_metadata(ctx: Any) -> Iterator[Finding]:
+@image_check("tamper.metadata", codes=("tamper.editing_software", "tamper.evidence"), section="tamper")
+def check_metadata(ctx: ImageContext) -> Iterator[Finding]:
     meta = _meta(ctx)
     q = _quant(ctx)
     quant = q.to_dict() if q is not None and q.luma is not None else None
@@ -83,8 +85,8 @@ def check_metadata(ctx: Any) -> Iterator[Finding]:
         ctx.file_facts["jpeg_tables"] = quant["family"]
 
 
-@image_check("tamper.local", codes=("tamper.local_edit",), needs=("data", "gray", "document"), section="tamper")
-def check_local(ctx: Any) -> Iterator[Finding]:
+@image_check("tamper.local", codes=("tamper.local_edit",), section="tamper")
+def check_local(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.tamper
     timings: dict[str, float] = {}
     anomalies: list[local.Anomaly] = []
@@ -200,11 +202,11 @@ def _wh(box: tuple[float, float, float, float]) -> tuple[float, float, float, fl
     return x0, y0, x1 - x0, y1 - y0
 
 
-def _original_box(ctx: Any, a: local.Anomaly) -> tuple[float, float, float, float]:
+def _original_box(ctx: ImageContext, a: local.Anomaly) -> tuple[float, float, float, float]:
     return _box_original(ctx, a.box, a.space)
 
 
-def _box_original(ctx: Any, box: tuple[float, ...], space: str) -> tuple[float, float, float, float]:
+def _box_original(ctx: ImageContext, box: tuple[float, ...], space: str) -> tuple[float, float, float, float]:
     if space == "stored":
         x0, y0, x1, y1 = box
         pts = local.stored_to_original(ctx, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])

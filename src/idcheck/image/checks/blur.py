@@ -90,7 +90,7 @@ def edge_blur(gray: np.ndarray, valid: np.ndarray | None = None, min_edges: int 
     return max(per.values()), {"edges": int(len(xs)), "by_direction": per}
 
 
-@image_check("blur", codes=("image.blurry", "image.not_judged"), needs=("rectified",), section="blur")
+@image_check("blur", codes=("image.blurry", "image.not_judged"), section="blur")
 def check_blur(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.blur
     rect = ctx.rectified

@@ -115,7 +115,7 @@ def picture_chroma(rgb: np.ndarray) -> float:
     return float(np.partition(chroma, k)[k])
 
 
-@image_check("colour", codes=("image.grayscale",), needs=("rectified_any",), section="colour")
+@image_check("colour", codes=("image.grayscale",), section="colour")
 def check_colour(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.colour
     measures = ctx.extra.setdefault("measures", {})

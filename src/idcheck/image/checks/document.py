@@ -27,7 +27,7 @@ from ._common import CORNER_NAMES, CORNER_ZH, join_words
 _CLEARLY_OUTSIDE = 0.01
 
 
-@image_check("document", codes=("document.not_found", "document.corner_missing", "image.not_judged"), needs=("document",), section="document")
+@image_check("document", codes=("document.not_found", "document.corner_missing", "image.not_judged"), section="document")
 def check_document(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.document
     doc = ctx.document

@@ -152,7 +152,7 @@ def _picture_glare(ctx: ImageContext, cfg) -> Iterator[Finding]:
     )
 
 
-@image_check("glare", codes=("image.glare",), needs=("rectified",), section="glare")
+@image_check("glare", codes=("image.glare",), section="glare")
 def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.glare
     feats = ctx.screen_features

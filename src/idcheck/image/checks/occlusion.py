@@ -119,7 +119,7 @@ def _continues_outside(ctx: ImageContext, lab: np.ndarray, stats: np.ndarray, i:
     return share >= _MIN_OUTSIDE_SKIN
 
 
-@image_check("occlusion", codes=("document.occluded",), needs=("rectified",), section="occlusion")
+@image_check("occlusion", codes=("document.occluded",), section="occlusion")
 def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.occlusion
     rect = ctx.rectified

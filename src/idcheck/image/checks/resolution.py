@@ -34,7 +34,7 @@ def document_long_side(ctx: ImageContext) -> float | None:
     return float(max(a, b))
 
 
-@image_check("resolution", codes=("image.low_resolution", "image.document_small"), needs=("document",), section="resolution")
+@image_check("resolution", codes=("image.low_resolution", "image.document_small"), section="resolution")
 def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.resolution
     long_side = document_long_side(ctx)

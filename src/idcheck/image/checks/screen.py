@@ -150,7 +150,7 @@ def colour_texture(rgb: np.ndarray) -> float:
     return float(np.sqrt((hcr[bright] ** 2 + hcb[bright] ** 2).mean()))
 
 
-@image_check("screen", codes=("image.screenshot", "image.screen_recapture"), needs=("gray",), section="screen")
+@image_check("screen", codes=("image.screenshot", "image.screen_recapture"), section="screen")
 def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.screen
     feats = dict(ctx.screen_features)

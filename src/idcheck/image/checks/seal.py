@@ -316,7 +316,7 @@ def after_reading(ctx: Any, label: str, confirmed: bool, document_type: str | No
     return findings, info
 
 
-@image_check("seal", codes=("document.seal_missing", "image.not_judged"), needs=("rectified_any",))
+@image_check("seal", codes=("document.seal_missing", "image.not_judged"), section="colour")
 def check_seal(ctx: ImageContext) -> Iterator[Finding]:
     if ctx.requested_kind not in SEALED_KINDS:
         return

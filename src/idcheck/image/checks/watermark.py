@@ -103,7 +103,7 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
                    "over_cross_term": round(float(vals.flat[k]) / (parents + 1e-6), 3)}
 
 
-@image_check("watermark", codes=("document.watermark",), needs=("rectified",), section="watermark")
+@image_check("watermark", codes=("document.watermark",), section="watermark")
 def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.watermark
     rect = ctx.rectified

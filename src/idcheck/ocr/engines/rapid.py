@@ -20,7 +20,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from . import EMPTY, LineCrop, ReadLine, register
+from .base import EMPTY, LineCrop, ReadLine, register
 from .pool import default_size
 
 LINE_HEIGHT = 48  # the recogniser's input height (rec_img_shape 3 x 48 x 320)

@@ -39,7 +39,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from . import EMPTY, LineCrop, ReadLine, nfkc, register
+from .base import EMPTY, LineCrop, ReadLine, nfkc, register
 from .pool import EnginePool
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

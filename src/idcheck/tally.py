@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..report import Report
+from .report import Report
 
 
 class Tally:
