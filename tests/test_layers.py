@@ -196,7 +196,7 @@ def test_the_pipeline_lists_each_check_once_with_a_known_config_section():
 
 def test_the_check_order_is_the_documented_one():
     assert [c.name for c in CHECKS] == ["document", "resolution", "blur", "glare", "colour", "occlusion",
-                                        "watermark", "screen", "tamper.metadata", "tamper.local"]
+                                        "watermark", "screen", "seal", "tamper.metadata", "tamper.local"]
     assert "jpeg_quant" in dir(ImageContext)  # the tamper and screen checks read the tables through the context
 
 

@@ -89,7 +89,7 @@ NOT_REACHED: R = ("an earlier stage stopped the check of this file", "前一步�
 TITLES_ZH = {
     "file.read": "读取文件", "file.type": "文件格式", "file.extension": "扩展名", "file.size": "文件大小",
     "decode": "解码", "document": "证件轮廓", "resolution": "分辨率", "blur": "清晰度", "glare": "反光",
-    "colour": "彩色", "occlusion": "遮挡", "watermark": "水印", "screen": "截图与翻拍",
+    "colour": "彩色", "occlusion": "遮挡", "watermark": "水印", "screen": "截图与翻拍", "seal": "红色印章",
     "tamper.metadata": "编辑软件痕迹", "tamper.local": "局部修改", "ocr": "证件文字识别", "profile": "信息模板",
 }
 

@@ -116,6 +116,9 @@ UNITS: dict[str, tuple[str, str]] = {
     "MIME type": ("{v}", "{v}"),
     "extension": ("{v}", "{v}"),
     "scans": ("{v} scans", "{v} 次扫描"),
+    # document.seal_missing, document.recently_issued (seal branch)
+    "% of a red ring": ("{v} % of a red ring", "红色圆环的 {v}%"),
+    "days": ("{v} days", "{v} 天"),
 }
 _OPS_ZH = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "in": ""}
 _OPS_EN = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "in": "one of"}

@@ -17,6 +17,7 @@ from typing import Any
 from .config import Config
 from .deadline import Deadline
 from .image.checks import blur, colour, document, glare, occlusion, resolution, screen, watermark
+from .image.checks import seal  # the red seal of a licence (seal branch): after colour
 from .image.context import ImageContext
 from .image.registry import ImageCheck, check_of
 from .image.registry import run_checks as _run
@@ -34,6 +35,7 @@ CHECKS: tuple[ImageCheck, ...] = tuple(check_of(fn) for fn in (
     occlusion.check_occlusion,
     watermark.check_watermark,
     screen.check_screen,
+    seal.check_seal,
     tamper.check_metadata,
     tamper.check_local,
 ))

@@ -72,7 +72,8 @@ INDIVIDUAL_TYPES = frozenset({
     "residence_permit_tw", "travel_permit_hkmo", "travel_permit_tw", "passport", "foreign_permanent_resident_card",
 })
 CODES = ("profile.name_mismatch", "profile.number_mismatch", "profile.document_type_mismatch",
-         "ocr.unreadable", "ocr.engine_unavailable", "document.expired")
+         "ocr.unreadable", "ocr.engine_unavailable", "document.expired",
+         "document.recently_issued", "document.seal_missing")
 
 
 def _today() -> datetime.date:
@@ -95,7 +96,8 @@ def _s(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def run(ctx: Any, profile: Any, config: Any, *, engine: Any = None) -> tuple[list[Finding], dict[str, Any]]:
+def run(ctx: Any, profile: Any, config: Any, *, engine: Any = None,
+        today: datetime.date | None = None) -> tuple[list[Finding], dict[str, Any]]:
     """Read the document in ``ctx`` and compare it with ``profile`` (may be None: read only)."""
     cfg = config.ocr
     started = time.perf_counter()
@@ -114,15 +116,24 @@ def run(ctx: Any, profile: Any, config: Any, *, engine: Any = None) -> tuple[lis
         return findings, extra
     reading = read_document(ctx, expected=expected, engine=eng.name, timeout=cfg.timeout)
     assert reading is not None
-    more, info = compare(reading, profile, cfg, expected=expected)
+    more, info = compare(reading, profile, cfg, expected=expected, today=today)
     findings += more
     extra.update(info)
+    # -- the red seal of a licence or certificate named by the profile or confirmed by the reading (seal.py) --
+    from ..image.checks import seal as _seal
+
+    sealed, seal_info = _seal.after_reading(ctx, reading.label, reading.confirmed, doc_type)
+    findings += sealed
+    if seal_info is not None:
+        extra["seal"] = seal_info
     extra["ms"] = round((time.perf_counter() - started) * 1000.0, 1)
     return findings, extra
 
 
-def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str | None = None) -> tuple[list[Finding], dict[str, Any]]:
-    """The findings for one reading against one profile (``cfg`` is the ``ocr`` config section)."""
+def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str | None = None,
+            today: datetime.date | None = None) -> tuple[list[Finding], dict[str, Any]]:
+    """The findings for one reading against one profile (``cfg`` is the ``ocr`` config section; ``today`` the
+    day of the check, for the dates: today's date by default)."""
     p = _profile_fields(profile)
     doc_type = _s(p.get("document_type"))
     if expected is None:
@@ -140,6 +151,10 @@ def compare(reading: DocumentReading, profile: Any, cfg: Any, *, expected: str |
                                   profile is not None)
         findings += _check_name(reading.fields.get("name"), _s(p.get("name_zh")), label, reading.engine, cfg,
                                 profile is not None)
+        if label == "business_license":  # the issue date (ocr/dates.py): document.recently_issued
+            from .dates import check_issued
+
+            findings += check_issued(reading.fields.get("issued"), today or _today())
     elif label == "id_card_back":
         findings += _check_validity(reading.fields.get("validity"), cfg)
     elif label in ("passport", "mrz_document"):

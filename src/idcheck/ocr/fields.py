@@ -45,10 +45,13 @@ LAYOUTS: dict[str, tuple[FieldSpec, ...]] = {
     "business_license/landscape": (
         FieldSpec("number", "uscc", (0.03, 0.10, 0.50, 0.30), "all"),
         FieldSpec("name", "zh", (0.05, 0.33, 0.75, 0.47), "first", max_left=0.3, label=True),
+        # the issue date under the registration seal, below 登记机关 (for document.recently_issued; ocr/dates.py)
+        FieldSpec("issued", "zh", (0.60, 0.78, 0.97, 0.94), "last"),
     ),
     "business_license/portrait": (
         FieldSpec("number", "uscc", (0.05, 0.05, 0.60, 0.175), "all"),
         FieldSpec("name", "zh", (0.07, 0.23, 0.92, 0.34), "first", max_left=0.35, label=True),
+        FieldSpec("issued", "zh", (0.50, 0.82, 0.97, 0.95), "last"),
     ),
     "passport": (
         FieldSpec("mrz", "mrz", (0.0, 0.70, 1.0, 1.0), "last2"),
