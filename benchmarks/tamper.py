@@ -36,12 +36,13 @@ import numpy as np
 
 def _job(args: tuple[int, int, tuple[str, ...] | None]) -> list[dict[str, Any]]:
     seed, index, only = args
-    from fixtures import forgery
     import idcheck
+
     # register the image checks first, in production order (document first, edit traces last), so that the
     # document detection is not timed as part of the tamper checks
     import idcheck.image.checks  # noqa: F401
     import idcheck.tamper.checks  # noqa: F401  (registers the checks)
+    from fixtures import forgery
 
     rng = np.random.default_rng([seed, index])
     base = forgery.base_photos(rng)

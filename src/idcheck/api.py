@@ -22,7 +22,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import codes, doctypes
 from .config import CHANNELS, DEFAULT, Config
@@ -151,7 +152,7 @@ def _exception_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first[:160]}" if first else type(exc).__name__
 
 
-def _check_file(src, rules, config, report: Report, clock: "_Clock", kind: str, profile: Any, ocr: bool,
+def _check_file(src, rules, config, report: Report, clock: _Clock, kind: str, profile: Any, ocr: bool,
                 deadline: Deadline) -> None:
     if src.error is not None:
         report.findings.append(codes.finding("file.unreadable", reason=src.error, details={"stage": "read"}))

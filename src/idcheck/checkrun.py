@@ -24,8 +24,9 @@ runner keeps no bookkeeping of its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .pipeline import CHECKS
 from .report import Finding, Report
@@ -55,7 +56,7 @@ class CheckRun:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "CheckRun":
+    def from_dict(cls, d: dict[str, Any]) -> CheckRun:
         """A check run from its :meth:`to_dict` record (what a scan's store and a report's JSON hold)."""
         return cls(d["name"], tuple(d.get("codes") or ()), bool(d.get("ran")), d.get("status", SKIPPED),
                    list(d.get("emitted") or ()), d.get("reason"), d.get("reason_zh"), list(d.get("not_judged") or ()))

@@ -24,10 +24,11 @@ Codes are the contract with other services: never rename one, only add.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import CatalogueError
 from .report import SEVERITIES, Finding, Measure, Point, Severity

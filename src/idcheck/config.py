@@ -15,9 +15,10 @@ import copy
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import UsageError
 
@@ -566,7 +567,7 @@ class Config:
         return rows
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Config":
+    def from_dict(cls, data: Mapping[str, Any]) -> Config:
         """Defaults overridden by ``{"section": {"name": value}}``; unknown names are usage errors."""
         base = cls()
         changes: dict[str, Any] = {}
@@ -583,7 +584,7 @@ class Config:
         return dataclasses.replace(base, **changes)
 
     @classmethod
-    def load(cls, path: Any) -> "Config":
+    def load(cls, path: Any) -> Config:
         """Defaults overridden by a TOML file: ``idcheck.toml``, or ``[tool.idcheck]`` of a pyproject.toml
         (see :func:`load_file`); names and types are checked."""
         return load_file(path).config

@@ -16,8 +16,17 @@ from typing import Any
 
 from .config import Config
 from .deadline import Deadline
-from .image.checks import blur, colour, document, glare, occlusion, resolution, screen, watermark
-from .image.checks import seal  # the red seal of a licence (seal branch): after colour
+from .image.checks import (
+    blur,
+    colour,
+    document,
+    glare,
+    occlusion,
+    resolution,
+    screen,
+    seal,  # the red seal of a licence (seal branch): after colour
+    watermark,
+)
 from .image.context import ImageContext
 from .image.registry import ImageCheck, check_of
 from .image.registry import run_checks as _run

@@ -36,10 +36,10 @@ wrapped in :class:`Private` when a finding is made.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from . import privacy
 from .textsafe import dumps

@@ -40,8 +40,9 @@ from __future__ import annotations
 import difflib
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
 from . import api, codes, doctypes
 from .config import CHANNELS, DEFAULT, Config

@@ -5,9 +5,9 @@ import json
 import pytest
 
 import idcheck
+from fixtures.formats import encode, textured
 from idcheck.errors import UsageError
 from idcheck.privacy import mask_filename
-from fixtures.formats import encode, textured
 
 
 @pytest.fixture(scope="module")

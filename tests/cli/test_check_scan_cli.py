@@ -54,10 +54,9 @@ def test_check_jsonl_over_the_zoo(zoo, capsys):
 
 def test_check_exit_zero_when_all_pass_or_warn(tmp_path, capsys):
     import numpy as np
+    from pypinyin import lazy_pinyin
 
     from fixtures import docgen
-
-    from pypinyin import lazy_pinyin
 
     photo, labels = docgen.make_photo("id_card", np.random.default_rng(1), {})
     name, number = labels["fields"]["name"], labels["fields"]["number"]

@@ -8,10 +8,10 @@ import sys
 import pytest
 
 import idcheck
+from fixtures.formats import encode, textured
 from idcheck.cli import main
 from idcheck.configfile import load_file
 from idcheck.errors import UsageError
-from fixtures.formats import encode, textured
 
 
 @pytest.fixture(scope="module")

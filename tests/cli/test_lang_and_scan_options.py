@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from fixtures.formats import encode, textured
 from idcheck.bulk.worker import ScanOptions
 from idcheck.cli import main
-from fixtures.formats import encode, textured
 
 PROFILE = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "profiles", "individual-mainland.json")
 ALLOWED = {"idcheck", "JPEG", "PNG", "OCR", "API", "MB", "KB", "px", "dpi", "s", "jpeg", "png", "x"}

@@ -6,7 +6,6 @@ import os
 import pytest
 from PIL import Image
 
-import idcheck
 from fixtures.formats import encode, textured
 from idcheck.cli import main
 from idcheck.fix import fix

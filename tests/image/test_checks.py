@@ -339,6 +339,7 @@ def test_uniform_rows_are_drawn_by_screens_not_cameras():
 
 def test_a_reflection_has_a_soft_halo_a_white_page_a_sharp_edge():
     import cv2
+
     from idcheck.image.checks.glare import hotspots, soft_halo
     h, w = 300, 400
     yy, xx = np.mgrid[0:h, 0:w]
@@ -435,6 +436,7 @@ def test_a_picture_too_small_to_hold_a_document_fails_without_crashing(size):
 def test_edge_blur_is_bit_repeatable_whatever_the_memory_alignment():
     """The same picture gives the same bits from arrays at any alignment (cv2.magnitude's last bit did not)."""
     import cv2
+
     from idcheck.image.checks.blur import edge_blur
     img, _ = photo("business_license", [("defocus", 3.0)], seed=5, background="fabric")
     gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)

@@ -57,8 +57,9 @@ def test_rotating_by_90_degrees_keeps_the_verdict(case, seed):
 @settings(max_examples=4, deadline=None)
 @given(st.integers(85, 98), st.integers(0, 50), st.sampled_from([None, ("glare", 0.04), ("grayscale", 1.0)]))
 def test_reencoding_at_jpeg_quality_85_plus_keeps_the_verdict(quality, seed, defect):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     # a working-size picture (1600 x 1200, standing for a 3200 x 2400 photo): at 1200 x 900 a clean licence is only
     # 540-700 px long and its blur measure sits at the threshold, where any re-encoding may tip it

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from idcheck.config import DEFAULT
-from idcheck.ocr import DocumentReading, FieldReading
-from idcheck.ocr import dates
+from idcheck.ocr import DocumentReading, FieldReading, dates
 from idcheck.ocr.crosscheck import compare
 from idcheck.ocr.rectify import Classification
 

@@ -9,9 +9,9 @@ from idcheck.config import Config
 from idcheck.numbers import mrz
 from idcheck.ocr import engines
 from idcheck.ocr.crosscheck import run
+from idcheck.ocr.repair import repair_mrz_td3
 
 from .conftest import jpeg_context as context
-from idcheck.ocr.repair import repair_mrz_td3
 
 extra = pytest.importorskip("fixtures.docgen_extra")
 

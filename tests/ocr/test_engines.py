@@ -52,7 +52,6 @@ def test_engine_reads_blank_as_empty():
 
 
 def test_tesseract_in_process_gives_character_confidences_and_variants():
-    from idcheck.ocr.engines import tesseract
 
     try:
         eng = engines.get_engine("tesseract")

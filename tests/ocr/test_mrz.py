@@ -306,19 +306,17 @@ def test_parse_validity():
 
 def test_emblem_side_validity_gives_document_expired(monkeypatch):
     import datetime
+    import io
 
+    from PIL import Image
+
+    from fixtures import docgen_extra as extra
     from idcheck.config import Config
     from idcheck.image.context import ImageContext
     from idcheck.intake.decode import decode
     from idcheck.intake.sniff import sniff
     from idcheck.ocr import crosscheck
     from idcheck.ocr.crosscheck import parse_validity, run
-
-    import io
-
-    from PIL import Image
-
-    from fixtures import docgen_extra as extra
 
     photo, labels = extra.make_photo("id_card_back", np.random.default_rng(2))
     buf = io.BytesIO()

@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from idcheck.numbers import ric, uscc
 from idcheck.ocr.repair import repair
@@ -46,6 +47,7 @@ def test_uscc_checksum_decides_between_b_and_8():
     code = "91370202MAXYWBNY7R"
     if not uscc.is_valid(code):  # pick a valid code with a B from docgen's maker
         import numpy as np
+
         from fixtures.docgen import make_uscc
 
         rng = np.random.default_rng(1)

@@ -5,7 +5,15 @@ import pytest
 from idcheck.profile import check_profile
 from idcheck.profile.contact import email_problem, new_gtlds
 
-from .conftest import FOREIGN_PERSON, HONG_KONG_PERSON, MAINLAND_ORG, MAINLAND_PERSON, OVERSEAS_ORG, codes_of, findings, make
+from .conftest import (
+    FOREIGN_PERSON,
+    HONG_KONG_PERSON,
+    MAINLAND_ORG,
+    OVERSEAS_ORG,
+    codes_of,
+    findings,
+    make,
+)
 
 # --- phone ---
 

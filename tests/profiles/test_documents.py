@@ -7,8 +7,16 @@ from idcheck.profile.checks import ACCEPTED, DOCUMENT_OWNER, DOCUMENT_REGIONS, N
 from idcheck.profile.model import DOCUMENT_TYPES
 
 from .conftest import (
-    FOREIGN_PERSON, HONG_KONG_PERSON, MACAO_PERSON, MAINLAND_ORG, MAINLAND_PERSON, OVERSEAS_ORG, TAIWAN_PERSON,
-    codes_of, findings, make,
+    FOREIGN_PERSON,
+    HONG_KONG_PERSON,
+    MACAO_PERSON,
+    MAINLAND_ORG,
+    MAINLAND_PERSON,
+    OVERSEAS_ORG,
+    TAIWAN_PERSON,
+    codes_of,
+    findings,
+    make,
 )
 
 

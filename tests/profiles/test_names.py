@@ -6,7 +6,16 @@ from idcheck.errors import UsageError
 from idcheck.profile import check_profile, compare_names
 from idcheck.profile.names import canonical, pinyin_matches, pinyin_of
 
-from .conftest import FOREIGN_PERSON, HONG_KONG_PERSON, MAINLAND_ORG, MAINLAND_PERSON, OVERSEAS_ORG, codes_of, findings, make
+from .conftest import (
+    FOREIGN_PERSON,
+    HONG_KONG_PERSON,
+    MAINLAND_ORG,
+    MAINLAND_PERSON,
+    OVERSEAS_ORG,
+    codes_of,
+    findings,
+    make,
+)
 
 # --- the Chinese name ---
 

@@ -8,7 +8,7 @@ import pytest
 from idcheck import codes
 from idcheck.profile import check_profile
 
-from .conftest import FOREIGN_PERSON, HONG_KONG_PERSON, MAINLAND_ORG, MAINLAND_PERSON, OVERSEAS_ORG, TAIWAN_PERSON, make
+from .conftest import MAINLAND_ORG, MAINLAND_PERSON, OVERSEAS_ORG, TAIWAN_PERSON, make
 
 SECRETS = ["阿卜杜拉・买买提", "abudula·maimaiti", "1101051949123100２X", "13800138000x", "zhangsan＠example.com"]
 

@@ -280,10 +280,10 @@ def test_allowed_patterns_match_adversarial_values_quickly():
         assert time.perf_counter() - started < 0.5, pattern
 
 
+from pathlib import Path  # noqa: E402
+
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-from pathlib import Path  # noqa: E402
 
 SHIPPED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[2] / "rules").glob("*.rules"))]
 PIECES = list('{}[](),.=!<>/"\\#\n ') + ["rule ", "require ", "not ", "and ", "document ", "profile.", "matches ",

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from idcheck.dsl import Facts, evaluate, load_rules, parse
-from idcheck.dsl.evaluate import FALSE, TRUE, UNKNOWN, _evaluate_rule, test as run_test
-from idcheck.dsl.parser import _Parser
+from idcheck.dsl.evaluate import FALSE, TRUE, UNKNOWN, _evaluate_rule
+from idcheck.dsl.evaluate import test as run_test
 from idcheck.dsl.lexer import tokenize
+from idcheck.dsl.parser import _Parser
 from idcheck.report import Report
 
 from .conftest import COMPANY, GOV_ORG, make

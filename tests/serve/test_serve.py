@@ -22,8 +22,8 @@ pytest.importorskip("uvicorn")
 
 import uvicorn  # noqa: E402
 
-from idcheck import schema, serve  # noqa: E402
 from fixtures.formats import encode, textured  # noqa: E402
+from idcheck import schema, serve  # noqa: E402
 from tests.rules.conftest import GOV_ORG, PERSON  # noqa: E402
 
 TIMEOUT = 60

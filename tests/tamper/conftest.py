@@ -1,6 +1,5 @@
 """Shared material for the tamper tests: one small generated document photo and its forgeries."""
 
-import io
 
 import numpy as np
 import pytest

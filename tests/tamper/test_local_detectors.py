@@ -119,9 +119,9 @@ def test_repeated_printed_glyphs_are_no_copy_move(noise):
 
 def test_repeated_glyphs_do_form_keypoint_clusters_that_verification_rejects():
     """The negative above is meaningful: the repeats do give displacement clusters; the noise rejects them."""
-    from idcheck.pipeline import make_context
     from idcheck.intake.decode import decode
     from idcheck.intake.sniff import sniff
+    from idcheck.pipeline import make_context
     from idcheck.tamper import local
 
     data = _repeated_glyph_document(True)

@@ -1,6 +1,5 @@
 import io
 import struct
-import zlib
 
 import numpy as np
 import pytest

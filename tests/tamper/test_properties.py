@@ -1,6 +1,5 @@
 """Property tests: metadata never adds evidence when stripped, editors are always named, one re-save is no edit."""
 
-import io
 import struct
 
 import numpy as np

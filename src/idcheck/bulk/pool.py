@@ -17,8 +17,8 @@ import itertools
 import multiprocessing as mp
 import os
 import time
+from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
-from typing import Iterable, Iterator
 
 from .worker import ScanOptions, Task, check_path_with_deadline, failure_record, task_path, timeout_record, worker_main
 

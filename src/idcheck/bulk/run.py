@@ -18,7 +18,8 @@ import json
 import resource
 import sys
 import time
-from typing import IO, Any, Callable
+from collections.abc import Callable
+from typing import IO, Any
 
 from ..render.html import HtmlReport
 from ..tally import Tally

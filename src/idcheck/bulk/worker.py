@@ -32,7 +32,7 @@ class ScanOptions:
     thumbnails: bool = False  # also draw an annotated thumbnail (for the HTML report)
     profile: Any = None  # a Profile checked with every file (and cross-checked with what OCR reads)
     ocr: bool = False  # read the documents even without a profile
-    config: "Config | None" = None  # thresholds (from --config)
+    config: Config | None = None  # thresholds (from --config)
     kind: str = "auto"
     lang: str = "en"  # the records' messages (and the HTML report's words)
 

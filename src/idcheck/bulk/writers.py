@@ -14,6 +14,7 @@ from typing import IO
 
 from ..render.records import CSV_COLUMNS, STREAM_FORMATS, RecordStream, csv_row  # noqa: F401  (the formats live in render/)
 
+
 class RecordWriter:
     """Writes records (in a format of :mod:`idcheck.render.records`) to a file (atomically at close) or to a
     stream."""

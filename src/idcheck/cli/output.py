@@ -10,6 +10,7 @@ from ..render.records import paint, render_text, summarise, use_colour, write_js
 from ..tally import Tally  # noqa: F401  (re-exported for the commands)
 from ..textsafe import escape_controls
 
+
 def safe(text: Any) -> str:
     """``str(text)`` fit for a terminal: control characters and undecodable bytes shown escaped."""
     return escape_controls(str(text))

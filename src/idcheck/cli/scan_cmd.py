@@ -20,10 +20,10 @@ import sqlite3
 import sys
 
 from .. import textsafe
+from ..api import KINDS
 from ..bulk.run import scan
 from ..bulk.store import StoreMismatch
 from ..bulk.worker import ScanOptions
-from ..api import KINDS
 from ..config import CHANNELS
 from ..render.records import FORMATS
 from .check_cmd import add_lang_option, chosen_lang, load_config, load_profile

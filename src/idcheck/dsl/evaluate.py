@@ -30,9 +30,10 @@ findings and in the trace are :class:`~idcheck.report.Private`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .. import codes
 from ..profile import Profile
@@ -72,7 +73,7 @@ class Facts:
 
     @classmethod
     def build(cls, profile: Any = None, documents: Mapping[str, Mapping[str, Any]] | Iterable[str] | None = None,
-              domain: Mapping[str, Any] | None = None) -> "Facts":
+              domain: Mapping[str, Any] | None = None) -> Facts:
         """Facts from a Profile (or its dict), supplied documents (kinds, or kind -> read fields) and a domain mapping."""
         docs: dict[str, Mapping[str, Any]] = {}
         if isinstance(documents, Mapping):

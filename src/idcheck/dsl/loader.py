@@ -21,10 +21,10 @@ from __future__ import annotations
 import os
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from ..errors import UsageError
 from . import tree as T
@@ -135,7 +135,7 @@ class RuleBook:
     index: dict[str, T.RuleSet] = field(default_factory=dict)  # ascii suffix (no leading dot) -> rule set
 
     @classmethod
-    def build(cls, rulesets: Iterable[T.RuleSet], folder: str | None = None) -> "RuleBook":
+    def build(cls, rulesets: Iterable[T.RuleSet], folder: str | None = None) -> RuleBook:
         """Index the rule sets by suffix; RuleFileError on duplicate names or suffixes."""
         sets = tuple(rulesets)
         errors: list[RuleError] = []

@@ -162,7 +162,7 @@ class _Parser(TypeChecks):
             return
         self.error_at(tok.line, tok.col, tok.length, message)
 
-    def fail(self, tok: Token, message: str) -> "_Abort":
+    def fail(self, tok: Token, message: str) -> _Abort:
         self.error(tok, message)
         return _Abort()
 

@@ -76,7 +76,7 @@ class Int:
 
 @dataclass(frozen=True)
 class ListLit:
-    items: tuple["Str | Int", ...]
+    items: tuple[Str | Int, ...]
     pos: Pos | None = _pos()
 
 
@@ -119,21 +119,21 @@ class Exists:
 
 @dataclass(frozen=True)
 class Not:
-    operand: "Expr"
+    operand: Expr
     pos: Pos | None = _pos()
 
 
 @dataclass(frozen=True)
 class And:
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     pos: Pos | None = _pos()
 
 
 @dataclass(frozen=True)
 class Or:
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     pos: Pos | None = _pos()
 
 

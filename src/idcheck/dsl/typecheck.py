@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ..profile.model import FIELDS, PHONE_FIELDS
 from . import tree as T

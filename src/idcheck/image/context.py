@@ -15,9 +15,10 @@ A context belongs to one call of ``check()`` and is not shared between threads.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -134,7 +135,7 @@ class ImageContext:
         return cv2.resize(self.rgb, size, interpolation=cv2.INTER_AREA)
 
     @cached_property
-    def document(self) -> "DocumentQuad | None":
+    def document(self) -> DocumentQuad | None:
         """The document's quadrilateral in working coordinates (TL, TR, BR, BL), or None if none was found."""
         small = self.small
         cfg = self.config.document
@@ -221,7 +222,7 @@ class ImageContext:
         return "card" if ratio >= self.config.resolution.card_aspect else "page"
 
     @cached_property
-    def rectified(self) -> "Rectified | None":
+    def rectified(self) -> Rectified | None:
         """The document warped flat and upright (as photographed), at most ``blur.canonical_long_side`` px long.
 
         None when no document was found *or* its quad is doubtful (:attr:`document_confident`): the checks
@@ -229,7 +230,7 @@ class ImageContext:
         return self.rectified_any if self.document_confident else None
 
     @cached_property
-    def rectified_any(self) -> "Rectified | None":
+    def rectified_any(self) -> Rectified | None:
         """As :attr:`rectified`, but also from a doubtful quad: for measures that need the document's
         region only roughly (its colours), never its outline."""
         doc = self.document

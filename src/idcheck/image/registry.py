@@ -10,8 +10,8 @@ run, and their order, are one explicit list in :mod:`idcheck.pipeline`;
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from .. import codes
 from ..deadline import Deadline

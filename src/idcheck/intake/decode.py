@@ -25,8 +25,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..config import Config
-from .decoded import DecodedImage
 from . import budget
+from .decoded import DecodedImage
 from .sniff import FormatSpec
 
 _heif_lock = threading.Lock()

@@ -10,8 +10,8 @@ import os
 
 from .. import codes
 from ..config import Channel
-from ..report import Finding, Measure
 from ..i18n import format_zh, formats_zh
+from ..report import Finding, Measure
 from .sniff import FORMATS, FormatSpec, Sniffed, by_name
 
 

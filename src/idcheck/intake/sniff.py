@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 Probe = Callable[[bytes], bool]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from .exceptions import InvalidFormat, InvalidLength
 

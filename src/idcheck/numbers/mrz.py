@@ -28,7 +28,8 @@ from typing import Any
 
 from . import _dates, _shape
 from ._base import require_str
-from ._normalize import Normalized, normalize as _normalize
+from ._normalize import Normalized
+from ._normalize import normalize as _normalize
 from .exceptions import (
     InvalidChecksum,
     InvalidComponent,

@@ -34,7 +34,7 @@ from typing import Any
 from . import _shape
 from ._base import make_is_valid, make_normalize, predicate, require_str
 from ._regions import PROVINCES
-from .exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from .exceptions import InvalidChecksum, InvalidLength
 
 NAME = "uscc"
 TITLE = "Unified Social Credit Code"

@@ -30,7 +30,8 @@ import datetime
 import re
 import time
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .. import codes
 from ..numbers import mrz

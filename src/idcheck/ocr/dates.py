@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .. import codes
 from ..report import Finding, Measure

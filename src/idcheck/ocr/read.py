@@ -29,8 +29,9 @@ OCR runs only when asked (a profile is given or ``ocr=True``), never in bulk sca
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import cv2
 import numpy as np

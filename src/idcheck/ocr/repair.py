@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..numbers import mrz, ric, uscc
 from ..numbers.mrz import calc_check_digit

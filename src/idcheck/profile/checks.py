@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..errors import UsageError
 from ..report import Private, Report
@@ -29,8 +30,17 @@ from . import names as N
 from .contact import province_key, rule_address, rule_email, rule_phone, rule_postal_code, rule_province
 from .context import HINTS, PERSONAL_FIELDS, Ctx, label_of, private_of
 from .documents import ACCEPTED, DOCUMENT_OWNER, DOCUMENT_REGIONS, NUMBER_FORMAT, rule_document, rule_number
-from .model import (DOCUMENT_TYPES, FIELDS, MAX_UNKNOWN_KEYS, PHONE_FIELDS, REGIONS, REGISTRANT_TYPES, LoadIssue,
-                    Phone, Profile)
+from .model import (
+    DOCUMENT_TYPES,
+    FIELDS,
+    MAX_UNKNOWN_KEYS,
+    PHONE_FIELDS,
+    REGIONS,
+    REGISTRANT_TYPES,
+    LoadIssue,
+    Phone,
+    Profile,
+)
 from .name_rules import rule_name_en, rule_name_zh
 
 __all__ = ["check_profile", "ACCEPTED", "DOCUMENT_OWNER", "DOCUMENT_REGIONS", "NUMBER_FORMAT", "RULES"]

@@ -8,13 +8,13 @@ and whether the number belongs to another document.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .. import codes, doctypes, numbers
 from ..report import Private
 from . import names as N
 from .context import REGION_TITLES, TYPE_TITLES, Ctx, doc_title
-
 
 # --- the tables (§3.2) ------------------------------------------------------------------------------
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any, Mapping
+from typing import Any
 
 from .. import doctypes
 from ..errors import UsageError
@@ -169,7 +170,7 @@ class Profile:
     # --- reading -------------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Profile":
+    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
         """A profile from a JSON-like mapping; lenient (see the module docstring)."""
         if not isinstance(data, Mapping):
             raise ProfileFormatError(
@@ -198,7 +199,7 @@ class Profile:
         return cls(**values, issues=tuple(issues), extra=extra)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "Profile":
+    def from_json(cls, text: str | bytes) -> Profile:
         """A profile from JSON text; :class:`ProfileFormatError` if it is not JSON or not an object."""
         if isinstance(text, (bytes, bytearray)):
             try:
@@ -216,7 +217,7 @@ class Profile:
         return cls.from_dict(data)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "Profile":
+    def load(cls, path: str | os.PathLike[str]) -> Profile:
         """A profile from a JSON file (UTF-8, BOM allowed).  ``OSError`` if it cannot be read."""
         with open(path, "rb") as fh:
             data = fh.read()

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..report import Private
 from . import names as N
-from .context import Ctx, label_of, doc_title
+from .context import Ctx, doc_title, label_of
 from .documents import OUTSIDE
 
 

@@ -25,7 +25,8 @@ from typing import IO, Any
 
 from .. import codes
 from ..checkrun import title as checkrun_title
-from ..i18n import resolve_lang, t as _t
+from ..i18n import resolve_lang
+from ..i18n import t as _t
 from ..tally import Tally
 from ..textsafe import displayable
 

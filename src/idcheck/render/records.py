@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 from ..checkrun import CheckRun, skipped_line
 from ..i18n import resolve_lang, t

@@ -12,7 +12,7 @@ what they parse with any JSON Schema (draft 2020-12) validator::
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -29,7 +29,7 @@ def text(version: int = SCHEMA_VERSION) -> str:
         raise ValueError(f"no report schema version {version!r} (this idcheck writes version {SCHEMA_VERSION})") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _loaded(version: int) -> str:
     return text(version)
 
@@ -39,7 +39,7 @@ def load(version: int = SCHEMA_VERSION) -> dict[str, Any]:
     return json.loads(_loaded(version))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(version: int) -> Any:
     import jsonschema  # lazy: a test dependency only, not installed with idcheck
 

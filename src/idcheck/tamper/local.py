@@ -61,8 +61,6 @@ import numpy as np
 
 from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
-
-
 # -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
 #    thresholds that grade a finding stay in Config.tamper).  Each: unit, then why this value.
 # binomial z-score: A window is a ghost cell when clearly more of its DCT coefficients sit on the lattice of a

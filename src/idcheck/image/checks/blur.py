@@ -24,7 +24,7 @@ Only the document is measured (a blurred background - shallow depth of field - i
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import cv2
 import numpy as np

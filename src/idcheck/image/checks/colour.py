@@ -30,7 +30,7 @@ whole picture is measured.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import cv2
 import numpy as np

@@ -11,7 +11,7 @@ lying along the frame edge (both its corners are then missing).
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -20,7 +20,6 @@ from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
 from ._common import CORNER_NAMES, CORNER_ZH, join_words
-
 
 # A corner this far beyond the frame (share of the picture's short side) is an error: real cut documents measured
 # 1.3-6% outside; real screenshots whose content touches the border measured 0 to +1.7% (inside).

@@ -27,7 +27,7 @@ a 3.8% spot still at 239 grey levels just outside it; no photo without glare has
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import cv2
 import numpy as np

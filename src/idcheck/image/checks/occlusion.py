@@ -19,7 +19,7 @@ a pen or another paper lying on the document is not found by this check.
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import cv2
 import numpy as np

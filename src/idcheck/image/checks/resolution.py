@@ -13,7 +13,7 @@ a lower bound: too short a lower bound is not reported (document.corner_missing 
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

@@ -48,7 +48,7 @@ error.
 from __future__ import annotations
 
 import functools
-from typing import Iterator
+from collections.abc import Iterator
 
 import cv2
 import numpy as np

@@ -31,8 +31,8 @@ makes the period band relative to the document's size.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 import cv2
 import numpy as np

@@ -67,8 +67,15 @@ either the function or the submodule, and the re-exported function must win.
 
 from .detector import detect, detect_in_screen_photo
 from .lines import _group, _line_quads, _segments, _three_line_quads
-from .proposals import (_all_edges_outline, _canny, _colour_foreground, _edge_outlines, _fill_holes,
-                        _largest_component, _quad_from_mask)
+from .proposals import (
+                        _all_edges_outline,
+                        _canny,
+                        _colour_foreground,
+                        _edge_outlines,
+                        _fill_holes,
+                        _largest_component,
+                        _quad_from_mask,
+)
 from .quad import CORNER_NAMES, DocumentQuad, _covered, _line_intersection, _meet, _on_frame_edge, order_corners
 from .refinement import _edge_support, _recover_corner, _support_along, cut_support, recover_side, refine
 from .verification import _dark_rim, verify

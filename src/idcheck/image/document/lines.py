@@ -8,7 +8,6 @@ import numpy as np
 from ..stats import median_u8
 from .quad import _covered, _meet
 
-
 PAIR_PARALLEL_DEG = 25  # degrees: two lines this near parallel may be opposite sides (perspective)
 PAIR_MIN_GAP = 0.12  # share of the picture's short side between opposite sides, at least
 CROSS_MIN_DEG = 55  # degrees: the two pairs (or the crossing line of a three-line quad) cross at this or more

@@ -8,7 +8,6 @@ import numpy as np
 
 from ..stats import median_u8
 
-
 LIGHTNESS_WEIGHT = 0.36  # on squared L in the colour distance: shading changes L much more than a, b (L counts 0.6)
 MIN_COLOUR_STEP = 30.0  # distance units (2 x Lab): foreground is at least ~15 Lab units from the background
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-
 CORNER_NAMES = ("top-left", "top-right", "bottom-right", "bottom-left")
 
 

@@ -8,7 +8,6 @@ import numpy as np
 
 from .quad import _line_intersection
 
-
 REFINE_REACH = 0.025  # share of the short side searched across a side (the licence's printed frame line: 3.8% inside)
 STRAIGHT_TOL_PX = 1.5  # px: an edge point this close to the fitted line counts for the side's straightness
 BENT = 0.5  # straightness below which a side is taken as bent (by a finger or a hand) and re-found

@@ -11,7 +11,6 @@ import numpy as np
 from ..stats import median_u8
 from .quad import _on_frame_edge
 
-
 # corner angles: a flat rectangle photographed from a phone's usual viewpoints keeps every corner within ~25 degrees of
 # square - confidence 1 up to 25 degrees off square, 0 at 35
 ANGLE_ZERO_DEG = 35.0

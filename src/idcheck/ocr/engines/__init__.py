@@ -26,9 +26,21 @@ it with :func:`register`, and import its module below.
 The interface lives in :mod:`.base` (the engines import it from there); this package re-exports it.
 """
 
-from .base import (EMPTY, ENGINES, SCRIPTS, EngineUnavailable, LineCrop, OcrEngine, ReadLine, available, get_engine,
-                   nfkc, register, resolve)
 from . import rapid, tesseract  # noqa: F401,I001  (importing an engine registers it)
+from .base import (
+                   EMPTY,
+                   ENGINES,
+                   SCRIPTS,
+                   EngineUnavailable,
+                   LineCrop,
+                   OcrEngine,
+                   ReadLine,
+                   available,
+                   get_engine,
+                   nfkc,
+                   register,
+                   resolve,
+)
 
 __all__ = ["EMPTY", "ENGINES", "SCRIPTS", "EngineUnavailable", "LineCrop", "OcrEngine", "ReadLine", "available",
            "get_engine", "nfkc", "register", "resolve"]

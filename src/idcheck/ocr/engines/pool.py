@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Hashable, Iterator
+from typing import Any
 
 DEFAULT_IDLE = 60.0
 
@@ -66,7 +67,7 @@ def default_idle() -> float:
     return _settings.get("idle") or _env_number("IDCHECK_OCR_IDLE", float, DEFAULT_IDLE)
 
 
-_pools: list["EnginePool"] = []
+_pools: list[EnginePool] = []
 
 
 class EnginePool:

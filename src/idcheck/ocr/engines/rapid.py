@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np

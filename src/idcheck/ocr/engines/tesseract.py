@@ -33,8 +33,8 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import cv2
 import numpy as np
