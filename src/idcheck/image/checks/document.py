@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import cv2
 import numpy as np
 
 from ... import codes
 from ...report import Finding, Measure
+from .. import cut_print
 from ..context import ImageContext
 from ..registry import image_check
 from ._common import CORNER_NAMES, CORNER_ZH, join_words
@@ -26,7 +28,8 @@ from ._common import CORNER_NAMES, CORNER_ZH, join_words
 _CLEARLY_OUTSIDE = 0.01
 
 
-@image_check("document", codes=("document.not_found", "document.corner_missing", "image.not_judged"), section="document")
+@image_check("document", codes=("document.not_found", "document.corner_missing", "image.not_judged"),
+             section="document")
 def check_document(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.document
     doc = ctx.document
@@ -34,18 +37,26 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         ctx.extra["document"] = None
         if ctx.print_without_outline:
             # lines of print all over the picture: the document is there, its edges are not (it fills the picture
-            # or runs out of it) - "not found" would be wrong, and its corners cannot be judged: say so
+            # or runs out of it) - "not found" would be wrong.  Print cut by the frame still tells its corners are
+            # not all in the picture; otherwise they cannot be judged: say so
             lines = len(ctx.text_lines or ())
+            cut = _print_cut_by_frame(ctx)
+            if cut is not None:
+                yield cut
             yield codes.finding(
                 "image.not_judged",
-                what="the corners, anything covering the document and glare over its print (only a clear reflection "
-                     "in the whole picture was looked for)",
-                what_zh="四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）",
+                what=("anything covering the document and glare over its print (only a clear reflection in the whole "
+                      "picture was looked for)") if cut else
+                     ("the corners, anything covering the document and glare over its print (only a clear "
+                      "reflection in the whole picture was looked for)"),
+                what_zh=("是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）" if cut else
+                         "四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）"),
                 reason=f"the document's print was found ({lines} lines of text) but not its edges: it may fill the "
                        f"picture or run out of it",
                 reason_zh=f"找到了证件上的文字（{lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
                 measured=Measure(lines, "text lines"),
-                details={"codes": ["document.corner_missing", "document.occluded", "image.glare"],
+                details={"codes": (["document.corner_missing"] if cut is None else [])
+                         + ["document.occluded", "image.glare"],
                          "text_lines": lines},
             )
             return
@@ -75,12 +86,18 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             return
     if not ctx.document_confident:
         # the checks that read the document from its outline stay silent on a doubtful one: say so, so that their
-        # silence is never taken for a pass
+        # silence is never taken for a pass.  Print cut by the frame needs no outline to tell that corners are out
+        cut = _print_cut_by_frame(ctx)
+        if cut is not None:
+            yield cut
         yield codes.finding(
             "image.not_judged",
-            what="the corners, anything covering the document, glare over its print (only a clear reflection in the "
-                 "whole picture was looked for), watermarks and whether it is shown on a screen",
-            what_zh="四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕",
+            what=("anything covering the document, glare over its print (only a clear reflection in the whole "
+                  "picture was looked for), watermarks and whether it is shown on a screen") if cut else
+                 ("the corners, anything covering the document, glare over its print (only a clear reflection in "
+                  "the whole picture was looked for), watermarks and whether it is shown on a screen"),
+            what_zh=("是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕" if cut else
+                     "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕"),
             reason=(f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
                     f"{cfg.min_confidence:.2f} needed") if doc.confidence < cfg.min_confidence else
                    (f"the outline found (confidence {doc.confidence:.2f}) has no print inside it, so it may be "
@@ -90,8 +107,8 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                        f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，可能不是证件"),
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
-            details={"codes": ["document.corner_missing", "document.occluded", "image.glare", "document.watermark",
-                               "image.screen_recapture"],
+            details={"codes": (["document.corner_missing"] if cut is None else [])
+                     + ["document.occluded", "image.glare", "document.watermark", "image.screen_recapture"],
                      "confidence": round(doc.confidence, 3)},
         )
     elif doc.confidence < ctx.config.watermark.min_outline_confidence:
@@ -126,7 +143,8 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     if len(missing) == 1:
         i = CORNER_NAMES.index(missing[0])
         p, a, b = q[i], q[(i + 1) % 4], q[(i - 1) % 4]
-        region = [tuple(p), tuple(p + 0.2 * (a - p)), tuple(p + 0.2 * (a - p) + 0.2 * (b - p)), tuple(p + 0.2 * (b - p))]
+        da, db = 0.2 * (a - p), 0.2 * (b - p)
+        region = [tuple(p), tuple(p + da), tuple(p + da + db), tuple(p + db)]
     else:
         region = [tuple(pt) for pt in q]
     words = [f"{m}" for m in missing]
@@ -145,4 +163,48 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         details={"corners": missing, "corner_distance_px": [round(float(d), 1) for d in dist],
                  "edge_support": round(doc.score, 3), "seen_sides_support": round(support, 3),
                  "frame_edge_sides": list(cut_sides)},
+    )
+
+
+# The corners at the two ends of each side of the picture
+_SIDE_CORNERS = {"left": ("top-left", "bottom-left"), "top": ("top-left", "top-right"),
+                 "right": ("top-right", "bottom-right"), "bottom": ("bottom-left", "bottom-right")}
+_SIDE_ZH = {"left": "左", "top": "上", "right": "右", "bottom": "下"}
+# The region drawn for a cut side: a strip this deep (share of the picture's short side) along it, over the cut lines
+_CUT_STRIP = 0.04
+
+
+def _print_cut_by_frame(ctx: ImageContext) -> Finding | None:
+    """document.corner_missing (warning) from print the frame cuts (:mod:`idcheck.image.cut_print`), for pictures
+    whose outline is missing or doubtful; None when no side cuts enough lines, or there is no text detector."""
+    lines = ctx.text_lines
+    if not lines or ctx.drawn_on_screen:
+        return None  # a screen's own bars and labels run to its border: image.screenshot speaks for those
+    gray = cv2.cvtColor(ctx.rgb, cv2.COLOR_RGB2GRAY)
+    cut = cut_print.sides_cut(gray, lines)
+    if not cut:
+        return None
+    h, w = gray.shape
+    depth = _CUT_STRIP * min(h, w)
+    side = max(cut, key=lambda s: len(cut[s]))  # the region shows the side that cuts the most lines
+    lo, hi = min(a for a, _ in cut[side]), max(b for _, b in cut[side])
+    strip = {"left": [(0, lo), (depth, lo), (depth, hi), (0, hi)],
+             "right": [(w - depth, lo), (w, lo), (w, hi), (w - depth, hi)],
+             "top": [(lo, 0), (hi, 0), (hi, depth), (lo, depth)],
+             "bottom": [(lo, h - depth), (hi, h - depth), (hi, h), (lo, h)]}[side]
+    region = ctx.to_original(np.asarray(strip, np.float32))
+    missing = [c for c in CORNER_NAMES if any(c in _SIDE_CORNERS[s] for s in cut)]
+    count = max(len(v) for v in cut.values())
+    return codes.finding(
+        "document.corner_missing",
+        severity="warning",
+        measured=Measure(count, "lines of print cut by the picture's edge"),
+        threshold=Measure(cut_print.MIN_CUT_LINES, "lines", "<"),
+        region=[(float(x), float(y)) for x, y in region],
+        corners=join_words(missing) + (" corner" if len(missing) == 1 else " corners"),
+        corners_zh=join_words([CORNER_ZH[m] for m in missing], zh=True),
+        verb="is" if len(missing) == 1 else "are",
+        details={"corners": missing, "evidence": "print cut by the frame",
+                 "cut_lines": {s: len(v) for s, v in cut.items()},
+                 "sides": list(cut), "sides_zh": [_SIDE_ZH[s] for s in cut]},
     )
