@@ -369,6 +369,13 @@ class WatermarkConfig:
         "Black print is 150-200 levels darker than the paper; a watermark at alpha 0.2-0.6, even in a dark colour, "
         "at most ~90 darker: the print (and 2 px around it) is left out of the stroke layer.",
     )
+    text_rows_on_every_picture: bool = setting(
+        False, "on / off",
+        "Rows of text laid at a tilt across the print (an app's tiled watermark) are looked for in the text lines "
+        "the document stage found when the outline was missing or doubtful. On: the text detector also runs on "
+        "pictures with a sure outline, to look for them there (about 160 ms of CPU per picture). Real photos with "
+        "app-style watermarks laid over them (benchmarks/watermark_real.py) measure the recall both ways.",
+    )
 
 
 @dataclass(frozen=True)

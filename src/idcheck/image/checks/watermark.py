@@ -42,6 +42,7 @@ from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
 from ..stats import percentile_u8
+from ..tilted_text import MIN_FAMILY, tilted_rows
 
 _N = 256  # FFT size (the document resized to N x N)
 
@@ -109,7 +110,10 @@ def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     rect = ctx.rectified
     doc = ctx.document
     if rect is None or doc is None or doc.confidence < cfg.min_outline_confidence:
-        return  # (a doubtful outline: image.not_judged from the document check says so)
+        # no sure outline for the spectrum (image.not_judged from the document check says so); the print the text
+        # detector found there may still show an app's watermark: rows of text at a tilt across it
+        yield from _tilted_rows(ctx)
+        return
     index, details = lattice_index(rect.gray, cfg.stroke_clip, cfg.print_below_paper)
     ctx.extra.setdefault("measures", {})["watermark_index"] = round(index, 3)
     ctx.extra["measures"]["watermark_tilt_ratio"] = details.get("tilted_over_axis", 0.0)
@@ -123,3 +127,27 @@ def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
             region=ctx.to_original(ctx.document.quad),
             details=details,
         )
+    elif cfg.text_rows_on_every_picture:
+        yield from _tilted_rows(ctx, run_detector=True)
+
+
+def _tilted_rows(ctx: ImageContext, run_detector: bool = False) -> Iterator[Finding]:
+    """document.watermark from rows of text laid at a tilt across the document (:mod:`idcheck.image.tilted_text`),
+    when the text detector has already run on this picture (or ``run_detector``: run it now)."""
+    lines = ctx.text_lines if run_detector else ctx.text_lines_if_found
+    if not lines:
+        return
+    doc = ctx.document
+    found = tilted_rows(lines, None if doc is None else doc.quad)
+    if found is None:
+        return
+    pts = np.concatenate([np.asarray(q, np.float32) for q in found.lines])
+    hull = cv2.convexHull(pts).reshape(-1, 2)
+    yield codes.finding(
+        "document.watermark",
+        measured=Measure(len(found.lines), "rows of text at a tilt"),
+        threshold=Measure(MIN_FAMILY, "rows", "<"),
+        region=ctx.to_original(hull),
+        details={"evidence": "tilted rows of text", "angle_deg": round(found.angle_deg, 1),
+                 "crossing_deg": round(found.crossing_deg, 1), "reference": found.reference},
+    )

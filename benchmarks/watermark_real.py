@@ -1,0 +1,151 @@
+"""Watermarks made the way people make them, laid over real photographs: does document.watermark see them?
+
+    .venv/bin/python -m benchmarks.watermark_real [--dir ../shared/photos-dev] [--long-side 2000] [--list]
+
+No real watermarked document is in the development set, and a generator's own watermarks share its author's blind
+spots.  This benchmark takes every real photo of a document in ``--dir`` (screenshots and "no document" pictures
+aside) and lays over it what watermark apps and editors lay over an ID photo: one phrase tiled in rows over the whole
+picture, rotated 20-45 degrees, semi-transparent, in grey, red or blue, then saved as a phone would (JPEG, q 90).
+It reports, for each style, how many watermarked pictures were found, missed, or not judged (no usable outline:
+``image.not_judged`` names the watermark among what it could not judge), and the false alarms on the same pictures
+without a watermark.  Skips cleanly without the folder (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFont
+
+import idcheck
+from idcheck.config import Config
+
+DEFAULT_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "photos-dev")
+_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    text: str
+    angle_deg: float  # rotation of the rows, counter-clockwise
+    alpha: float  # opacity of the text, 0-1
+    colour: tuple[int, int, int]
+    size: float  # font size, share of the picture's short side
+    row_gap: float = 3.2  # distance between rows, in font sizes
+
+
+STYLES = (
+    Style("grey 30deg", "仅供域名实名认证使用 他用无效", 30, 0.30, (128, 128, 128), 0.05),
+    Style("red 45deg", "仅供域名实名认证使用", 45, 0.45, (200, 30, 30), 0.06),
+    Style("faint blue 25deg", "仅供XX公司办理业务使用", 25, 0.22, (60, 60, 160), 0.04),
+)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in _FONTS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def overlay(im: Image.Image, style: Style) -> Image.Image:
+    """``im`` with ``style``'s phrase tiled in rotated rows over the whole picture (as watermark apps do)."""
+    w, h = im.size
+    fs = max(12, int(style.size * min(w, h)))
+    font = _font(fs)
+    span = int((w * w + h * h) ** 0.5) * 2
+    layer = Image.new("RGBA", (span, span), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    step = draw.textlength(style.text, font=font) + 2 * fs
+    fill = style.colour + (int(255 * style.alpha),)
+    y, row = 0, 0
+    while y < span:
+        x = -(row % 2) * step / 2  # rows staggered by half a phrase, as the apps do
+        while x < span:
+            draw.text((x, y), style.text, font=font, fill=fill)
+            x += step
+        y += int(fs * style.row_gap)
+        row += 1
+    layer = layer.rotate(style.angle_deg, resample=Image.BICUBIC)
+    cx, cy = span // 2, span // 2
+    layer = layer.crop((cx - w // 2, cy - h // 2, cx - w // 2 + w, cy - h // 2 + h))
+    out = im.convert("RGBA")
+    out.alpha_composite(layer)
+    return out.convert("RGB")
+
+
+def _jpeg(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def _outcome(report) -> str:
+    if any(f.code == "document.watermark" for f in report.findings):
+        return "found"
+    for f in report.findings:
+        if f.code == "image.not_judged" and "document.watermark" in (f.details or {}).get("codes", []):
+            return "not judged"
+    return "missed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", default=DEFAULT_DIR)
+    parser.add_argument("--long-side", type=int, default=2000, help="pictures are reduced to this long side (px) first")
+    parser.add_argument("--list", action="store_true", help="one line per picture")
+    parser.add_argument("--every-picture", action="store_true",
+                        help="watermark.text_rows_on_every_picture on: run the text detector on every picture")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args(argv)
+    config = Config.from_dict({"watermark": {"text_rows_on_every_picture": True}}) if args.every_picture else Config()
+    labels_path = os.path.join(args.dir, "labels.jsonl")
+    if not os.path.exists(labels_path):
+        print(f"watermark_real: {args.dir} not found, skipped")
+        return 0
+    labels = [json.loads(line) for line in open(labels_path, encoding="utf-8") if line.strip()]
+    pictures = [lab for lab in labels if lab["defect"] not in ("image.screenshot", "document.not_found")]
+    tally = {s.name: {"found": 0, "missed": 0, "not judged": 0} for s in STYLES}
+    false_alarms: list[str] = []
+    rows = []
+    for lab in pictures:
+        with Image.open(os.path.join(args.dir, lab["file"])) as src:
+            im = src.convert("RGB")
+        im.thumbnail((args.long_side, args.long_side))
+        original = _outcome(idcheck.check(_jpeg(im), config=config))
+        if original == "found":
+            false_alarms.append(lab["file"])
+        outcomes = [_outcome(idcheck.check(_jpeg(overlay(im, s)), config=config)) for s in STYLES]
+        for s, o in zip(STYLES, outcomes, strict=True):
+            tally[s.name][o] += 1
+        rows.append({"file": lab["file"], "original": original, **dict(zip([s.name for s in STYLES], outcomes,
+                                                                              strict=True))})
+        if args.list:
+            print(f"  {lab['file']:11s} original {original:10s} " + "  ".join(f"{o:10s}" for o in outcomes),
+                  flush=True)
+    n = len(pictures)
+    print(f"{args.dir}: {n} real photos of documents, {len(STYLES)} watermark styles laid over each"
+          + (" (text detector on every picture)" if args.every_picture else ""))
+    print(f"{'style':18s} {'found':>6s} {'missed':>7s} {'not judged':>11s} {'recall':>7s}")
+    for s in STYLES:
+        t = tally[s.name]
+        print(f"{s.name:18s} {t['found']:6d} {t['missed']:7d} {t['not judged']:11d} {t['found'] / n:7.2f}")
+    found = sum(t["found"] for t in tally.values())
+    print(f"all styles: recall {found / (n * len(STYLES)):.2f}; false alarms on the originals: {len(false_alarms)} "
+          f"{' '.join(false_alarms)}")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump({"pictures": n, "tally": tally, "false_alarms": false_alarms, "rows": rows}, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

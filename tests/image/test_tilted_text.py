@@ -1,0 +1,97 @@
+"""An app's watermark: rows of text laid at a tilt across the document's print."""
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from idcheck.image import text_evidence, tilted_text
+from idcheck.image.checks.watermark import check_watermark
+
+from .conftest import context
+
+needs_detector = pytest.mark.skipif(not text_evidence._DETECTOR.available(), reason="rapidocr/onnxruntime missing")
+
+
+def _line(cx, cy, length, height, angle_deg):
+    """A text line's box: a rotated rectangle's 4 corners."""
+    return cv2.boxPoints(((cx, cy), (length, height), angle_deg)).astype(np.float32)
+
+
+def _print(n=6, angle=0.0):
+    return [_line(400, 100 + 60 * i, 500, 30, angle) for i in range(n)]
+
+
+def _rows(n=5, angle=-30.0, height=40):
+    return [_line(300 + 40 * i, 150 + 110 * i, 700, height, angle) for i in range(n)]
+
+
+def test_tilted_rows_across_the_print_are_found():
+    found = tilted_text.tilted_rows(_print() + _rows())
+    assert found is not None and len(found.lines) == 5 and found.reference == "print"
+    assert abs(found.angle_deg - (-30)) <= 1 and found.crossing_deg >= 29
+    # against an outline's sides instead of other print
+    outline = np.array([[50, 50], [950, 50], [950, 700], [50, 700]], np.float32)
+    found = tilted_text.tilted_rows(_rows(), outline)
+    assert found is not None and found.reference == "outline"
+
+
+def test_no_watermark_without_a_family_or_a_direction_to_cross():
+    assert tilted_text.tilted_rows(_print(n=12)) is None  # the document's own rows: no tilt
+    assert tilted_text.tilted_rows(_print() + _rows(n=3)) is None  # three tilted lines are a paragraph, not a tiling
+    # a document photographed at a tilt, nothing else in the picture: its own rows have nothing to cross
+    assert tilted_text.tilted_rows(_rows(n=8)) is None
+    # ... and with its outline, they run along its sides
+    outline = cv2.boxPoints(((500, 400), (900, 600), -30)).astype(np.float32)
+    assert tilted_text.tilted_rows(_rows(n=8), outline) is None
+    # rows of very different heights are not one phrase tiled in one font size
+    mixed = [_line(300 + 40 * i, 150 + 110 * i, 2000 * (i + 1) / 5, 10 + 40 * i, -30) for i in range(5)]
+    assert tilted_text.tilted_rows(_print() + mixed) is None
+    # short boxes (a word, a stamp) are no rows of a repeated phrase
+    assert tilted_text.tilted_rows(_print() + _rows(height=200)) is None
+
+
+def _watermarked_page(alpha: float) -> np.ndarray:
+    """A printed page filling the frame, with a phrase tiled over it at 30 degrees, as watermark apps do."""
+    w, h = 1000, 1400
+    page = np.full((h, w, 3), 236, np.uint8)
+    rng = np.random.default_rng(3)
+    words = ["Name", "Address", "Number", "Registered", "Capital", "Date", "Business", "Scope"]
+    for i in range(12):
+        cv2.putText(page, " ".join(rng.choice(words, 3)), (60, 100 + i * 105), cv2.FONT_HERSHEY_SIMPLEX, 1.3,
+                    (25, 25, 25), 3)
+    if alpha > 0:
+        layer = Image.new("RGBA", (2400, 2400), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for row in range(0, 2400, 160):
+            for x in range(-(row // 160 % 2) * 350, 2400, 700):
+                draw.text((x, row), "FOR VERIFICATION ONLY", fill=(90, 90, 90, int(255 * alpha)),
+                          font_size=44)
+        layer = layer.rotate(30).crop((700, 500, 700 + w, 500 + h))
+        base = Image.fromarray(page).convert("RGBA")
+        base.alpha_composite(layer)
+        page = np.asarray(base.convert("RGB"))
+    return np.clip(page + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+
+
+@needs_detector
+def test_a_watermarked_page_without_outline_is_found_and_the_clean_one_is_not():
+    ctx = context(_watermarked_page(alpha=0.45))
+    ctx.__dict__["document"] = None
+    assert ctx.print_without_outline  # the document stage ran the text detector
+    found = list(check_watermark(ctx))
+    assert [f.code for f in found] == ["document.watermark"]
+    assert found[0].details["evidence"] == "tilted rows of text" and found[0].details["reference"] == "print"
+    clean = context(_watermarked_page(alpha=0.0))
+    clean.__dict__["document"] = None
+    assert clean.print_without_outline
+    assert list(check_watermark(clean)) == []
+
+
+@needs_detector
+def test_the_detector_is_not_run_for_rows_unless_asked():
+    ctx = context(_watermarked_page(alpha=0.45))
+    ctx.__dict__["document"] = None
+    assert ctx.text_lines_if_found is None  # nothing has run it yet
+    assert list(check_watermark(ctx)) == []  # no outline, no lines found: nothing said, nothing run
+    assert "text_lines" not in ctx.__dict__
