@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from idcheck.image import document as D
 from idcheck.image.document import detector  # detect() looks its proposals up there
+from idcheck.image.document.lines import _line_quads
+from idcheck.image.document.verification import _dark_rim
 
 CARD = np.array([[60, 50], [330, 62], [322, 235], [52, 222]], np.float32)  # TL, TR, BR, BL (ID-card proportions)
 
@@ -79,9 +81,9 @@ def test_a_card_cut_by_the_frame_is_closed_by_the_frame_edge(seed):
 
 def test_line_quads_need_long_lines():
     flat = np.full((288, 384), 200, np.uint8)
-    assert D._line_quads(flat, 0.04 * flat.size) == []
+    assert _line_quads(flat, 0.04 * flat.size) == []
     noise = np.random.default_rng(0).integers(0, 255, (288, 384), dtype=np.uint8)
-    assert D._line_quads(noise, 0.04 * noise.size) == []
+    assert _line_quads(noise, 0.04 * noise.size) == []
 
 
 @pytest.mark.parametrize("cls, index", [("grayscale", 19), ("finger", 11)])
@@ -134,7 +136,7 @@ def test_a_screen_photo_finds_the_document_inside_the_bezel_not_the_bezel(seed):
     short = min(np.linalg.norm(true[1] - true[0]), np.linalg.norm(true[3] - true[0]))
     assert np.abs(D.order_corners(doc.quad) - D.order_corners(true)).max() <= 0.04 * short  # not the bezel, 6% out
     assert "document.corner_missing" not in codes_of(findings)
-    assert D._dark_rim(D.order_corners(true) + (D.order_corners(true) - true.mean(axis=0)) * 0.12,
+    assert _dark_rim(D.order_corners(true) + (D.order_corners(true) - true.mean(axis=0)) * 0.12,
                        cv2.cvtColor(np.ascontiguousarray(shot), cv2.COLOR_RGB2GRAY))  # the bezel itself is one
 
 

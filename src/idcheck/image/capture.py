@@ -79,7 +79,7 @@ def photo_regions(gray: np.ndarray, min_share: float) -> list[tuple[int, int, in
     top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
     bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
     flat = ((top.astype(np.int16) - bottom) <= FLAT_RANGE).astype(np.float32)
-    photo = (cv2.blur(flat, (PHOTO_WINDOW, PHOTO_WINDOW)) < PHOTO_MAX_FLAT).astype(np.uint8)
+    photo: np.ndarray = (cv2.blur(flat, (PHOTO_WINDOW, PHOTO_WINDOW)) < PHOTO_MAX_FLAT).astype(np.uint8)
     photo = cv2.morphologyEx(photo, cv2.MORPH_OPEN, np.ones((PHOTO_OPEN, PHOTO_OPEN), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(photo, connectivity=4)
     cells = photo.shape[0] * photo.shape[1]

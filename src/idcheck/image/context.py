@@ -49,8 +49,6 @@ class ImageContext:
         # How to read a JPEG's quantisation tables from its header (idcheck.pipeline passes
         # idcheck.tamper.jpegq.read): the context is below tamper/ and imports nothing from it.
         self._read_jpeg_tables = read_jpeg_tables
-        # The document kind the caller named ("auto" when unknown); see idcheck.api.KINDS.
-        self.requested_kind = "auto"
         self.rgb = decoded.rgb
         self.height, self.width = decoded.rgb.shape[:2]
         ow, oh = decoded.original_size
@@ -60,7 +58,7 @@ class ImageContext:
         self.extra: dict[str, Any] = {}
         # Sub-stage timings (ms) a check wants reported; they go into Report.timings.
         self.timings: dict[str, float] = {}
-        # The document kind the caller named ("auto" when unknown); set by idcheck.check.
+        # The document kind the caller named ("auto" when unknown; see idcheck.api.KINDS); set by idcheck.check.
         self.requested_kind: str = "auto"
 
     # -- coordinates -------------------------------------------------------
@@ -84,7 +82,8 @@ class ImageContext:
         if self.decoded.format != "jpeg" or not self.data:
             return None
         try:
-            return cv2.imdecode(np.frombuffer(self.data, np.uint8), cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+            return cv2.imdecode(np.frombuffer(self.data, np.uint8),
+                                cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
         except cv2.error:
             return None
 
@@ -223,8 +222,8 @@ class ImageContext:
             return "page"
         # side lengths in original pixels (the working copy may be scaled unevenly)
         q = np.asarray(self.to_original(doc.quad), np.float32)
-        a = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-        b = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        a = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+        b = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
         ratio = max(a, b) / max(1.0, min(a, b))
         return "card" if ratio >= self.config.resolution.card_aspect else "page"
 
@@ -244,8 +243,8 @@ class ImageContext:
         if doc is None:
             return None
         q = doc.quad.astype(np.float32)
-        wa = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-        ha = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        wa = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+        ha = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
         long_side = max(wa, ha)
         f = min(1.0, self.config.blur.canonical_long_side / max(long_side, 1.0))
         W, H = max(16, int(round(wa * f))), max(16, int(round(ha * f)))
@@ -253,10 +252,11 @@ class ImageContext:
         M = cv2.getPerspectiveTransform(q, dst)
         rgb = cv2.warpPerspective(self.rgb, M, (W, H), flags=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_CONSTANT)
-        if q[:, 0].min() >= 2 and q[:, 1].min() >= 2 and q[:, 0].max() <= self.width - 3 and q[:, 1].max() <= self.height - 3:
+        if (q[:, 0].min() >= 2 and q[:, 1].min() >= 2
+                and q[:, 0].max() <= self.width - 3 and q[:, 1].max() <= self.height - 3):
             # the whole quad lies 2 px inside the frame: every rectified pixel maps (nearest) to a pixel of the
             # frame, so the warped frame mask is all 255 - no need to warp a full-size mask (~1.5 ms at 12 MP)
-            valid = np.full((H, W), 255, np.uint8)
+            valid: np.ndarray = np.full((H, W), 255, np.uint8)
         else:
             valid = cv2.warpPerspective(np.full((self.height, self.width), 255, np.uint8), M, (W, H),
                                         flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)

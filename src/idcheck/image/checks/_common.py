@@ -29,6 +29,7 @@ def place_of(u: float, v: float) -> str:
 def rectified_polygon_to_original(ctx: ImageContext, points: np.ndarray) -> list[tuple[float, float]]:
     """Points in the rectified document -> polygon in original picture coordinates."""
     rect = ctx.rectified
+    assert rect is not None, "only called by checks that run on a rectified document"
     work = rect.to_working(points)
     work[:, 0] = np.clip(work[:, 0], 0, ctx.width)
     work[:, 1] = np.clip(work[:, 1], 0, ctx.height)

@@ -110,7 +110,8 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
         yield codes.finding(
             "image.not_judged", what="sharpness", what_zh="清晰度",
             reason=f"only {details.get('edges', 0)} high-contrast edges on the {where}, {cfg.min_edges} needed",
-            reason_zh=f"{where == 'document' and '证件' or '图片'}上高对比度边缘仅 {details.get('edges', 0)} 个，需要 {cfg.min_edges} 个",
+            reason_zh=f"{where == 'document' and '证件' or '图片'}上高对比度边缘仅 {details.get('edges', 0)} 个，"
+                      f"需要 {cfg.min_edges} 个",
             details={"code": "image.blurry", "edges": details.get("edges", 0), "measured_on": where},
         )
         return
@@ -131,9 +132,11 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
             "image.blurry",
             measured=Measure(round(value, 2), f"px per 1000 px of {where}"),
             threshold=Measure(round(limit, 2), f"px per 1000 px of {where}", "<="),
-            details={"measured_on": where, **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in details.items()
-                                             if k != "by_direction"},
+            details={"measured_on": where,
+                     **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in details.items()
+                        if k != "by_direction"},
                      "sigma_px": round(sigma, 3), "measured_px": length,
                      "sigma_original_px": round(sigma_original, 3),
-                     "by_direction": {k: round(v * 1000.0 / length, 2) for k, v in details.get("by_direction", {}).items()}},
+                     "by_direction": {k: round(v * 1000.0 / length, 2)
+                                      for k, v in details.get("by_direction", {}).items()}},
         )

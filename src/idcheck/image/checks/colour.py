@@ -65,7 +65,8 @@ def coloured_share(rgb: np.ndarray, valid: np.ndarray | None, min_chroma: float)
     # does not bleed in)
     low = (max(2, w // 8), max(2, h // 8))
     sigma_low = max(h, w) / 8.0 / 8.0
-    weight = cv2.GaussianBlur(cv2.resize(inside.astype(np.float32), low, interpolation=cv2.INTER_AREA), (0, 0), sigma_low)
+    weight = cv2.GaussianBlur(cv2.resize(inside.astype(np.float32), low, interpolation=cv2.INTER_AREA), (0, 0),
+                              sigma_low)
     rgbf = rgb.astype(np.float32)
     # zero outside the document, on the 8-bit picture (the same values as a float multiply by the mask, 3x cheaper)
     if valid is None:
@@ -105,8 +106,8 @@ def picture_chroma(rgb: np.ndarray) -> float:
     if f < 1.0:
         rgb = cv2.resize(rgb, (max(8, int(w * f)), max(8, int(h * f))), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
-    a = cv2.blur(lab[:, :, 1].astype(np.float32), (5, 5))
-    b = cv2.blur(lab[:, :, 2].astype(np.float32), (5, 5))
+    a: np.ndarray = cv2.blur(lab[:, :, 1].astype(np.float32), (5, 5))
+    b: np.ndarray = cv2.blur(lab[:, :, 2].astype(np.float32), (5, 5))
     # the global tint: the median of each chroma plane, from its 8-bit histogram (np.median sorts: 4x slower)
     a -= median_u8(lab[:, :, 1])
     b -= median_u8(lab[:, :, 2])

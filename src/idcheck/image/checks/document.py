@@ -39,7 +39,7 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             # lines of print all over the picture: the document is there, its edges are not (it fills the picture
             # or runs out of it) - "not found" would be wrong.  Print cut by the frame still tells its corners are
             # not all in the picture; otherwise they cannot be judged: say so
-            lines = len(ctx.text_lines or ())
+            n_lines = len(ctx.text_lines or ())
             cut = _print_cut_by_frame(ctx)
             if cut is not None:
                 yield cut
@@ -51,13 +51,13 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                       "reflection in the whole picture was looked for)"),
                 what_zh=("是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）" if cut else
                          "四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）"),
-                reason=f"the document's print was found ({lines} lines of text) but not its edges: it may fill the "
+                reason=f"the document's print was found ({n_lines} lines of text) but not its edges: it may fill the "
                        f"picture or run out of it",
-                reason_zh=f"找到了证件上的文字（{lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
-                measured=Measure(lines, "text lines"),
+                reason_zh=f"找到了证件上的文字（{n_lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
+                measured=Measure(n_lines, "text lines"),
                 details={"codes": (["document.corner_missing"] if cut is None else [])
                          + ["document.occluded", "image.glare"],
-                         "text_lines": lines},
+                         "text_lines": n_lines},
             )
             return
         yield codes.finding("document.not_found", details={"searched_at_px": cfg.detect_long_side})

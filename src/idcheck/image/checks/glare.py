@@ -103,7 +103,6 @@ def hotspots(gray: np.ndarray, sat: np.ndarray, clip_level: int, min_share: floa
     if not cv2.countNonZero(mask):
         return []
     n, lab, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    short = min(h, w)
     found = []
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]

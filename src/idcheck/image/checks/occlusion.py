@@ -85,6 +85,7 @@ def _continues_outside(ctx: ImageContext, lab: np.ndarray, stats: np.ndarray, i:
     read from the working picture through the same homography, extended beyond the quad.
     """
     rect = ctx.rectified
+    assert rect is not None, "skin is placed only on a rectified document"
     h, w = rgb.shape[:2]
     reach = max(3, int(round(_OUTSIDE_REACH * min(h, w))))
     x, y, bw, bh = stats[i, :4]
@@ -150,7 +151,7 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     if sizeable:
         # distance of each pixel from the document's border (the frame edge counts as border too); only needed
         # when there is a sizeable skin region to place
-        border = np.zeros((h, w), np.uint8)
+        border: np.ndarray = np.zeros((h, w), np.uint8)
         border[1:-1, 1:-1] = 255
         border = cv2.bitwise_and(border, rect.valid)
         dist = cv2.distanceTransform(border, cv2.DIST_L2, 3)

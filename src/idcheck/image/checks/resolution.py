@@ -3,8 +3,8 @@
 The measure is the document's long side in ORIGINAL pixels (the full-resolution
 picture, not the working copy), compared with what the smallest print needs to stay
 legible: 10 px per character height, the floor below which Chinese characters lose strokes - 480 px for an ID
-card's 1.8 mm back-side print over 85.6 mm, 850 px for a licence's 3.5 mm body print over 297 mm.  Without a found document, or with a
-doubtful outline (which may be a part of the document, such as a licence's inner frame),
+card's 1.8 mm back-side print over 85.6 mm, 850 px for a licence's 3.5 mm body print over 297 mm.  Without a found
+document, or with a doubtful outline (which may be a part of the document, such as a licence's inner frame),
 the whole picture is measured against the card threshold (the most lenient); with no document at all
 nothing is measured (``document.not_found`` is the finding).  A document
 cut by the frame edge is measured only from the sides that are in the picture, which is

@@ -10,9 +10,10 @@ whole picture:
 * *noise*: the sensor-noise sigma (Immerkaer's Laplacian-of-differences estimate
   on the picture's smooth areas); phones leave >= 1 grey level, captures ~0.
 * *proportions*: phone screens are 16:9-19.5:9 (long/short >= ``screen.phone_aspect``).
-* *uniform rows* (:func:`idcheck.image.capture.uniform_rows`): rows of the picture that are one exact, unclipped colour across the full
-  width - an app bar, a panel, a page background.  A camera never records such a row; this is the strongest of the
-  three (real photos: none in 46 pictures; real screenshots, JPEG camera-preview captures included: 6-125 rows)
+* *uniform rows* (:func:`idcheck.image.capture.uniform_rows`): rows of the picture that are one exact, unclipped
+  colour across the full width - an app bar, a panel, a page background.  A camera never records such a row; this
+  is the strongest of the three (real photos: none in 46 pictures; real screenshots, JPEG camera-preview captures
+  included: 6-125 rows)
   and the one reported as an **error** (``screen.min_uniform_rows``).  The flat-block evidence alone is a warning:
   dark night scenes and strongly compressed photos flatten blocks too.
 
@@ -207,13 +208,16 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     texture = colour_texture(region)
     stripes = spectral["colour_stripes"] if spectral["stripe_ratio"] >= cfg.stripe_peak_ratio else 0.0
     measures = {"moire": round(ratio, 3), "colour_texture": round(texture, 3),
-                "colour_stripes": round(spectral["colour_stripes"], 3), "stripe_ratio": round(spectral["stripe_ratio"], 1)}
+                "colour_stripes": round(spectral["colour_stripes"], 3),
+                "stripe_ratio": round(spectral["stripe_ratio"], 1)}
     ctx.extra["measures"].update(measures)
     if texture >= cfg.min_colour_texture:
-        measured, threshold = Measure(round(texture, 2), "Cr/Cb levels"), Measure(cfg.min_colour_texture, "Cr/Cb levels", "<")
+        measured = Measure(round(texture, 2), "Cr/Cb levels")
+        threshold = Measure(cfg.min_colour_texture, "Cr/Cb levels", "<")
         reason = f"colour texture {texture:.1f} on the document's plain areas"
     elif ratio >= cfg.min_moire and texture >= cfg.moire_colour_texture:
-        measured, threshold = Measure(round(texture, 2), "Cr/Cb levels"), Measure(cfg.moire_colour_texture, "Cr/Cb levels", "<")
+        measured = Measure(round(texture, 2), "Cr/Cb levels")
+        threshold = Measure(cfg.moire_colour_texture, "Cr/Cb levels", "<")
         reason = f"a pixel-grid peak {ratio:.0f}x the spectral floor, with colour texture {texture:.1f}"
     elif stripes >= cfg.min_colour_stripes:
         measured = Measure(round(stripes, 2), "Cr/Cb levels (stripe amplitude)")

@@ -131,7 +131,7 @@ class SealSearch:
 
 def red_mask(rgb: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
     """uint8 mask (255 = red ink) of an RGB picture, after dividing out the paper's colour."""
-    rgbf = rgb.astype(np.float32)
+    rgbf: np.ndarray = rgb.astype(np.float32)
     luma = rgbf @ np.array([0.299, 0.587, 0.114], np.float32)
     inside = valid > 0 if valid is not None else np.ones(luma.shape, bool)
     # the paper's colour from every 4th pixel of every 4th row (the median of the brighter half: plenty of samples)
@@ -296,7 +296,8 @@ def judge(ctx: Any, why: str, why_zh: str) -> tuple[list[Finding], dict[str, Any
     )], info
 
 
-def after_reading(ctx: Any, label: str, confirmed: bool, document_type: str | None) -> tuple[list[Finding], dict | None]:
+def after_reading(ctx: Any, label: str, confirmed: bool,
+                  document_type: str | None) -> tuple[list[Finding], dict | None]:
     """The OCR stage's seal judgement: when the image check did not run (no licence kind named) and the
     profile names a sealed certificate or the reading confirms a licence.  (findings, extra or None)."""
     if ctx is None or not hasattr(ctx, "extra") or "seal" in ctx.extra:

@@ -16,8 +16,8 @@ Its strokes are faint (semi-transparent), so the layer keeps every fine stroke a
 equal weight: the high-pass of the grey document (minus a 1.5 px gaussian) is clipped
 at a few grey levels, and the document's own black print (far darker than any
 semi-transparent stroke) and blown-out glare are left out of it.  The rows of text then
-make that layer periodic along a tilted direction: one sharp spectral peak off the axes.  The document's own print is set in
-rows and columns parallel to its sides (peaks on the axes, which are excluded) and its
+make that layer periodic along a tilted direction: one sharp spectral peak off the axes.  The document's own print is
+set in rows and columns parallel to its sides (peaks on the axes, which are excluded) and its
 guilloche, seal and portrait have no tilted period.  That lattice of print does have
 tilted peaks, its cross terms: a row period (0, b) and a column period (a, 0) give
 (a, b), which stands out once blur removes the fine detail.  A cross term is no
@@ -124,7 +124,7 @@ def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
             "document.watermark",
             measured=Measure(round(index, 2), "x spectral floor (tilted period)"),
             threshold=Measure(cfg.min_lattice, "x", "<"),
-            region=ctx.to_original(ctx.document.quad),
+            region=ctx.to_original(doc.quad),
             details=details,
         )
     elif cfg.text_rows_on_every_picture:

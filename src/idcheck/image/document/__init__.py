@@ -52,7 +52,7 @@ perimeter lies on a real edge) and fill.  Checks that read the document from the
 report errors only when ``confidence >= document.min_confidence``
 (``ImageContext.document_confident``): a finding from a doubtful quad is worse than none.
 
-Where each part lives (every name is re-exported here, so ``from idcheck.image.document import ...`` keeps working):
+Where each part lives (the public names are re-exported here; private helpers are imported from their module):
 
 * :mod:`.quad` - :class:`DocumentQuad`, :func:`order_corners`, and small line and frame geometry;
 * :mod:`.proposals` - the colour, edge and all-edges proposals, and the quad enclosing a proposal's mask;
@@ -66,18 +66,9 @@ either the function or the submodule, and the re-exported function must win.
 """
 
 from .detector import detect, detect_in_screen_photo
-from .lines import _group, _line_quads, _segments, _three_line_quads
-from .proposals import (
-                        _all_edges_outline,
-                        _canny,
-                        _colour_foreground,
-                        _edge_outlines,
-                        _fill_holes,
-                        _largest_component,
-                        _quad_from_mask,
-)
-from .quad import CORNER_NAMES, DocumentQuad, _covered, _line_intersection, _meet, _on_frame_edge, order_corners
-from .refinement import _edge_support, _recover_corner, _support_along, cut_support, recover_side, refine
-from .verification import _dark_rim, verify
+from .quad import CORNER_NAMES, DocumentQuad, order_corners
+from .refinement import cut_support, recover_side, refine
+from .verification import verify
 
-__all__ = ["CORNER_NAMES", "DocumentQuad", "cut_support", "detect", "detect_in_screen_photo", "order_corners", "recover_side", "refine", "verify"]
+__all__ = ["CORNER_NAMES", "DocumentQuad", "cut_support", "detect", "detect_in_screen_photo", "order_corners",
+           "recover_side", "refine", "verify"]

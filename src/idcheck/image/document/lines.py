@@ -41,7 +41,9 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
     keep = L >= min_len
     p, q, d, L = p[keep], q[keep], d[keep], L[keep]
     order = np.argsort(-L)
-    P0, U, IV = [], [], []
+    P0: list[np.ndarray] = []
+    U: list[np.ndarray] = []
+    IV: list[list[tuple[float, float]]] = []
     cos_tol = np.cos(np.radians(angle_tol))
     for k in order:
         u = d[k] / L[k]
@@ -63,7 +65,7 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
             U.append(u)
             IV.append([(-L[k] / 2, L[k] / 2)])
     out = []
-    for p0, u, iv in zip(P0, U, IV):
+    for p0, u, iv in zip(P0, U, IV, strict=True):
         iv.sort()
         merged = [list(iv[0])]
         for a, b in iv[1:]:
@@ -181,7 +183,7 @@ def _line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20,
 
 def _three_line_quads(P: np.ndarray, U: np.ndarray, IV: np.ndarray, pi: np.ndarray, pj: np.ndarray,
                       cosang: np.ndarray, frame: tuple[int, int], min_area: float,
-                      limit: int = 2) -> list[tuple[np.ndarray, np.ndarray]]:
+                      limit: int = 2) -> list[tuple[np.ndarray, np.ndarray | None]]:
     """Quads with one side unseen: two nearly parallel lines and one crossing them, closed where both end.
 
     A white card on a white desk under a lamp often shows three borders and not the fourth (lit from that side,

@@ -28,7 +28,8 @@ def _largest_component(mask: np.ndarray) -> tuple[np.ndarray | None, int]:
         return None, 0
     areas = np.bincount(lab.ravel(), minlength=n)
     i = 1 + int(np.argmax(areas[1:]))
-    return cv2.compare(lab, i, cv2.CMP_EQ), int(areas[i])  # 255 where lab == i
+    # 255 where lab == i (OpenCV's stubs want an array where a scalar operand is allowed)
+    return cv2.compare(lab, i, cv2.CMP_EQ), int(areas[i])  # type: ignore[call-overload]
 
 
 def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...] = (0.04, 0.15)) -> list[np.ndarray]:
@@ -77,7 +78,8 @@ def _canny(gray: np.ndarray) -> np.ndarray:
     return cv2.Canny(g, max(10.0, 0.25 * med), max(25.0, 0.6 * med))
 
 
-def _edge_outlines(gray: np.ndarray, min_area: float, limit: int = 3, edges: np.ndarray | None = None) -> list[np.ndarray]:
+def _edge_outlines(gray: np.ndarray, min_area: float, limit: int = 3,
+                   edges: np.ndarray | None = None) -> list[np.ndarray]:
     """Convex hulls of the biggest connected Canny-edge structures (after a median that removes fine texture).
 
     Hulls, not closed contours: a document's outline often has a gap (a faint rounded

@@ -103,7 +103,8 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
         n = int(np.clip(length / 2, 16, 160))
         t = np.linspace(0.08, 0.92, n, dtype=np.float32)
         pts = p[None, :] + (q - p)[None, :] * t[:, None]
-        inside = (pts[:, 0] >= search + 1) & (pts[:, 0] < w - search - 2) & (pts[:, 1] >= search + 1) & (pts[:, 1] < h - search - 2)
+        inside = ((pts[:, 0] >= search + 1) & (pts[:, 0] < w - search - 2)
+                  & (pts[:, 1] >= search + 1) & (pts[:, 1] < h - search - 2))
         if inside.sum() < max(8, 0.3 * n) or i == keep:
             lines.append((p, d))
             straight.append(None)
@@ -154,7 +155,7 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
     if len(bad) != 1:
         return None
     i = bad[0]
-    if any(straight[k] is not None and straight[k] < STRAIGHT for k in ((i + 1) % 4, (i + 2) % 4, (i + 3) % 4)):
+    if any((s := straight[k]) is not None and s < STRAIGHT for k in ((i + 1) % 4, (i + 2) % 4, (i + 3) % 4)):
         return None
     h, w = gx.shape
     o0, o1 = quad[(i + 2) % 4], quad[(i + 3) % 4]  # the opposite side (runs the other way round)
@@ -257,11 +258,11 @@ def _recover_corner(quad: np.ndarray, straight: list[float | None], bad: list[in
     re-found as the line from its good far corner, nearly parallel (+-6 degrees) to its opposite side,
     with the most edge along the part nearest that good corner; the corner is their intersection."""
     i, j = (bad[0], bad[1]) if (bad[1] - bad[0]) == 1 else (bad[1], bad[0])  # side i then side j = i + 1
-    if any(straight[k] is None or straight[k] < STRAIGHT for k in ((i + 2) % 4, (i + 3) % 4)):
+    if any((s := straight[k]) is None or s < STRAIGHT for k in ((i + 2) % 4, (i + 3) % 4)):
         return None
     c = (i + 1) % 4  # the shared (covered) corner
     lines = []
-    for side, start, opp in ((i, quad[i], ((i + 2) % 4, (i + 3) % 4)), (j, quad[(j + 1) % 4], ((j + 2) % 4, (j + 3) % 4))):
+    for start, opp in ((quad[i], ((i + 2) % 4, (i + 3) % 4)), (quad[(j + 1) % 4], ((j + 2) % 4, (j + 3) % 4))):
         od = quad[opp[0]] - quad[opp[1]]  # opposite side, pointing the same way as start -> covered corner
         if float(np.dot(od, quad[c] - start)) < 0:
             od = -od

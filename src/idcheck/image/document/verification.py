@@ -54,8 +54,8 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
         angles.append(float(np.degrees(np.arccos(np.clip(cosang, -1, 1)))))
     worst_angle = max(abs(a - 90.0) for a in angles)
     angle_conf = float(np.clip((ANGLE_ZERO_DEG - worst_angle) / ANGLE_RAMP_DEG, 0.0, 1.0))
-    s1 = (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
-    s2 = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    s1 = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
     ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
     w, h = frame
     on_edge = [i for i in range(4) if _on_frame_edge(quad[i], quad[(i + 1) % 4], w, h)]
