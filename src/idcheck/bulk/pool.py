@@ -129,7 +129,9 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
             w.stop()
 
 
-def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flight: int | None = None) -> Iterator[Result]:
+def run_dask(
+    paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flight: int | None = None
+) -> Iterator[Result]:
     """The same work on a Dask distributed cluster.
 
     ``scheduler`` is an address ("tcp://host:8786") or a ``distributed.Client``.
@@ -159,7 +161,10 @@ def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flig
             try:
                 line, thumbnail = fut.result()
             except Exception as exc:  # a worker lost with the task, or a task error
-                line, thumbnail = failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__), None
+                line, thumbnail = (
+                    failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__),
+                    None,
+                )
             fut.release()
             yield path, line, thumbnail
             nxt = next(todo, None)

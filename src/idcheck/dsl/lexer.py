@@ -293,7 +293,9 @@ class _Lexer:
             out.append(ch)
             self.advance()
         if not closed:
-            self.error(line, col, self.i - start, "unterminated regular expression (it must end with / on the same line)")
+            self.error(
+                line, col, self.i - start, "unterminated regular expression (it must end with / on the same line)"
+            )
             self.add("REGEX", ("".join(out), ""), line, col, max(self.i - start, 1))
             return
         flag_start = self.i

@@ -194,7 +194,9 @@ class _Parser(TypeChecks):
         tok = self.tok
         if tok.kind == "EOF" or tok.first_on_line or tok.is_punct("}"):
             return
-        raise self.fail(tok, f"unexpected {_shown(tok)} after the {what} statement (each statement starts on a new line)")
+        raise self.fail(
+            tok, f"unexpected {_shown(tok)} after the {what} statement (each statement starts on a new line)"
+        )
 
     def sync(self, words: tuple[str, ...], stop_at_brace: bool, start: int) -> None:
         """Skip to the next line that starts with one of ``words`` (or a '}' / the end).
@@ -369,7 +371,9 @@ class _Parser(TypeChecks):
             message=meta.get("message"), message_zh=meta.get("message_zh"), pos=_pos(where),  # type: ignore[arg-type]
         )
 
-    def parse_item(self, rule_id: str, items: dict[str, Token], meta: dict[str, object], out: list[T.Statement]) -> None:
+    def parse_item(
+        self, rule_id: str, items: dict[str, Token], meta: dict[str, object], out: list[T.Statement]
+    ) -> None:
         tok = self.tok
         if tok.kind != "IDENT" or tok.value not in ITEM_WORDS:
             hint = _did_you_mean(str(tok.value), ITEM_WORDS) if tok.kind == "IDENT" else ""
@@ -428,7 +432,11 @@ class _Parser(TypeChecks):
                 if not self.tok.is_punct(","):
                     break
                 self.advance()
-            node = T.Registrants(tuple(values), pos=_pos(tok)) if word == "registrants" else T.Regions(tuple(values), pos=_pos(tok))
+            node = (
+                T.Registrants(tuple(values), pos=_pos(tok))
+                if word == "registrants"
+                else T.Regions(tuple(values), pos=_pos(tok))
+            )
             out.append(node)
         self.end_of_statement(word)
 
@@ -474,7 +482,9 @@ class _Parser(TypeChecks):
         if kind == T.IDENTITY:
             self.error(tok, f'"{T.IDENTITY}" is not a document kind here: write require document profile.document_type')
         elif not _KIND.match(kind):
-            self.error(tok, f"document kind {kind!r} must be lower-case letters, digits and _ (such as \"business_license\")")
+            self.error(
+                tok, f'document kind {kind!r} must be lower-case letters, digits and _ (such as "business_license")'
+            )
 
     # --- expressions -----------------------------------------------------------------------------
 

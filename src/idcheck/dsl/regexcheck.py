@@ -122,7 +122,12 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
             if high is not None and high > 1000 or low > 1000:
                 return "repetition counts above 1000 are not allowed"
             repeating = high is None or high > 1
-            if last_atom == "group" and repeating and last_group is not None and (last_group["quant"] or last_group["alt"]):
+            if (
+                last_atom == "group"
+                and repeating
+                and last_group is not None
+                and (last_group["quant"] or last_group["alt"])
+            ):
                 return ("a repeated group may not contain a repetition or an alternative "
                         "(such patterns can take exponential time)")
             span = (MAX_MATCH_LENGTH if high is None else high) - low + 1

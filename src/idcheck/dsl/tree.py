@@ -21,7 +21,6 @@ check).  Nothing here evaluates anything: see :mod:`idcheck.dsl.evaluate`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 SEVERITIES = ("error", "warning", "info")
 ROOTS = ("profile", "document", "domain")
@@ -88,7 +87,7 @@ class Length:
     pos: Pos | None = _pos()
 
 
-Operand = Union[Path, Str, Int, ListLit, Length]
+Operand = Path | Str | Int | ListLit | Length
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ class Or:
     pos: Pos | None = _pos()
 
 
-Expr = Union[Compare, Matches, Exists, Not, And, Or]
+Expr = Compare | Matches | Exists | Not | And | Or
 
 
 # --- statements ----------------------------------------------------------------------------------
@@ -184,7 +183,7 @@ class Regions:
     pos: Pos | None = _pos()
 
 
-Statement = Union[When, Require, RequireDocument, Registrants, Regions]
+Statement = When | Require | RequireDocument | Registrants | Regions
 
 
 @dataclass(frozen=True)

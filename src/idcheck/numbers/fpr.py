@@ -2,7 +2,8 @@
 
 2023 form (issued from 2023-12-01), 18 characters, GB 11643 layout [C7][C2]::
 
-    9 | province of acceptance (2) | ISO 3166-1 numeric nationality (3) | YYYYMMDD | sequence (3, pos 17 odd = male) | MOD 11-2 check
+    9 | province of acceptance (2) | ISO 3166-1 numeric nationality (3) | YYYYMMDD
+      | sequence (3, pos 17 odd = male) | MOD 11-2 check
 
 2017 form ("15 位"), 15 characters [C2]::
 

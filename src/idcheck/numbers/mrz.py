@@ -115,7 +115,8 @@ def _check_chars(line_no: int, text: str, start: int, allowed: frozenset[str], w
         if ch not in allowed:
             hint = _shape.suggest(ch, allowed)
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
-            message = f"{shown!r} is not allowed in the {what}, expected {_shape.describe(allowed) if allowed != CHARS else 'A-Z, 0-9 or <'}"
+            expected = _shape.describe(allowed) if allowed != CHARS else "A-Z, 0-9 or <"
+            message = f"{shown!r} is not allowed in the {what}, expected {expected}"
             if hint:
                 message += f"; did you mean {hint!r}?"
             raise _fail(InvalidFormat, line_no, start + i + 1, message, found=ch,

@@ -81,6 +81,6 @@ def info(s: str) -> dict[str, Any]:
     """``kind`` (e.g. ``"ordinary e-passport"``) and ``issuer`` (``"PRC"``, ``"HKSAR"``, ``"MSAR"``)."""
     v = validate(s)
     for shape, kind, issuer in KINDS:
-        if all(ch in allowed for ch, allowed in zip(v, shape)):
+        if all(ch in allowed for ch, allowed in zip(v, shape, strict=True)):
             return {"number": v, "kind": kind, "issuer": issuer}
     raise AssertionError("unreachable: validate() accepted a shape with no kind")  # pragma: no cover

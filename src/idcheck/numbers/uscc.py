@@ -141,7 +141,7 @@ def calc_org_check_digit(body8: str) -> str:
     """GB 11714 check character (USCC position 17) of the 8 organisation-code body characters."""
     require_str(body8)
     _shape.check_shapes(body8, [(_shape.ALNUM,) * 8], title="an organisation-code body")
-    r = 11 - sum(_org_value(c) * w for c, w in zip(body8, ORG_WEIGHTS)) % 11
+    r = 11 - sum(_org_value(c) * w for c, w in zip(body8, ORG_WEIGHTS, strict=True)) % 11
     return "X" if r == 10 else "0" if r == 11 else str(r)
 
 
@@ -149,7 +149,7 @@ def calc_check_digit(first17: str) -> str:
     """GB 32100 check character (position 18) of the first 17 characters."""
     require_str(first17)
     _shape.check_shapes(first17, [(_CHARS,) * 17], title="the check-character input")
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -164,7 +164,7 @@ def _check(v: str, *, allow_pilot_era: bool = False) -> None:
                     "18-character USCC unless the certificate has none")
         raise InvalidLength(f"a Unified Social Credit Code has 18 characters, not {len(v)}{hint}",
                             expected=18, found=len(v))
-    for i, (ch, allowed) in enumerate(zip(v, SHAPE)):
+    for i, (ch, allowed) in enumerate(zip(v, SHAPE, strict=True)):
         if ch not in allowed:
             what = "region code" if 2 <= i <= 7 else "organisation-code check" if i == 16 else ""
             raise _shape.bad_char(v, i, allowed, what)
