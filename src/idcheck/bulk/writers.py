@@ -44,6 +44,7 @@ class RecordWriter:
         self.fh.flush()
         os.fsync(self.fh.fileno())
         self.fh.close()
+        assert self.out is not None  # a partial file exists only for a named output
         os.replace(self.partial, self.out)
 
     def abandon(self) -> None:

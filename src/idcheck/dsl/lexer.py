@@ -43,7 +43,7 @@ class Token:
         if self.kind == "STRING":
             return f'"{self.value}"' if len(str(self.value)) <= 40 else f'"{str(self.value)[:37]}..."'
         if self.kind == "REGEX":
-            return f"/{self.value[0]}/{self.value[1]}"  # type: ignore[index]
+            return f"/{self.value[0]}/{self.value[1]}"  # type: ignore[index]  # REGEX: (pattern, flags)
         return str(self.value)
 
     def is_word(self, *words: str) -> bool:

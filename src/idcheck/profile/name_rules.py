@@ -104,6 +104,7 @@ def _name_characters(ctx: Ctx, key: str, value: str) -> None:
     full = [c for c in chars if c in N.FULL_BRACKETS]
     if half or full:
         swap = {"(": "\uff08", ")": "\uff09", "\uff08": "(", "\uff09": ")"}
+        severity: str | None  # None: the catalogue's severity
         if half and full:
             width, width_zh, severity = "both full-width and half-width", "全角和半角混用的", "error"
             typed_alt = "".join("\uff08" if c == "(" else "\uff09" if c == ")" else c for c in value)

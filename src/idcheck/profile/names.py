@@ -232,8 +232,8 @@ def compare_names(typed: str, printed: str) -> NameComparison:
             ops.append(DiffOp(tag, i1, t, j1, p, tuple(_diagnose(t, p, typed, i1, printed, j1))))
     seen: dict[str, None] = {}
     for d in ops:
-        for tag in d.diagnoses:
-            seen.setdefault(tag, None)
+        for diagnosis in d.diagnoses:
+            seen.setdefault(diagnosis, None)
     return NameComparison(typed, printed, exact, canon, tuple(ops), tuple(seen))
 
 

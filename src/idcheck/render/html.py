@@ -152,7 +152,7 @@ STALE_ROWS_SECONDS = 3600.0
 def remove_stale_rows(folder: str) -> list[str]:
     """Remove ``.idcheck-rows-*.html`` left by killed runs of earlier versions (untouched for an hour:
     a live run writes its rows file every few seconds)."""
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(folder)
     except OSError:
