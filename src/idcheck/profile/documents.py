@@ -33,7 +33,10 @@ ORG_DOCS = frozenset(d for d, owner in DOCUMENT_OWNER.items() if owner == "organ
 OUTSIDE = ("hong_kong", "macao", "taiwan", "foreign")
 
 # §3.2 is written in rules/standard.rules (its *-document rules); this is the profile check's reading of it,
-# which tests/profiles/test_document_types.py proves equal to the rule file.
+# which tests/profiles/test_document_types.py proves equal to the rule file, row by row and in its order (the
+# first document written is the preferred one). It cannot be derived here: the rules language (dsl/) sits above
+# profile/ and imports the form's vocabulary from it, so reading the rule file from profile/ would be an upward
+# import (tests/test_layers.py).
 #: (registrant type, region) -> (preferred, alternatives) [A2][A8][A10][A12]
 ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("individual", "mainland"): (("id_card",), ("household_register", "household_certificate", "temporary_id_card")),
