@@ -41,6 +41,13 @@ from .exceptions import (
 NAME = "mrz"
 TITLE = "Machine-readable zone (ICAO 9303)"
 TITLE_ZH = "机读码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "machine-readable zone"
+SHORT_TITLE_ZH = "机读码"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: ICAO 7-3-1 check digits per field and composite
+HAS_CHECK_DIGIT = True
 
 CHARS = frozenset(string.ascii_uppercase + string.digits + "<")
 _NAME_CHARS = frozenset(string.ascii_uppercase + "<")

@@ -39,6 +39,13 @@ from .exceptions import InvalidChecksum, InvalidLength
 NAME = "uscc"
 TITLE = "Unified Social Credit Code"
 TITLE_ZH = "统一社会信用代码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "Unified Social Credit Code"
+SHORT_TITLE_ZH = "统一社会信用代码"
+#: whose number it is: an organisation's
+PERSONAL = False
+#: GB 32100 position 18 and GB 11714 position 17
+HAS_CHECK_DIGIT = True
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3^i mod 31 (§1.4)

@@ -52,15 +52,22 @@ ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
 _NUMBER_REGION = {"hk": "hong_kong", "macao": "macao", "taiwan": "taiwan"}
 
 
+#: the number formats a profile's document can carry -> the document type a message suggests for it (None: rp,
+#: whose number's region decides between the two residence permits)
+_FORMAT_DOCUMENT: dict[str, str | None] = {
+    "ric": "id_card",
+    "rp": None,
+    "hkmo_permit": "travel_permit_hkmo",
+    "tw_permit": "travel_permit_tw",
+    "fpr": "foreign_permanent_resident_card",
+    "uscc": "business_license",
+    "passport": "passport",
+}
+# The formats' own facts live in their modules (idcheck.numbers.*: SHORT_TITLE, PERSONAL, HAS_CHECK_DIGIT)
+#: numbers format -> (English, Chinese, the document type that carries it)
 FORMAT_TITLES: dict[str, tuple[str, str, str | None]] = {
-    # numbers format -> (English, Chinese, the document type that carries it)
-    "ric": ("resident ID card", "居民身份证", "id_card"),
-    "rp": ("residence permit", "港澳台居民居住证", None),
-    "hkmo_permit": ("Hong Kong/Macao travel permit", "港澳居民来往内地通行证", "travel_permit_hkmo"),
-    "tw_permit": ("Taiwan travel permit", "台湾居民来往大陆通行证", "travel_permit_tw"),
-    "fpr": ("foreign permanent resident ID card", "外国人永久居留身份证", "foreign_permanent_resident_card"),
-    "uscc": ("Unified Social Credit Code", "统一社会信用代码", "business_license"),
-    "passport": ("PRC passport", "中国护照", "passport"),
+    name: (numbers.FORMATS[name].SHORT_TITLE, numbers.FORMATS[name].SHORT_TITLE_ZH, doc)
+    for name, doc in _FORMAT_DOCUMENT.items()
 }
 
 
@@ -279,8 +286,9 @@ def _other_format(hint: str | None, value: str, name: str) -> tuple[str, str, st
     return None
 
 
-STRONG_FORMATS = frozenset({"ric", "rp", "fpr", "uscc"})
-PERSONAL_FORMATS = frozenset({"ric", "rp", "fpr", "hkmo_permit", "tw_permit", "passport"})
+#: of those formats, the ones with a check character, and the ones that number a person (not an organisation)
+STRONG_FORMATS = frozenset(name for name in FORMAT_TITLES if numbers.FORMATS[name].HAS_CHECK_DIGIT)
+PERSONAL_FORMATS = frozenset(name for name in FORMAT_TITLES if numbers.FORMATS[name].PERSONAL)
 
 
 def _check_number_info(
