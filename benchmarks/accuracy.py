@@ -64,7 +64,9 @@ INVISIBLE_WATERMARK = 10.0  # grey levels (90th percentile over the stroke pixel
 
 def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
     seed, cls, index, total = args
-    rng = np.random.default_rng([seed, CLASSES.index(cls) + 10 if cls in CLASSES else NEGATIVE_CLASSES.index(cls), index])
+    rng = np.random.default_rng(
+        [seed, CLASSES.index(cls) + 10 if cls in CLASSES else NEGATIVE_CLASSES.index(cls), index]
+    )
     kind = docgen.KINDS[index % 2]
     background = docgen.BACKGROUNDS[(index // 2) % len(docgen.BACKGROUNDS)]
     defects: list[tuple[str, float]] = []
@@ -262,19 +264,33 @@ def main(argv: list[str] | None = None) -> int:
         if "false_reject_rate" in c:
             print(f"{cls:12} false-reject rate {c['false_reject_rate']:.3f} (n={c['n']}) {' '.join(c['rejected'][:6])}")
         else:
-            print(f"{cls:12} recall {c['recall']:.3f} by strength {c['recall_by_strength']}  missed {' '.join(c['missed'][:4])}")
+            print(
+                f"{cls:12} recall {c['recall']:.3f} by strength {c['recall_by_strength']}  "
+                f"missed {' '.join(c['missed'][:4])}"
+            )
     checks_ms = [sum(v for k, v in r["timings"].items() if k.startswith("check.")) for r in records]
     decode_ms = [r["timings"].get("decode", 0.0) for r in records]
     big = [r for r in records if r["size"][0] * r["size"][1] >= 11_000_000]
-    timing = {"checks_ms_median": float(np.median(checks_ms)), "decode_ms_median": float(np.median(decode_ms)),
-              "per_check_ms_median": {k: float(np.median([r["timings"].get(k, 0.0) for r in records]))
-                                      for k in sorted({k for r in records for k in r["timings"] if k.startswith("check.")})}}
+    timing = {
+        "checks_ms_median": float(np.median(checks_ms)),
+        "decode_ms_median": float(np.median(decode_ms)),
+        "per_check_ms_median": {
+            k: float(np.median([r["timings"].get(k, 0.0) for r in records]))
+            for k in sorted({k for r in records for k in r["timings"] if k.startswith("check.")})
+        },
+    }
     if big:
-        timing["12mp"] = {"n": len(big), "checks_ms_median": float(np.median([sum(v for k, v in r["timings"].items() if k.startswith("check.")) for r in big])),
-                          "decode_ms_median": float(np.median([r["timings"].get("decode", 0.0) for r in big])),
-                          "per_check_ms_median": {k: round(float(np.median([r["timings"].get(k, 0.0) for r in big])), 2)
-                                                  for k in sorted({k for r in big for k in r["timings"]
-                                                                   if k.startswith("check.")})}}
+        timing["12mp"] = {
+            "n": len(big),
+            "checks_ms_median": float(
+                np.median([sum(v for k, v in r["timings"].items() if k.startswith("check.")) for r in big])
+            ),
+            "decode_ms_median": float(np.median([r["timings"].get("decode", 0.0) for r in big])),
+            "per_check_ms_median": {
+                k: round(float(np.median([r["timings"].get(k, 0.0) for r in big])), 2)
+                for k in sorted({k for r in big for k in r["timings"] if k.startswith("check.")})
+            },
+        }
     print("timing:", json.dumps(timing))
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as fh:

@@ -136,7 +136,7 @@ def render_grid(im: Image.Image, box: tuple[float, float, float, float], step: i
     if quad:
         pts = [to_out(x, y) for x, y in quad]
         d.line(pts + [pts[0]], fill=(255, 0, 0), width=2)
-        for name, (px, py) in zip(CORNER_NAMES, pts):
+        for name, (px, py) in zip(CORNER_NAMES, pts, strict=True):
             d.ellipse([px - 4, py - 4, px + 4, py + 4], outline=(255, 0, 255), width=2)
             d.text((px + 6, py + 6), name, fill=(255, 0, 255), font=f, stroke_width=2, stroke_fill=(0, 0, 0))
     if title:
@@ -203,7 +203,7 @@ def cmd_show(a: argparse.Namespace) -> None:
     # 2 x 2 sheet of gridded zooms around the corners (TL TR / BL BR), written beside it
     r = a.radius or 0.04 * diag
     tiles = [render_grid(im, (x - r, y - r, x + r, y + r), max_side=440, quad=quad, title=n)
-             for n, (x, y) in zip(CORNER_NAMES, quad)]
+             for n, (x, y) in zip(CORNER_NAMES, quad, strict=True)]
     tw, th = max(t.width for t in tiles), max(t.height for t in tiles)
     sheet = Image.new("RGB", (2 * tw + 5, 2 * th + 5), (40, 40, 40))
     for i, t in enumerate(tiles):

@@ -116,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=2)
-    print(f"{args.files} files, {lines} records, {args.jobs} workers, {elapsed:.0f} s ({result['files_per_second']} files/s)")
+    print(
+        f"{args.files} files, {lines} records, {args.jobs} workers, {elapsed:.0f} s "
+        f"({result['files_per_second']} files/s)"
+    )
     print("resident memory (MB):   main   largest worker")
     for name, s in result["at"].items():
         print(f"  at {name:>4} (t={s['t']:>6} s)  {s['main_mb']:6.1f}   {s['max_worker_mb']:6.1f}")

@@ -91,8 +91,13 @@ def read_one(path: Path, config: Any) -> tuple[list[str], bool, float, dict[str,
     f = (ocr.get("fields") or {}).get("mrz") or {}
     value = f.get("value") or ""
     lines = [ln for ln in str(value).split("\n") if ln]
-    info = {"ocr_ms": ocr.get("ms"), "layout_read": ocr.get("layout"), "document": ocr.get("document"), "repairs": len(f.get("repairs") or []),
-            "codes": [x.get("code") for x in d.get("findings", [])]}
+    info = {
+        "ocr_ms": ocr.get("ms"),
+        "layout_read": ocr.get("layout"),
+        "document": ocr.get("document"),
+        "repairs": len(f.get("repairs") or []),
+        "codes": [x.get("code") for x in d.get("findings", [])],
+    }
     return lines, bool(f.get("valid")), ms, info
 
 
@@ -160,11 +165,17 @@ def main(argv: list[str] | None = None) -> int:
     timing = {"median_ms": round(statistics.median(mss), 1) if mss else None,
               "p90_ms": round(mss[max(0, int(0.9 * len(mss) + 0.999) - 1)], 1) if mss else None}
     print(f"MRZ benchmark: {folder} ({len(rows)} images), engine {engine_name}, no profile, kind auto")
-    print(f"{'set':34s} {'n':>3s} {'numbers exact':>14s} {'whole exact':>12s} {'claim valid':>12s} {'valid, wrong number':>20s} {'valid, a line differs':>22s}")
+    print(
+        f"{'set':34s} {'n':>3s} {'numbers exact':>14s} {'whole exact':>12s} {'claim valid':>12s} "
+        f"{'valid, wrong number':>20s} {'valid, a line differs':>22s}"
+    )
     for k, s in table.items():
         n = max(1, s["n"])
-        print(f"{k:34s} {s['n']:3d} {s['number_exact']:5d} ({100 * s['number_exact'] / n:3.0f}%) "
-              f"{s['whole_exact']:4d} ({100 * s['whole_exact'] / n:3.0f}%) {s['valid']:12d} {s['wrong_but_valid']:20d} {s['valid_other_line_wrong']:22d}")
+        print(
+            f"{k:34s} {s['n']:3d} {s['number_exact']:5d} ({100 * s['number_exact'] / n:3.0f}%) "
+            f"{s['whole_exact']:4d} ({100 * s['whole_exact'] / n:3.0f}%) {s['valid']:12d} {s['wrong_but_valid']:20d} "
+            f"{s['valid_other_line_wrong']:22d}"
+        )
     oms = sorted(r["ocr_ms"] for r in rows if r.get("ocr_ms") is not None)
     if oms:
         timing["ocr_median_ms"] = round(statistics.median(oms), 1)

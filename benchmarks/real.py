@@ -215,9 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for r in records:
             lab = labels[r["file"]]
-            fired = " ".join(f"{f['code']}({f['severity'][0]})" for f in r["findings"] if not f["code"].startswith("file."))
+            fired = " ".join(
+                f"{f['code']}({f['severity'][0]})" for f in r["findings"] if not f["code"].startswith("file.")
+            )
             print(f"  {r['file']:12} {lab['defect']:24} {r['verdict_without_file']:5} {fired}")
-    print(f"{'code':26} {'tp':>3} {'fp':>3} {'fn':>3} {'prec':>5} {'rec':>5} {'prec@err':>8} {'n/j':>4}  false positives")
+    print(
+        f"{'code':26} {'tp':>3} {'fp':>3} {'fn':>3} {'prec':>5} {'rec':>5} {'prec@err':>8} {'n/j':>4}  false positives"
+    )
     for code, c in result["per_code"].items():
         if c["tp"] + c["fp"] + c["fn"] + c["not_judged"] == 0:
             continue

@@ -59,19 +59,31 @@ def _job(args: tuple[int, int, tuple[str, ...] | None]) -> list[dict[str, Any]]:
         local = [f for f in report.findings if f.code == "tamper.local_edit"]
         hits = [f for f in local if lab["region"] and _overlaps(f.region, lab["region"])]
         tight = [f for f in hits if _inside_share(f.region, lab["region"]) >= 0.5]
-        rows.append({
-            "index": index, "case": case, "kind": lab["kind"], "field": lab["field"],
-            "q_camera": lab.get("q_camera"), "q_final": lab.get("q_final"), "q_donor": lab.get("q_donor"),
-            "local_label": lab["local_edit"], "software_label": lab["editing_software"],
-            "local": bool(local), "local_error": any(f.severity == "error" for f in local),
-            "local_hit": bool(hits), "local_hit_error": any(f.severity == "error" for f in hits),
-            "local_hit_tight": bool(tight),
-            "detectors": sorted({f.details.get("detector") for f in local}),
-            "software": report.has("tamper.editing_software"),
-            "internal_error": report.has("internal.check_failed"),
-            "ms_tamper": round(report.timings.get("check.tamper.local", 0) + report.timings.get("check.tamper.metadata", 0), 1),
-            "ms_total": round(ms, 1),
-        })
+        rows.append(
+            {
+                "index": index,
+                "case": case,
+                "kind": lab["kind"],
+                "field": lab["field"],
+                "q_camera": lab.get("q_camera"),
+                "q_final": lab.get("q_final"),
+                "q_donor": lab.get("q_donor"),
+                "local_label": lab["local_edit"],
+                "software_label": lab["editing_software"],
+                "local": bool(local),
+                "local_error": any(f.severity == "error" for f in local),
+                "local_hit": bool(hits),
+                "local_hit_error": any(f.severity == "error" for f in hits),
+                "local_hit_tight": bool(tight),
+                "detectors": sorted({f.details.get("detector") for f in local}),
+                "software": report.has("tamper.editing_software"),
+                "internal_error": report.has("internal.check_failed"),
+                "ms_tamper": round(
+                    report.timings.get("check.tamper.local", 0) + report.timings.get("check.tamper.metadata", 0), 1
+                ),
+                "ms_total": round(ms, 1),
+            }
+        )
     return rows
 
 

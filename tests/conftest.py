@@ -55,9 +55,11 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # The fast loop (``bash scripts/test -m "not slow"``, about 30 s on 2 cores): the contracts that need no picture
-# decoded or generated - number formats, profiles, the rules language, the report schema, benchmark scoring.
+# decoded or generated - number formats, profiles, the rules language, the report schema, benchmark scoring, the
+# README's shape (its examples, which check pictures, are marked slow), and the package's doctests (src/idcheck:
+# outside tests/, never marked).
 # Everything else generates or decodes pictures, starts OCR engines, worker pools, a browser or a server: slow.
-_FAST = {"numbers", "profiles", "rules", "schema", "bench", "test_layers.py"}
+_FAST = {"numbers", "profiles", "rules", "schema", "bench", "docs", "test_layers.py"}
 
 
 def pytest_collection_modifyitems(config, items):

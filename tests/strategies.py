@@ -28,7 +28,7 @@ COUNTRIES = [("USA", "840"), ("JPN", "392"), ("KOR", "410"), ("DEU", "276"), ("F
 
 
 def uscc_check(first17: str) -> str:
-    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - s % 31) % 31]
 
 
@@ -36,12 +36,12 @@ def org_check(body8: str) -> str:
     def val(c: str) -> int:
         return int(c) if c.isdigit() else ord(c) - ord("A") + 10
 
-    r = 11 - sum(val(c) * w for c, w in zip(body8, ORG_WEIGHTS)) % 11
+    r = 11 - sum(val(c) * w for c, w in zip(body8, ORG_WEIGHTS, strict=True)) % 11
     return "X" if r == 10 else "0" if r == 11 else str(r)
 
 
 def mod11_2(first17: str) -> str:
-    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, RIC_WEIGHTS)) % 11]
+    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, RIC_WEIGHTS, strict=True)) % 11]
 
 
 def icao_check(field: str) -> str:
@@ -142,7 +142,9 @@ def _mrz_fields(draw) -> dict[str, str]:
         "nationality": draw(st.sampled_from(["CHN", "UTO", "D<<", "USA", "GBR", "XXA"])),
         "dob": draw(st.dates(min_value=datetime.date(1926, 1, 1), max_value=datetime.date.today())).strftime("%y%m%d"),
         "sex": draw(st.sampled_from("MF<X")),
-        "expiry": draw(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31))).strftime("%y%m%d"),
+        "expiry": draw(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31))).strftime(
+            "%y%m%d"
+        ),
     }
 
 
@@ -178,7 +180,9 @@ def valid_mrz_td1(draw) -> str:
     f = draw(_mrz_fields())
     optional1 = _pad(draw(st.sampled_from(["", "<"]) | st.text(_MRZ_ALNUM, max_size=15).map(lambda t: "<" + t)), 15)
     optional2 = _pad(draw(st.text(_MRZ_ALNUM + "<", max_size=11)), 11)
-    l1 = draw(st.sampled_from("IAC")) + _pad(f["code"], 1) + f["state"] + f["docno"] + icao_check(f["docno"]) + optional1
+    l1 = (
+        draw(st.sampled_from("IAC")) + _pad(f["code"], 1) + f["state"] + f["docno"] + icao_check(f["docno"]) + optional1
+    )
     l2 = (f["dob"] + icao_check(f["dob"]) + f["sex"] + f["expiry"] + icao_check(f["expiry"]) + f["nationality"]
           + optional2)
     composite = icao_check(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])

@@ -21,4 +21,16 @@ from .submission import check_submission
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "check_profile", "check_submission", "CodeInfo", "Config", "Finding", "Measure", "Profile", "Report", "explain", "__version__"]
+__all__ = [
+    "check",
+    "check_profile",
+    "check_submission",
+    "CodeInfo",
+    "Config",
+    "Finding",
+    "Measure",
+    "Profile",
+    "Report",
+    "explain",
+    "__version__",
+]

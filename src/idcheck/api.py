@@ -122,7 +122,7 @@ def check(
             codes.finding(
                 "file.timeout",
                 limit=f"{timeout:g} s",
-                measured=Measure(round(deadline.seconds + max(0.0, -deadline.remaining()), 3), "s"),
+                measured=Measure(round(float(timeout) + max(0.0, -deadline.remaining()), 3), "s"),
                 threshold=Measure(float(timeout), "s", "<="),
                 details={"stopped_before": exc.where, "ran": ran, "deadline": "cooperative"},
             )
@@ -160,11 +160,13 @@ def _check_file(src, rules, config, report: Report, clock: _Clock, kind: str, pr
     if src.size == 0:
         report.findings.append(codes.finding("file.empty", measured=Measure(0, "bytes")))
         return
+    file = report.file
+    assert file is not None  # check() fills the file facts before it calls this
 
     clock.stage = "sniff"
     sniffed = sniff(src.head)
     spec = sniffed.spec
-    report.file.update(
+    file.update(
         mime=sniffed.mime,
         format=spec.name if spec else None,
         libmagic=sniffed.libmagic_mime,
@@ -176,8 +178,8 @@ def _check_file(src, rules, config, report: Report, clock: _Clock, kind: str, pr
     if spec is None or not spec.decodable:
         return  # nothing more can be learnt from a format we do not decode
     mismatch = filechecks.check_extension(src.name, spec)
-    if isinstance(report.file.get("name"), Private):  # an uploaded file's name is masked like a name
-        mismatch = [_mask_name_param(f, report.file["name"]) for f in mismatch]
+    if isinstance(file.get("name"), Private):  # an uploaded file's name is masked like a name
+        mismatch = [_mask_name_param(f, file["name"]) for f in mismatch]
     report.extend(mismatch)
     report.extend(filechecks.check_size(src.size, rules))
     clock.lap(report, "file")
@@ -198,7 +200,7 @@ def _check_file(src, rules, config, report: Report, clock: _Clock, kind: str, pr
     clock.stage = "decode"
     deadline.check("decode")
     result = decode(src.data, spec, config)
-    report.file.update(result.facts)
+    file.update(result.facts)
     clock.lap(report, "decode")
     if result.over_budget is not None:
         over = result.over_budget

@@ -51,7 +51,10 @@ class CodeInfo:
     evidence_zh: str | None = None
 
     def text(self, what: str, lang: str = "en") -> str:
-        """``title``, ``message``, ``meaning``, ``fix`` or ``evidence`` in ``lang`` (English where no Chinese is written)."""
+        """``title``, ``message``, ``meaning``, ``fix`` or ``evidence`` in ``lang``.
+
+        English where no Chinese is written.
+        """
         if lang == "zh":
             zh = getattr(self, f"{what}_zh")
             if zh is not None:

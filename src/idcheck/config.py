@@ -341,8 +341,10 @@ class WatermarkConfig:
         "~10x (leftover character grid), which min_over_cross_term separates (tuned on seed 1).",
     )
     min_tilt_over_axis: float = setting(
-        1.0, "tilted peak / strongest axis peak",
-        "A watermark's tilted rows make the strongest peak of the whole period band, axes included (seed 1: 1.18-5.8x), "
+        1.0,
+        "tilted peak / strongest axis peak",
+        "A watermark's tilted rows make the strongest peak of the whole period band, axes included "
+        "(seed 1: 1.18-5.8x), "
         "no margin asked: near the axes (74.7 degrees) a clean card's tilted peak that is no cross term still lost "
         "to its rows (0.82x).",
     )

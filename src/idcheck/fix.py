@@ -101,7 +101,9 @@ def fix(path: str, out_dir: str, *, channel: str = "console", to_jpeg: bool = Fa
     if spec.name == "heic":
         _ensure_heif()
     try:
-        with Image.open(io.BytesIO(data), formats=[spec.pil_format]) as im:
+        assert spec.pil_format is not None  # every decodable format names its Pillow decoder
+        with Image.open(io.BytesIO(data), formats=[spec.pil_format]) as opened:
+            im: Image.Image = opened  # exif_transpose below gives a plain Image
             if im.width * im.height > config.intake.max_pixels:
                 raise ValueError(f"{im.width} x {im.height} pixels is above the {config.intake.max_pixels} pixel limit")
             im.load()

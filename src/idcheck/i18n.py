@@ -149,8 +149,13 @@ def measure_text(measure: object, lang: str = "en") -> str:
 CHANNELS_ZH = {"console": "控制台", "api": "API"}
 # file formats idcheck names (idcheck.intake.sniff), where the English title has words
 FORMATS_ZH = {
-    "heif-other": "非 HEVC 编码的 HEIF", "pdf": "PDF 文档", "psd": "Photoshop 文档（PSD）", "ico": "Windows 图标（ICO）",
-    "svg": "SVG 矢量图", "zip": "ZIP 压缩包（或 Office 文档）", "rar": "RAR 压缩包",
+    "heif-other": "非 HEVC 编码的 HEIF",
+    "pdf": "PDF 文档",
+    "psd": "Photoshop 文档（PSD）",
+    "ico": "Windows 图标（ICO）",
+    "svg": "SVG 矢量图",
+    "zip": "ZIP 压缩包（或 Office 文档）",
+    "rar": "RAR 压缩包",
 }
 
 

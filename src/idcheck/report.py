@@ -124,7 +124,7 @@ class Finding:
         from .i18n import CHANNELS_ZH, measure_text
 
         zh = lang == "zh" and bool(self.template_zh)
-        template = self.template_zh if zh else self.template
+        template = self.template_zh if zh and self.template_zh else self.template
         values = {k: _plain(v, reveal) for k, v in self.params.items()}
         for key, measure in (("measured", self.measured), ("threshold", self.threshold)):
             if measure is not None and self.params.get(key) == str(measure):  # the default, not a caller's text

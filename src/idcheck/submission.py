@@ -241,7 +241,11 @@ def _read_fields(doc_report: Report, config: Config) -> dict[str, str]:
             if item.get("valid") is not True or confidence < config.ocr.number_confidence:
                 continue
         else:  # names: trusted only above the engine's threshold
-            threshold = config.ocr.name_confidence.get(engine, 1.01) if isinstance(config.ocr.name_confidence, Mapping) else 1.01
+            threshold = (
+                config.ocr.name_confidence.get(engine, 1.01)
+                if isinstance(config.ocr.name_confidence, Mapping)
+                else 1.01
+            )
             if confidence < threshold:
                 continue
         out[str(name)] = value.strip()
@@ -278,6 +282,13 @@ def _unused(documents: Mapping[str, Any], identity: str | None, evaluation: Any,
             continue
         near = difflib.get_close_matches(kind, [k for k in known if k != kind], n=1, cutoff=0.75)
         suggestion = f" (did you mean {near[0]}?)" if near and kind not in known else ""
-        out.append(codes.finding("submission.document_unused", kind=kind, suggestion=suggestion, field=f"document:{kind}",
-                                 details={"kind": kind, **({"did_you_mean": near[0]} if suggestion else {})}))
+        out.append(
+            codes.finding(
+                "submission.document_unused",
+                kind=kind,
+                suggestion=suggestion,
+                field=f"document:{kind}",
+                details={"kind": kind, **({"did_you_mean": near[0]} if suggestion else {})},
+            )
+        )
     return out

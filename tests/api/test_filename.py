@@ -33,7 +33,9 @@ def test_filename_is_checked_and_masked(png):
     assert "'张****证.jpg'" in finding["message"]
     revealed = report.to_dict(reveal=True)
     assert revealed["file"]["name"] == "张三-身份证.jpg"
-    assert "张三-身份证.jpg" in next(f for f in revealed["findings"] if f["code"] == "file.extension_mismatch")["message"]
+    assert (
+        "张三-身份证.jpg" in next(f for f in revealed["findings"] if f["code"] == "file.extension_mismatch")["message"]
+    )
 
 
 def test_matching_name_client_path_and_no_extension(png):

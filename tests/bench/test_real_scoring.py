@@ -24,10 +24,12 @@ def test_scoring_counts_expect_allow_and_false_alarms():
         "d.jpg": {"defect": "clean", "expect": [], "allow": []},
     }
     records = [
-        _rec("a.jpg", ("image.low_resolution", "warning", []), ("file.too_small", "error", [])),  # allowed; file.* aside
-        _rec("b.jpg", ("image.glare", "error", [])),                                                # found, at error
-        _rec("c.jpg", ("image.not_judged", "warning", ["image.glare"])),                           # missed, not judged
-        _rec("d.jpg", ("image.glare", "error", [])),                                                # a false alarm
+        _rec(
+            "a.jpg", ("image.low_resolution", "warning", []), ("file.too_small", "error", [])
+        ),  # allowed; file.* aside
+        _rec("b.jpg", ("image.glare", "error", [])),  # found, at error
+        _rec("c.jpg", ("image.not_judged", "warning", ["image.glare"])),  # missed, not judged
+        _rec("d.jpg", ("image.glare", "error", [])),  # a false alarm
     ]
     out = real.score(records, labels, {})
     glare = out["per_code"]["image.glare"]

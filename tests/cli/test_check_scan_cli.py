@@ -39,7 +39,7 @@ def test_check_jsonl_over_the_zoo(zoo, capsys):
     assert code == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == len(names)
-    for name, line in zip(names, lines):
+    for name, line in zip(names, lines, strict=True):
         record = json.loads(line)
         assert record["path"].endswith(name)  # one record per file, in order
         want = expected[name]
@@ -132,7 +132,9 @@ def test_scan_skips_hidden_and_outside_symlinks_and_reports_unreadable_folders(t
     paths = sorted(os.path.relpath(r["path"], root) for r in records)
     assert paths == ["link_in.png", "locked", "sub/a.png"]
     locked = next(r for r in records if r["path"].endswith("locked"))
-    assert locked["findings"][0]["code"] == "file.unreadable" and "Permission denied" in locked["findings"][0]["message"]
+    assert (
+        locked["findings"][0]["code"] == "file.unreadable" and "Permission denied" in locked["findings"][0]["message"]
+    )
 
 
 def test_explain(capsys):

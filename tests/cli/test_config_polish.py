@@ -116,7 +116,9 @@ def test_explain_json(capsys):
     assert item["meaning"] and item["fix"] and item["message_zh"]
     code, out, _ = run(capsys, "explain", "--format", "json")
     items = json.loads(out)
-    assert len(items) == len(idcheck.codes.catalogue()) and [i["code"] for i in items] == sorted(i["code"] for i in items)
+    assert len(items) == len(idcheck.codes.catalogue()) and [i["code"] for i in items] == sorted(
+        i["code"] for i in items
+    )
     code, _, err = run(capsys, "explain", "no.such_code", "--format", "json")
     assert code == 2 and "unknown code" in err
 

@@ -178,8 +178,10 @@ def test_resume_rechecks_a_stored_timeout_and_crash(tmp_path):
     out = tmp_path / "out.jsonl"
     scan(str(root), out=str(out), jobs=1)
     db = Store(f"{out}.state.sqlite")
-    for name, line in (("slow.png", timeout_record(str(root / "slow.png"), 5)),
-                       ("crash.png", failure_record(str(root / "crash.png"), "file.checker_crashed", reason="signal 11"))):
+    for name, line in (
+        ("slow.png", timeout_record(str(root / "slow.png"), 5)),
+        ("crash.png", failure_record(str(root / "crash.png"), "file.checker_crashed", reason="signal 11")),
+    ):
         st = os.stat(root / name)
         db.put(str(root / name), st.st_size, st.st_mtime_ns, line, "fail")
     db.close()

@@ -55,7 +55,8 @@ def test_blur(defect):
 
 
 def test_a_watermark_over_sharp_print_does_not_read_blurry():
-    """Faint paper-texture maxima beside the overlay's strokes must not borrow the strokes' step (read as soft edges)."""
+    """Faint paper-texture maxima beside the overlay's strokes must not borrow the strokes' step (read as soft
+    edges)."""
     cv2 = __import__("cv2")
     from idcheck.image.checks.blur import edge_blur
 
@@ -65,7 +66,7 @@ def test_a_watermark_over_sharp_print_does_not_read_blurry():
             h, w = doc.shape[:2]
             f = 800 / max(h, w)
 
-            def grey(img):
+            def grey(img, w=w, h=h, f=f):  # bound now: ruff B023 (called within this iteration anyway)
                 g = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
                 return cv2.resize(g, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
 

@@ -23,8 +23,15 @@ def light_card(seed: int, desk: float = 200.0, paper: float = 212.0, hide_top: b
     h, w = 288, 384
     img = np.full((h, w, 3), desk, np.float32)
     if hide_top:  # lit from above: the desk beyond the top border is as light as the card, that border vanishes
-        above = np.array([[0, 0], [w, 0], [w, CARD[1][1] + (w - CARD[1][0]) * (CARD[1][1] - CARD[0][1]) / (CARD[1][0] - CARD[0][0])],
-                          [0, CARD[0][1] - CARD[0][0] * (CARD[1][1] - CARD[0][1]) / (CARD[1][0] - CARD[0][0])]], np.float32)
+        above = np.array(
+            [
+                [0, 0],
+                [w, 0],
+                [w, CARD[1][1] + (w - CARD[1][0]) * (CARD[1][1] - CARD[0][1]) / (CARD[1][0] - CARD[0][0])],
+                [0, CARD[0][1] - CARD[0][0] * (CARD[1][1] - CARD[0][1]) / (CARD[1][0] - CARD[0][0])],
+            ],
+            np.float32,
+        )
         cv2.fillConvexPoly(img, np.round(above).astype(np.int32), (paper, paper, paper))
     mask = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(mask, np.round(card).astype(np.int32), 255)

@@ -82,7 +82,6 @@ def test_moving_the_document_out_of_the_frame_names_the_corner(corner, seed):
     h, w = img.shape[:2]
     x, y = q[corner]
     dx = int(-x + 25) if corner in (0, 3) else int(w - x - 25)
-    dy = int(-y + 25) if corner in (0, 1) else int(h - y - 25)
     # move only horizontally: the corner goes 25 px past the side of the frame
     dx = dx - 50 if corner in (0, 3) else dx + 50
     M = np.float32([[1, 0, dx], [0, 1, 0]])

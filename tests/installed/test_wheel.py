@@ -52,7 +52,9 @@ def _require(proc: subprocess.CompletedProcess, what: str) -> None:
 def installed(tmp_path_factory):
     base = tmp_path_factory.mktemp("wheel")
     dist = base / "dist"
-    _require(_pip(Path(sys.executable), "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT), cwd=base), "build the wheel")
+    _require(
+        _pip(Path(sys.executable), "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT), cwd=base), "build the wheel"
+    )
     wheels = list(dist.glob("idcheck-*.whl"))
     assert len(wheels) == 1, wheels
     import zipfile

@@ -6,7 +6,8 @@ import string
 from idcheck import codes
 from idcheck.config import Config
 
-FOUNDATION_CODES = """file.unreadable file.empty file.unsupported_type file.extension_mismatch file.too_large file.too_small
+FOUNDATION_CODES = """file.unreadable file.empty file.unsupported_type file.extension_mismatch file.too_large
+file.too_small
 image.low_resolution image.blurry image.glare image.grayscale image.screenshot image.screen_recapture
 document.not_found document.corner_missing document.occluded document.watermark
 tamper.editing_software tamper.local_edit""".split()

@@ -112,4 +112,6 @@ def test_private_values_are_masked_unless_revealed():
     f = codes.finding("file.unreadable", reason=Private("11010519491231002X", "number"))
     assert "1101**********002X" in f.message and "11010519491231002X" not in f.message
     assert "11010519491231002X" in f.to_dict(reveal=True)["message"]
-    assert "11010519491231002X" not in repr(f) and "11010519491231002X" not in str(Private("11010519491231002X", "number"))
+    assert "11010519491231002X" not in repr(f) and "11010519491231002X" not in str(
+        Private("11010519491231002X", "number")
+    )

@@ -6,7 +6,13 @@ import idcheck
 from fixtures.formats import ACCEPTED, EXTENSION, REFUSED, encode
 
 WRONG_EXTENSION = {"jpeg": "png", "png": "jpg", "bmp": "jpg", "webp": "jpg", "heic": "jpg"}
-EQUIVALENT = {"jpeg": ["jpeg", "JPG", "jpe", "jfif"], "heic": ["heif", "HEIC"], "bmp": ["dib"], "png": ["PNG"], "webp": ["WebP"]}
+EQUIVALENT = {
+    "jpeg": ["jpeg", "JPG", "jpe", "jfif"],
+    "heic": ["heif", "HEIC"],
+    "bmp": ["dib"],
+    "png": ["PNG"],
+    "webp": ["WebP"],
+}
 
 
 @pytest.fixture(scope="module")

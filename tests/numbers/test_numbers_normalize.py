@@ -8,18 +8,25 @@ from idcheck.errors import UsageError
 from idcheck.numbers import CHANGE_TAGS, FORMATS, Normalized, normalize, ric, uscc
 
 
-@pytest.mark.parametrize("raw, value, changes", [
-    ("91110000600037341L", "91110000600037341L", ()),
-    ("９１１１００００６０００３７３４１Ｌ", "91110000600037341L", ("fullwidth",)),
-    ("  91110000600037341L\t", "91110000600037341L", ("trimmed",)),
-    ("9111 0000 6000 3734 1L", "91110000600037341L", ("spaces",)),
-    ("91110000-60003734-1L", "91110000600037341L", ("dashes",)),
-    ("91110000\u201460003734\u22121L", "91110000600037341L", ("dashes",)),
-    ("91110000600037341l", "91110000600037341L", ("lowercase",)),
-    ("\ufeff9111\u200b0000600037341L\u00a0", "91110000600037341L", ("invisible",)),
-    ("９１１１\u3000００００６０００３７３４１l ", "91110000600037341L", ("fullwidth", "trimmed", "spaces", "lowercase")),
-    ("\u2460\u2461", "12", ("compatibility",)),  # circled digits
-])
+@pytest.mark.parametrize(
+    "raw, value, changes",
+    [
+        ("91110000600037341L", "91110000600037341L", ()),
+        ("９１１１００００６０００３７３４１Ｌ", "91110000600037341L", ("fullwidth",)),
+        ("  91110000600037341L\t", "91110000600037341L", ("trimmed",)),
+        ("9111 0000 6000 3734 1L", "91110000600037341L", ("spaces",)),
+        ("91110000-60003734-1L", "91110000600037341L", ("dashes",)),
+        ("91110000\u201460003734\u22121L", "91110000600037341L", ("dashes",)),
+        ("91110000600037341l", "91110000600037341L", ("lowercase",)),
+        ("\ufeff9111\u200b0000600037341L\u00a0", "91110000600037341L", ("invisible",)),
+        (
+            "９１１１\u3000００００６０００３７３４１l ",
+            "91110000600037341L",
+            ("fullwidth", "trimmed", "spaces", "lowercase"),
+        ),
+        ("\u2460\u2461", "12", ("compatibility",)),  # circled digits
+    ],
+)
 def test_normalize_tags(raw, value, changes):
     n = uscc.normalize(raw)
     assert n == Normalized(value, changes)

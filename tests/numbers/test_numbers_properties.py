@@ -85,7 +85,7 @@ USCC_TRY = USCC_ALPHABET + "IOSVZ"
 def test_uscc_every_single_substitution_is_detected(number):
     # Positions 1-17 carry weights 3^i mod 31, all non-zero modulo the prime 31, so any change of
     # value within the 31-character alphabet changes the mod-31 sum; position 18 is the sum itself.
-    for i, mutated in substitutions(number, USCC_TRY):
+    for _i, mutated in substitutions(number, USCC_TRY):
         with pytest.raises((InvalidChecksum, InvalidFormat)):
             uscc.validate(mutated)
 
@@ -95,7 +95,7 @@ def test_uscc_every_single_substitution_is_detected(number):
 def test_uscc_every_adjacent_transposition_is_detected(number):
     # Swapping positions i, i+1 (both <= 17) changes the sum by (b - a) * (w_i - w_{i+1})
     # = (b - a) * w_i * (1 - 3) mod 31, non-zero since 31 is prime and |b - a| < 31.
-    for i, mutated in transpositions(number):
+    for _i, mutated in transpositions(number):
         with pytest.raises((InvalidChecksum, InvalidFormat)):
             uscc.validate(mutated)
 
@@ -133,7 +133,7 @@ def test_ric_every_adjacent_transposition_is_detected(number):
     # Inside 1-17: (b - a)(w_i - w_{i+1}) = (b - a) w_{i+1} (w_i = 2 w_{i+1}) is non-zero mod 11.
     # 17 <-> 18: with sum S + b = 1 (mod 11) before and S + 2(b - a) + a after, the difference is
     # b - a != 0; a swapped-in X lands at position 17 and is a format error.
-    for i, mutated in transpositions(number):
+    for _i, mutated in transpositions(number):
         with pytest.raises(ValidationError):
             ric.validate(mutated)
 

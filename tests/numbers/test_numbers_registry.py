@@ -76,3 +76,23 @@ def test_candidates():
     result = candidates("810000199001010019")
     assert result[0] == ("rp", None) and "ric" not in dict(result)
     assert candidates("hello") == []
+
+
+def test_each_format_module_states_its_own_facts():
+    # stdnum-style: what a caller needs to know about a format lives in the format's module
+    for name, module in FORMATS.items():
+        assert isinstance(module.SHORT_TITLE, str) and module.SHORT_TITLE, name
+        assert isinstance(module.SHORT_TITLE_ZH, str) and module.SHORT_TITLE_ZH, name
+        assert isinstance(module.PERSONAL, bool) and isinstance(module.HAS_CHECK_DIGIT, bool), name
+        # a format with check characters computes them (calc_check_digit), and only such a format does
+        assert module.HAS_CHECK_DIGIT == hasattr(module, "calc_check_digit"), name
+    assert [n for n, m in FORMATS.items() if not m.PERSONAL] == ["uscc"]
+
+
+def test_the_profile_check_reads_the_facts_from_the_format_modules():
+    from idcheck.profile import documents
+
+    assert documents.STRONG_FORMATS == {"ric", "rp", "fpr", "uscc"}
+    assert documents.PERSONAL_FORMATS == {"ric", "rp", "fpr", "hkmo_permit", "tw_permit", "passport"}
+    for name, (en, zh, _doc) in documents.FORMAT_TITLES.items():
+        assert (en, zh) == (FORMATS[name].SHORT_TITLE, FORMATS[name].SHORT_TITLE_ZH)

@@ -72,7 +72,9 @@ def test_junk_content_is_findings_not_a_crash(tmp_path, capsys):
     path = write(tmp_path, {"registrant_type": 5, "region": [], "phone": "x", "name_zh": {"a": 1}, "extra": None})
     assert main(["check-profile", path, "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert {"profile.invalid_value", "profile.missing_field", "profile.unknown_field"} <= {f["code"] for f in data["findings"]}
+    assert {"profile.invalid_value", "profile.missing_field", "profile.unknown_field"} <= {
+        f["code"] for f in data["findings"]
+    }
 
 
 def test_stdin(monkeypatch, capsys):

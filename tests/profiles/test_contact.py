@@ -112,8 +112,23 @@ def test_non_mainland_individual_with_mainland_address_needs_six_digits():
 
 # --- province and address ---
 
-@pytest.mark.parametrize("province", ["浙江省", "浙江", "zhe jiang", "Zhejiang", "ZHEJIANG SHENG", "内蒙古自治区",
-                                      "Inner Mongolia", "新疆维吾尔自治区", "广西壮族自治区", "上海市", "Tibet", "Shaanxi"])
+@pytest.mark.parametrize(
+    "province",
+    [
+        "浙江省",
+        "浙江",
+        "zhe jiang",
+        "Zhejiang",
+        "ZHEJIANG SHENG",
+        "内蒙古自治区",
+        "Inner Mongolia",
+        "新疆维吾尔自治区",
+        "广西壮族自治区",
+        "上海市",
+        "Tibet",
+        "Shaanxi",
+    ],
+)
 def test_known_provinces(province):
     assert "profile.province_unknown" not in codes_of(make(province=province))
 
@@ -136,8 +151,14 @@ def test_address_rules():
 
 @pytest.mark.parametrize(
     "email",
-    ["zhangsan@example.com", "a.b+tag@sub.example.com.cn", "x@例子.中国", "x@xn--fsqu00a.xn--fiqs8s", "O'Brien@example.ie",
-     "first_last-1@example.co.uk"],
+    [
+        "zhangsan@example.com",
+        "a.b+tag@sub.example.com.cn",
+        "x@例子.中国",
+        "x@xn--fsqu00a.xn--fiqs8s",
+        "O'Brien@example.ie",
+        "first_last-1@example.co.uk",
+    ],
 )
 def test_valid_emails(email):
     assert email_problem(email) is None

@@ -53,3 +53,38 @@ def test_section_3_2_is_the_same_in_the_rule_file_and_the_profile_check():
                     for key, (preferred, alternatives) in documents.ACCEPTED.items()}
     assert from_rules == from_profile
     assert len(from_rules) == len(REGISTRANT_TYPES) * len(REGIONS)
+
+
+def _parsed_rule_file_table() -> dict[tuple[str, str], tuple[str, ...]]:
+    """The same table as the rules language itself reads it (the parsed "standard" rule set), each row's documents
+    in the order the rule file writes them."""
+    from idcheck.dsl import tree as T
+    from idcheck.dsl.loader import load_rules
+
+    [standard] = [rs for rs in load_rules().rulesets if rs.name == "standard"]
+    table: dict[tuple[str, str], tuple[str, ...]] = {}
+    for rule in standard.rules:
+        if not rule.id.endswith("-document"):
+            continue
+        who = next(s.expr for s in rule.statements if isinstance(s, T.When))
+        assert isinstance(who, T.And) and isinstance(who.left, T.Compare) and isinstance(who.right, T.Compare)
+        assert who.left.left == T.Path("profile", ("registrant_type",)) and isinstance(who.left.right, T.Str)
+        assert who.right.left == T.Path("profile", ("region",))
+        region = who.right.right
+        regions = [i.value for i in region.items] if isinstance(region, T.ListLit) else [region.value]
+        [need] = [s for s in rule.statements if isinstance(s, T.RequireDocument)]
+        for r in regions:
+            table[(who.left.right.value, str(r))] = need.kinds.kinds
+    return table
+
+
+def test_section_3_2_profile_table_is_the_rule_file_in_its_order():
+    # The profile check cannot read the rule file itself: the rules language (dsl/) sits above profile/ and
+    # imports its vocabulary, so profile/ keeps a copy. It must be the rule file's rows exactly: the same
+    # documents in the same order (the order of the "accepted" list in profile.document_not_accepted), the
+    # first one written being the preferred document (profile.document_alternative names it).
+    from_rules = _parsed_rule_file_table()
+    assert from_rules == {key: preferred + alternatives
+                          for key, (preferred, alternatives) in documents.ACCEPTED.items()}
+    assert all(len(preferred) == 1 and preferred[0] == from_rules[key][0]
+               for key, (preferred, _) in documents.ACCEPTED.items())

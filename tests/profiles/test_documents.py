@@ -68,7 +68,9 @@ def test_region_must_match_the_document(base, region):
 
 
 def test_passport_for_hong_kong_individual_is_only_a_warning():
-    [f] = findings(make(FOREIGN_PERSON, region="hong_kong", name_zh="陈大文", name_en="chan tai man"), "profile.region_mismatch")
+    [f] = findings(
+        make(FOREIGN_PERSON, region="hong_kong", name_zh="陈大文", name_en="chan tai man"), "profile.region_mismatch"
+    )
     assert f.severity == "warning" and "why_warning" in f.details
 
 
@@ -123,7 +125,9 @@ def test_alternative_documents_are_info():
 
 
 def test_military_units_cannot_verify_at_alibaba():
-    [f] = findings(make(MAINLAND_ORG, document_type="military_unit", document_number="12345"), "profile.document_military")
+    [f] = findings(
+        make(MAINLAND_ORG, document_type="military_unit", document_number="12345"), "profile.document_military"
+    )
     assert f.severity == "error"
 
 
@@ -196,11 +200,20 @@ def test_fifteen_digit_business_registration_number_is_a_warning():
 
 
 def test_org_code_certificate_takes_the_nine_character_code_or_the_uscc():
-    assert check_profile(make(MAINLAND_ORG, document_type="org_code_certificate", document_number="600037341")).verdict == "pass"
+    assert (
+        check_profile(make(MAINLAND_ORG, document_type="org_code_certificate", document_number="600037341")).verdict
+        == "pass"
+    )
     assert check_profile(make(MAINLAND_ORG, document_type="org_code_certificate")).verdict == "pass"
-    assert "number.invalid_checksum" in codes_of(make(MAINLAND_ORG, document_type="org_code_certificate", document_number="600037342"))
-    assert "number.invalid_length" in codes_of(make(MAINLAND_ORG, document_type="org_code_certificate", document_number="6000373"))
-    assert "number.invalid_format" in codes_of(make(MAINLAND_ORG, document_type="org_code_certificate", document_number="60003734Y"))
+    assert "number.invalid_checksum" in codes_of(
+        make(MAINLAND_ORG, document_type="org_code_certificate", document_number="600037342")
+    )
+    assert "number.invalid_length" in codes_of(
+        make(MAINLAND_ORG, document_type="org_code_certificate", document_number="6000373")
+    )
+    assert "number.invalid_format" in codes_of(
+        make(MAINLAND_ORG, document_type="org_code_certificate", document_number="60003734Y")
+    )
 
 
 RID_VALID = ["11010519491231002X", "440305200002291232", "330106198808080354"]
@@ -298,7 +311,9 @@ def test_foreign_permanent_resident_examples(number, code):
     assert codes == ({code} if code else set())
 
 
-@pytest.mark.parametrize("number", ["E12345678", "EA1234567", "G12345678", "K12345678", "MA1234567", "533380006", "X1234567"])
+@pytest.mark.parametrize(
+    "number", ["E12345678", "EA1234567", "G12345678", "K12345678", "MA1234567", "533380006", "X1234567"]
+)
 def test_passport_numbers_are_free_form(number):
     assert check_profile(make(FOREIGN_PERSON, document_number=number)).verdict == "pass"
 

@@ -24,7 +24,12 @@ MINORITY = make(MAINLAND_PERSON, name_zh="阿卜杜拉·买买提", name_en="abu
 
 def test_middle_dot_and_book_title_marks_are_kept():
     assert check_profile(MINORITY).verdict == "pass"
-    assert check_profile(make(MAINLAND_ORG, name_zh="北京《读者》杂志有限公司", name_en="beijing duzhe zazhi youxian gongsi")).verdict == "pass"
+    assert (
+        check_profile(
+            make(MAINLAND_ORG, name_zh="北京《读者》杂志有限公司", name_en="beijing duzhe zazhi youxian gongsi")
+        ).verdict
+        == "pass"
+    )
 
 
 @pytest.mark.parametrize(
@@ -53,7 +58,9 @@ def test_lookalike_book_title_marks(marks):
     assert "北京《读者》杂志有限公司" in f.render(reveal=True)
 
 
-@pytest.mark.parametrize("name, width", [("杭州示例（中国）有限公司", "full-width"), ("杭州示例(中国)有限公司", "half-width")])
+@pytest.mark.parametrize(
+    "name, width", [("杭州示例（中国）有限公司", "full-width"), ("杭州示例(中国)有限公司", "half-width")]
+)
 def test_brackets_warn_and_show_both_forms(name, width):
     report = check_profile(make(MAINLAND_ORG, name_zh=name))
     [f] = report.findings
@@ -266,19 +273,37 @@ def test_canonical_keeps_case_and_book_marks():
 @pytest.mark.parametrize(
     "ch, code",
     [
-        ("（", "profile.name_bracket_width"), ("(", "profile.name_bracket_width"),
-        ("・", "profile.name_lookalike_dot"), ("･", "profile.name_lookalike_dot"), ("•", "profile.name_lookalike_dot"),
-        ("‧", "profile.name_lookalike_dot"), ("∙", "profile.name_lookalike_dot"), ("⋅", "profile.name_lookalike_dot"),
-        ("∘", "profile.name_lookalike_dot"), (".", "profile.name_lookalike_dot"), ("．", "profile.name_lookalike_dot"),
+        ("（", "profile.name_bracket_width"),
+        ("(", "profile.name_bracket_width"),
+        ("・", "profile.name_lookalike_dot"),
+        ("･", "profile.name_lookalike_dot"),
+        ("•", "profile.name_lookalike_dot"),
+        ("‧", "profile.name_lookalike_dot"),
+        ("∙", "profile.name_lookalike_dot"),
+        ("⋅", "profile.name_lookalike_dot"),
+        ("∘", "profile.name_lookalike_dot"),
+        (".", "profile.name_lookalike_dot"),
+        ("．", "profile.name_lookalike_dot"),
         ("﹒", "profile.name_lookalike_dot"),
-        ("〈", "profile.name_lookalike_bracket"), ("<", "profile.name_lookalike_bracket"),
-        ("\u3000", "profile.name_space"), ("\u00a0", "profile.name_space"),
-        ("\u200b", "profile.name_invisible_char"), ("\ufeff", "profile.name_invisible_char"),
-        ("，", "profile.name_fullwidth"), ("：", "profile.name_fullwidth"), ("；", "profile.name_fullwidth"),
-        ("－", "profile.name_fullwidth"), ("＆", "profile.name_fullwidth"), ("Ａ", "profile.name_fullwidth"),
+        ("〈", "profile.name_lookalike_bracket"),
+        ("<", "profile.name_lookalike_bracket"),
+        ("\u3000", "profile.name_space"),
+        ("\u00a0", "profile.name_space"),
+        ("\u200b", "profile.name_invisible_char"),
+        ("\ufeff", "profile.name_invisible_char"),
+        ("，", "profile.name_fullwidth"),
+        ("：", "profile.name_fullwidth"),
+        ("；", "profile.name_fullwidth"),
+        ("－", "profile.name_fullwidth"),
+        ("＆", "profile.name_fullwidth"),
+        ("Ａ", "profile.name_fullwidth"),
         ("１", "profile.name_fullwidth"),
-        ("—", "profile.name_lookalike_punct"), ("–", "profile.name_lookalike_punct"), ("‐", "profile.name_lookalike_punct"),
-        ("“", "profile.name_lookalike_punct"), ("”", "profile.name_lookalike_punct"), ("‘", "profile.name_lookalike_punct"),
+        ("—", "profile.name_lookalike_punct"),
+        ("–", "profile.name_lookalike_punct"),
+        ("‐", "profile.name_lookalike_punct"),
+        ("“", "profile.name_lookalike_punct"),
+        ("”", "profile.name_lookalike_punct"),
+        ("‘", "profile.name_lookalike_punct"),
         ("’", "profile.name_lookalike_punct"),
         ("\ue844", "profile.name_rare_char"),
     ],

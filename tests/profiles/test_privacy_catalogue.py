@@ -46,7 +46,9 @@ def test_pinyin_mismatch_masks_both_names():
 # The form's own codes; the profile.*_mismatch codes compare the form with the document and belong to
 # the OCR cross-check (catalogue/ocr.toml, tested in tests/ocr).
 OCR_CODES = {"profile.name_mismatch", "profile.number_mismatch", "profile.document_type_mismatch"}
-PROFILE_AND_NUMBER = sorted(c for c in codes.catalogue() if c.startswith(("profile.", "number.")) and c not in OCR_CODES)
+PROFILE_AND_NUMBER = sorted(
+    c for c in codes.catalogue() if c.startswith(("profile.", "number.")) and c not in OCR_CODES
+)
 
 # one profile that produces each code (the targeted failing examples, collected)
 EXAMPLES = {

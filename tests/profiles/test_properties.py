@@ -12,25 +12,52 @@ from idcheck.profile.model import DOCUMENT_TYPES, FIELDS, PHONE_FIELDS, REGIONS,
 from .conftest import PASSING
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
-JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=12)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 
 # strings that reach the interesting paths: real choices, real numbers, look-alike punctuation
 INTERESTING = st.sampled_from(
-    list(REGISTRANT_TYPES) + list(REGIONS) + list(DOCUMENT_TYPES)
-    + ["11010519491231002X", "810000199001010019", "91110000600037341L", "H32031177", "0", "86", "0571",
-       "13800138000", "张三", "阿卜杜拉・买买提", "（中国）", "a@b.club", "x@例子.中国", "＠", "·", "《》", "\u200b", "\u3000"]
+    list(REGISTRANT_TYPES)
+    + list(REGIONS)
+    + list(DOCUMENT_TYPES)
+    + [
+        "11010519491231002X",
+        "810000199001010019",
+        "91110000600037341L",
+        "H32031177",
+        "0",
+        "86",
+        "0571",
+        "13800138000",
+        "张三",
+        "阿卜杜拉・买买提",
+        "（中国）",
+        "a@b.club",
+        "x@例子.中国",
+        "＠",
+        "·",
+        "《》",
+        "\u200b",
+        "\u3000",
+    ]
 )
 TEXTS = st.text(max_size=25) | INTERESTING | st.lists(INTERESTING | st.text(max_size=4), max_size=5).map("".join)
 VALUES = TEXTS | JSON
 PHONES = st.fixed_dictionaries({}, optional={k: VALUES for k in PHONE_FIELDS}) | JSON
 PROFILES = st.fixed_dictionaries({}, optional={**{k: VALUES for k in FIELDS if k != "phone"}, "phone": PHONES})
-WITH_EXTRA = st.builds(lambda p, extra: {**extra, **p}, PROFILES, st.dictionaries(st.text(max_size=10), JSON, max_size=3))
+WITH_EXTRA = st.builds(
+    lambda p, extra: {**extra, **p}, PROFILES, st.dictionaries(st.text(max_size=10), JSON, max_size=3)
+)
 
 
 def assert_well_formed(report):
     assert report.kind == "profile"
-    assert not report.has("internal.check_failed"), [f.to_dict() for f in report.findings if f.code == "internal.check_failed"]
+    assert not report.has("internal.check_failed"), [
+        f.to_dict() for f in report.findings if f.code == "internal.check_failed"
+    ]
     for reveal in (False, True):
         data = report.to_dict(reveal=reveal)
         json.dumps(data)

@@ -76,6 +76,11 @@ def test_thumbnails_are_blurred_unless_revealed(tmp_path):
         im = np.asarray(Image.open(io.BytesIO(data)).convert("L"), float)
         return float(np.abs(np.diff(im[100:300, 100:400], axis=1)).mean())
 
-    masked, revealed = contrast(thumbnail_jpeg(record, str(path))), contrast(thumbnail_jpeg(record, str(path), reveal=True))
+    masked, revealed = (
+        contrast(thumbnail_jpeg(record, str(path))),
+        contrast(thumbnail_jpeg(record, str(path), reveal=True)),
+    )
     assert masked < revealed / 5, (masked, revealed)
-    assert re.search("Pictures are blurred", HtmlReport(str(tmp_path / "x.html")).commit() and open(tmp_path / "x.html").read())
+    assert re.search(
+        "Pictures are blurred", HtmlReport(str(tmp_path / "x.html")).commit() and open(tmp_path / "x.html").read()
+    )

@@ -56,7 +56,9 @@ def test_rules_check(capsys, tmp_path):
     code, out, _ = run(capsys, "rules", "check", str(good), "--print")
     assert "rule r {\n  severity error\n" in out
     bad = tmp_path / "bad.rules"
-    bad.write_text(rule_file("severity fatal", 'require profile.nmae exists', 'when profile.region = "x"'), encoding="utf-8")
+    bad.write_text(
+        rule_file("severity fatal", "require profile.nmae exists", 'when profile.region = "x"'), encoding="utf-8"
+    )
     code, out, err = run(capsys, "rules", "check", str(good), str(bad))
     assert code == 1
     assert f"{bad}: 3 errors" in out
@@ -91,7 +93,9 @@ def files(tmp_path, photo):
 def test_submit_exit_codes_and_output(capsys, files):
     pic, gov, company = files
     docs = ["--doc", f"uscc_certificate={pic}", "--doc", f"registration_form={pic}", "--doc", f"contact_id_card={pic}"]
-    code, out, _ = run(capsys, "submit", "--domain", "haidian.gov.cn", "--profile", str(gov), *docs, "--no-ocr", "--trace")
+    code, out, _ = run(
+        capsys, "submit", "--domain", "haidian.gov.cn", "--profile", str(gov), *docs, "--no-ocr", "--trace"
+    )
     assert code == 0, out
     assert out.splitlines()[0].endswith("haidian.gov.cn  (rule sets: standard v1, gov.cn v1)")
     assert "pass gov.cn/gov-contact-id v1: every requirement holds" in out
@@ -124,7 +128,8 @@ def test_submit_usage_errors(capsys, files, tmp_path):
 
 # --- status ------------------------------------------------------------------------------------------
 
-SECTION_5 = """ok inactive clientHold serverHold clientTransferProhibited serverTransferProhibited clientUpdateProhibited
+SECTION_5 = """ok inactive clientHold serverHold clientTransferProhibited serverTransferProhibited
+clientUpdateProhibited
 serverUpdateProhibited clientDeleteProhibited serverDeleteProhibited clientRenewProhibited serverRenewProhibited
 pendingCreate pendingRenew pendingTransfer pendingUpdate pendingDelete addPeriod autoRenewPeriod renewPeriod
 transferPeriod redemptionPeriod pendingRestore pendingVerification pendingCompliant compliant nonCompliant""".split()

@@ -31,8 +31,13 @@ def value(text, profile=None, docs=None, domain=None):
     return run_test(expr(text), Facts.build(profile or {}, docs or {}, domain or {})).result
 
 
-FULL = {"registrant_type": "organization", "region": "mainland", "name_zh": "  北京示例  ", "document_number": "11110108000028281F",
-        "phone": {"country_code": "86", "number": "13800138000"}}
+FULL = {
+    "registrant_type": "organization",
+    "region": "mainland",
+    "name_zh": "  北京示例  ",
+    "document_number": "11110108000028281F",
+    "phone": {"country_code": "86", "number": "13800138000"},
+}
 
 
 @pytest.mark.parametrize("text, want", [
@@ -151,8 +156,10 @@ def test_rule_outcomes_findings_and_attribution():
     ev = evaluate([GOV], Facts.build(person, {}, {}))
     not_eligible = [f for f in ev.findings if f.code == "rules.not_eligible"]
     assert [f.field for f in not_eligible] == ["profile.registrant_type", "profile.region"]
-    assert not_eligible[0].message == ("Only government organs in the Chinese mainland may register .gov.cn: the registrant "
-                                       "type individual is not allowed, only organization (rule gov-eligible, gov.cn v1).")
+    assert not_eligible[0].message == (
+        "Only government organs in the Chinese mainland may register .gov.cn: the registrant "
+        "type individual is not allowed, only organization (rule gov-eligible, gov.cn v1)."
+    )
     assert outcomes(GOV, Facts.build({}, {}, {}))["gov-eligible"] == "not_applicable"
 
 

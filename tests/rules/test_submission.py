@@ -162,7 +162,9 @@ def test_identity_document_is_cross_checked_without_repeating_the_profile_findin
     profile = make(COMPANY, postal_code="1000")
     report = idcheck.check_submission("example.com", profile, {"business_license": photo})  # OCR on
     alone = check_profile(profile)
-    assert [f.code for f in report.findings if f.field and f.field.startswith("profile")] == [f.code for f in alone.findings]
+    assert [f.code for f in report.findings if f.field and f.field.startswith("profile")] == [
+        f.code for f in alone.findings
+    ]
     doc = report.extra["documents"]["business_license"]["report"]
     assert "ocr" in doc["extra"]  # the picture was read and compared
 

@@ -9,7 +9,18 @@ TEXT_PROFILE = ["registrant_type", "region", "name_zh", "name_en", "document_typ
                 "city", "address", "postal_code", "email"]
 KINDS = ["identity", "business_license", "contact_id_card", "trademark_certificate", "id_card"]
 DOC_FIELDS = ["name", "number", "mrz"]
-SAFE_PATTERNS = ["11.*", "[0-9]{18}", ".*(中国|国家).*", "a|b", "(?:ab)?c", r"\d{6}", "[^/]+/x", "a/b", r"x\\/", "x\\.y"]
+SAFE_PATTERNS = [
+    "11.*",
+    "[0-9]{18}",
+    ".*(中国|国家).*",
+    "a|b",
+    "(?:ab)?c",
+    r"\d{6}",
+    "[^/]+/x",
+    "a/b",
+    r"x\\/",
+    "x\\.y",
+]
 SUFFIXES = [".cn", ".gov.cn", ".商标", ".餐厅", ".example", ".xn--czr694b", ".com.cn"]
 
 texts = st.text(max_size=12)
@@ -94,9 +105,13 @@ def rulesets(draw):
     return T.RuleSet(
         name=draw(nonblank),
         version=draw(ints),
-        suffixes=None if universal else tuple(draw(st.lists(st.sampled_from(SUFFIXES), min_size=1, max_size=3, unique=True))),
+        suffixes=None
+        if universal
+        else tuple(draw(st.lists(st.sampled_from(SUFFIXES), min_size=1, max_size=3, unique=True))),
         rules=tuple(draw(rules(i)) for i in ids),
-        aliases=() if universal else tuple(draw(st.lists(st.sampled_from([".trademark", ".restaurant"]), max_size=2, unique=True))),
+        aliases=()
+        if universal
+        else tuple(draw(st.lists(st.sampled_from([".trademark", ".restaurant"]), max_size=2, unique=True))),
         source=draw(st.none() | nonblank),
         description=draw(st.none() | nonblank),
     )
@@ -110,8 +125,15 @@ profile_values = {
     "registrant_type": st.one_of(st.sampled_from(REGISTRANT_TYPES), junk),
     "region": st.one_of(st.sampled_from(REGIONS), junk),
     "document_type": st.one_of(st.sampled_from(sorted(DOCUMENT_TYPES)), junk),
-    "document_number": st.one_of(st.sampled_from(["11110108000028281F", "91110000600037341L", "11010519491231002X"]), junk),
-    "name_zh": junk, "name_en": junk, "province": junk, "city": junk, "address": junk, "postal_code": junk,
+    "document_number": st.one_of(
+        st.sampled_from(["11110108000028281F", "91110000600037341L", "11010519491231002X"]), junk
+    ),
+    "name_zh": junk,
+    "name_en": junk,
+    "province": junk,
+    "city": junk,
+    "address": junk,
+    "postal_code": junk,
     "email": junk,
     "phone": st.one_of(junk, st.fixed_dictionaries({}, optional={k: junk for k in PHONE_FIELDS})),
 }

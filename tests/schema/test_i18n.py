@@ -87,7 +87,7 @@ def test_units_written_in_the_source_are_all_localised():
                     found.add(node.value.value)
     missing = found - set(UNITS)
     assert not missing, f"units without a Chinese form in idcheck.i18n.UNITS: {sorted(missing)}"
-    for unit, (en, zh) in UNITS.items():
+    for unit, (_en, zh) in UNITS.items():
         assert not _english_words(zh.format(v=1)), unit
 
 

@@ -74,7 +74,8 @@ class Store:
     def put(self, path: str, size: int, mtime_ns: int, record: str, verdict: str, sha256: str | None = None) -> None:
         self.seq += 1
         self.db.execute(
-            "INSERT OR REPLACE INTO results (path, size, mtime_ns, sha256, verdict, record, seq) VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO results (path, size, mtime_ns, sha256, verdict, record, seq) "
+            "VALUES (?,?,?,?,?,?,?)",
             (_key(path), size, mtime_ns, sha256, verdict, record, self.seq),
         )
 

@@ -26,7 +26,9 @@ class RecordWriter:
         self.fmt = fmt
         self.out = out
         self.partial = f"{out}.partial" if out else None
-        self.fh: IO[str] = open(self.partial, "w", encoding="utf-8", newline="") if self.partial else (stream or sys.stdout)
+        self.fh: IO[str] = (
+            open(self.partial, "w", encoding="utf-8", newline="") if self.partial else (stream or sys.stdout)
+        )
         self.records = RecordStream(self.fh, fmt, colour=colour, lang=lang)
 
     def write(self, line: str) -> None:
@@ -42,6 +44,7 @@ class RecordWriter:
         self.fh.flush()
         os.fsync(self.fh.fileno())
         self.fh.close()
+        assert self.out is not None  # a partial file exists only for a named output
         os.replace(self.partial, self.out)
 
     def abandon(self) -> None:

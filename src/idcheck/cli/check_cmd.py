@@ -77,7 +77,7 @@ def annotation_clash(files: list[str], target: str, option: str = "--annotate") 
 
     Inputs are never modified: a target that is an input (by name, hard link or symlink) or that is a
     symlink at all is refused before anything is checked or written."""
-    inputs = set()
+    inputs: set[object] = set()  # (device, inode) pairs and real paths
     for f in files:
         try:
             st = os.stat(f)

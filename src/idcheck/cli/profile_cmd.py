@@ -17,7 +17,9 @@ _MARKS = {"error": "x", "warning": "!", "info": "i"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check-profile", help="check a registrant profile (JSON form data)", description=__doc__)
-    p.add_argument("profile", metavar="P.json", help="the registrant profile as a JSON object ('-' reads standard input)")
+    p.add_argument(
+        "profile", metavar="P.json", help="the registrant profile as a JSON object ('-' reads standard input)"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--reveal", action="store_true", help="show names and ID numbers unmasked")
     p.set_defaults(func=run)

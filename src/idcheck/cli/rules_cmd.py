@@ -86,11 +86,26 @@ def run_list(args: argparse.Namespace) -> int:
         return 2
     order = sorted(book.rulesets, key=lambda rs: (not rs.universal, rs.name))
     if args.format == "json":
-        json.dump([{
-            "name": rs.name, "version": rs.version, "path": rs.path, "rules": len(rs.rules),
-            "suffixes": [dict(zip(("unicode", "ascii"), suffix_forms(s))) for s in rs.suffixes] if rs.suffixes is not None else "all",
-            "aliases": list(rs.aliases), "source": rs.source, "description": rs.description,
-        } for rs in order], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            [
+                {
+                    "name": rs.name,
+                    "version": rs.version,
+                    "path": rs.path,
+                    "rules": len(rs.rules),
+                    "suffixes": [dict(zip(("unicode", "ascii"), suffix_forms(s), strict=True)) for s in rs.suffixes]
+                    if rs.suffixes is not None
+                    else "all",
+                    "aliases": list(rs.aliases),
+                    "source": rs.source,
+                    "description": rs.description,
+                }
+                for rs in order
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
         return 0
     print(f"Rule files in {book.folder}:")
@@ -228,7 +243,9 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{path}: {len(errs)} error{'s' if len(errs) != 1 else ''}")
         else:
             rs = found[0]
-            print(f"{path}: ok, ruleset \"{rs.name}\" v{rs.version}, {len(rs.rules)} rules, applies to {_suffix_text(rs)}")
+            print(
+                f'{path}: ok, ruleset "{rs.name}" v{rs.version}, {len(rs.rules)} rules, applies to {_suffix_text(rs)}'
+            )
             if args.print_canonical:
                 print(to_source(rs))
     if whole_folder and not errors:

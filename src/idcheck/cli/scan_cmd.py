@@ -38,10 +38,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="jsonl",
                    help="output format, as for check (default: jsonl; html: the page of --report, as the output)")
     p.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: every core)")
-    p.add_argument("--store", metavar="PATH", help="SQLite store for --resume (default: FILE.state.sqlite beside --out)")
-    p.add_argument("--resume", action="store_true", help="skip files already checked by an earlier run with the same store")
-    p.add_argument("--hash", action="store_true", help="also key the store on each file's SHA-256 (slower, catches same-size edits)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="time limit per file in seconds (default: 60)")
+    p.add_argument(
+        "--store", metavar="PATH", help="SQLite store for --resume (default: FILE.state.sqlite beside --out)"
+    )
+    p.add_argument(
+        "--resume", action="store_true", help="skip files already checked by an earlier run with the same store"
+    )
+    p.add_argument(
+        "--hash",
+        action="store_true",
+        help="also key the store on each file's SHA-256 (slower, catches same-size edits)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, metavar="S", help="time limit per file in seconds (default: 60)"
+    )
     p.add_argument("--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--channel", choices=sorted(CHANNELS), default=None,
                    help="upload channel rules (default: the config file's, else console)")
@@ -70,7 +80,10 @@ def _write_error(exc: BaseException, args: argparse.Namespace) -> str:
         fix = "choose a folder you can write to for --out/--store/--report"
     else:
         fix = "check the output paths (--out, --store, --report)"
-    return f"cannot write {textsafe.escape_controls(os.fsdecode(where))}: {why}; {fix} (finished records are kept for --resume)"
+    return (
+        f"cannot write {textsafe.escape_controls(os.fsdecode(where))}: {why}; {fix} "
+        "(finished records are kept for --resume)"
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -121,7 +134,9 @@ def run(args: argparse.Namespace) -> int:
     target = sys.stderr if args.out is None else sys.stdout
     print(summarise(summary, lang), file=target)
     if lang == "zh":
-        line = (f"{summary['workers']} 个工作进程，用时 {summary['seconds']} 秒，每秒 {summary['files_per_second']} 个文件")
+        line = (
+            f"{summary['workers']} 个工作进程，用时 {summary['seconds']} 秒，每秒 {summary['files_per_second']} 个文件"
+        )
         if summary["reused_from_store"]:
             line += f"；{summary['reused_from_store']} 个沿用已有结果"
         if summary.get("retried_transient"):

@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--workers", type=int, default=0, help="checks run at once (default: the machine's cores)")
-    p.add_argument("--queue", type=int, default=64, help="requests that may wait for a worker; beyond: 503 (default: 64)")
+    p.add_argument(
+        "--queue", type=int, default=64, help="requests that may wait for a worker; beyond: 503 (default: 64)"
+    )
     p.add_argument("--max-bytes", type=int, default=12 * 1024 * 1024, help="largest request body (default: 12 MiB)")
     p.add_argument("--deadline", type=float, default=30.0, help="seconds per check, when check() takes a timeout")
     p.add_argument("--channel", choices=sorted(CHANNELS), default=None,

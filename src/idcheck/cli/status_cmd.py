@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             return 0
         width = max(len(c) for c in every)
-        for code, info in every.items():
-            print(f"{code:<{width}}  {info.set_by:<22} {info.meaning}")
+        for code, each in every.items():
+            print(f"{code:<{width}}  {each.set_by:<22} {each.meaning}")
         print("\nServer (registry) statuses take precedence over client (registrar) ones. "
               "'idcheck status CODE' explains one.")
         return 0

@@ -39,11 +39,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("submit", help="check a domain's whole submission: profile, documents and suffix rules",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--domain", required=True, metavar="D", help="the domain name, e.g. example.gov.cn")
-    p.add_argument("--profile", required=True, metavar="P.json", help="the registrant profile ('-' reads standard input)")
+    p.add_argument(
+        "--profile", required=True, metavar="P.json", help="the registrant profile ('-' reads standard input)"
+    )
     p.add_argument("--doc", action="append", type=_doc_arg, default=[], metavar="KIND=PATH",
                    help="a document picture and its kind; repeat for each document")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.add_argument("--channel", choices=sorted(CHANNELS), default="console", help="upload channel rules (default: console)")
+    p.add_argument(
+        "--channel", choices=sorted(CHANNELS), default="console", help="upload channel rules (default: console)"
+    )
     p.add_argument("--rules-dir", metavar="DIR", help="folder of *.rules files")
     p.add_argument("--no-ocr", dest="ocr", action="store_false", help="do not read the documents (faster)")
     p.add_argument("--trace", action="store_true", help="list every rule with its outcome and reason")
@@ -65,8 +69,10 @@ def render_submission(data: dict[str, Any], *, sources: dict[str, str], trace: b
     extra = data["extra"]
     dom = extra.get("domain", {})
     sets = ", ".join(f"{rs['name']} v{rs['version']}" for rs in extra.get("rulesets", []))
-    lines = [f"{paint(data['verdict'].upper().ljust(4), data['verdict'], colour)}  {dom.get('name') or dom.get('input')}"
-             f"  (rule sets: {sets})"]
+    lines = [
+        f"{paint(data['verdict'].upper().ljust(4), data['verdict'], colour)}  {dom.get('name') or dom.get('input')}"
+        f"  (rule sets: {sets})"
+    ]
     groups: dict[str, list[dict[str, Any]]] = {}
     for f in data["findings"]:
         groups.setdefault(_group(f["field"]), []).append(f)
@@ -96,7 +102,10 @@ def render_submission(data: dict[str, Any], *, sources: dict[str, str], trace: b
         for r in rules:
             outcome = _OUTCOME[r["outcome"]]
             key = {"pass": "pass", "fail": "fail"}.get(r["outcome"], "info")
-            lines.append(f"      {paint(outcome.ljust(4), key, colour)} {r['ruleset']}/{r['rule']} v{r['version']}: {r['reason']}")
+            lines.append(
+                f"      {paint(outcome.ljust(4), key, colour)} "
+                f"{r['ruleset']}/{r['rule']} v{r['version']}: {r['reason']}"
+            )
     return "\n".join(lines)
 
 
@@ -105,7 +114,10 @@ def run(args: argparse.Namespace) -> int:
     documents: dict[str, str] = {}
     for kind, path in args.doc:
         if kind in documents:
-            eprint(f"idcheck: document kind {kind!r} is given twice (--doc {kind}={documents[kind]} and --doc {kind}={path})")
+            eprint(
+                f"idcheck: document kind {kind!r} is given twice "
+                f"(--doc {kind}={documents[kind]} and --doc {kind}={path})"
+            )
             return 2
         documents[kind] = path
     try:

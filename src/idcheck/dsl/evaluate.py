@@ -74,7 +74,8 @@ class Facts:
     @classmethod
     def build(cls, profile: Any = None, documents: Mapping[str, Mapping[str, Any]] | Iterable[str] | None = None,
               domain: Mapping[str, Any] | None = None) -> Facts:
-        """Facts from a Profile (or its dict), supplied documents (kinds, or kind -> read fields) and a domain mapping."""
+        """Facts from a Profile (or its dict), supplied documents (kinds, or kind -> read fields) and a domain
+        mapping."""
         docs: dict[str, Mapping[str, Any]] = {}
         if isinstance(documents, Mapping):
             for k, v in documents.items():
@@ -460,7 +461,9 @@ def _evaluate_rule(rule: T.Rule, ruleset: T.RuleSet, facts: Facts) -> RuleResult
                 failed.append(step["why"])
                 findings.append(finding)
             elif why:
-                unknown.append((why, T.Path("profile", ("registrant_type" if isinstance(stmt, T.Registrants) else "region",))))
+                unknown.append(
+                    (why, T.Path("profile", ("registrant_type" if isinstance(stmt, T.Registrants) else "region",)))
+                )
     if findings:
         return RuleResult(ruleset, rule, "fail", "; ".join(failed), steps, findings, documents)
     if unknown:

@@ -43,7 +43,7 @@ class Token:
         if self.kind == "STRING":
             return f'"{self.value}"' if len(str(self.value)) <= 40 else f'"{str(self.value)[:37]}..."'
         if self.kind == "REGEX":
-            return f"/{self.value[0]}/{self.value[1]}"  # type: ignore[index]
+            return f"/{self.value[0]}/{self.value[1]}"  # type: ignore[index]  # REGEX: (pattern, flags)
         return str(self.value)
 
     def is_word(self, *words: str) -> bool:
@@ -293,7 +293,9 @@ class _Lexer:
             out.append(ch)
             self.advance()
         if not closed:
-            self.error(line, col, self.i - start, "unterminated regular expression (it must end with / on the same line)")
+            self.error(
+                line, col, self.i - start, "unterminated regular expression (it must end with / on the same line)"
+            )
             self.add("REGEX", ("".join(out), ""), line, col, max(self.i - start, 1))
             return
         flag_start = self.i

@@ -226,7 +226,9 @@ def parse_files(paths: Iterable[Path]) -> tuple[list[T.RuleSet], list[RuleError]
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                errors.append(RuleError(shown, 1, 1, 1, f"the file is too large ({size} bytes; at most {MAX_FILE_BYTES})"))
+                errors.append(
+                    RuleError(shown, 1, 1, 1, f"the file is too large ({size} bytes; at most {MAX_FILE_BYTES})")
+                )
                 continue
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:

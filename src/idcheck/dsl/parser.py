@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import cast
 
 from ..errors import IdcheckError
 from ..profile.model import REGIONS, REGISTRANT_TYPES
@@ -194,7 +195,9 @@ class _Parser(TypeChecks):
         tok = self.tok
         if tok.kind == "EOF" or tok.first_on_line or tok.is_punct("}"):
             return
-        raise self.fail(tok, f"unexpected {_shown(tok)} after the {what} statement (each statement starts on a new line)")
+        raise self.fail(
+            tok, f"unexpected {_shown(tok)} after the {what} statement (each statement starts on a new line)"
+        )
 
     def sync(self, words: tuple[str, ...], stop_at_brace: bool, start: int) -> None:
         """Skip to the next line that starts with one of ``words`` (or a '}' / the end).
@@ -245,7 +248,8 @@ class _Parser(TypeChecks):
             if not self.saw_ruleset:  # else the ruleset line had an error, already reported
                 self.error_at(1, 1, 1, 'missing the line: ruleset "NAME" version N')
             return None
-        name, version, where = header["ruleset"]  # type: ignore[misc]
+        # parse_header stores (name, version, the ruleset token) under "ruleset"
+        name, version, where = cast("tuple[str, int, Token]", header["ruleset"])
         if "applies" not in self.attempted:
             self.error(where, f'ruleset "{name}" has no applies line (write: applies to suffix ".example", '
                               "or: applies to all suffixes)")
@@ -253,11 +257,13 @@ class _Parser(TypeChecks):
             self.error(where, f'ruleset "{name}" has no rules')
         seen: dict[str, T.Rule] = {}
         for rule in rules:
-            if rule.id in seen and rule.pos is not None and seen[rule.id].pos is not None:
+            first_pos = seen[rule.id].pos if rule.id in seen else None
+            if first_pos is not None and rule.pos is not None:
                 self.error_at(rule.pos.line, rule.pos.col, rule.pos.length,
-                              f"rule {rule.id} is defined twice (first on line {seen[rule.id].pos.line})")  # type: ignore[union-attr]
+                              f"rule {rule.id} is defined twice (first on line {first_pos.line})")
             seen.setdefault(rule.id, rule)
         applies = header.get("applies")
+        # header maps each word to what parse_header stored for it (typed object): the ignores below say so
         return T.RuleSet(
             name=str(name), version=int(version), suffixes=applies if applies != "all" else None,  # type: ignore[arg-type]
             rules=tuple(rules), aliases=tuple(header.get("alias", ())),  # type: ignore[arg-type]
@@ -299,6 +305,7 @@ class _Parser(TypeChecks):
         if key in header and key != "alias":
             self.error(tok, f"the header has two {word} lines")
         elif key == "alias" and key in header:
+            # both are tuples of suffixes (alias lines); header's values are typed object
             value = tuple(header[key]) + tuple(value)  # type: ignore[arg-type]
         if key not in header or key == "alias":
             header[key] = value
@@ -364,12 +371,17 @@ class _Parser(TypeChecks):
             if not any(k in items for k in ("require", "registrants", "regions")):
                 self.error(where, f"rule {rule_id} requires nothing: add a require, registrants or regions line")
         return T.Rule(
-            id=rule_id, severity=str(meta.get("severity", "error")), description=str(meta.get("description", "")),
+            # parse_item accepts only error, warning or info after severity
+            id=rule_id, severity=cast(T.Severity, str(meta.get("severity", "error"))),
+            description=str(meta.get("description", "")),
+            # meta maps each item word to what parse_item stored (typed object): strings, and an int for version
             statements=tuple(statements), source=meta.get("source"), version=meta.get("version"),  # type: ignore[arg-type]
             message=meta.get("message"), message_zh=meta.get("message_zh"), pos=_pos(where),  # type: ignore[arg-type]
         )
 
-    def parse_item(self, rule_id: str, items: dict[str, Token], meta: dict[str, object], out: list[T.Statement]) -> None:
+    def parse_item(
+        self, rule_id: str, items: dict[str, Token], meta: dict[str, object], out: list[T.Statement]
+    ) -> None:
         tok = self.tok
         if tok.kind != "IDENT" or tok.value not in ITEM_WORDS:
             hint = _did_you_mean(str(tok.value), ITEM_WORDS) if tok.kind == "IDENT" else ""
@@ -428,7 +440,11 @@ class _Parser(TypeChecks):
                 if not self.tok.is_punct(","):
                     break
                 self.advance()
-            node = T.Registrants(tuple(values), pos=_pos(tok)) if word == "registrants" else T.Regions(tuple(values), pos=_pos(tok))
+            node = (
+                T.Registrants(tuple(values), pos=_pos(tok))
+                if word == "registrants"
+                else T.Regions(tuple(values), pos=_pos(tok))
+            )
             out.append(node)
         self.end_of_statement(word)
 
@@ -474,7 +490,9 @@ class _Parser(TypeChecks):
         if kind == T.IDENTITY:
             self.error(tok, f'"{T.IDENTITY}" is not a document kind here: write require document profile.document_type')
         elif not _KIND.match(kind):
-            self.error(tok, f"document kind {kind!r} must be lower-case letters, digits and _ (such as \"business_license\")")
+            self.error(
+                tok, f'document kind {kind!r} must be lower-case letters, digits and _ (such as "business_license")'
+            )
 
     # --- expressions -----------------------------------------------------------------------------
 
@@ -536,7 +554,7 @@ class _Parser(TypeChecks):
             right = self.parse_operand()
             if isinstance(right, T.ListLit):
                 raise self.fail(right_tok, f"a list can only follow in or not in (not {op})")
-            node: T.Expr = T.Compare(op, left, right, pos=_pos(tok))
+            node = T.Compare(op, left, right, pos=_pos(tok))
             self.check_compare(node, start, right_tok)
             return node
         if tok.is_word("not") and self.peek().is_word("in", "exists"):
@@ -564,7 +582,7 @@ class _Parser(TypeChecks):
             if rx.kind != "REGEX":
                 raise self.fail(rx, f"expected a pattern such as /[0-9]{{18}}/ after matches, found {_shown(rx)}")
             self.advance()
-            pattern, flags = rx.value  # type: ignore[misc]
+            pattern, flags = cast("tuple[str, str]", rx.value)  # the lexer's REGEX value: (pattern, flags)
             problem = regex_problem(pattern, flags)
             if problem:
                 self.error(rx, problem)
@@ -597,7 +615,7 @@ class _Parser(TypeChecks):
             return T.Str(str(tok.value), pos=_pos(tok))
         if tok.kind == "INT":
             self.advance()
-            return T.Int(int(tok.value), pos=_pos(tok))  # type: ignore[call-overload]
+            return T.Int(int(tok.value), pos=_pos(tok))  # type: ignore[call-overload]  # INT tokens hold an int
         if tok.is_punct("["):
             self.advance()
             items: list[T.Str | T.Int] = []
@@ -607,6 +625,7 @@ class _Parser(TypeChecks):
                     if item.kind == "STRING":
                         items.append(T.Str(str(item.value), pos=_pos(item)))
                     elif item.kind == "INT":
+                        # INT tokens hold an int (Token.value is typed object)
                         items.append(T.Int(int(item.value), pos=_pos(item)))  # type: ignore[call-overload]
                     else:
                         raise self.fail(item, f"expected a string or a number in the list, found {_shown(item)}")

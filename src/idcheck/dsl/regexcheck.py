@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from typing import NotRequired, TypedDict
 
 #: values longer than this are not matched (the result is "unknown")
 MAX_MATCH_LENGTH = 256
@@ -14,6 +15,15 @@ MAX_PATTERN_LENGTH = 200
 #: bound on the ways a pattern can split a value: product over repetitions of their spans
 MAX_REGEX_WORK = 1_000_000
 _SIMPLE_ESCAPES = set("dDwWsSbBAZnrtf")
+
+
+class _Frame(TypedDict):
+    """One open group while scanning a pattern (the outermost frame has no saved ``work``)."""
+
+    quant: bool
+    alt: bool
+    branches: int
+    work: NotRequired[int]
 
 
 def regex_problem(pattern: str, flags: str = "") -> str | None:
@@ -32,10 +42,10 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
         return "empty pattern"
     if len(pattern) > MAX_PATTERN_LENGTH:
         return f"pattern too long ({len(pattern)} characters; at most {MAX_PATTERN_LENGTH})"
-    frames: list[dict[str, object]] = [{"quant": False, "alt": False, "branches": 1}]
+    frames: list[_Frame] = [{"quant": False, "alt": False, "branches": 1}]
     work = 1
     last_atom: str | None = None  # "atom" | "group" | None (nothing to repeat)
-    last_group: dict[str, object] | None = None
+    last_group: _Frame | None = None
     i, n = 0, len(pattern)
     while i < n:
         ch = pattern[i]
@@ -92,8 +102,8 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
             if len(frames) == 1:
                 return "unbalanced ) in the pattern"
             frame = frames.pop()
-            inner_work = work * int(frame["branches"])  # type: ignore[arg-type]
-            work = int(frame["work"])  # type: ignore[arg-type]
+            inner_work = work * int(frame["branches"])
+            work = int(frame["work"])
             work *= inner_work
             parent = frames[-1]
             parent["quant"] = bool(parent["quant"]) or bool(frame["quant"])
@@ -104,7 +114,7 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
             continue
         if ch == "|":
             frames[-1]["alt"] = True
-            frames[-1]["branches"] = int(frames[-1]["branches"]) + 1  # type: ignore[arg-type]
+            frames[-1]["branches"] = int(frames[-1]["branches"]) + 1
             last_atom = None
             i += 1
             continue
@@ -122,7 +132,12 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
             if high is not None and high > 1000 or low > 1000:
                 return "repetition counts above 1000 are not allowed"
             repeating = high is None or high > 1
-            if last_atom == "group" and repeating and last_group is not None and (last_group["quant"] or last_group["alt"]):
+            if (
+                last_atom == "group"
+                and repeating
+                and last_group is not None
+                and (last_group["quant"] or last_group["alt"])
+            ):
                 return ("a repeated group may not contain a repetition or an alternative "
                         "(such patterns can take exponential time)")
             span = (MAX_MATCH_LENGTH if high is None else high) - low + 1
@@ -142,7 +157,7 @@ def regex_problem(pattern: str, flags: str = "") -> str | None:
             break
     if len(frames) > 1:
         return "unbalanced ( in the pattern"
-    work *= int(frames[0]["branches"])  # type: ignore[arg-type]
+    work *= int(frames[0]["branches"])
     if work > MAX_REGEX_WORK:
         return ("the pattern has too many repetitions and alternatives (it could take too long to match); "
                 "bound or remove some, for example {1,20} instead of *")

@@ -21,9 +21,10 @@ check).  Nothing here evaluates anything: see :mod:`idcheck.dsl.evaluate`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Literal
 
 SEVERITIES = ("error", "warning", "info")
+Severity = Literal["error", "warning", "info"]  # the same as idcheck.report.Severity
 ROOTS = ("profile", "document", "domain")
 #: comparison operators, in the spelling of the language
 COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "starts_with", "ends_with", "contains")
@@ -43,7 +44,7 @@ class Pos:
 
 
 def _pos() -> Pos | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False)
 
 
 # --- expressions ---------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ class Length:
     pos: Pos | None = _pos()
 
 
-Operand = Union[Path, Str, Int, ListLit, Length]
+Operand = Path | Str | Int | ListLit | Length
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ class Or:
     pos: Pos | None = _pos()
 
 
-Expr = Union[Compare, Matches, Exists, Not, And, Or]
+Expr = Compare | Matches | Exists | Not | And | Or
 
 
 # --- statements ----------------------------------------------------------------------------------
@@ -184,13 +185,13 @@ class Regions:
     pos: Pos | None = _pos()
 
 
-Statement = Union[When, Require, RequireDocument, Registrants, Regions]
+Statement = When | Require | RequireDocument | Registrants | Regions
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    severity: str
+    severity: Severity
     description: str
     statements: tuple[Statement, ...]
     source: str | None = None  # None: the rule set's

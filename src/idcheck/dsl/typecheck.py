@@ -112,7 +112,10 @@ class TypeChecks:
         elif "text" in types:
             msg = f"{op} needs text, and {shown} is {self.type_name(node)}"
         else:
-            msg = f"{op} compares numbers, and {shown} is {self.type_name(node)} (use length(...) for the length of a text)"
+            msg = (
+                f"{op} compares numbers, and {shown} is {self.type_name(node)} "
+                "(use length(...) for the length of a text)"
+            )
         if isinstance(node, T.Path) and node.pos is not None:
             self.error_at(node.pos.line, node.pos.col, node.pos.length, msg)
         else:
@@ -131,7 +134,9 @@ class TypeChecks:
                                           f"is {self.type_name(node.left)}")
             return
         if op in T.ORDER_OPS:
-            self.need_type(node.left, left_tok, ("number",), op) and self.need_type(node.right, right_tok, ("number",), op)
+            self.need_type(node.left, left_tok, ("number",), op) and self.need_type(
+                node.right, right_tok, ("number",), op
+            )
             return
         if op in T.STRING_OPS:
             self.need_type(node.left, left_tok, ("text",), op) and self.need_type(node.right, right_tok, ("text",), op)

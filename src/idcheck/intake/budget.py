@@ -85,10 +85,7 @@ def metadata_bytes(data: bytes, fmt: str | None) -> int:
 def decoded_bytes(im: Image.Image, progressive: bool, full_size: tuple[int, int]) -> int:
     """What decoding ``im`` (already opened, and drafted for JPEG) will hold in memory, in bytes."""
     w, h = im.size
-    try:
-        bands = len(Image.getmodebands(im.mode)) if hasattr(Image, "getmodebands") else len(im.getbands())
-    except Exception:
-        bands = len(im.getbands())
+    bands = len(im.getbands())
     per = _BYTES_PER_BAND.get(im.mode, 1)
     out = w * h * max(bands, 1) * per
     if im.mode != "RGB":  # the 8-bit RGB copy every other mode is converted to

@@ -199,7 +199,8 @@ def _jpeg_rgb(im: Image.Image, data: bytes, scale: int) -> np.ndarray | None:
     (truncated or corrupt data: OpenCV returns nothing) falls back to Pillow, whose error the report names.
     """
     flag = _CV_REDUCED.get(scale)
-    if flag is None or im.mode != "RGB" or len(im.layer) != 3 or getattr(im, "n_frames", 1) not in (1, None):
+    components = im.layer  # type: ignore[attr-defined]  # a JpegImageFile (only JPEG reaches here): its components
+    if flag is None or im.mode != "RGB" or len(components) != 3 or getattr(im, "n_frames", 1) not in (1, None):
         return None
     try:
         rgb = cv2.imdecode(np.frombuffer(data, np.uint8), flag | cv2.IMREAD_IGNORE_ORIENTATION)

@@ -56,7 +56,9 @@ def _is_bmp(head: bytes) -> bool:
 
 
 def _is_webp(head: bytes) -> bool:
-    return len(head) >= 16 and head[:4] == b"RIFF" and head[8:12] == b"WEBP" and head[12:16] in (b"VP8 ", b"VP8L", b"VP8X")
+    return (
+        len(head) >= 16 and head[:4] == b"RIFF" and head[8:12] == b"WEBP" and head[12:16] in (b"VP8 ", b"VP8L", b"VP8X")
+    )
 
 
 def _is_ico(head: bytes) -> bool:
@@ -69,7 +71,9 @@ def _is_ico(head: bytes) -> bool:
 
 def _is_svg(head: bytes) -> bool:
     text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return (text.startswith(b"<?xml") or text.startswith(b"<svg") or text.startswith(b"<!doctype svg")) and b"<svg" in text
+    return (
+        text.startswith(b"<?xml") or text.startswith(b"<svg") or text.startswith(b"<!doctype svg")
+    ) and b"<svg" in text
 
 
 def _is_text(head: bytes) -> bool:
@@ -117,7 +121,23 @@ def ftyp_brands(head: bytes) -> set[bytes]:
     return brands
 
 
-HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1", b"mif2", b"heif", b"avif", b"avis", b"miaf"}
+HEIF_BRANDS = {
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"heim",
+    b"heis",
+    b"hevm",
+    b"hevs",
+    b"mif1",
+    b"msf1",
+    b"mif2",
+    b"heif",
+    b"avif",
+    b"avis",
+    b"miaf",
+}
 
 
 def heif_codec(head: bytes) -> str | None:
@@ -192,7 +212,9 @@ def _is_jxl(head: bytes) -> bool:
 
 # -- the table: accepted formats first, then formats we refuse by name ---------
 
-register(FormatSpec("jpeg", "JPEG", "image/jpeg", ("jpg", "jpeg", "jpe", "jfif"), True, "JPEG", _starts(b"\xff\xd8\xff")))
+register(
+    FormatSpec("jpeg", "JPEG", "image/jpeg", ("jpg", "jpeg", "jpe", "jfif"), True, "JPEG", _starts(b"\xff\xd8\xff"))
+)
 register(FormatSpec("png", "PNG", "image/png", ("png",), True, "PNG", _starts(b"\x89PNG\r\n\x1a\n")))
 register(FormatSpec("bmp", "BMP", "image/bmp", ("bmp", "dib"), True, "BMP", _is_bmp))
 register(FormatSpec("webp", "WebP", "image/webp", ("webp",), True, "WEBP", _is_webp))
@@ -203,20 +225,52 @@ register(
     )
 )
 register(FormatSpec("avif", "AVIF", "image/avif", ("avif",), False, None, _heif_with({"av01"}, {b"avif", b"avis"})))
-register(FormatSpec("heif-other", "HEIF with a codec other than HEVC", "image/heif", ("heif",), False, None, _is_other_heif))
+register(
+    FormatSpec("heif-other", "HEIF with a codec other than HEVC", "image/heif", ("heif",), False, None, _is_other_heif)
+)
 register(FormatSpec("gif", "GIF", "image/gif", ("gif",), False, None, _starts(b"GIF87a", b"GIF89a")))
-register(FormatSpec("tiff", "TIFF", "image/tiff", ("tif", "tiff"), False, None, _starts(b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")))
+register(
+    FormatSpec(
+        "tiff",
+        "TIFF",
+        "image/tiff",
+        ("tif", "tiff"),
+        False,
+        None,
+        _starts(b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"),
+    )
+)
 register(FormatSpec("pdf", "PDF document", "application/pdf", ("pdf",), False, None, _starts(b"%PDF-")))
-register(FormatSpec("psd", "Photoshop document (PSD)", "image/vnd.adobe.photoshop", ("psd", "psb"), False, None, _starts(b"8BPS")))
+register(
+    FormatSpec(
+        "psd", "Photoshop document (PSD)", "image/vnd.adobe.photoshop", ("psd", "psb"), False, None, _starts(b"8BPS")
+    )
+)
 register(FormatSpec("jp2", "JPEG 2000", "image/jp2", ("jp2", "j2k"), False, None, _is_jp2))
 register(FormatSpec("jxl", "JPEG XL", "image/jxl", ("jxl",), False, None, _is_jxl))
 register(FormatSpec("ico", "Windows icon (ICO)", "image/vnd.microsoft.icon", ("ico", "cur"), False, None, _is_ico))
 register(FormatSpec("svg", "SVG drawing", "image/svg+xml", ("svg",), False, None, _is_svg))
-register(FormatSpec("zip", "ZIP archive (or an Office document)", "application/zip", ("zip", "docx", "xlsx"), False, None, _starts(b"PK\x03\x04", b"PK\x05\x06")))
+register(
+    FormatSpec(
+        "zip",
+        "ZIP archive (or an Office document)",
+        "application/zip",
+        ("zip", "docx", "xlsx"),
+        False,
+        None,
+        _starts(b"PK\x03\x04", b"PK\x05\x06"),
+    )
+)
 register(FormatSpec("rar", "RAR archive", "application/vnd.rar", ("rar",), False, None, _starts(b"Rar!\x1a\x07")))
-register(FormatSpec("7z", "7-Zip archive", "application/x-7z-compressed", ("7z",), False, None, _starts(b"7z\xbc\xaf\x27\x1c")))
+register(
+    FormatSpec(
+        "7z", "7-Zip archive", "application/x-7z-compressed", ("7z",), False, None, _starts(b"7z\xbc\xaf\x27\x1c")
+    )
+)
 register(FormatSpec("gzip", "gzip archive", "application/gzip", ("gz",), False, None, _starts(b"\x1f\x8b")))
-register(FormatSpec("mp4", "video or other ISO media (MP4/MOV)", "video/mp4", ("mp4", "mov"), False, None, _is_iso_media))
+register(
+    FormatSpec("mp4", "video or other ISO media (MP4/MOV)", "video/mp4", ("mp4", "mov"), False, None, _is_iso_media)
+)
 register(FormatSpec("text", "a text file", "text/plain", ("txt",), False, None, _is_text))
 
 

@@ -10,7 +10,9 @@ Every format module offers the same functions::
     info(s)      -> dict            the parts of a valid number (raises like validate)
     calc_check_digit(...)           where the format has one
 
-plus ``NAME``, ``TITLE`` and ``TITLE_ZH``.  Non-``str`` input to anything but ``is_valid`` raises
+plus the format's facts: ``NAME``, ``TITLE`` and ``TITLE_ZH``; ``SHORT_TITLE`` and ``SHORT_TITLE_ZH`` (how a sentence
+names it); ``PERSONAL`` (a person's number, not an organisation's); ``HAS_CHECK_DIGIT`` (check characters make a
+chance match rare).  Non-``str`` input to anything but ``is_valid`` raises
 ``idcheck.errors.UsageError`` (a ``TypeError``); see :mod:`idcheck.numbers.exceptions`.
 
 Formats (``FORMATS``, in detection priority order)::

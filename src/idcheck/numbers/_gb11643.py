@@ -24,7 +24,7 @@ def calc_check_digit(first17: str) -> str:
     for i, ch in enumerate(first17):
         if ch not in _shape.DIGITS:
             raise _shape.bad_char(first17, i, _shape.DIGITS)
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
     return "10X98765432"[total % 11]
 
 
@@ -41,8 +41,12 @@ def check_checksum(value: str) -> None:
     expected = calc_check_digit(value[:17])
     if value[17] != expected:
         raise InvalidChecksum(
-            f"the check character (position 18) does not match the first 17 digits: expected {expected!r}, found {value[17]!r}",
-            position=18, found=value[17], expected=expected, component="check_digit",
+            f"the check character (position 18) does not match the first 17 digits: "
+            f"expected {expected!r}, found {value[17]!r}",
+            position=18,
+            found=value[17],
+            expected=expected,
+            component="check_digit",
         )
 
 

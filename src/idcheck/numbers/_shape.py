@@ -73,7 +73,7 @@ def describe(allowed: frozenset[str]) -> str:
 
 
 def _first_mismatch(value: str, shape: Shape) -> int:
-    for i, (ch, allowed) in enumerate(zip(value, shape)):
+    for i, (ch, allowed) in enumerate(zip(value, shape, strict=True)):
         if ch not in allowed:
             return i
     return len(shape)

@@ -61,7 +61,7 @@ class ValidationError(IdcheckError, ValueError):
         component: str | None = None,
         other_format: str | None = None,
     ) -> None:
-        self.message = message or self.__class__.__doc__.split("\n")[0]
+        self.message = message or (self.__class__.__doc__ or "").split("\n")[0]
         self.position = position
         self.line = line
         self.found = found

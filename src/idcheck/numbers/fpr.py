@@ -2,7 +2,8 @@
 
 2023 form (issued from 2023-12-01), 18 characters, GB 11643 layout [C7][C2]::
 
-    9 | province of acceptance (2) | ISO 3166-1 numeric nationality (3) | YYYYMMDD | sequence (3, pos 17 odd = male) | MOD 11-2 check
+    9 | province of acceptance (2) | ISO 3166-1 numeric nationality (3) | YYYYMMDD
+      | sequence (3, pos 17 odd = male) | MOD 11-2 check
 
 2017 form ("15 位"), 15 characters [C2]::
 
@@ -34,6 +35,13 @@ from .mrz import calc_check_digit as icao
 NAME = "fpr"
 TITLE = "Foreign Permanent Resident ID Card number"
 TITLE_ZH = "外国人永久居留身份证号码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "foreign permanent resident ID card"
+SHORT_TITLE_ZH = "外国人永久居留身份证"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: MOD 11-2 (2023 form) or 7-3-1 (2017 form) check character
+HAS_CHECK_DIGIT = True
 
 SHAPE_2023 = (frozenset("9"),) + (_shape.DIGITS,) * 16 + (_shape.DIGITS_X,)
 SHAPE_2017 = (_shape.LETTERS,) * 3 + (_shape.DIGITS,) * 12

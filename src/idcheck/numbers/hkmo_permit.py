@@ -22,6 +22,13 @@ from ._regions import REGION_NAMES
 NAME = "hkmo_permit"
 TITLE = "Mainland Travel Permit for Hong Kong and Macao residents"
 TITLE_ZH = "港澳居民来往内地通行证号码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "Hong Kong/Macao travel permit"
+SHORT_TITLE_ZH = "港澳居民来往内地通行证"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: no public checksum
+HAS_CHECK_DIGIT = False
 
 _LETTER = frozenset("HM")
 SHAPES = ((_LETTER,) + (_shape.DIGITS,) * 8, (_LETTER,) + (_shape.DIGITS,) * 10)

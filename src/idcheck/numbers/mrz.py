@@ -41,6 +41,13 @@ from .exceptions import (
 NAME = "mrz"
 TITLE = "Machine-readable zone (ICAO 9303)"
 TITLE_ZH = "机读码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "machine-readable zone"
+SHORT_TITLE_ZH = "机读码"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: ICAO 7-3-1 check digits per field and composite
+HAS_CHECK_DIGIT = True
 
 CHARS = frozenset(string.ascii_uppercase + string.digits + "<")
 _NAME_CHARS = frozenset(string.ascii_uppercase + "<")
@@ -115,7 +122,8 @@ def _check_chars(line_no: int, text: str, start: int, allowed: frozenset[str], w
         if ch not in allowed:
             hint = _shape.suggest(ch, allowed)
             shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
-            message = f"{shown!r} is not allowed in the {what}, expected {_shape.describe(allowed) if allowed != CHARS else 'A-Z, 0-9 or <'}"
+            expected = _shape.describe(allowed) if allowed != CHARS else "A-Z, 0-9 or <"
+            message = f"{shown!r} is not allowed in the {what}, expected {expected}"
             if hint:
                 message += f"; did you mean {hint!r}?"
             raise _fail(InvalidFormat, line_no, start + i + 1, message, found=ch,

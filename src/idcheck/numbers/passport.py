@@ -29,6 +29,13 @@ from ._base import make_is_valid, make_normalize, require_str
 NAME = "passport"
 TITLE = "PRC / HKSAR / MSAR passport number"
 TITLE_ZH = "中国护照号码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "PRC passport"
+SHORT_TITLE_ZH = "中国护照"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: no checksum in the number itself
+HAS_CHECK_DIGIT = False
 
 _D = _shape.DIGITS
 
@@ -81,6 +88,6 @@ def info(s: str) -> dict[str, Any]:
     """``kind`` (e.g. ``"ordinary e-passport"``) and ``issuer`` (``"PRC"``, ``"HKSAR"``, ``"MSAR"``)."""
     v = validate(s)
     for shape, kind, issuer in KINDS:
-        if all(ch in allowed for ch, allowed in zip(v, shape)):
+        if all(ch in allowed for ch, allowed in zip(v, shape, strict=True)):
             return {"number": v, "kind": kind, "issuer": issuer}
     raise AssertionError("unreachable: validate() accepted a shape with no kind")  # pragma: no cover

@@ -36,6 +36,13 @@ from .exceptions import InvalidComponent, InvalidLength
 NAME = "ric"
 TITLE = "Resident Identity Card number"
 TITLE_ZH = "居民身份证号码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "resident ID card"
+SHORT_TITLE_ZH = "居民身份证"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: GB 11643 MOD 11-2 check character
+HAS_CHECK_DIGIT = True
 
 normalize = make_normalize()
 calc_check_digit = _gb11643.calc_check_digit

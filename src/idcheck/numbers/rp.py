@@ -20,6 +20,13 @@ from .exceptions import InvalidComponent
 NAME = "rp"
 TITLE = "Residence permit for Hong Kong, Macao and Taiwan residents"
 TITLE_ZH = "港澳台居民居住证号码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "residence permit"
+SHORT_TITLE_ZH = "港澳台居民居住证"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: GB 11643 MOD 11-2 check character
+HAS_CHECK_DIGIT = True
 
 normalize = make_normalize()
 calc_check_digit = _gb11643.calc_check_digit

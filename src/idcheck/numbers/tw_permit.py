@@ -24,6 +24,13 @@ from .exceptions import InvalidFormat
 NAME = "tw_permit"
 TITLE = "Mainland Travel Permit for Taiwan residents"
 TITLE_ZH = "台湾居民来往大陆通行证号码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "Taiwan travel permit"
+SHORT_TITLE_ZH = "台湾居民来往大陆通行证"
+#: whose number it is: a person's (an individual registrant's document)
+PERSONAL = True
+#: no public checksum
+HAS_CHECK_DIGIT = False
 
 SHAPES = ((_shape.DIGITS,) * 8, (_shape.DIGITS,) * 10)
 _ONE_TIME = re.compile(r"[0-9A-Z]{10,12}")

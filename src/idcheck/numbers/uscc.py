@@ -39,6 +39,13 @@ from .exceptions import InvalidChecksum, InvalidLength
 NAME = "uscc"
 TITLE = "Unified Social Credit Code"
 TITLE_ZH = "统一社会信用代码"
+#: how a sentence names it ("... belongs to a {SHORT_TITLE}")
+SHORT_TITLE = "Unified Social Credit Code"
+SHORT_TITLE_ZH = "统一社会信用代码"
+#: whose number it is: an organisation's
+PERSONAL = False
+#: GB 32100 position 18 and GB 11714 position 17
+HAS_CHECK_DIGIT = True
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3^i mod 31 (§1.4)
@@ -141,7 +148,7 @@ def calc_org_check_digit(body8: str) -> str:
     """GB 11714 check character (USCC position 17) of the 8 organisation-code body characters."""
     require_str(body8)
     _shape.check_shapes(body8, [(_shape.ALNUM,) * 8], title="an organisation-code body")
-    r = 11 - sum(_org_value(c) * w for c, w in zip(body8, ORG_WEIGHTS)) % 11
+    r = 11 - sum(_org_value(c) * w for c, w in zip(body8, ORG_WEIGHTS, strict=True)) % 11
     return "X" if r == 10 else "0" if r == 11 else str(r)
 
 
@@ -149,7 +156,7 @@ def calc_check_digit(first17: str) -> str:
     """GB 32100 check character (position 18) of the first 17 characters."""
     require_str(first17)
     _shape.check_shapes(first17, [(_CHARS,) * 17], title="the check-character input")
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -164,7 +171,7 @@ def _check(v: str, *, allow_pilot_era: bool = False) -> None:
                     "18-character USCC unless the certificate has none")
         raise InvalidLength(f"a Unified Social Credit Code has 18 characters, not {len(v)}{hint}",
                             expected=18, found=len(v))
-    for i, (ch, allowed) in enumerate(zip(v, SHAPE)):
+    for i, (ch, allowed) in enumerate(zip(v, SHAPE, strict=True)):
         if ch not in allowed:
             what = "region code" if 2 <= i <= 7 else "organisation-code check" if i == 16 else ""
             raise _shape.bad_char(v, i, allowed, what)

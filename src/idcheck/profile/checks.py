@@ -57,9 +57,19 @@ def rule_loading(ctx: Ctx) -> None:
         ctx.add("profile.unknown_field", key=_shown_key(key), suggestion=_suggest_key(key), field=key or "<empty key>")
 
 
-_FLAT_PHONE = re.compile(r"(?:phone|tel|telephone|mobile)[_.\- ]?(country_?code|cc|area|number|no|ext|extension)?$", re.I)
-_PHONE_PART = {"country_code": "country_code", "countrycode": "country_code", "cc": "country_code", "area": "country_code",
-               "number": "number", "no": "number", "ext": "extension", "extension": "extension"}
+_FLAT_PHONE = re.compile(
+    r"(?:phone|tel|telephone|mobile)[_.\- ]?(country_?code|cc|area|number|no|ext|extension)?$", re.I
+)
+_PHONE_PART = {
+    "country_code": "country_code",
+    "countrycode": "country_code",
+    "cc": "country_code",
+    "area": "country_code",
+    "number": "number",
+    "no": "number",
+    "ext": "extension",
+    "extension": "extension",
+}
 
 
 def _shown_key(key: str) -> str:
@@ -78,8 +88,12 @@ def _suggest_key(key: str) -> str:
 def _report_issue(ctx: Ctx, issue: LoadIssue) -> None:
     key = issue.field
     if issue.kind == "unknown_key":
-        ctx.add("profile.unknown_field", key=_shown_key(key), suggestion=_did_you_mean(key.split(".", 1)[-1], PHONE_FIELDS, "phone."),
-                field=key)
+        ctx.add(
+            "profile.unknown_field",
+            key=_shown_key(key),
+            suggestion=_did_you_mean(key.split(".", 1)[-1], PHONE_FIELDS, "phone."),
+            field=key,
+        )
         return
     if issue.kind == "too_long":
         ctx.bad.add(key)
@@ -136,13 +150,20 @@ def rule_required(ctx: Ctx) -> None:
             _missing(ctx, key, severity)
             ctx.bad.add(key)
             continue
-        choices = {"registrant_type": REGISTRANT_TYPES, "region": REGIONS, "document_type": tuple(DOCUMENT_TYPES)}.get(key)
+        choices = {"registrant_type": REGISTRANT_TYPES, "region": REGIONS, "document_type": tuple(DOCUMENT_TYPES)}.get(
+            key
+        )
         if choices and value not in choices:
             ctx.bad.add(key)
             shown = ", ".join(choices)
             ctx.add(
-                "profile.invalid_value", got=repr(value[:60]), hint=f"use one of: {shown}{_did_you_mean(value, choices)}",
-                hint_zh=f"请使用以下值之一：{shown}", field=key, details={"allowed": list(choices)}, **label_of(key),
+                "profile.invalid_value",
+                got=repr(value[:60]),
+                hint=f"use one of: {shown}{_did_you_mean(value, choices)}",
+                hint_zh=f"请使用以下值之一：{shown}",
+                field=key,
+                details={"allowed": list(choices)},
+                **label_of(key),
             )
 
 

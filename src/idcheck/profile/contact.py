@@ -52,7 +52,10 @@ def _check_country_code(ctx: Ctx, raw: str, number: str | None) -> str | None:
     elif not _DIGITS.fullmatch(value):
         reason, reason_zh = "it must contain digits only", "只能包含数字"
     elif len(value) > 3 or value.startswith("0"):
-        reason, reason_zh = "country codes have 1-3 digits and do not start with 0", "国家代码为 1-3 位数字且不以 0 开头"
+        reason, reason_zh = (
+            "country codes have 1-3 digits and do not start with 0",
+            "国家代码为 1-3 位数字且不以 0 开头",
+        )
     if reason is not None:
         ctx.add("profile.phone_country_code_invalid", value=value[:20], reason=reason, reason_zh=reason_zh, field=field)
         return None
@@ -76,9 +79,15 @@ def _check_phone_number(ctx: Ctx, raw: str, cc: str) -> None:
         reason, reason_zh = "it contains full-width characters", "含有全角字符"
     elif not _DIGITS.fullmatch(value):
         if value.startswith("+"):
-            reason, reason_zh = "the country code belongs in its own field, type the digits only", "国家代码应填在单独的栏中，这里只填数字"
+            reason, reason_zh = (
+                "the country code belongs in its own field, type the digits only",
+                "国家代码应填在单独的栏中，这里只填数字",
+            )
         else:
-            reason, reason_zh = "it must contain digits only, no spaces, dashes or brackets", "只能包含数字，不能有空格、连字符或括号"
+            reason, reason_zh = (
+                "it must contain digits only, no spaces, dashes or brackets",
+                "只能包含数字，不能有空格、连字符或括号",
+            )
     if cc == "86":
         expected = "an 11-digit mobile number (1[3-9]xxxxxxxxx) or area code + landline, e.g. 057188158000"
         expected_zh = "11 位手机号码（1[3-9]xxxxxxxxx）或区号+座机号码，例如 057188158000"
@@ -88,11 +97,20 @@ def _check_phone_number(ctx: Ctx, raw: str, cc: str) -> None:
             elif re.fullmatch(r"[2-9][0-9]{6,7}", value):
                 reason, reason_zh = "a landline number needs its area code in front", "座机号码前需加区号"
             elif value.startswith("1"):
-                reason, reason_zh = "a mobile number has 11 digits starting 13-19", "手机号码为以 13-19 开头的 11 位数字"
+                reason, reason_zh = (
+                    "a mobile number has 11 digits starting 13-19",
+                    "手机号码为以 13-19 开头的 11 位数字",
+                )
             elif value.startswith("0"):
-                reason, reason_zh = "area code + landline is 0, 2-3 more digits, then 7-8 digits starting 2-9", "区号+座机号码格式为 0 加 2-3 位数字，再加以 2-9 开头的 7-8 位数字"
+                reason, reason_zh = (
+                    "area code + landline is 0, 2-3 more digits, then 7-8 digits starting 2-9",
+                    "区号+座机号码格式为 0 加 2-3 位数字，再加以 2-9 开头的 7-8 位数字",
+                )
             else:
-                reason, reason_zh = "it is neither a mobile nor an area code + landline number", "既不是手机号码也不是区号+座机号码"
+                reason, reason_zh = (
+                    "it is neither a mobile nor an area code + landline number",
+                    "既不是手机号码也不是区号+座机号码",
+                )
     else:
         expected, expected_zh = "4-14 digits", "4-14 位数字"
         if reason is None and not 4 <= len(value) <= 14:
@@ -101,8 +119,18 @@ def _check_phone_number(ctx: Ctx, raw: str, cc: str) -> None:
     if reason is None and value != raw:
         reason, reason_zh, severity = "it has spaces around it", "首尾有空格", "warning"
     if reason is not None:
-        ctx.add("profile.phone_number_invalid", severity=severity, value=shown, country_code=cc, reason=reason,
-                reason_zh=reason_zh, expected=expected, expected_zh=expected_zh, field=field, details={"digits": len(digits)})
+        ctx.add(
+            "profile.phone_number_invalid",
+            severity=severity,
+            value=shown,
+            country_code=cc,
+            reason=reason,
+            reason_zh=reason_zh,
+            expected=expected,
+            expected_zh=expected_zh,
+            field=field,
+            details={"digits": len(digits)},
+        )
 
 
 def _check_extension(ctx: Ctx, raw: str) -> None:
@@ -127,7 +155,13 @@ PROVINCES_ZH = (
     "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
     "陕西", "甘肃", "青海", "宁夏", "新疆",
 )
-_PROVINCE_EXTRA = {"innermongolia": "内蒙古", "neimongol": "内蒙古", "tibet": "西藏", "xizang": "西藏", "shaanxi": "陕西"}
+_PROVINCE_EXTRA = {
+    "innermongolia": "内蒙古",
+    "neimongol": "内蒙古",
+    "tibet": "西藏",
+    "xizang": "西藏",
+    "shaanxi": "陕西",
+}
 
 
 @lru_cache(maxsize=1)
@@ -239,7 +273,9 @@ def email_problem(value: str) -> tuple[str, str] | None:
     if "\uff20" in value:
         return "it uses the full-width ＠, type the half-width @", "使用了全角＠，请输入半角 @"
     if value.count("@") != 1:
-        return ("it has no @" if "@" not in value else "it has more than one @"), ("缺少 @" if "@" not in value else "含有多个 @")
+        return ("it has no @" if "@" not in value else "it has more than one @"), (
+            "缺少 @" if "@" not in value else "含有多个 @"
+        )
     if len(value) > 254:
         return "it is longer than 254 characters", "超过 254 个字符"
     local, domain = value.split("@")
@@ -249,7 +285,12 @@ def email_problem(value: str) -> tuple[str, str] | None:
         return "the part before @ must be ASCII (no Chinese or full-width characters)", "@ 前的部分只能使用 ASCII 字符"
     if len(local) > 64:
         return "the part before @ is longer than 64 characters", "@ 前的部分超过 64 个字符"
-    if local.startswith(".") or local.endswith(".") or ".." in local or not all(_ATEXT.fullmatch(p) for p in local.split(".")):
+    if (
+        local.startswith(".")
+        or local.endswith(".")
+        or ".." in local
+        or not all(_ATEXT.fullmatch(p) for p in local.split("."))
+    ):
         return "the part before @ contains characters or dots that are not allowed", "@ 前的部分含有不允许的字符或点"
     if not domain:
         return "nothing after the @", "@ 后为空"
@@ -285,7 +326,13 @@ def rule_email(ctx: Ctx) -> None:
         return
     problem = email_problem(value)
     if problem is not None:
-        ctx.add("profile.email_invalid", value=Private(value, "number"), reason=problem[0], reason_zh=problem[1], field="email")
+        ctx.add(
+            "profile.email_invalid",
+            value=Private(value, "number"),
+            reason=problem[0],
+            reason_zh=problem[1],
+            field="email",
+        )
         return
     tld = value.rsplit(".", 1)[-1].lower()
     if tld in new_gtlds() or (not tld.isascii() and _idna(tld) in new_gtlds()):

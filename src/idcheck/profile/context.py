@@ -17,7 +17,10 @@ REGION_TITLES: dict[str, tuple[str, str]] = {
     "taiwan": ("Taiwan", "中国台湾"),
     "foreign": ("a foreign country", "海外"),
 }
-TYPE_TITLES: dict[str, tuple[str, str]] = {"individual": ("individual", "个人"), "organization": ("organisation", "企业/组织")}
+TYPE_TITLES: dict[str, tuple[str, str]] = {
+    "individual": ("individual", "个人"),
+    "organization": ("organisation", "企业/组织"),
+}
 
 LABELS: dict[str, tuple[str, str]] = {
     "registrant_type": ("registrant type", "注册者类型"),
@@ -39,22 +42,40 @@ LABELS: dict[str, tuple[str, str]] = {
 
 HINTS: dict[str, tuple[str, str]] = {
     "registrant_type": ("choose individual or organization", "请选择 individual（个人）或 organization（企业/组织）"),
-    "region": ("choose mainland, hong_kong, macao, taiwan or foreign", "请选择 mainland、hong_kong、macao、taiwan 或 foreign"),
+    "region": (
+        "choose mainland, hong_kong, macao, taiwan or foreign",
+        "请选择 mainland、hong_kong、macao、taiwan 或 foreign",
+    ),
     "name_zh": ("enter the name exactly as printed on the document", "请按证件原样填写名称"),
-    "name_en": ("enter the English name (the pinyin of the Chinese name), the console fills it in from the Chinese name", "请填写英文名称（中文名称的拼音），控制台会根据中文名称自动填写"),
+    "name_en": (
+        "enter the English name (the pinyin of the Chinese name), the console fills it in from the Chinese name",
+        "请填写英文名称（中文名称的拼音），控制台会根据中文名称自动填写",
+    ),
     "document_type": ("choose the type of the document you upload", "请选择所上传证件的类型"),
-    "document_number": ("enter the number exactly as printed on the document (0 for an overseas organisation document without a number)", "请按证件原样填写号码（境外机构证件无编号时填 0）"),
+    "document_number": (
+        "enter the number exactly as printed on the document "
+        "(0 for an overseas organisation document without a number)",
+        "请按证件原样填写号码（境外机构证件无编号时填 0）",
+    ),
     "province": ("choose the province of the mailing address", "请选择通讯地址所在省份"),
     "city": ("choose the city of the mailing address", "请选择通讯地址所在城市"),
-    "address": ("enter a real mailing address (organisations: the address on the licence)", "请填写真实的通讯地址（企业：执照上的地址）"),
+    "address": (
+        "enter a real mailing address (organisations: the address on the licence)",
+        "请填写真实的通讯地址（企业：执照上的地址）",
+    ),
     "postal_code": ("enter the postal code of the mailing address", "请填写通讯地址的邮政编码"),
     "phone": ("add the phone with country_code, number and extension", "请填写电话（国家代码、号码、分机）"),
-    "phone.country_code": ("enter the country calling code, 86 for the Chinese mainland", "请填写国家代码，中国内地为 86"),
+    "phone.country_code": (
+        "enter the country calling code, 86 for the Chinese mainland",
+        "请填写国家代码，中国内地为 86",
+    ),
     "phone.number": ("enter a mobile number or area code + landline", "请填写手机号码或区号+座机号码"),
     "email": ("enter a real mailbox and verify it in the console", "请填写真实邮箱并在控制台完成验证"),
 }
 
-PERSONAL_FIELDS = frozenset({"name_zh", "name_en", "document_number", "address", "email", "phone.number", "phone.extension"})
+PERSONAL_FIELDS = frozenset(
+    {"name_zh", "name_en", "document_number", "address", "email", "phone.number", "phone.extension"}
+)
 
 
 def doc_title(doc: str) -> tuple[str, str]:
@@ -109,5 +130,11 @@ def label_of(key: str) -> dict[str, str]:
 
 
 def private_of(key: str, value: str) -> Private:
-    kind = "name" if key in ("name_zh", "name_en") else "number" if key in ("document_number", "phone.number", "email") else "text"
+    kind = (
+        "name"
+        if key in ("name_zh", "name_en")
+        else "number"
+        if key in ("document_number", "phone.number", "email")
+        else "text"
+    )
     return Private(value, kind)

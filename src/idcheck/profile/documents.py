@@ -33,7 +33,10 @@ ORG_DOCS = frozenset(d for d, owner in DOCUMENT_OWNER.items() if owner == "organ
 OUTSIDE = ("hong_kong", "macao", "taiwan", "foreign")
 
 # §3.2 is written in rules/standard.rules (its *-document rules); this is the profile check's reading of it,
-# which tests/profiles/test_document_types.py proves equal to the rule file.
+# which tests/profiles/test_document_types.py proves equal to the rule file, row by row and in its order (the
+# first document written is the preferred one). It cannot be derived here: the rules language (dsl/) sits above
+# profile/ and imports the form's vocabulary from it, so reading the rule file from profile/ would be an upward
+# import (tests/test_layers.py).
 #: (registrant type, region) -> (preferred, alternatives) [A2][A8][A10][A12]
 ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("individual", "mainland"): (("id_card",), ("household_register", "household_certificate", "temporary_id_card")),
@@ -49,15 +52,22 @@ ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
 _NUMBER_REGION = {"hk": "hong_kong", "macao": "macao", "taiwan": "taiwan"}
 
 
+#: the number formats a profile's document can carry -> the document type a message suggests for it (None: rp,
+#: whose number's region decides between the two residence permits)
+_FORMAT_DOCUMENT: dict[str, str | None] = {
+    "ric": "id_card",
+    "rp": None,
+    "hkmo_permit": "travel_permit_hkmo",
+    "tw_permit": "travel_permit_tw",
+    "fpr": "foreign_permanent_resident_card",
+    "uscc": "business_license",
+    "passport": "passport",
+}
+# The formats' own facts live in their modules (idcheck.numbers.*: SHORT_TITLE, PERSONAL, HAS_CHECK_DIGIT)
+#: numbers format -> (English, Chinese, the document type that carries it)
 FORMAT_TITLES: dict[str, tuple[str, str, str | None]] = {
-    # numbers format -> (English, Chinese, the document type that carries it)
-    "ric": ("resident ID card", "居民身份证", "id_card"),
-    "rp": ("residence permit", "港澳台居民居住证", None),
-    "hkmo_permit": ("Hong Kong/Macao travel permit", "港澳居民来往内地通行证", "travel_permit_hkmo"),
-    "tw_permit": ("Taiwan travel permit", "台湾居民来往大陆通行证", "travel_permit_tw"),
-    "fpr": ("foreign permanent resident ID card", "外国人永久居留身份证", "foreign_permanent_resident_card"),
-    "uscc": ("Unified Social Credit Code", "统一社会信用代码", "business_license"),
-    "passport": ("PRC passport", "中国护照", "passport"),
+    name: (numbers.FORMATS[name].SHORT_TITLE, numbers.FORMATS[name].SHORT_TITLE_ZH, doc)
+    for name, doc in _FORMAT_DOCUMENT.items()
 }
 
 
@@ -98,8 +108,16 @@ def rule_document(ctx: Ctx) -> None:
                 "but its FAQ says non-mainland individuals use a passport"
             )
         ctx.add(
-            "profile.region_mismatch", severity=severity, region_name=region, region_name_zh=REGION_TITLES[region][1],
-            reason=reason, reason_zh=reason_zh, expected=expected, expected_zh=expected_zh, field="region", details=details,
+            "profile.region_mismatch",
+            severity=severity,
+            region_name=region,
+            region_name_zh=REGION_TITLES[region][1],
+            reason=reason,
+            reason_zh=reason_zh,
+            expected=expected,
+            expected_zh=expected_zh,
+            field="region",
+            details=details,
         )
         ctx.extra["region_mismatch"] = True
         return
@@ -119,8 +137,14 @@ def rule_document(ctx: Ctx) -> None:
             p_en, p_zh = doc_title(preferred[0])
             who = f"{TYPE_TITLES[rtype][0]} registrants from {REGION_TITLES[region][0]}"
             ctx.add(
-                "profile.document_alternative", document=d_en, document_zh=d_zh, who=who,
-                who_zh=f"{REGION_TITLES[region][1]}个人注册者", preferred=p_en, preferred_zh=p_zh, field="document_type",
+                "profile.document_alternative",
+                document=d_en,
+                document_zh=d_zh,
+                who=who,
+                who_zh=f"{REGION_TITLES[region][1]}个人注册者",
+                preferred=p_en,
+                preferred_zh=p_zh,
+                field="document_type",
             )
 
 
@@ -194,10 +218,16 @@ def _report_changes(ctx: Ctx, norm: Any, base: dict[str, Any], ignore: tuple[str
     )
 
 
-def _report_invalid(ctx: Ctx, module: Any, raw: str, value: str, error: Exception, doc: str, base: dict[str, Any]) -> None:
+def _report_invalid(
+    ctx: Ctx, module: Any, raw: str, value: str, error: Exception, doc: str, base: dict[str, Any]
+) -> None:
     name = getattr(module, "NAME", "")
     number = Private(value, "number")
-    details = {k: v for k, v in getattr(error, "to_dict", lambda: {})().items() if v is not None and k not in ("message", "found")}
+    details = {
+        k: v
+        for k, v in getattr(error, "to_dict", lambda: {})().items()
+        if v is not None and k not in ("message", "found")
+    }
     # a valid number of another document: say which document instead of how this one fails
     other = _other_format(getattr(error, "other_format", None), value, name)
     if other is not None:
@@ -223,7 +253,9 @@ def _report_invalid(ctx: Ctx, module: Any, raw: str, value: str, error: Exceptio
     if name == "uscc" and code == "number.invalid_length" and len(value) == 15 and value.isascii() and value.isdigit():
         # §1.5 step 8: old 15-digit registration numbers are not mentioned by the registrar -> WARN
         severity = "warning"
-        details["why_warning"] = "old 15-digit business registration numbers are not mentioned by the registrar (reference §1.5 step 8)"
+        details["why_warning"] = (
+            "old 15-digit business registration numbers are not mentioned by the registrar (reference §1.5 step 8)"
+        )
     ctx.add(code, severity=severity, number=number, reason=str(error), details=details, **base)
 
 
@@ -254,11 +286,14 @@ def _other_format(hint: str | None, value: str, name: str) -> tuple[str, str, st
     return None
 
 
-STRONG_FORMATS = frozenset({"ric", "rp", "fpr", "uscc"})
-PERSONAL_FORMATS = frozenset({"ric", "rp", "fpr", "hkmo_permit", "tw_permit", "passport"})
+#: of those formats, the ones with a check character, and the ones that number a person (not an organisation)
+STRONG_FORMATS = frozenset(name for name in FORMAT_TITLES if numbers.FORMATS[name].HAS_CHECK_DIGIT)
+PERSONAL_FORMATS = frozenset(name for name in FORMAT_TITLES if numbers.FORMATS[name].PERSONAL)
 
 
-def _check_number_info(ctx: Ctx, name: str, value: str, info: Mapping[str, Any], doc: str, base: dict[str, Any]) -> None:
+def _check_number_info(
+    ctx: Ctx, name: str, value: str, info: Mapping[str, Any], doc: str, base: dict[str, Any]
+) -> None:
     number = Private(value, "number")
     if name == "uscc" and info and not info.get("category_known", True):
         ctx.add("number.unknown_category", number=number, prefix=value[:2], **base)
@@ -278,18 +313,31 @@ def _check_number_info(ctx: Ctx, name: str, value: str, info: Mapping[str, Any],
             )
             return
     region = ctx.region
-    if region and number_region != region and not ctx.extra.get("region_mismatch") and not ctx.extra.get("type_mismatch"):
+    if (
+        region
+        and number_region != region
+        and not ctx.extra.get("region_mismatch")
+        and not ctx.extra.get("type_mismatch")
+    ):
         what = {
-            "rp": f"residence permit numbers starting {value[:6]} belong to {REGION_TITLES[number_region][0]} residents",
-            "hkmo_permit": f"a travel permit number starting with {value[0]} belongs to a {REGION_TITLES[number_region][0]} resident",
+            "rp": f"residence permit numbers starting {value[:6]} belong to "
+            f"{REGION_TITLES[number_region][0]} residents",
+            "hkmo_permit": f"a travel permit number starting with {value[0]} belongs to a "
+            f"{REGION_TITLES[number_region][0]} resident",
         }[name]
         what_zh = {
             "rp": f"以 {value[:6]} 开头的居住证属于{REGION_TITLES[number_region][1]}居民",
             "hkmo_permit": f"以 {value[0]} 开头的通行证属于{REGION_TITLES[number_region][1]}居民",
         }[name]
         ctx.add(
-            "profile.region_mismatch", region_name=region, region_name_zh=REGION_TITLES[region][1], reason=what, reason_zh=what_zh,
-            expected=number_region, expected_zh=REGION_TITLES[number_region][1], field="region",
+            "profile.region_mismatch",
+            region_name=region,
+            region_name_zh=REGION_TITLES[region][1],
+            reason=what,
+            reason_zh=what_zh,
+            expected=number_region,
+            expected_zh=REGION_TITLES[number_region][1],
+            field="region",
             details={"number_region": number_region},
         )
 
@@ -351,7 +399,9 @@ def _check_free_number(ctx: Ctx, raw: str, doc: str, fmt: str, base: dict[str, A
         return
     pattern = re.compile(r"[A-Z0-9]+") if passport else _FREE_OK
     if not pattern.fullmatch(value):
-        bad = next((ch for ch in value if not (ch.isascii() and (ch.isalnum() or (not passport and ch in "-/().")))), value[0])
+        bad = next(
+            (ch for ch in value if not (ch.isascii() and (ch.isalnum() or (not passport and ch in "-/().")))), value[0]
+        )
         allowed = "letters and digits" if passport else "letters, digits and - / ( ) ."
         ctx.add(
             "number.invalid_format", number=number,

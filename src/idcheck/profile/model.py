@@ -83,20 +83,51 @@ PHONE_FIELDS: tuple[str, ...] = ("country_code", "number", "extension")
 
 _ALIASES: dict[str, dict[str, str]] = {
     "registrant_type": {
-        "individual": "individual", "person": "individual", "personal": "individual", "1": "individual",
+        "individual": "individual",
+        "person": "individual",
+        "personal": "individual",
+        "1": "individual",
         "个人": "individual",
-        "organization": "organization", "organisation": "organization", "org": "organization",
-        "enterprise": "organization", "company": "organization", "2": "organization",
-        "企业": "organization", "组织": "organization", "企业/组织": "organization",
+        "organization": "organization",
+        "organisation": "organization",
+        "org": "organization",
+        "enterprise": "organization",
+        "company": "organization",
+        "2": "organization",
+        "企业": "organization",
+        "组织": "organization",
+        "企业/组织": "organization",
     },
     "region": {
-        "mainland": "mainland", "china": "mainland", "cn": "mainland", "chinese_mainland": "mainland",
-        "china_mainland": "mainland", "中国内地": "mainland", "中国大陆": "mainland", "内地": "mainland",
-        "hong_kong": "hong_kong", "hongkong": "hong_kong", "hk": "hong_kong", "中国香港": "hong_kong", "香港": "hong_kong",
-        "macao": "macao", "macau": "macao", "mo": "macao", "中国澳门": "macao", "澳门": "macao",
-        "taiwan": "taiwan", "tw": "taiwan", "中国台湾": "taiwan", "台湾": "taiwan",
-        "foreign": "foreign", "overseas": "foreign", "other": "foreign", "abroad": "foreign",
-        "海外": "foreign", "境外": "foreign", "其他": "foreign",
+        "mainland": "mainland",
+        "china": "mainland",
+        "cn": "mainland",
+        "chinese_mainland": "mainland",
+        "china_mainland": "mainland",
+        "中国内地": "mainland",
+        "中国大陆": "mainland",
+        "内地": "mainland",
+        "hong_kong": "hong_kong",
+        "hongkong": "hong_kong",
+        "hk": "hong_kong",
+        "中国香港": "hong_kong",
+        "香港": "hong_kong",
+        "macao": "macao",
+        "macau": "macao",
+        "mo": "macao",
+        "中国澳门": "macao",
+        "澳门": "macao",
+        "taiwan": "taiwan",
+        "tw": "taiwan",
+        "中国台湾": "taiwan",
+        "台湾": "taiwan",
+        "foreign": "foreign",
+        "overseas": "foreign",
+        "other": "foreign",
+        "abroad": "foreign",
+        "海外": "foreign",
+        "境外": "foreign",
+        "其他": "foreign",
     },
 }
 
@@ -211,7 +242,9 @@ class Profile:
         try:
             data = json.loads(text.lstrip("\ufeff"), parse_int=_parse_int)
         except json.JSONDecodeError as exc:
-            raise ProfileFormatError(f"the profile is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+            raise ProfileFormatError(
+                f"the profile is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            ) from None
         except RecursionError:
             raise ProfileFormatError("the profile is nested too deeply to be read") from None
         return cls.from_dict(data)
@@ -296,7 +329,9 @@ def _key_text(key: Any) -> str:
 
 def _read_text(key: str, raw: Any, issues: list[LoadIssue]) -> str | None:
     if isinstance(raw, str) and len(raw) > MAX_VALUE_CHARS:
-        issues.append(LoadIssue(key, "too_long", f"{len(raw)} characters", expected=f"at most {MAX_VALUE_CHARS} characters"))
+        issues.append(
+            LoadIssue(key, "too_long", f"{len(raw)} characters", expected=f"at most {MAX_VALUE_CHARS} characters")
+        )
         return None
     if isinstance(raw, _Digits):
         issues.append(LoadIssue(key, "json_number", raw[:37] + "..."))
@@ -318,7 +353,9 @@ def _read_phone(raw: Any, issues: list[LoadIssue]) -> Phone | None:
         raw = raw.to_dict()
     if not isinstance(raw, Mapping):
         issues.append(
-            LoadIssue("phone", "wrong_type", _json_type(raw), expected="an object with country_code, number and extension")
+            LoadIssue(
+                "phone", "wrong_type", _json_type(raw), expected="an object with country_code, number and extension"
+            )
         )
         return None
     values: dict[str, Any] = {}

@@ -33,7 +33,13 @@ from .documents import OUTSIDE
 def english_name_allowed(ctx: Ctx) -> bool:
     """Overseas registrants with English-only documents may put the English name in the Chinese field (§3.3)."""
     doc, region, rtype = ctx.doc, ctx.region, ctx.rtype
-    if region == "foreign" and doc in (None, "passport", "foreign_permanent_resident_card", "overseas_org_certificate", "other"):
+    if region == "foreign" and doc in (
+        None,
+        "passport",
+        "foreign_permanent_resident_card",
+        "overseas_org_certificate",
+        "other",
+    ):
         return True
     if region in OUTSIDE and doc == "overseas_org_certificate" and rtype != "individual":
         return True
@@ -98,6 +104,7 @@ def _name_characters(ctx: Ctx, key: str, value: str) -> None:
     full = [c for c in chars if c in N.FULL_BRACKETS]
     if half or full:
         swap = {"(": "\uff08", ")": "\uff09", "\uff08": "(", "\uff09": ")"}
+        severity: str | None  # None: the catalogue's severity
         if half and full:
             width, width_zh, severity = "both full-width and half-width", "全角和半角混用的", "error"
             typed_alt = "".join("\uff08" if c == "(" else "\uff09" if c == ")" else c for c in value)
@@ -156,11 +163,25 @@ def _spaces(ctx: Ctx, key: str, value: str, label: dict[str, str]) -> None:
     edge = [i for i in spaces if i < first or i > last]
     inner = [i for i in spaces if first < i < last]
     if edge:
-        where = "at the start and the end" if edge[0] < first and edge[-1] > last else "at the start" if edge[0] < first else "at the end"
+        where = (
+            "at the start and the end"
+            if edge[0] < first and edge[-1] > last
+            else "at the start"
+            if edge[0] < first
+            else "at the end"
+        )
         where_zh = {"at the start and the end": "首尾", "at the start": "开头", "at the end": "末尾"}[where]
-        ctx.add("profile.name_space", severity="warning", what=_space_kinds(chars, edge), what_zh="空格", where=where,
-                where_zh=where_zh, field=key,
-                details={"positions": [i + 1 for i in edge], "why_warning": "forms usually trim spaces at the ends"}, **label)
+        ctx.add(
+            "profile.name_space",
+            severity="warning",
+            what=_space_kinds(chars, edge),
+            what_zh="空格",
+            where=where,
+            where_zh=where_zh,
+            field=key,
+            details={"positions": [i + 1 for i in edge], "why_warning": "forms usually trim spaces at the ends"},
+            **label,
+        )
     if not inner:
         return
     # inner spaces: error next to a Chinese character; otherwise only odd spacing (double, U+3000, NBSP) warns
@@ -193,7 +214,9 @@ def _runs(positions: list[int]) -> list[list[int]]:
 
 
 def _is_cjk(ch: str) -> bool:
-    return N.is_han(ch) or ch == N.MIDDLE_DOT or ch in N.BOOK_MARKS or "\u3000" <= ch <= "\u303f" or ch in N.FULL_BRACKETS
+    return (
+        N.is_han(ch) or ch == N.MIDDLE_DOT or ch in N.BOOK_MARKS or "\u3000" <= ch <= "\u303f" or ch in N.FULL_BRACKETS
+    )
 
 
 def _space_kinds(chars: list[str], positions: list[int]) -> str:
@@ -217,17 +240,29 @@ def rule_name_en(ctx: Ctx) -> None:
     _name_characters(ctx, "name_en", value)
     chars = list(value)
     zh = ctx.text("name_zh")
-    punct = [ch for ch in chars if ch == N.MIDDLE_DOT or ch in N.LOOKALIKE_DOTS or ch in N.BOOK_MARKS or ch in "\u3008\u3009"]
+    punct = [
+        ch for ch in chars if ch == N.MIDDLE_DOT or ch in N.LOOKALIKE_DOTS or ch in N.BOOK_MARKS or ch in "\u3008\u3009"
+    ]
     suggested = Private(_english_suggestion(value), "name")
     if punct:
         ctx.add("profile.name_en_punct", found=" ".join(dict.fromkeys(punct)), suggested=suggested, field="name_en")
     others = [
-        ch for ch in chars
-        if not ch.isascii() and ch not in punct and not N.is_invisible(ch) and not N.is_space(ch) and not _is_invalid_char(ch)
+        ch
+        for ch in chars
+        if not ch.isascii()
+        and ch not in punct
+        and not N.is_invisible(ch)
+        and not N.is_space(ch)
+        and not _is_invalid_char(ch)
     ]
     if others:
-        ctx.add("profile.name_en_not_ascii", chars=" ".join(dict.fromkeys(others)), suggested=suggested, field="name_en",
-                details={"code_points": [f"U+{ord(c):04X}" for c in dict.fromkeys(others)]})
+        ctx.add(
+            "profile.name_en_not_ascii",
+            chars=" ".join(dict.fromkeys(others)),
+            suggested=suggested,
+            field="name_en",
+            details={"code_points": [f"U+{ord(c):04X}" for c in dict.fromkeys(others)]},
+        )
     if punct or others or zh is None:
         return
     _pinyin_check(ctx, value, zh)
@@ -257,10 +292,19 @@ def _pinyin_check(ctx: Ctx, name_en: str, name_zh: str) -> None:
     if N.pinyin_matches(name_en, stripped):
         return
     severity = None if ctx.region == "mainland" else "info"
-    details: dict[str, Any] = {"policy": "case, spaces, hyphens and apostrophes ignored; any heteronym; surname first or last"}
+    details: dict[str, Any] = {
+        "policy": "case, spaces, hyphens and apostrophes ignored; any heteronym; surname first or last"
+    }
     if severity == "info":
-        details["why_info"] = "Hong Kong, Macao and Taiwan names are often romanised differently (Cantonese, Wade-Giles)"
+        details["why_info"] = (
+            "Hong Kong, Macao and Taiwan names are often romanised differently (Cantonese, Wade-Giles)"
+        )
     ctx.add(
-        "profile.name_en_pinyin_mismatch", severity=severity, name_en=Private(name_en, "name"),
-        name_zh=Private(name_zh, "name"), expected=Private(N.pinyin_of(stripped), "name"), field="name_en", details=details,
+        "profile.name_en_pinyin_mismatch",
+        severity=severity,
+        name_en=Private(name_en, "name"),
+        name_zh=Private(name_zh, "name"),
+        expected=Private(N.pinyin_of(stripped), "name"),
+        field="name_en",
+        details=details,
     )

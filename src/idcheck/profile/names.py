@@ -78,7 +78,9 @@ FULL_BRACKETS = frozenset("\uff08\uff09")  # （）
 DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63")
 QUOTES: dict[str, str] = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u301d": '"', "\u301e": '"'}
 # invisible characters: zero-width, joiners, bidi marks, word joiner, BOM, soft hyphen, fillers
-INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]")
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]"
+)
 # whitespace the user can see (or nearly): ASCII space, tab, NBSP, ideographic space, en/em spaces ...
 _SPACE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
@@ -230,8 +232,8 @@ def compare_names(typed: str, printed: str) -> NameComparison:
             ops.append(DiffOp(tag, i1, t, j1, p, tuple(_diagnose(t, p, typed, i1, printed, j1))))
     seen: dict[str, None] = {}
     for d in ops:
-        for tag in d.diagnoses:
-            seen.setdefault(tag, None)
+        for diagnosis in d.diagnoses:
+            seen.setdefault(diagnosis, None)
     return NameComparison(typed, printed, exact, canon, tuple(ops), tuple(seen))
 
 
@@ -279,7 +281,7 @@ def _diagnose(t: str, p: str, typed: str, ti: int, printed: str, pj: int) -> lis
         else:
             p_rest.append((ch, kind, pj + k))
     if len(t_rest) == len(p_rest):
-        for (a, ka, _), (b, kb, _) in zip(t_rest, p_rest):
+        for (a, ka, _), (b, kb, _) in zip(t_rest, p_rest, strict=True):
             if ka == kb == "dot":
                 add("lookalike_dot")
             elif ka == kb == "bracket":

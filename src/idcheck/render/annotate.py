@@ -119,7 +119,9 @@ def _label(draw, pts, text, colour, font, size) -> None:
 def _banner(draw, data, font, size) -> None:
     """The verdict and the codes without a region, across the top."""
     verdict = data.get("verdict", "?")
-    colour = {"fail": COLOURS["error"], "warn": COLOURS["warning"], "pass": COLOURS["document"]}.get(verdict, (90, 90, 90))
+    colour = {"fail": COLOURS["error"], "warn": COLOURS["warning"], "pass": COLOURS["document"]}.get(
+        verdict, (90, 90, 90)
+    )
     loose = [f["code"] for f in data.get("findings", []) if not f.get("region") and f["severity"] != "info"]
     text = verdict.upper() + ("  " + ", ".join(dict.fromkeys(loose)) if loose else "")
     box = draw.textbbox((0, 0), text, font=font)

@@ -12,7 +12,7 @@ what they parse with any JSON Schema (draft 2020-12) validator::
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -26,7 +26,9 @@ def text(version: int = SCHEMA_VERSION) -> str:
     try:
         return (resources.files(__name__) / f"report-{version}.json").read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ValueError(f"no report schema version {version!r} (this idcheck writes version {SCHEMA_VERSION})") from None
+        raise ValueError(
+            f"no report schema version {version!r} (this idcheck writes version {SCHEMA_VERSION})"
+        ) from None
 
 
 @cache
