@@ -26,7 +26,8 @@ import idcheck
 from idcheck.config import Config
 
 DEFAULT_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "photos-dev")
-_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+          "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
 
 @dataclass(frozen=True)
