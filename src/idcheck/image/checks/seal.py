@@ -93,6 +93,9 @@ SEALED_TYPES = frozenset({
 })
 # check() kinds that name a licence or certificate
 SEALED_KINDS = frozenset({"business_license", "certificate"})
+# why the check does not apply to any other document (English, Chinese): the check list's "not applicable"
+NOT_A_LICENCE = ("only licences and certificates carry a red seal, and the document was not named or read as one",
+                 "只有执照和证书带有红色印章，该证件未被指定或识别为执照或证书")
 
 
 @dataclass
@@ -131,7 +134,7 @@ class SealSearch:
 
 def red_mask(rgb: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
     """uint8 mask (255 = red ink) of an RGB picture, after dividing out the paper's colour."""
-    rgbf = rgb.astype(np.float32)
+    rgbf: np.ndarray = rgb.astype(np.float32)
     luma = rgbf @ np.array([0.299, 0.587, 0.114], np.float32)
     inside = valid > 0 if valid is not None else np.ones(luma.shape, bool)
     # the paper's colour from every 4th pixel of every 4th row (the median of the brighter half: plenty of samples)
@@ -296,7 +299,8 @@ def judge(ctx: Any, why: str, why_zh: str) -> tuple[list[Finding], dict[str, Any
     )], info
 
 
-def after_reading(ctx: Any, label: str, confirmed: bool, document_type: str | None) -> tuple[list[Finding], dict | None]:
+def after_reading(ctx: Any, label: str, confirmed: bool,
+                  document_type: str | None) -> tuple[list[Finding], dict | None]:
     """The OCR stage's seal judgement: when the image check did not run (no licence kind named) and the
     profile names a sealed certificate or the reading confirms a licence.  (findings, extra or None)."""
     if ctx is None or not hasattr(ctx, "extra") or "seal" in ctx.extra:
@@ -319,7 +323,8 @@ def after_reading(ctx: Any, label: str, confirmed: bool, document_type: str | No
 
 @image_check("seal", codes=("document.seal_missing", "image.not_judged"), section="colour")
 def check_seal(ctx: ImageContext) -> Iterator[Finding]:
-    if ctx.requested_kind not in SEALED_KINDS:
+    if ctx.requested_kind not in SEALED_KINDS:  # not applicable (idcheck.checkrun), unless the OCR stage judges it
+        ctx.extra.setdefault("not_applicable", {})["seal"] = NOT_A_LICENCE
         return
     findings, info = judge(ctx, "the document is named a licence or certificate", "证件类型为执照或证书")
     ctx.extra["seal"] = info
