@@ -45,6 +45,7 @@ from . import __version__, codes, schema
 from .api import KINDS, check
 from .config import CHANNELS
 from .errors import UsageError
+from .ocr.engines import pool as engine_pool
 from .submission import check_submission
 
 MIB = 1024 * 1024
@@ -148,6 +149,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.channel not in CHANNELS:
         raise UsageError(f"channel must be one of {sorted(CHANNELS)}, not {settings.channel!r}")
     gate = Gate(settings.resolved_workers(), max(0, settings.queue))
+    if settings.config is not None:  # [ocr_pool]: the process's OCR engines, set before the first read
+        engine_pool.configure_from(settings.config)
     deadline = {"timeout": settings.deadline} if settings.deadline and _takes_timeout() else {}
 
     async def read_form(request: Request, max_files: int) -> Any:
