@@ -103,6 +103,8 @@ NO_NAME: R = ("no file name to compare: bytes given without filename=", "上传�
 NO_OCR: R = ("not asked: no profile, and no --ocr or ocr=True",
              "未要求：没有提供信息模板，也未要求识别证件文字")
 NO_PROFILE: R = ("no profile given", "未提供信息模板")
+READ_ONLY: R = ("read only: the name, number and document type are compared with a profile, and none was given",
+                "仅识别：姓名、号码和证件类型需与信息模板核对，未提供信息模板")
 NOT_DECODED: R = ("the picture was not decoded", "图片未能解码")
 TOO_SMALL: R = ("the picture is too small to judge", "图片太小，无法判断")
 NOT_REACHED: R = ("an earlier stage stopped the check of this file", "前一步已中止对此文件的检查")
@@ -238,6 +240,8 @@ def build(report: Report, registry: Sequence[Any], *, ocr_asked: bool, profile_g
             run.ran, run.status = False, SKIPPED
             run.reason = f"no OCR engine available: {unavailable[0].params.get('reason', '')}".rstrip(": ")
             run.reason_zh = "没有可用的文字识别引擎"
+        elif not profile_given and run.reason is None:  # its comparisons with the form do not apply: say so
+            run.reason, run.reason_zh = READ_ONLY
     elif not ocr_asked:
         run.reason, run.reason_zh = NO_OCR
     else:

@@ -144,3 +144,13 @@ def test_the_schema_holds_a_not_applicable_check_to_skipped():
     seal = next(c for c in d["checks"] if c["name"] == "seal")
     seal["status"], seal["ran"] = "passed", True
     assert any("checks/" in p for p in schema.errors(d))
+
+
+def test_ocr_without_a_profile_says_its_comparisons_did_not_apply():
+    r = _report(stages=("read", "sniff", "file", "decode", "checks", "ocr"))
+    ocr = _by_name(r, ocr_asked=True)["ocr"]
+    assert ocr.status == "passed" and ocr.reason.startswith("read only") and ocr.reason_zh.startswith("仅识别")
+    assert "ocr" not in (skipped_line(r.checks) or "")  # it ran: no gap in the checking
+    with_profile = _by_name(_report(stages=("read", "sniff", "file", "decode", "checks", "ocr", "profile")),
+                            ocr_asked=True, profile_given=True)
+    assert with_profile["ocr"].reason is None and with_profile["profile"].applicable
