@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 
@@ -24,9 +25,9 @@ def _choices(command: str) -> tuple[str, ...]:
     from idcheck.cli import build_parser
 
     parser = build_parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    sub: Any = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     action = next(a for a in sub.choices[command]._actions if "--format" in a.option_strings)
-    return tuple(action.choices)
+    return tuple(action.choices or ())
 
 
 def test_check_and_scan_offer_the_same_formats():

@@ -161,8 +161,8 @@ def _raw(base: str, head: str, chunks: list[bytes]) -> bytes:
         try:
             while chunk := conn.recv(65536):
                 answer += chunk
-                head, sep, body = answer.partition(b"\r\n\r\n")
-                length = [int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
+                top, sep, body = answer.partition(b"\r\n\r\n")
+                length = [int(line.split(b":")[1]) for line in top.lower().split(b"\r\n")
                           if line.startswith(b"content-length:")]
                 if sep and length and len(body) >= length[0]:
                     break
