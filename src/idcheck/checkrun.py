@@ -10,13 +10,24 @@ lists every check::
      "emitted": [...],          # the codes it emitted in this report
      "reason": str | null,      # why it was skipped (or only partly judged, or crashed)
      "reason_zh": str | null,
-     "not_judged": [...]}       # codes it could not judge although it ran (image.not_judged), if any
+     "not_judged": [...],       # codes it could not judge although it ran (image.not_judged), if any
+     "applicable": false}       # only on a check that does not apply to this document, if any
 
 A check **passed** if it ran and emitted nothing at warning or error; **failed** if it emitted a warning or
 an error (a crash is ``internal.check_failed``: failed); **skipped** when it did not run (no picture, no
 document asked, no OCR asked, the deadline, a format it does not apply to) or when ``image.not_judged``
 says it could not judge anything it looks for.  ``image.not_judged`` itself marks the checks it names, it
 is not a failure of the check that says it.
+
+**Not applicable** is a skipped check that has nothing to judge on this document, so it is neither a pass
+nor something to worry about: the seal check on anything but a licence or certificate, the profile check
+without a profile.  It is ``status: "skipped"`` (it did not run: a reader of schema 1 that knows three
+statuses stays right) with ``ran: false``, ``applicable: false`` and a reason starting "not applicable:".
+The text output does not list it among the checks that did not run; the HTML page and CSV show it apart.
+An image check says it does not apply by setting ``ctx.extra["not_applicable"][its name] = (reason,
+reason_zh)`` and returning; :func:`attach` takes that key out of ``report.extra`` again.  A check whose
+judgement the OCR stage made after all (``report.extra["ocr"][name]["judged"]``, the seal of a licence the
+profile or the reading named) is judged by its findings as usual.
 
 Nothing here changes how checks run: it needs only the registry's check list and the report, so the
 runner keeps no bookkeeping of its own.
@@ -35,6 +46,9 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 STATUSES = (PASSED, FAILED, SKIPPED)
 NOT_JUDGED = "image.not_judged"
 CRASHED = "internal.check_failed"
+NOT_APPLICABLE = "not_applicable"  # the key of ctx.extra / report.extra where image checks say they do not apply
+
+R = tuple[str, str]  # (English, Chinese)
 
 
 @dataclass
@@ -47,22 +61,31 @@ class CheckRun:
     reason: str | None = None
     reason_zh: str | None = None
     not_judged: list[str] = field(default_factory=list)
+    applicable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"name": self.name, "ran": self.ran, "status": self.status, "codes": list(self.codes),
-               "emitted": list(self.emitted), "reason": self.reason, "reason_zh": self.reason_zh}
+        out: dict[str, Any] = {"name": self.name, "ran": self.ran, "status": self.status, "codes": list(self.codes),
+                               "emitted": list(self.emitted), "reason": self.reason, "reason_zh": self.reason_zh}
         if self.not_judged:
             out["not_judged"] = list(self.not_judged)
+        if not self.applicable:
+            out["applicable"] = False
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CheckRun:
         """A check run from its :meth:`to_dict` record (what a scan's store and a report's JSON hold)."""
         return cls(d["name"], tuple(d.get("codes") or ()), bool(d.get("ran")), d.get("status", SKIPPED),
-                   list(d.get("emitted") or ()), d.get("reason"), d.get("reason_zh"), list(d.get("not_judged") or ()))
+                   list(d.get("emitted") or ()), d.get("reason"), d.get("reason_zh"), list(d.get("not_judged") or ()),
+                   d.get("applicable", True) is not False)
 
     def why(self, lang: str = "en") -> str | None:
         return (self.reason_zh or self.reason) if lang == "zh" else self.reason
+
+    def not_applicable(self, reason: R) -> None:
+        """Mark this check as not applicable to the document, for ``reason`` (English, Chinese)."""
+        self.ran, self.status, self.applicable, self.not_judged = False, SKIPPED, False, []
+        self.reason, self.reason_zh = f"not applicable: {reason[0]}", f"不适用：{reason[1]}"
 
 
 # The stages around the image checks: name, codes, the timing key that says it ran.
@@ -76,11 +99,12 @@ _FILE_STAGES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _OCR_FAMILIES = ("ocr.", "number.", "validity.")
 _OCR_PROFILE_CODES = ("profile.name_mismatch", "profile.number_mismatch", "profile.document_type_mismatch")
 
-R = tuple[str, str]  # (English, Chinese)
 NO_NAME: R = ("no file name to compare: bytes given without filename=", "上传内容没有文件名，无法核对扩展名")
 NO_OCR: R = ("not asked: no profile, and no --ocr or ocr=True",
              "未要求：没有提供信息模板，也未要求识别证件文字")
 NO_PROFILE: R = ("no profile given", "未提供信息模板")
+READ_ONLY: R = ("read only: the name, number and document type are compared with a profile, and none was given",
+                "仅识别：姓名、号码和证件类型需与信息模板核对，未提供信息模板")
 NOT_DECODED: R = ("the picture was not decoded", "图片未能解码")
 TOO_SMALL: R = ("the picture is too small to judge", "图片太小，无法判断")
 NOT_REACHED: R = ("an earlier stage stopped the check of this file", "前一步已中止对此文件的检查")
@@ -110,7 +134,8 @@ def _reason_before(report: Report, stage_ran: bool) -> R:
     if "file.unsupported_type" in by_code:
         return ("not a picture format idcheck decodes", "不是 idcheck 能解码的图片格式")
     if "file.not_analysed" in by_code:
-        return ("the file is over the channel's size limit, so it was not analysed", "文件超过该渠道的大小上限，未做分析")
+        return ("the file is over the channel's size limit, so it was not analysed",
+                "文件超过该渠道的大小上限，未做分析")
     if "file.over_budget" in by_code:
         return ("the picture is over the decoding budget", "图片超出解码限额")
     if any(f.code == "image.low_resolution" and f.details.get("too_small_to_judge") for f in report.findings):
@@ -166,6 +191,8 @@ def build(report: Report, registry: Sequence[Any], *, ocr_asked: bool, profile_g
     findings = list(report.findings)
     not_judged = _not_judged(findings)
     crashed_in = {f.details.get("check") for f in findings if f.code == CRASHED}
+    declared = report.extra.get(NOT_APPLICABLE) or {}  # image checks that said they do not apply
+    ocr_extra = report.extra.get("ocr")
     runs: list[CheckRun] = []
 
     owned: dict[str, str] = {}  # code -> image check (image.not_judged is shared: it is a skip signal)
@@ -179,7 +206,7 @@ def build(report: Report, registry: Sequence[Any], *, ocr_asked: bool, profile_g
         mine = [f for f in findings if f.code in stage_codes and _stage_of(f, name)]
         if key in timings or mine:
             _judge(run, mine, {})
-            if name == "file.extension" and not report.file.get("name") and not mine:
+            if name == "file.extension" and not (report.file or {}).get("name") and not mine:
                 run.ran, run.status = False, SKIPPED
                 run.reason, run.reason_zh = NO_NAME
         else:
@@ -191,7 +218,10 @@ def build(report: Report, registry: Sequence[Any], *, ocr_asked: bool, profile_g
         mine = [f for f in findings
                 if (f.code == CRASHED and f.details.get("check") == check.name)
                 or (f.code != CRASHED and owned.get(f.code) == check.name)]
-        if f"check.{check.name}" in timings or check.name in crashed_in:
+        later = ocr_extra.get(check.name) if isinstance(ocr_extra, dict) else None  # judged in the OCR stage
+        if check.name in declared and not mine and not (isinstance(later, dict) and later.get("judged")):
+            run.not_applicable(_pair(declared[check.name]))
+        elif f"check.{check.name}" in timings or check.name in crashed_in:
             _judge(run, mine, not_judged)
         elif any(f.severity in ("error", "warning") for f in mine):  # e.g. a picture too small to judge
             _judge(run, mine, not_judged)
@@ -210,23 +240,33 @@ def build(report: Report, registry: Sequence[Any], *, ocr_asked: bool, profile_g
             run.ran, run.status = False, SKIPPED
             run.reason = f"no OCR engine available: {unavailable[0].params.get('reason', '')}".rstrip(": ")
             run.reason_zh = "没有可用的文字识别引擎"
+        elif not profile_given and run.reason is None:  # its comparisons with the form do not apply: say so
+            run.reason, run.reason_zh = READ_ONLY
     elif not ocr_asked:
         run.reason, run.reason_zh = NO_OCR
     else:
         run.reason, run.reason_zh = _reason_before(report, False)
     runs.append(run)
 
-    profile_codes = tuple(sorted(c for c in _catalogue_codes() if c.startswith("profile.") and c not in _OCR_PROFILE_CODES))
+    profile_codes = tuple(sorted(c for c in _catalogue_codes()
+                                 if c.startswith("profile.") and c not in _OCR_PROFILE_CODES))
     run = CheckRun("profile", profile_codes)
     if "profile" in timings or "profile" in crashed_in:
         _judge(run, [f for f in findings if f.code in profile_codes
                      or (f.code == CRASHED and f.details.get("check") == "profile")], {})
     elif not profile_given:
-        run.reason, run.reason_zh = NO_PROFILE
+        run.not_applicable(NO_PROFILE)  # no form data: nothing to compare
     else:
         run.reason, run.reason_zh = _reason_before(report, False)
     runs.append(run)
     return runs
+
+
+def _pair(value: Any) -> R:
+    """A declared not-applicable reason: (English, Chinese), or one text for both."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return str(value[0]), str(value[1])
+    return str(value), str(value)
 
 
 def _stage_of(f: Finding, name: str) -> bool:
@@ -244,6 +284,7 @@ def _catalogue_codes() -> list[str]:
 def attach(report: Report, *, ocr_asked: bool, profile_given: bool) -> Report:
     """Set ``report.checks`` (see the module's docstring) for an image report; returns the report."""
     report.checks = build(report, CHECKS, ocr_asked=ocr_asked, profile_given=profile_given)
+    report.extra.pop(NOT_APPLICABLE, None)  # said in the check list now
     return report
 
 
@@ -252,7 +293,7 @@ def skipped_line(checks: Sequence[CheckRun], lang: str = "en") -> str | None:
     why; None if everything ran.  A profile check without a profile is not named (nothing was asked)."""
     groups: dict[str, list[str]] = {}
     for run in checks:
-        if run.status == SKIPPED and not (run.name == "profile" and run.reason == NO_PROFILE[0]):
+        if run.status == SKIPPED and run.applicable:  # a check that does not apply is no gap in the checking
             groups.setdefault(run.why(lang) or "", []).append(title(run.name, lang))
         elif run.not_judged:
             groups.setdefault(("部分" if lang == "zh" else "partly ") + (run.why(lang) or ""), []).append(

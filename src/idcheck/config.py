@@ -341,12 +341,10 @@ class WatermarkConfig:
         "~10x (leftover character grid), which min_over_cross_term separates (tuned on seed 1).",
     )
     min_tilt_over_axis: float = setting(
-        1.0,
-        "tilted peak / strongest axis peak",
+        1.0, "tilted peak / strongest axis peak",
         "A watermark's tilted rows make the strongest peak of the whole period band, axes included "
-        "(seed 1: 1.18-5.8x), "
-        "no margin asked: near the axes (74.7 degrees) a clean card's tilted peak that is no cross term still lost "
-        "to its rows (0.82x).",
+        "(seed 1: 1.18-5.8x), no margin asked: near the axes (74.7 degrees) a clean card's tilted peak that is "
+        "no cross term still lost to its rows (0.82x).",
     )
     min_over_cross_term: float = setting(
         1.25, "tilted peak / weaker of its two axis projections",
@@ -498,6 +496,32 @@ class OcrConfig:
 
 
 @dataclass(frozen=True)
+class OcrPoolConfig:
+    """The OCR engines a process shares between its threads (:mod:`idcheck.ocr.engines.pool`, which owns this
+    section).  An operator's setting for the whole process, not per check: ``idcheck serve`` applies it at start;
+    an embedding service calls ``idcheck.ocr.engines.pool.configure_from(config)`` once, before its first OCR
+    read (RapidOCR's concurrency is fixed when its engine is first made; the Tesseract pools follow later
+    changes at once)."""
+
+    size: int = setting(
+        0, "engines per language (Tesseract); concurrent runs (RapidOCR); 0: $IDCHECK_OCR_POOL, else the cores",
+        "One read keeps a core busy, so more engines than cores only queue inside the engine while each "
+        "initialised Tesseract engine holds ~54 MB (chi_sim): at most one per core and language. Lower it to cap "
+        "OCR memory on a server that runs other work; the 16-thread bursts of benchmarks.ocr_pool stayed at "
+        "192-194 MB with the default on 2 cores.",
+    )
+    idle: float = setting(
+        0.0, "seconds unused before an engine is ended; 0: $IDCHECK_OCR_IDLE, else 60",
+        "Making a Tesseract engine costs ~0.2-0.5 s, so an engine is kept while requests keep coming; a minute "
+        "without a read hands its ~54 MB back (benchmarks.ocr_pool: 194 -> 114 MB once the engines were ended).",
+    )
+
+    def __post_init__(self) -> None:
+        if self.size < 0 or self.idle < 0:
+            raise UsageError(f"[ocr_pool] size and idle must be >= 0 (0: the default), not {self.size}, {self.idle}")
+
+
+@dataclass(frozen=True)
 class TamperConfig:
     """The grading thresholds of tamper findings; the detectors' tuning constants are module constants beside their
     code (idcheck.tamper.local, .grid, .copymove), each with its unit and reason."""
@@ -557,6 +581,7 @@ class Config:
     watermark: WatermarkConfig = field(default_factory=WatermarkConfig)
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
+    ocr_pool: OcrPoolConfig = field(default_factory=OcrPoolConfig)
     tamper: TamperConfig = field(default_factory=TamperConfig)
 
     def describe(self) -> list[dict[str, Any]]:

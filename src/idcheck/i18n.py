@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "未通过"),
     "status.skipped": ("skipped", "未运行"),
+    "status.not_applicable": ("not applicable", "不适用"),
     "label.fix": ("Fix", "修改建议"),
     "label.meaning": ("Meaning", "含义"),
     "label.message": ("Message", "提示"),
@@ -149,13 +150,9 @@ def measure_text(measure: object, lang: str = "en") -> str:
 CHANNELS_ZH = {"console": "控制台", "api": "API"}
 # file formats idcheck names (idcheck.intake.sniff), where the English title has words
 FORMATS_ZH = {
-    "heif-other": "非 HEVC 编码的 HEIF",
-    "pdf": "PDF 文档",
-    "psd": "Photoshop 文档（PSD）",
+    "heif-other": "非 HEVC 编码的 HEIF", "pdf": "PDF 文档", "psd": "Photoshop 文档（PSD）",
     "ico": "Windows 图标（ICO）",
-    "svg": "SVG 矢量图",
-    "zip": "ZIP 压缩包（或 Office 文档）",
-    "rar": "RAR 压缩包",
+    "svg": "SVG 矢量图", "zip": "ZIP 压缩包（或 Office 文档）", "rar": "RAR 压缩包",
 }
 
 

@@ -9,17 +9,17 @@ Endpoints (JSON responses; a report is exactly ``Report.to_dict()``, masked)::
     GET  /openapi.json, GET /schema/report.json
 
 Load: at most ``workers`` checks run at once (default: the machine's cores), on a fixed pool of that many
-worker threads, so the event loop keeps answering; at most
-``queue`` more wait for a worker.  Beyond that a request is refused at once with 503 and
-``Retry-After`` (its body is read and dropped, never kept, so the client sees the answer).  A body above ``max_bytes`` is refused with 413 (from its
-Content-Length, or while it streams in).  When :func:`idcheck.check` takes ``timeout=`` (the per-file
+worker threads, so the event loop keeps answering; at most ``queue`` more wait for a worker.  Beyond that a
+request is refused at once with 503 and ``Retry-After`` (its body is read and dropped, never kept, so the
+client sees the answer).  A body above ``max_bytes`` is refused with 413 (from its Content-Length, or while
+it streams in).  When :func:`idcheck.check` takes ``timeout=`` (the per-file
 deadline), ``deadline`` seconds are passed to it.
 
 Embedding in your own async code: never call ``check`` on the event loop (it blocks it for the whole
 check); run it on a fixed pool of ``cores`` threads (``loop.run_in_executor(pool, ...)``, as here), or
 ``await anyio.to_thread.run_sync(idcheck.check, data, limiter=limiter)`` with one ``CapacityLimiter(cores)``
-shared by all requests (anyio retires idle worker threads after 10 s, so per-thread OCR engines are made
-again), and admit a bounded number of requests.
+shared by all requests (OCR engines are shared by the threads of a process, so anyio retiring idle threads
+costs nothing), and admit a bounded number of requests.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import ctypes
 import inspect
 import json
 import os
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from . import __version__, codes, schema
 from .api import KINDS, check
 from .config import CHANNELS
 from .errors import UsageError
+from .ocr.engines import pool as engine_pool
 from .submission import check_submission
 
 MIB = 1024 * 1024
@@ -58,6 +60,10 @@ class Settings:
     deadline: float = 30.0  # seconds per check, passed to check(timeout=) when it takes one
     channel: str = "console"
     config: Any = None  # an idcheck.Config for every check (None: the defaults)
+    # seconds a thread may hold the GIL while another waits (sys.setswitchinterval), set by run() for the whole
+    # process: the event loop waits up to this long for a check thread at each turn of the loop (Python's 5 ms
+    # made /healthz's p99 43-70 ms at load 8 on 2 cores, 1 ms 30-45 ms: docs/service.md); 0: Python's own
+    switch_interval: float = 0.001
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
@@ -148,6 +154,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.channel not in CHANNELS:
         raise UsageError(f"channel must be one of {sorted(CHANNELS)}, not {settings.channel!r}")
     gate = Gate(settings.resolved_workers(), max(0, settings.queue))
+    if settings.config is not None:  # [ocr_pool]: the process's OCR engines, set before the first read
+        engine_pool.configure_from(settings.config)
     deadline = {"timeout": settings.deadline} if settings.deadline and _takes_timeout() else {}
 
     async def read_form(request: Request, max_files: int) -> Any:
@@ -364,7 +372,8 @@ def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
                     "properties": {"file": {"type": "string", "format": "binary"},
                                    "profile": {"type": "string", "description": "the registrant profile, JSON"},
                                    "channel": channel, "kind": {"type": "string", "enum": list(KINDS)}, "ocr": ocr}}}}},
-                "responses": {"200": {"description": "the report", "content": {"application/json": {"schema": report_ref}}},
+                "responses": {"200": {"description": "the report",
+                                      "content": {"application/json": {"schema": report_ref}}},
                               **common_errors}}},
             "/submit": {"post": {
                 "summary": "Check a whole submission by the domain's rule files",
@@ -377,7 +386,8 @@ def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
                                                             "(contact_id_card, business_license, ...)"}}}}},
                 "responses": {"200": {"description": "the submission report",
                                       "content": {"application/json": {"schema": report_ref}}}, **common_errors}}},
-            "/codes": {"get": {"summary": "Every finding code", "responses": {"200": {"description": "the catalogue"}}}},
+            "/codes": {"get": {"summary": "Every finding code",
+                               "responses": {"200": {"description": "the catalogue"}}}},
             "/healthz": {"get": {"summary": "Liveness and load", "responses": {"200": {"description": "ok"}}}},
             "/schema/report.json": {"get": {"summary": "The report's JSON Schema",
                                             "responses": {"200": {"description": "JSON Schema draft 2020-12"}}}},
@@ -386,7 +396,11 @@ def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
     }
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None, *, log_level: str = "info") -> None:
+def run(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None, *,
+        log_level: str = "info") -> None:
     import uvicorn  # lazy: the optional serve extra
 
+    settings = settings or Settings()
+    if settings.switch_interval > 0:  # this process is the server's own: the GIL hand-over is ours to set
+        sys.setswitchinterval(settings.switch_interval)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)

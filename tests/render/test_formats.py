@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 
@@ -24,9 +25,9 @@ def _choices(command: str) -> tuple[str, ...]:
     from idcheck.cli import build_parser
 
     parser = build_parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    sub: Any = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     action = next(a for a in sub.choices[command]._actions if "--format" in a.option_strings)
-    return tuple(action.choices)
+    return tuple(action.choices or ())
 
 
 def test_check_and_scan_offer_the_same_formats():
@@ -90,3 +91,23 @@ def test_record_stream_json_is_what_json_dumps_writes():
     assert fh.getvalue() == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     with pytest.raises(ValueError):
         RecordStream(io.StringIO(), "html")
+
+
+def test_csv_lists_failed_skipped_partly_judged_and_not_applicable_checks(folder, capsys):
+    """issue 21: the CSV carries the check list, names in columns a spreadsheet filters on; the first ten columns
+    are unchanged (a new column is only added at the end)."""
+    assert CSV_COLUMNS[:10] == ("path", "verdict", "errors", "warnings", "codes", "format", "bytes", "width",
+                                "height", "total_ms")
+    for lang in ("en", "zh"):
+        table = list(csv.DictReader(io.StringIO(_scan(folder, "csv", capsys, "--lang", lang))))
+        jsonl = {r["path"]: r for r in map(json.loads, _scan(folder, "jsonl", capsys).splitlines())}
+        assert len(table) == 2
+        for row in table:
+            record = jsonl[row["path"]]
+            status = {c["name"]: (c["status"], c.get("applicable", True)) for c in record["checks"]}
+            assert row["checks_failed"] == ";".join(n for n, s in status.items() if s[0] == "failed")
+            skipped = row["checks_skipped"].split(";")
+            assert "ocr" in skipped and "seal" not in skipped and "profile" not in skipped
+            assert set(row["checks_not_applicable"].split(";")) == {"seal", "profile"}
+            assert ("ocr: not asked" if lang == "en" else "ocr: 未要求") in row["checks_why"]
+            assert ("seal: not applicable" if lang == "en" else "seal: 不适用") in row["checks_why"]

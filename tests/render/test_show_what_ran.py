@@ -76,11 +76,30 @@ def test_thumbnails_are_blurred_unless_revealed(tmp_path):
         im = np.asarray(Image.open(io.BytesIO(data)).convert("L"), float)
         return float(np.abs(np.diff(im[100:300, 100:400], axis=1)).mean())
 
-    masked, revealed = (
-        contrast(thumbnail_jpeg(record, str(path))),
-        contrast(thumbnail_jpeg(record, str(path), reveal=True)),
-    )
+    masked = contrast(thumbnail_jpeg(record, str(path)))
+    revealed = contrast(thumbnail_jpeg(record, str(path), reveal=True))
     assert masked < revealed / 5, (masked, revealed)
-    assert re.search(
-        "Pictures are blurred", HtmlReport(str(tmp_path / "x.html")).commit() and open(tmp_path / "x.html").read()
-    )
+    page = HtmlReport(str(tmp_path / "x.html")).commit() and open(tmp_path / "x.html").read()
+    assert re.search("Pictures are blurred", page)
+
+
+def test_the_seal_check_does_not_apply_to_an_id_card_and_applies_to_a_named_licence(tmp_path):
+    path = tmp_path / "id.jpg"
+    path.write_bytes(_document_photo())
+    runs = {c.name: c for c in check(str(path)).checks}
+    assert (runs["seal"].status, runs["seal"].applicable) == ("skipped", False)
+    assert runs["seal"].reason.startswith("not applicable")
+    named = {c.name: c for c in check(str(path), kind="business_license").checks}
+    assert named["seal"].applicable and named["seal"].ran and named["seal"].status in ("passed", "failed")
+
+
+def test_html_shows_not_applicable_apart(tmp_path):
+    from idcheck.render.html import _checks_html
+
+    checks = [{"name": "blur", "status": "passed", "ran": True},
+              {"name": "seal", "status": "skipped", "ran": False, "applicable": False,
+               "reason": "not applicable: only licences", "reason_zh": "不适用：仅执照"}]
+    html = _checks_html(checks, "en")
+    assert 'class="not_applicable">not applicable<' in html and "1 not applicable" in html
+    assert "1 skipped" not in html
+    assert "不适用" in _checks_html(checks, "zh")

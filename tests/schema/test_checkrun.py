@@ -97,3 +97,60 @@ def test_codes_are_owned_by_one_check_each_except_not_judged():
             if code != "image.not_judged":
                 assert code not in seen, f"{code} is emitted by {seen[code]} and {c.name}: checkrun cannot tell"
                 seen[code] = c.name
+
+
+def test_a_check_that_does_not_apply_is_skipped_not_passed_and_said_apart():
+    """issue 20/21: the seal check on an ID card is not "passed"; the profile check without a profile neither."""
+    from idcheck.checkrun import attach
+    from idcheck.image.checks.seal import NOT_A_LICENCE
+
+    r = _report()
+    r.extra["not_applicable"] = {"seal": NOT_A_LICENCE}
+    attach(r, ocr_asked=False, profile_given=False)
+    runs = {c.name: c for c in r.checks}
+    seal, profile = runs["seal"], runs["profile"]
+    for run in (seal, profile):
+        assert (run.status, run.ran, run.applicable) == ("skipped", False, False), run
+        assert run.reason.startswith("not applicable: ") and run.reason_zh.startswith("不适用：")
+    assert "licences and certificates" in seal.reason
+    assert all(runs[c.name].applicable for c in REGISTRY if c.name != "seal")
+    line = skipped_line(r.checks)
+    assert line == "not run: ocr (not asked: no profile, and no --ocr or ocr=True)"  # no gap in the checking
+    assert "not_applicable" not in r.extra  # said in the check list, not twice
+    d = r.to_dict()
+    assert schema.errors(d) == []
+    assert {c["name"]: c.get("applicable") for c in d["checks"]}["seal"] is False
+    assert "applicable" not in {c["name"]: c for c in d["checks"]}["blur"]  # only where false
+
+
+def test_a_seal_judged_after_all_in_the_ocr_stage_is_passed_or_failed():
+    from idcheck.image.checks.seal import NOT_A_LICENCE
+
+    missing = codes.finding("document.seal_missing", measured=Measure(10.0, "% of a red ring"), because="x",
+                            because_zh="x")
+    r = _report([missing])
+    r.extra["not_applicable"] = {"seal": NOT_A_LICENCE}
+    assert _by_name(r)["seal"].status == "failed" and _by_name(r)["seal"].applicable
+    r = _report()
+    r.extra.update({"not_applicable": {"seal": NOT_A_LICENCE}, "ocr": {"seal": {"judged": True, "found": True}}})
+    assert _by_name(r)["seal"].status == "passed"
+
+
+def test_the_schema_holds_a_not_applicable_check_to_skipped():
+    r = _report()
+    r.extra["not_applicable"] = {"seal": ("x", "x")}
+    r.checks = build(r, REGISTRY, ocr_asked=False, profile_given=False)
+    d = r.to_dict()
+    seal = next(c for c in d["checks"] if c["name"] == "seal")
+    seal["status"], seal["ran"] = "passed", True
+    assert any("checks/" in p for p in schema.errors(d))
+
+
+def test_ocr_without_a_profile_says_its_comparisons_did_not_apply():
+    r = _report(stages=("read", "sniff", "file", "decode", "checks", "ocr"))
+    ocr = _by_name(r, ocr_asked=True)["ocr"]
+    assert ocr.status == "passed" and ocr.reason.startswith("read only") and ocr.reason_zh.startswith("仅识别")
+    assert "ocr" not in (skipped_line(r.checks) or "")  # it ran: no gap in the checking
+    with_profile = _by_name(_report(stages=("read", "sniff", "file", "decode", "checks", "ocr", "profile")),
+                            ocr_asked=True, profile_given=True)
+    assert with_profile["ocr"].reason is None and with_profile["profile"].applicable

@@ -118,3 +118,32 @@ def test_language_from_argument_or_environment(monkeypatch):
 
     with pytest.raises(UsageError):
         resolve_lang("fr")
+
+
+def test_a_scans_timeout_and_crash_records_speak_the_scans_language(tmp_path):
+    """The records a scan writes for a file whose check did not finish (the pool's time limit, a crashed
+    worker) are in the scan's language like every other record."""
+    import json
+    import os
+
+    from fixtures.formats import encode, textured
+    from idcheck.bulk.run import scan
+    from idcheck.bulk.worker import ScanOptions, failure_record, timeout_record
+
+    for line in (timeout_record("张三.jpg", 60, "zh"),
+                 failure_record("张三.jpg", "file.checker_crashed", lang="zh", reason="signal 11")):
+        finding = json.loads(line)["findings"][0]
+        assert finding["message"] == finding["message_zh"], finding
+        assert not _english_words(finding["message"]), (finding["code"], finding["message"])
+    assert "60 秒" in json.loads(timeout_record("a.jpg", 60, "zh"))["findings"][0]["message"]
+    assert json.loads(timeout_record("a.jpg", 60))["findings"][0]["message"].startswith("Checking this file took")
+
+    root = tmp_path / "slow"
+    root.mkdir()
+    (root / "big.jpg").write_bytes(encode(textured(3000, 4000, seed=1), "jpeg", quality=80))
+    records = []
+    scan(str(root), options=ScanOptions(timeout=0.02, lang="zh"), jobs=1, stream=open(os.devnull, "w"),
+         on_record=records.append)
+    (finding,) = records[0]["findings"]
+    assert finding["code"] == "file.timeout"
+    assert not _english_words(finding["message"]) and "0.02 秒" in finding["message"], finding["message"]

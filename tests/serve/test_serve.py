@@ -161,8 +161,8 @@ def _raw(base: str, head: str, chunks: list[bytes]) -> bytes:
         try:
             while chunk := conn.recv(65536):
                 answer += chunk
-                head, sep, body = answer.partition(b"\r\n\r\n")
-                length = [int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
+                top, sep, body = answer.partition(b"\r\n\r\n")
+                length = [int(line.split(b":")[1]) for line in top.lower().split(b"\r\n")
                           if line.startswith(b"content-length:")]
                 if sep and length and len(body) >= length[0]:
                     break
@@ -271,3 +271,30 @@ def test_cli_serve_starts_and_stops(tmp_path):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+def test_the_report_lists_what_ran_and_what_does_not_apply_in_the_asked_language(base, pictures):
+    status, _, report = request(base + "/check", {"file": ("a.jpg", pictures["jpeg"]), "lang": "zh"})
+    assert status == 200 and schema.errors(report) == []
+    runs = {c["name"]: c for c in report["checks"]}
+    assert runs["seal"]["status"] == "skipped" and runs["seal"]["applicable"] is False
+    assert runs["seal"]["reason_zh"].startswith("不适用")
+    assert report["findings"] == [] or all(f["message"] == f["message_zh"] for f in report["findings"])
+
+
+def test_run_sets_the_switch_interval_of_its_own_process_only(monkeypatch):
+    import uvicorn as _uvicorn
+
+    calls = []
+    monkeypatch.setattr(_uvicorn, "run", lambda app, **kw: calls.append(("run", kw["port"])))
+    monkeypatch.setattr(sys, "setswitchinterval", lambda s: calls.append(("switch", s)))
+    serve.run(port=1234, settings=serve.Settings(workers=1))
+    assert calls == [("switch", 0.001), ("run", 1234)]
+    calls.clear()
+    serve.run(port=1234, settings=serve.Settings(workers=1, switch_interval=0))  # 0: Python's own
+    assert calls == [("run", 1234)]
+    serve.create_app(serve.Settings(workers=1, switch_interval=0.5))  # an embedding app: never touched
+    assert calls == [("run", 1234)]
+    from idcheck.cli import main
+
+    assert main(["serve", "--switch-interval", "-1"]) == 2

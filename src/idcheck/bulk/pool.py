@@ -19,10 +19,11 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
+from typing import Any
 
 from .worker import ScanOptions, Task, check_path_with_deadline, failure_record, task_path, timeout_record, worker_main
 
-Result = tuple["Task", str, "bytes | None"]  # (the task: a path or a thumbnail task, JSON record, thumbnail or None)
+Result = tuple[Task, str, "bytes | None"]  # (path or thumbnail task, JSON record, annotated thumbnail or None)
 STARTUP_SECONDS = 60.0  # a worker's start-up (imports, warm-up) is not part of any file's time limit
 
 
@@ -111,14 +112,15 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
                         reason = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                         w.kill()
                         workers[i] = _Worker(ctx, options)
-                        yield path, failure_record(task_path(path), "file.checker_crashed", reason=reason), None
+                        yield path, failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+                                                         reason=reason), None
                         continue
                     w.task = None
                     yield path, line, thumbnail
                 elif time.monotonic() >= w.deadline:
                     w.kill()
                     workers[i] = _Worker(ctx, options)
-                    yield path, timeout_record(task_path(path), options.timeout), None
+                    yield path, timeout_record(task_path(path), options.timeout, options.lang), None
     except BaseException:  # Ctrl-C, a write error in the caller: stop now, do not wait for files in flight
         for w in workers:
             w.kill()
@@ -129,9 +131,8 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
             w.stop()
 
 
-def run_dask(
-    paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flight: int | None = None
-) -> Iterator[Result]:
+def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler,
+             max_in_flight: int | None = None) -> Iterator[Result]:
     """The same work on a Dask distributed cluster.
 
     ``scheduler`` is an address ("tcp://host:8786") or a ``distributed.Client``.
@@ -151,7 +152,7 @@ def run_dask(
             max_in_flight = cores * 4
         todo = iter(paths)
         futures = as_completed()
-        owner: dict[object, Task] = {}  # by the future's key (a dask Key: str, int, float or tuple)
+        owner: dict[Any, Task] = {}  # a Dask future's key -> its task
         for path in itertools.islice(todo, max_in_flight):
             fut = client.submit(check_path_with_deadline, path, options, pure=False)
             owner[fut.key] = path
@@ -161,10 +162,8 @@ def run_dask(
             try:
                 line, thumbnail = fut.result()
             except Exception as exc:  # a worker lost with the task, or a task error
-                line, thumbnail = (
-                    failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__),
-                    None,
-                )
+                line, thumbnail = failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+                                                 reason=type(exc).__name__), None
             fut.release()
             yield path, line, thumbnail
             nxt = next(todo, None)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..config import Config
 
 from .. import __version__, api, codes
+from ..i18n import measure_text
 from ..render import annotate
 from ..report import Measure, Report
 from ..textsafe import dumps
@@ -110,16 +111,16 @@ def check_path(path: Task, options: ScanOptions) -> Outcome:
     return dumps(record), thumbnail
 
 
-def failure_record(path: str, code: str, **params: Any) -> str:
-    """A record for a file whose check did not finish (timeout, crashed worker)."""
+def failure_record(path: str, code: str, *, lang: str = "en", **params: Any) -> str:
+    """A record for a file whose check did not finish (timeout, crashed worker), its message in ``lang``."""
     report = Report(kind="image", path=path)
     report.findings.append(codes.finding(code, **params))
-    return dumps(report.to_dict(lang="en"))
+    return dumps(report.to_dict(lang=lang))
 
 
-def timeout_record(path: str, seconds: float) -> str:
+def timeout_record(path: str, seconds: float, lang: str = "en") -> str:
     return failure_record(
-        path, "file.timeout", limit=f"{seconds:g} s",
+        path, "file.timeout", lang=lang, limit=measure_text(Measure(seconds, "s"), lang),
         measured=Measure(seconds, "s", ">="), threshold=Measure(seconds, "s", "<"),
     )
 
@@ -136,12 +137,13 @@ def check_path_with_deadline(path: Task, options: ScanOptions) -> Outcome:
         try:
             result.append(check_path(path, options))
         except BaseException as exc:  # pragma: no cover - check() does not raise on files
-            result.append((failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__), None))
+            result.append((failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+                                          reason=type(exc).__name__), None))
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(options.timeout)
-    return result[0] if result else (timeout_record(task_path(path), options.timeout), None)
+    return result[0] if result else (timeout_record(task_path(path), options.timeout, options.lang), None)
 
 
 def worker_main(conn, options: ScanOptions) -> None:
@@ -165,10 +167,8 @@ def worker_main(conn, options: ScanOptions) -> None:
         try:
             outcome = check_path(path, options)
         except Exception as exc:  # check() never raises on bad files; this is a bug, keep going
-            outcome = (
-                failure_record(task_path(path), "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}"),
-                None,
-            )
+            outcome = (failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+                                      reason=f"{type(exc).__name__}: {exc}"), None)
         try:
             conn.send((task_id, outcome))
         except (BrokenPipeError, OSError):

@@ -39,7 +39,7 @@ main{padding:16px 24px}.cards{display:flex;gap:12px;flex-wrap:wrap;margin-bottom
 .card{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 3px #0002;min-width:120px}
 .card b{display:block;font-size:24px}.pass{color:#1b873f}.warn{color:#b36b00}.fail{color:#c62828}
 .controls{display:flex;gap:8px;flex-wrap:wrap;margin:12px 0}input,select{padding:6px;font-size:14px}
-table{border-collapse:collapse;width:100%;background:#fff}\
+table{border-collapse:collapse;width:100%;background:#fff}
 th,td{padding:8px;border-bottom:1px solid #e3e6ea;vertical-align:top;text-align:left}
 th{background:#eef1f5;position:sticky;top:0}th[data-key]{cursor:pointer}th[data-key]:after{content:" \\2195";color:#99a}
 td.thumb img{max-width:240px;max-height:180px;border-radius:4px}.path{word-break:break-all;max-width:280px}
@@ -47,7 +47,7 @@ ul.findings{margin:0;padding-left:18px}li.error{color:#c62828}li.warning{color:#
 .msg{color:#1d232a}.fix{color:#566;font-size:13px}.badge{font-weight:bold;text-transform:uppercase}
 svg text{font:12px system-ui,sans-serif}details.checks{margin-top:6px;font-size:13px}
 table.checks{width:auto}table.checks td{padding:2px 8px;border:0}.passed{color:#1b873f}.failed{color:#c62828}
-.skipped{color:#b36b00}.codes{color:#667;font-size:12px}
+.skipped{color:#b36b00}.not_applicable{color:#667}.codes{color:#667;font-size:12px}
 """
 
 SCRIPT = """
@@ -120,30 +120,29 @@ def _checks_html(checks: Any, lang: str) -> str:
     """Every check of the file: status, the codes it can report, why it was skipped."""
     if not checks:
         return ""
-    count = {s: sum(c.get("status") == s for c in checks) for s in ("passed", "failed", "skipped")}
+
+    def shown_status(c: Any) -> str:  # a check that does not apply is skipped in the JSON, shown apart here
+        return "not_applicable" if c.get("applicable") is False else c.get("status", "")
+
+    count = {s: sum(shown_status(c) == s for c in checks) for s in ("passed", "failed", "skipped", "not_applicable")}
     summary = " · ".join(f'<span class="{s}">{n} {_E(_t(f"status.{s}", lang))}</span>' for s, n in count.items() if n)
     rows = []
     for c in checks:
-        status = c.get("status", "")
+        status = shown_status(c)
         why = (c.get("reason_zh") or c.get("reason")) if lang == "zh" else c.get("reason")
         if c.get("not_judged") and status != "skipped":
             why = f"{'部分未判断' if lang == 'zh' else 'partly not judged'}: {why or ''}"
         name = c.get("name", "")
-        shown = (
-            f"{checkrun_title(name, lang)} ({name})" if lang == "zh" and checkrun_title(name, lang) != name else name
-        )
-        rows.append(
-            f'<tr><td>{_E(shown)}</td><td class="{_E(status)}">'
-            f'{_E(_t(f"status.{status}", lang)) if status in count else _E(status)}</td>'
-            f'<td class="codes">{_E(", ".join(c.get("codes") or []))}</td><td>{_E(why or "")}</td></tr>'
-        )
+        zh_title = checkrun_title(name, lang)
+        shown = f"{zh_title} ({name})" if lang == "zh" and zh_title != name else name
+        word = _t(f"status.{status}", lang) if status in count else status
+        rows.append(f'<tr><td>{_E(shown)}</td><td class="{_E(status)}">{_E(word)}</td>'
+                    f'<td class="codes">{_E(", ".join(c.get("codes") or []))}</td><td>{_E(why or "")}</td></tr>')
     colon = "：" if lang == "zh" else ": "
-    return (
-        f'<details class="checks"><summary>{_E(_t("label.checks", lang))}{colon}{summary}</summary>'
-        f'<table class="checks"><tr><th>{_E(_t("label.check", lang))}</th><th>{_E(_t("label.status", lang))}</th>'
-        f"<th>{_E(_t('label.codes', lang))}</th><th>{_E(_t('label.reason', lang))}</th></tr>"
-        f"{''.join(rows)}</table></details>"
-    )
+    return (f'<details class="checks"><summary>{_E(_t("label.checks", lang))}{colon}{summary}</summary>'
+            f'<table class="checks"><tr><th>{_E(_t("label.check", lang))}</th><th>{_E(_t("label.status", lang))}</th>'
+            f'<th>{_E(_t("label.codes", lang))}</th><th>{_E(_t("label.reason", lang))}</th></tr>{"".join(rows)}'
+            '</table></details>')
 
 
 STALE_ROWS_SECONDS = 3600.0
@@ -267,10 +266,10 @@ class HtmlReport:
         code_options = "".join(f'<option value="{_E(c)}">{_E(c)} ({n})</option>'
                                for c, n in sorted(t["codes"].items()))
         W = {k: _E(v[1] if lang == "zh" else v[0]) for k, v in PAGE_WORDS.items()}
+        csp = f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'"
         head = f"""<!doctype html>
-<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; \
-style-src 'unsafe-inline'; script-src 'nonce-{nonce}'">
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_E(self.title)}</title><style>{STYLE}</style></head><body>
 <header><h1>{_E(self.title)}</h1></header><main>
@@ -279,11 +278,11 @@ style-src 'unsafe-inline'; script-src 'nonce-{nonce}'">
 <p class="fix">{_E(_t("html.masked", lang)) if self.thumbnails and not self._revealed else ""}</p>
 <section><h2>{W["files"]} (<span id="shown">{t["files"]}</span> {W["shown"]})</h2>
 <div class="controls"><input id="q" type="search" placeholder="{W["filter"]}" aria-label="{W["filter"]}">
-<select id="verdict" aria-label="{W["verdict"]}"><option value="">{W["any_verdict"]}</option>\
+<select id="verdict" aria-label="{W["verdict"]}"><option value="">{W["any_verdict"]}</option>
 <option value="fail">{W["fail"]}</option>
 <option value="warn">{W["warn"]}</option><option value="pass">{W["pass"]}</option></select>
 <select id="code" aria-label="code"><option value="">{W["any_code"]}</option>{code_options}</select></div>
-<table id="files"><thead><tr><th>{W["picture"]}</th><th data-key="path">{W["file"]}</th>\
+<table id="files"><thead><tr><th>{W["picture"]}</th><th data-key="path">{W["file"]}</th>
 <th data-key="rank">{W["verdict"]}</th>
 <th data-key="errors">{W["errors"]}</th><th>{W["findings"]}</th></tr></thead><tbody>
 """

@@ -95,7 +95,8 @@ def summarise(counts: dict[str, Any], lang: str = "en") -> str:
         parts = [t("cli.summary", lang, n=counts["files"], passed=verdicts.get("pass", 0),
                    warned=verdicts.get("warn", 0), failed=verdicts.get("fail", 0))]
     else:
-        parts = [f"{counts['files']} files: " + ", ".join(f"{verdicts.get(v, 0)} {v}" for v in ("pass", "warn", "fail"))]
+        parts = [f"{counts['files']} files: "
+                 + ", ".join(f"{verdicts.get(v, 0)} {v}" for v in ("pass", "warn", "fail"))]
     if counts["codes"]:
         parts.append("各代码出现次数：" if lang == "zh" else "findings by code:")
         for code, n in sorted(counts["codes"].items(), key=lambda kv: (-kv[1], kv[0])):
@@ -103,10 +104,27 @@ def summarise(counts: dict[str, Any], lang: str = "en") -> str:
     return "\n".join(parts)
 
 
-CSV_COLUMNS = ("path", "verdict", "errors", "warnings", "codes", "format", "bytes", "width", "height", "total_ms")
+#: The CSV columns, stable: a new column is only ever added at the end (documented in docs/command-line.md).
+#: ``codes`` and the ``checks_*`` columns hold names joined by ";" (a spreadsheet's "contains" filter finds one);
+#: ``checks_why`` says why each skipped, partly judged or not applicable check was, as "name: reason | ...", in
+#: the output's language.  A record without a check list (a profile or submission report, a file whose
+#: worker timed out or crashed) leaves the ``checks_*`` cells empty.
+CSV_COLUMNS = ("path", "verdict", "errors", "warnings", "codes", "format", "bytes", "width", "height", "total_ms",
+               "checks_failed", "checks_skipped", "checks_partly_judged", "checks_not_applicable", "checks_why")
 
 
-def csv_row(record: dict[str, Any]) -> list[Any]:
+def csv_check_cells(record: dict[str, Any], lang: str = "en") -> list[str]:
+    """The ``checks_*`` cells of a record: failed, skipped, partly judged and not applicable check names; why."""
+    runs = [CheckRun.from_dict(c) for c in record.get("checks") or ()]
+    failed = [r.name for r in runs if r.status == "failed"]
+    skipped = [r.name for r in runs if r.status == "skipped" and r.applicable]
+    partly = [r.name for r in runs if r.status != "skipped" and r.not_judged]
+    na = [r.name for r in runs if not r.applicable]
+    why = [f"{r.name}: {r.why(lang)}" for r in runs if r.name in skipped + partly + na and r.why(lang)]
+    return [";".join(failed), ";".join(skipped), ";".join(partly), ";".join(na), " | ".join(why)]
+
+
+def csv_row(record: dict[str, Any], lang: str | None = None) -> list[Any]:
     findings = record.get("findings") or []
     facts = record.get("file") or {}
     return [
@@ -120,6 +138,7 @@ def csv_row(record: dict[str, Any]) -> list[Any]:
         facts.get("width"),
         facts.get("height"),
         (record.get("timings") or {}).get("total"),
+        *(escape_controls(cell) for cell in csv_check_cells(record, resolve_lang(lang))),
     ]
 
 
@@ -145,7 +164,7 @@ class RecordStream:
         if self.fmt == "jsonl":
             self.fh.write(line + "\n")
         elif self.csv is not None:
-            self.csv.writerow(csv_row(json.loads(line)))
+            self.csv.writerow(csv_row(json.loads(line), self.lang))
         elif self.fmt == "text":
             self.fh.write(text_block(json.loads(line), colour=self.colour, lang=self.lang) + "\n")
         else:

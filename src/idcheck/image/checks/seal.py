@@ -93,6 +93,9 @@ SEALED_TYPES = frozenset({
 })
 # check() kinds that name a licence or certificate
 SEALED_KINDS = frozenset({"business_license", "certificate"})
+# why the check does not apply to any other document (English, Chinese): the check list's "not applicable"
+NOT_A_LICENCE = ("only licences and certificates carry a red seal, and the document was not named or read as one",
+                 "只有执照和证书带有红色印章，该证件未被指定或识别为执照或证书")
 
 
 @dataclass
@@ -320,7 +323,8 @@ def after_reading(ctx: Any, label: str, confirmed: bool,
 
 @image_check("seal", codes=("document.seal_missing", "image.not_judged"), section="colour")
 def check_seal(ctx: ImageContext) -> Iterator[Finding]:
-    if ctx.requested_kind not in SEALED_KINDS:
+    if ctx.requested_kind not in SEALED_KINDS:  # not applicable (idcheck.checkrun), unless the OCR stage judges it
+        ctx.extra.setdefault("not_applicable", {})["seal"] = NOT_A_LICENCE
         return
     findings, info = judge(ctx, "the document is named a licence or certificate", "证件类型为执照或证书")
     ctx.extra["seal"] = info

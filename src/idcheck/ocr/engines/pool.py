@@ -7,7 +7,10 @@ objects per key (a language), lends one to a thread for one read, and ends the o
 ``idle`` seconds (a daemon thread, running only while the pool holds idle objects).
 
 ``size`` defaults to the cores this process may use, ``idle`` to 60 s; both are set by
-``IDCHECK_OCR_POOL`` / ``IDCHECK_OCR_IDLE`` or :func:`configure` (``idcheck.ocr.engines.pool.configure``).
+``IDCHECK_OCR_POOL`` / ``IDCHECK_OCR_IDLE``, by :func:`configure` (``idcheck.ocr.engines.pool.configure``), or
+from the ``[ocr_pool]`` section of a :class:`idcheck.Config` (an ``idcheck.toml`` or ``[tool.idcheck]``) by
+:func:`configure_from`, which ``idcheck serve`` calls at start.  The same ``size`` bounds RapidOCR's concurrent
+runs (``idcheck.ocr.engines.rapid``), read when its engine is first made.
 A child process made by ``fork`` starts with an empty pool (the parent's objects are not touched).
 """
 
@@ -57,6 +60,15 @@ def configure(*, size: int | None = None, idle: float | None = None) -> None:
         _settings["idle"] = float(idle)
     for pool in list(_pools):
         pool.resize(_settings.get("size"), _settings.get("idle"))
+
+
+def configure_from(config: Any) -> None:
+    """Apply a :class:`idcheck.Config`'s ``ocr_pool`` section (0 leaves a setting at its default: the
+    environment's, else the cores and 60 s)."""
+    section = getattr(config, "ocr_pool", None)
+    if section is None:
+        return
+    configure(size=section.size or None, idle=section.idle or None)
 
 
 def default_size() -> int:
