@@ -1,5 +1,6 @@
-"""The JPEG maps as computed before issue 19 (one IJG table at a time, one frequency at a time), frozen here as
-the reference the vectorised :func:`idcheck.tamper.local.jpeg_maps` is compared with.  Not used by idcheck."""
+"""The JPEG maps as computed before issue 19 (one IJG table at a time, one frequency at a time) and the noise
+levels of :mod:`idcheck.tamper.grid` over the whole picture, frozen here as the references the faster code is
+compared with.  Not used by idcheck."""
 
 from __future__ import annotations
 
@@ -147,3 +148,35 @@ def jpeg_maps_reference(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarra
     t3 = time.perf_counter()
     maps.timings = {"dct": (t1 - t0) * 1000, "dq": (t2 - t1) * 1000, "ghost": (t3 - t2) * 1000}
     return maps
+
+
+def hf_level_reference(y: np.ndarray, roi: np.ndarray | None, cell: int = 32
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per ``cell`` x ``cell`` cell: (sum of |horizontal 2nd difference| on flat pixels, flat pixel count,
+    edge pixel count), from one row in every eight.  ``roi``: bool mask at cell resolution (or None)."""
+    H, W = y.shape
+    nr, nc = H // cell, W // cell
+    if nr < 4 or nc < 4:
+        return None
+    # rows 3, 11, 19, ... : one row per 8 (inside a JPEG block, away from its horizontal edges)
+    Y = np.ascontiguousarray(y[3:nr * cell:8, :nc * cell])
+    k = Y.shape[0] // nr
+    Y = Y[:nr * k]
+    d2 = cv2.convertScaleAbs(cv2.filter2D(Y, cv2.CV_16S, np.array([[-1, 2, -1]], np.float32),
+                                          borderType=cv2.BORDER_REPLICATE))
+    d1 = cv2.convertScaleAbs(cv2.filter2D(Y, cv2.CV_16S, np.array([[-1, 0, 1]], np.float32),
+                                          borderType=cv2.BORDER_REPLICATE))
+    flat = d1 <= 10
+    ok = flat & (Y > 30) & (Y < 245)
+    okf = ok.astype(np.float32)
+    area = float(k * cell)
+
+    def cellsum(v: np.ndarray) -> np.ndarray:  # exact per-cell sums (whole cells) by area averaging
+        return cv2.resize(v, (nc, nr), interpolation=cv2.INTER_AREA) * area
+
+    s = cellsum(d2.astype(np.float32) * okf)
+    n = np.rint(cellsum(okf))
+    e = np.rint(cellsum((~flat).astype(np.float32)))
+    if roi is not None:
+        s, n, e = s * roi, n * roi, e * roi
+    return s, n, e

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from fixtures import forgery
-from idcheck.tamper import jpegq, local
+from idcheck.tamper import grid, jpegq, local
 
-from .reference_maps import jpeg_maps_reference
+from .reference_maps import hf_level_reference, jpeg_maps_reference
 
 Z_TOL = 1e-3  # z units: float32 summation order of the expected hits
 DQ_TOL = 1e-6  # nats per coefficient: float32 window means
@@ -69,3 +69,19 @@ def test_vectorised_maps_equal_the_reference(jpegs, with_roi):
             diff = new.ghost_q != ref.ghost_q
             assert diff.mean() < 1e-3, (case, int(diff.sum()))
             assert (ref.ghost_dip >= local.GHOST_Z).any() == (new.ghost_dip >= local.GHOST_Z).any()
+
+
+def test_noise_levels_over_the_document_box_equal_the_whole_picture_pass(jpegs):
+    """grid.hf_level reads only the document's bounding box: the same sums, bit for bit, as the whole-picture
+    pass masked afterwards (documents in the middle, at the picture's edge, none, and no mask)."""
+    for data in jpegs.values():
+        y = _luma(data)
+        nr, nc = y.shape[0] // 32, y.shape[1] // 32
+        masks = [None, np.zeros((nr, nc), bool), np.zeros((nr, nc), bool), np.zeros((nr, nc), bool)]
+        masks[1][nr // 5:nr * 4 // 5, nc // 6:nc * 5 // 6] = True
+        masks[2][:nr // 2, nc // 3:] = True
+        for roi in masks:
+            new, ref = grid.hf_level(y, roi), hf_level_reference(y, roi)
+            assert new is not None and ref is not None
+            for a, b in zip(new, ref, strict=True):
+                np.testing.assert_array_equal(a, b)

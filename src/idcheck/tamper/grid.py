@@ -120,26 +120,41 @@ class Scan:
 def hf_level(y: np.ndarray, roi: np.ndarray | None, cell: int = 32
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Per ``cell`` x ``cell`` cell: (sum of |horizontal 2nd difference| on flat pixels, flat pixel count,
-    edge pixel count), from one row in every eight.  ``roi``: bool mask at cell resolution (or None)."""
+    edge pixel count), from one row in every eight.  ``roi``: bool mask at cell resolution (or None); cells
+    outside it are 0, and only the cell rows and columns of its bounding box are read."""
     H, W = y.shape
     nr, nc = H // cell, W // cell
     if nr < 4 or nc < 4:
         return None
-    # rows 3, 11, 19, ... : one row per 8 (inside a JPEG block, away from its horizontal edges)
-    Y = np.ascontiguousarray(y[3:nr * cell:8, :nc * cell])
-    k = Y.shape[0] // nr
-    Y = Y[:nr * k]
+    k = len(range(3, nr * cell, 8)) // nr  # sampled rows per cell
+    r0, r1, c0, c1 = 0, nr, 0, nc
+    if roi is not None:
+        rr, cc = np.nonzero(roi)
+        if len(rr) == 0:
+            zero = np.zeros((nr, nc), np.float32)
+            return zero, zero.copy(), zero.copy()
+        r0, r1, c0, c1 = int(rr.min()), int(rr.max()) + 1, int(cc.min()), int(cc.max()) + 1
+    # rows 3, 11, 19, ... : one row per 8 (inside a JPEG block, away from its horizontal edges), of the cell rows
+    # r0..r1; the columns of cells c0..c1 plus the neighbour pixel on each side that the picture has inside its
+    # whole cells (the filters see the same pixels as over the whole picture, which replicates at its edges)
+    x0, x1 = c0 * cell, c1 * cell
+    left, right = int(x0 > 0), int(x1 < nc * cell)
+    Y = np.ascontiguousarray(y[3 + 8 * r0 * k:3 + 8 * r1 * k:8, x0 - left:x1 + right])
     d2 = cv2.convertScaleAbs(cv2.filter2D(Y, cv2.CV_16S, np.array([[-1, 2, -1]], np.float32),
-                                          borderType=cv2.BORDER_REPLICATE))
+                                          borderType=cv2.BORDER_REPLICATE))[:, left:left + x1 - x0]
     d1 = cv2.convertScaleAbs(cv2.filter2D(Y, cv2.CV_16S, np.array([[-1, 0, 1]], np.float32),
-                                          borderType=cv2.BORDER_REPLICATE))
+                                          borderType=cv2.BORDER_REPLICATE))[:, left:left + x1 - x0]
+    Y = Y[:, left:left + x1 - x0]
     flat = d1 <= 10
     ok = flat & (Y > 30) & (Y < 245)
     okf = ok.astype(np.float32)
     area = float(k * cell)
+    sr, sc = r1 - r0, c1 - c0
 
     def cellsum(v: np.ndarray) -> np.ndarray:  # exact per-cell sums (whole cells) by area averaging
-        return cv2.resize(v, (nc, nr), interpolation=cv2.INTER_AREA) * area
+        out = np.zeros((nr, nc), np.float32)
+        out[r0:r1, c0:c1] = cv2.resize(v, (sc, sr), interpolation=cv2.INTER_AREA) * area
+        return out
 
     s = cellsum(d2.astype(np.float32) * okf)
     n = np.rint(cellsum(okf))
