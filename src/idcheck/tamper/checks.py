@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .. import codes
 from ..image.registry import image_check
 from ..report import Finding, Measure
-from . import jpegq, local, metadata
+from . import blas, jpegq, local, metadata
 
 if TYPE_CHECKING:
     from ..image.context import ImageContext
@@ -93,24 +93,25 @@ def check_local(ctx: ImageContext) -> Iterator[Finding]:
     anomalies: list[local.Anomaly] = []
     facts: dict[str, Any] = {}
     q = _quant(ctx)
-    t = time.perf_counter()
-    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
-        found, facts = local.detect_jpeg(ctx, cfg)
-        anomalies += found
-    timings["jpeg"] = (time.perf_counter() - t) * 1000
-    t = time.perf_counter()
-    # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
-    # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
-    # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
-    # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
-    # of it (a real phone screenshot gave three noise warnings over its text)
-    if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
-            and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
-        anomalies += local.detect_noise(ctx, cfg)
-    timings["noise"] = (time.perf_counter() - t) * 1000
-    t = time.perf_counter()
-    anomalies += local.detect_copy_move(ctx, cfg)
-    timings["copy"] = (time.perf_counter() - t) * 1000
+    with blas.one_thread():  # many small matrix products: threaded BLAS cost 2x the time (see .blas)
+        t = time.perf_counter()
+        if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
+            found, facts = local.detect_jpeg(ctx, cfg)
+            anomalies += found
+        timings["jpeg"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
+        # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
+        # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
+        # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
+        # of it (a real phone screenshot gave three noise warnings over its text)
+        if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
+                and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
+            anomalies += local.detect_noise(ctx, cfg)
+        timings["noise"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        anomalies += local.detect_copy_move(ctx, cfg)
+        timings["copy"] = (time.perf_counter() - t) * 1000
     ctx.timings.update({f"tamper.{k}": v for k, v in timings.items()})  # into Report.timings, not extra
     if not anomalies:
         return

@@ -426,13 +426,11 @@ def document_roi_stored(ctx: Any, shape: tuple[int, int], shrink: float = 0.02) 
 # ------------------------------------------------------------ detectors ---
 def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
     """``dq`` and ghost anomalies of a JPEG (stored coordinates) plus facts for the details."""
-    from . import jpegq
-
     y = full_luma(ctx)
     info: dict[str, Any] = {}
     if y is None:
         return [], info
-    qi = jpegq.read(ctx.data)
+    qi = ctx.jpeg_quant  # the context's one read of the header's tables
     if qi is None or qi.luma is None:
         return [], info
     roi = document_roi_stored(ctx, (y.shape[0] // 8, y.shape[1] // 8))
