@@ -55,3 +55,13 @@ def one_thread() -> Iterator[None]:
         yield
     finally:
         fn(previous)
+
+
+def threads() -> int | None:
+    """The calling thread's OpenBLAS thread count (None without OpenBLAS's per-thread setting)."""
+    fn = _set_local()
+    if fn is None:
+        return None
+    current = fn(1)
+    fn(current)
+    return current
