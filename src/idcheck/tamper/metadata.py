@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..intake.jpegtables import jpeg_segments  # the header walk is intake's (tests use it from here too)
 from . import editors
 
 MAX_SEGMENTS = 512  # markers / chunks / boxes examined per file
@@ -142,39 +143,6 @@ def read(data: bytes | None, fmt: str | None = None) -> Metadata:
 
 
 # ------------------------------------------------------------------ JPEG ---
-def jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(marker, payload) for each marker segment before the first SOS (payload without the length)."""
-    pos = 2
-    n = len(data)
-    count = 0
-    while pos + 4 <= n and count < MAX_SEGMENTS:
-        if data[pos] != 0xFF:
-            # tolerate junk between segments: resync on the next 0xFF
-            nxt = data.find(b"\xff", pos)
-            if nxt < 0:
-                return
-            pos = nxt
-            continue
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            pos += 2
-            continue
-        if marker == 0xD9:
-            return
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        if length < 2:
-            return
-        payload = data[pos + 4:pos + 2 + length]
-        count += 1
-        yield marker, payload
-        if marker == 0xDA:  # start of scan: the headers are over
-            return
-        pos += 2 + length
-
-
 def _jpeg(data: bytes, meta: Metadata) -> None:
     icc_chunks: dict[int, bytes] = {}
     for marker, payload in jpeg_segments(data):
