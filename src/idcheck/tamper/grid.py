@@ -213,10 +213,23 @@ def quiet_windows(y: np.ndarray, roi: np.ndarray | None, cfg: Any, cell: int = 3
 
 def _tables(luma_q: np.ndarray, ratio: float) -> list[tuple[int, np.ndarray]]:
     """Distinct usable IJG tables (quality, use-masked table) for a file with luma table ``luma_q``."""
-    Qf = np.maximum(luma_q[FREQ].astype(np.float32), 1.0)
+    return _tables_of(np.ascontiguousarray(luma_q[FREQ], np.int64).tobytes(), float(ratio))
+
+
+@lru_cache(maxsize=16)
+def _ijg_freq(quality: int) -> np.ndarray:
+    """The IJG luma table of ``quality`` at :data:`FREQ` (float32; read-only, shared)."""
+    t = ijg_table(STD_LUMA, quality)[FREQ].astype(np.float32)
+    t.flags.writeable = False
+    return t
+
+
+@lru_cache(maxsize=16)
+def _tables_of(luma_freq: bytes, ratio: float) -> list[tuple[int, np.ndarray]]:
+    Qf = np.maximum(np.frombuffer(luma_freq, np.int64).astype(np.float32), 1.0)
     out, seen = [], set()
     for q in QUALITIES:
-        T = ijg_table(STD_LUMA, q)[FREQ].astype(np.float32)
+        T = _ijg_freq(q)
         use = T >= ratio * Qf
         Tm = T * use
         key = Tm.tobytes()
@@ -328,7 +341,7 @@ def lattice_z(y: np.ndarray, box: tuple[int, int, int, int], luma_q: np.ndarray,
     Cm = B @ basis.T
     Qf = np.maximum(luma_q[FREQ].astype(np.float32), 1.0)
     tol = 0.5 * Qf + 1.0
-    T = ijg_table(STD_LUMA, quality)[FREQ].astype(np.float32)
+    T = _ijg_freq(quality)
     use = T >= ratio * Qf
     if use.sum() < 2:
         return None
