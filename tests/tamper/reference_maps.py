@@ -120,8 +120,8 @@ def jpeg_maps_reference(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarra
             nv = np.zeros(len(Ct), np.float32)
             hv = np.zeros(len(Ct), np.float32)
             ev = np.zeros(len(Ct), np.float32)
-            for f in np.nonzero(Tm)[0]:
-                sn, sh, se = cache[(int(f), float(Tm[f]))]
+            for fi in np.nonzero(Tm)[0]:
+                sn, sh, se = cache[(int(fi), float(Tm[fi]))]
                 nv += sn
                 hv += sh
                 ev += se

@@ -21,7 +21,9 @@ DQ_TOL = 1e-6  # nats per coefficient: float32 window means
 
 
 def _luma(data: bytes) -> np.ndarray:
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+    y = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+    assert y is not None
+    return y
 
 
 def _cases(base):

@@ -19,10 +19,11 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
+from typing import Any
 
 from .worker import ScanOptions, Task, check_path_with_deadline, failure_record, task_path, timeout_record, worker_main
 
-Result = tuple[str, str, "bytes | None"]  # (path, JSON record, annotated thumbnail or None)
+Result = tuple[Task, str, "bytes | None"]  # (task: a path or a thumbnail task, JSON record, thumbnail or None)
 STARTUP_SECONDS = 60.0  # a worker's start-up (imports, warm-up) is not part of any file's time limit
 
 
@@ -39,7 +40,7 @@ class _Worker:
         self.process = ctx.Process(target=worker_main, args=(child, options, single_thread), daemon=True)
         self.process.start()
         child.close()
-        self.task: tuple[int, str] | None = None
+        self.task: tuple[int, Task] | None = None
         self.deadline = 0.0
         if not self.conn.poll(STARTUP_SECONDS) or self.conn.recv() != "ready":
             self.kill()
@@ -152,7 +153,8 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
             w.stop()
 
 
-def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flight: int | None = None) -> Iterator[Result]:
+def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler,
+             max_in_flight: int | None = None) -> Iterator[Result]:
     """The same work on a Dask distributed cluster.
 
     ``scheduler`` is an address ("tcp://host:8786") or a ``distributed.Client``.
@@ -172,7 +174,7 @@ def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flig
             max_in_flight = cores * 4
         todo = iter(paths)
         futures = as_completed()
-        owner: dict[str, Task] = {}
+        owner: dict[Any, Task] = {}  # future key -> task
         for path in itertools.islice(todo, max_in_flight):
             fut = client.submit(check_path_with_deadline, path, options, pure=False)
             owner[fut.key] = path
@@ -182,7 +184,8 @@ def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler, max_in_flig
             try:
                 line, thumbnail = fut.result()
             except Exception as exc:  # a worker lost with the task, or a task error
-                line, thumbnail = failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__), None
+                line = failure_record(task_path(path), "file.checker_crashed", reason=type(exc).__name__)
+                thumbnail = None
             fut.release()
             yield path, line, thumbnail
             nxt = next(todo, None)

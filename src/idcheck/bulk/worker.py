@@ -13,7 +13,7 @@ import pickle
 import signal
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -89,7 +89,7 @@ class ThumbnailTask(NamedTuple):
     line: str
 
 
-Task = Union[str, ThumbnailTask]
+Task = str | ThumbnailTask
 
 
 def task_path(task: Task) -> str:
@@ -174,7 +174,8 @@ def worker_main(conn, options: ScanOptions, single_thread: bool = True) -> None:
         try:
             outcome = check_path(path, options)
         except Exception as exc:  # check() never raises on bad files; this is a bug, keep going
-            outcome = (failure_record(task_path(path), "file.checker_crashed", reason=f"{type(exc).__name__}: {exc}"), None)
+            reason = f"{type(exc).__name__}: {exc}"
+            outcome = (failure_record(task_path(path), "file.checker_crashed", reason=reason), None)
         try:
             conn.send((task_id, outcome))
         except (BrokenPipeError, OSError):

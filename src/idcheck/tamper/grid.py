@@ -254,7 +254,7 @@ def lattice_scan(y: np.ndarray, boxes: list[tuple[int, int, int, int]], luma_q: 
     crops, origins = [], []
     hc = max(b[3] - b[1] for b in boxes) // 8 * 8 + 8
     wc = max(b[2] - b[0] for b in boxes) // 8 * 8 + 8
-    for x0, y0, x1, y1 in boxes:
+    for x0, y0, _, _ in boxes:
         ax0, ay0 = max(0, x0 // 8 * 8), max(0, y0 // 8 * 8)
         crop = np.zeros((hc + 8, wc + 8), np.float32)
         part = y[ay0:ay0 + hc + 7, ax0:ax0 + wc + 7].astype(np.float32) - 128.0
@@ -296,8 +296,8 @@ def lattice_scan(y: np.ndarray, boxes: list[tuple[int, int, int, int]], luma_q: 
         N = np.zeros((K, 8, 8))
         Hh = np.zeros((K, 8, 8))
         E = np.zeros((K, 8, 8))
-        for f in np.nonzero(Tm)[0]:
-            ns, hs, es = per[(int(f), float(Tm[f]))]
+        for fi in np.nonzero(Tm)[0]:
+            ns, hs, es = per[(int(fi), float(Tm[fi]))]
             N += ns
             Hh += hs
             E += es
@@ -381,7 +381,7 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
     # a seed: a window whose best grid (a foreign one, or the file's own with a coarser earlier table) stands
     # far above the other shifts
     seeds = []
-    for w, s in zip(cands, scans):
+    for w, s in zip(cands, scans, strict=True):
         if s is None:
             continue
         if s.z > s.z_aligned and s.contrast >= SEED:
@@ -417,7 +417,8 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
                     continue
                 if roi_cells is not None:
                     r0, c0 = b[1] // 32, b[0] // 32
-                    if not roi_cells[min(r0, roi_cells.shape[0] - 1):r0 + 2, min(c0, roi_cells.shape[1] - 1):c0 + 2].all():
+                    rr0, cc0 = min(r0, roi_cells.shape[0] - 1), min(c0, roi_cells.shape[1] - 1)
+                    if not roi_cells[rr0:r0 + 2, cc0:c0 + 2].all():
                         continue
                 z = lattice_z(y, b, luma_q, s.shift, s.quality, ratio, min_sel=8)
                 keep[i, j] = z is not None and z >= tile_min

@@ -447,6 +447,7 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
             peak = float(maps.ghost_dip[comp].max())
             if peak < cfg.ghost_warn:
                 continue
+            assert maps.ghost_q is not None and maps.ghost_level is not None  # set with ghost_dip
             qs = maps.ghost_q[comp & (maps.ghost_dip >= peak * 0.8)]
             q = int(np.bincount(qs.astype(np.int64)).argmax()) if qs.size else None
             out.append(Anomaly("ghost", peak, grid_box_to_stored(maps, box), "stored",
@@ -483,7 +484,7 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
 def _doc_mask_working(ctx: Any) -> np.ndarray | None:
     cached = getattr(ctx, "_tamper_doc_mask", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, np.ndarray) else None
     out = _erode_doc_mask(ctx)
     try:
         ctx._tamper_doc_mask = out
