@@ -36,3 +36,26 @@ def test_one_thread_restores_on_an_exception():
     except ValueError:
         pass
     assert fn(previous) == previous
+
+
+def test_concurrent_analyses_restore_the_setting_once_all_are_out():
+    import threading
+
+    fn = blas._set_local()
+    if fn is None:
+        return
+    previous = fn(1)
+    fn(previous)
+    inside = threading.Barrier(4)
+
+    def analysis():
+        with blas.one_thread():
+            inside.wait(timeout=30)  # all four inside at once
+            assert blas.threads() == 1
+
+    threads = [threading.Thread(target=analysis) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert blas.threads() == previous

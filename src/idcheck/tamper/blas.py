@@ -7,16 +7,19 @@ the block DCT took 7.6 ms of CPU against 1.7 ms on one thread, slower in wall ti
 too, and ``tamper.local`` as a whole ran 230 ms against 418 ms (wall, both on a
 loaded machine; issue 19).  The results are the same bit for bit.
 
-OpenBLAS 0.3.27+ has ``openblas_set_num_threads_local``: a thread count for the
-calling thread, which :func:`one_thread` sets to 1 and restores, so a program
-that calls idcheck from several threads (or uses BLAS itself) keeps its own
-setting.  Anything else (another BLAS, an older OpenBLAS, no ``/proc``) leaves
-BLAS as it is.
+OpenBLAS 0.3.27+ has ``openblas_set_num_threads_local``, which :func:`one_thread`
+sets to 1 and restores.  In numpy's pthreads build it acts on the whole process
+(measured: another thread's products ran on one thread meanwhile), so the setting
+is counted: the first of concurrent analyses sets it, the last one out restores
+what was there.  A program's own BLAS work in other threads runs single-threaded
+only while an analysis runs.  Anything else (another BLAS, an older OpenBLAS, no
+``/proc``) leaves BLAS as it is.
 """
 
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -43,18 +46,30 @@ def _set_local() -> Callable[[int], int] | None:
     return None
 
 
+_lock = threading.Lock()
+_depth = 0  # analyses inside one_thread() now
+_saved = 0  # the setting the first of them found
+
+
 @contextmanager
 def one_thread() -> Iterator[None]:
-    """Run the body with one BLAS thread in this thread (no-op without OpenBLAS's per-thread setting)."""
+    """Run the body with one BLAS thread (no-op without OpenBLAS's setting); safe when nested or concurrent."""
+    global _depth, _saved
     fn = _set_local()
     if fn is None:
         yield
         return
-    previous = fn(1)
+    with _lock:
+        if _depth == 0:
+            _saved = fn(1)
+        _depth += 1
     try:
         yield
     finally:
-        fn(previous)
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                fn(_saved)
 
 
 def threads() -> int | None:
