@@ -30,10 +30,10 @@ from .image.checks import (
 from .image.context import ImageContext
 from .image.registry import ImageCheck, check_of
 from .image.registry import run_checks as _run
+from .intake import jpegtables
 from .intake.decoded import DecodedImage
 from .report import Finding
 from .tamper import checks as tamper
-from .tamper import jpegq
 
 CHECKS: tuple[ImageCheck, ...] = tuple(check_of(fn) for fn in (
     document.check_document,
@@ -54,7 +54,7 @@ def make_context(
     decoded: DecodedImage, config: Config, file_facts: dict[str, Any] | None = None, data: bytes | None = None
 ) -> ImageContext:
     """The checks' shared context for one decoded picture, with the JPEG-table reader the checks use."""
-    return ImageContext(decoded, config, file_facts, data=data, read_jpeg_tables=jpegq.read)
+    return ImageContext(decoded, config, file_facts, data=data, read_jpeg_tables=jpegtables.read)
 
 
 def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline | None = None) -> list[Finding]:

@@ -38,7 +38,6 @@ def test_editor_resave_names_the_tool_and_field(base):
 
 
 def test_field_pasted_from_low_quality_jpeg_is_found_with_region(base):
-    rng = np.random.default_rng(5)
     a, b = base["photo_a"], base["photo_b"]
     cam = forgery.jpeg(a, 90)
     img = forgery.decode(cam).copy()

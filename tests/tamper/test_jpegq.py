@@ -9,7 +9,8 @@ from idcheck.tamper import jpegq
 
 def _jpeg(q, **kw):
     buf = io.BytesIO()
-    Image.fromarray((np.random.default_rng(0).random((32, 32, 3)) * 255).astype(np.uint8)).save(buf, "JPEG", quality=q, **kw)
+    pixels = (np.random.default_rng(0).random((32, 32, 3)) * 255).astype(np.uint8)
+    Image.fromarray(pixels).save(buf, "JPEG", quality=q, **kw)
     return buf.getvalue()
 
 

@@ -46,7 +46,8 @@ def test_firmware_strings_are_no_editor():
     ("Adobe Photoshop CC 2019 (Macintosh)", "Adobe Photoshop"),
     ("Adobe Photoshop Lightroom Classic 12.0 (Windows)", "Adobe Photoshop Lightroom"),
     ("GIMP 2.10.34", "GIMP"), ("Pixelmator Pro 3.3", "Pixelmator"), ("Affinity Photo 2.1", "Affinity Photo"),
-    ("Snapseed 2.0", "Snapseed"), ("PicsArt", "PicsArt"), ("MTXX", "Meitu (美图秀秀)"), ("美图秀秀", "Meitu (美图秀秀)"),
+    ("Snapseed 2.0", "Snapseed"), ("PicsArt", "PicsArt"), ("MTXX", "Meitu (美图秀秀)"),
+    ("美图秀秀", "Meitu (美图秀秀)"),
     ("醒图", "Xingtu (醒图)"), ("PhotoScape", "PhotoScape"), ("paint.net 4.3.12", "Paint.NET"),
     ("MIUI Gallery editor", "MIUI Gallery editor"), ("Photo Editor", "Samsung Photo Editor"), ("Canva", "Canva"),
     ("Fotor", "Fotor"), ("WPS 图片", "WPS Photos"),
@@ -98,7 +99,8 @@ def _ps_unicode(s: str) -> bytes:
 
 
 def test_photoshop_resources_and_app14():
-    version = struct.pack(">I", 1) + b"\x01" + _ps_unicode("Adobe Photoshop") + _ps_unicode("Adobe Photoshop 2023") + struct.pack(">I", 1)
+    version = (struct.pack(">I", 1) + b"\x01" + _ps_unicode("Adobe Photoshop") + _ps_unicode("Adobe Photoshop 2023")
+               + struct.pack(">I", 1))
     app13 = b"Photoshop 3.0\x00" + _irb(0x0421, version) + _irb(0x0406, struct.pack(">hhh", 8, 0, 3))
     app14 = b"Adobe\x00\x64\x00\x00\x00\x00\x01"
     meta = metadata.read(_insert(_jpeg(), _segment(0xED, app13), _segment(0xEE, app14)))
@@ -120,7 +122,8 @@ def _icc_profile(desc: str) -> bytes:
 
 
 def test_icc_description_names_gimp():
-    meta = metadata.read(_insert(_jpeg(), _segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + _icc_profile("GIMP built-in sRGB"))))
+    icc = _segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + _icc_profile("GIMP built-in sRGB"))
+    meta = metadata.read(_insert(_jpeg(), icc))
     assert meta.icc_description == "GIMP built-in sRGB"
     assert [e.tool for e in meta.editors] == ["GIMP"]
 

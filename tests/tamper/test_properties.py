@@ -1,6 +1,7 @@
 """Property tests: metadata never adds evidence when stripped, editors are always named, one re-save is no edit."""
 
 import struct
+from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +13,8 @@ from idcheck.tamper import editors, metadata
 
 from .conftest import check, tamper_findings
 
-SETTINGS = dict(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+SETTINGS: dict[str, Any] = dict(max_examples=6, deadline=None,
+                                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 EDITOR_STRINGS = ["Adobe Photoshop {v} (Windows)", "Adobe Photoshop Lightroom Classic {v}", "GIMP {v}",
                   "Pixelmator Pro {v}", "Affinity Photo {v}", "Snapseed {v}", "PicsArt {v}", "MTXX", "Meitu {v}",
@@ -53,7 +54,8 @@ def test_adding_a_known_editor_tag_always_names_it(camera_jpeg, template, versio
     exif = Image.Exif()
     exif[0x010F] = "Apple"
     exif[field] = text
-    payload = b"Exif\x00\x00" + exif.tobytes()[6:] if exif.tobytes().startswith(b"Exif") else b"Exif\x00\x00" + exif.tobytes()
+    raw = exif.tobytes()
+    payload = b"Exif\x00\x00" + (raw[6:] if raw.startswith(b"Exif") else raw)
     stripped = strip_metadata(camera_jpeg)
     data = stripped[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + stripped[2:]
     meta = metadata.read(data)

@@ -35,9 +35,9 @@ def default_jobs() -> int:
 
 
 class _Worker:
-    def __init__(self, ctx, options: ScanOptions):
+    def __init__(self, ctx, options: ScanOptions, single_thread: bool = True):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, options), daemon=True)
+        self.process = ctx.Process(target=worker_main, args=(child, options, single_thread), daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[int, Task] | None = None
@@ -73,8 +73,30 @@ def _context():
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["idcheck.api", "idcheck.bulk.worker"])
+        start_forkserver()
         return ctx
     return mp.get_context("spawn")
+
+
+def start_forkserver() -> None:
+    """Start the forkserver (if it is not running) with one thread per native library in its environment.
+
+    It imports numpy and OpenCV before any worker exists, and OpenBLAS / OpenMP size their thread pools from the
+    environment when they load: set later, in the worker, the variables came too late, and each worker's BLAS ran
+    on every core (a threaded block-DCT product cost 3.5x the CPU; issue 19).  The caller's own environment is
+    restored at once; variables the caller set are kept as they are."""
+    from multiprocessing import forkserver
+
+    from .worker import THREAD_ENV
+
+    added = [name for name in THREAD_ENV if name not in os.environ]
+    for name in added:
+        os.environ[name] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = None) -> Iterator[Result]:
@@ -83,7 +105,8 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
     ctx = _context()
     todo = iter(paths)
     counter = itertools.count()
-    workers = [_Worker(ctx, options) for _ in range(jobs)]
+    single = jobs > 1  # several workers share the cores: one thread each; a lone worker keeps OpenCV's threads
+    workers = [_Worker(ctx, options, single) for _ in range(jobs)]
     try:
         exhausted = False
         while True:
@@ -111,7 +134,7 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
                         code = w.process.exitcode
                         reason = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                         w.kill()
-                        workers[i] = _Worker(ctx, options)
+                        workers[i] = _Worker(ctx, options, single)
                         yield path, failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
                                                          reason=reason), None
                         continue
@@ -119,7 +142,7 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
                     yield path, line, thumbnail
                 elif time.monotonic() >= w.deadline:
                     w.kill()
-                    workers[i] = _Worker(ctx, options)
+                    workers[i] = _Worker(ctx, options, single)
                     yield path, timeout_record(task_path(path), options.timeout, options.lang), None
     except BaseException:  # Ctrl-C, a write error in the caller: stop now, do not wait for files in flight
         for w in workers:

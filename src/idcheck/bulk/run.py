@@ -116,7 +116,8 @@ def scan(
     bar = _progress_bar(folder) if progress else None
     started = time.perf_counter()
 
-    def emit(path: str, line: str, key: tuple[int, int, str | None], fresh: bool, thumbnail: bytes | None = None) -> None:
+    def emit(path: str, line: str, key: tuple[int, int, str | None], fresh: bool,
+             thumbnail: bytes | None = None) -> None:
         record = json.loads(line)
         if db is not None and fresh:
             db.put(path, key[0], key[1], line, record["verdict"], key[2])  # committed before it is reported
@@ -156,6 +157,7 @@ def scan(
             in_flight[entry.path] = key
             yield entry.path
 
+    workers: str | int
     if scheduler is not None:
         results = run_dask(paths_to_check(), options, scheduler)
         workers = "dask"

@@ -59,14 +59,22 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(pickle.dumps(value)).hexdigest()[:16]
 
 
-def limit_threads() -> None:
-    """One thread per worker: N workers on N cores must not each start N OpenCV/OpenMP threads."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+#: thread-count variables of the native libraries (OpenMP, OpenBLAS, MKL, numexpr), read once when each loads
+THREAD_ENV = ("OMP_THREAD_LIMIT", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def limit_threads(single: bool = True) -> None:
+    """One thread per worker when ``single``: N workers on N cores must not each start N OpenCV/OpenMP/BLAS
+    threads.  A lone worker (``single`` False) keeps OpenCV's threads: the second core is otherwise idle.
+
+    The environment variables only reach libraries loaded after them: the scan's forkserver is started with them
+    already set (:func:`idcheck.bulk.pool.start_forkserver`), so its workers inherit single-threaded BLAS."""
+    for name in THREAD_ENV:
+        os.environ.setdefault(name, "1")
     try:
         import cv2  # lazy: the thread limits above must be in the environment first; a missing cv2 is tolerated
 
-        cv2.setNumThreads(1)
+        cv2.setNumThreads(1 if single else -1)  # -1: OpenCV's default (one per core)
     except Exception:  # OpenCV missing or odd build: nothing to limit
         pass
 
@@ -146,13 +154,14 @@ def check_path_with_deadline(path: Task, options: ScanOptions) -> Outcome:
     return result[0] if result else (timeout_record(task_path(path), options.timeout, options.lang), None)
 
 
-def worker_main(conn, options: ScanOptions) -> None:
+def worker_main(conn, options: ScanOptions, single_thread: bool = True) -> None:
     """Serve (task_id, path) requests on ``conn`` until told to stop (None).
 
     Says "ready" first, after a warm-up check (libmagic loads its database on first
-    use), so that a file's time limit never includes the worker's start-up.
+    use), so that a file's time limit never includes the worker's start-up.  ``single_thread``: one OpenCV
+    thread (several workers share the cores); False for a lone worker.
     """
-    limit_threads()
+    limit_threads(single_thread)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
     api.check(b"")
     conn.send("ready")

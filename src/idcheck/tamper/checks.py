@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import codes
 from ..image.registry import image_check
 from ..report import Finding, Measure
-from . import jpegq, local, metadata
+from . import blas, jpegq, local, metadata
 
 if TYPE_CHECKING:
     from ..image.context import ImageContext
@@ -32,7 +32,7 @@ def _state(ctx: ImageContext) -> dict[str, Any]:
     st = getattr(ctx, "_tamper_state", None)
     if st is None:
         st = {}
-        ctx._tamper_state = st
+        setattr(ctx, "_tamper_state", st)  # noqa: B010  (an attribute the context does not declare)
     return st
 
 
@@ -93,24 +93,25 @@ def check_local(ctx: ImageContext) -> Iterator[Finding]:
     anomalies: list[local.Anomaly] = []
     facts: dict[str, Any] = {}
     q = _quant(ctx)
-    t = time.perf_counter()
-    if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
-        found, facts = local.detect_jpeg(ctx, cfg)
-        anomalies += found
-    timings["jpeg"] = (time.perf_counter() - t) * 1000
-    t = time.perf_counter()
-    # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
-    # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
-    # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
-    # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
-    # of it (a real phone screenshot gave three noise warnings over its text)
-    if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
-            and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
-        anomalies += local.detect_noise(ctx, cfg)
-    timings["noise"] = (time.perf_counter() - t) * 1000
-    t = time.perf_counter()
-    anomalies += local.detect_copy_move(ctx, cfg)
-    timings["copy"] = (time.perf_counter() - t) * 1000
+    with blas.one_thread():  # many small matrix products: threaded BLAS cost 2x the time (see .blas)
+        t = time.perf_counter()
+        if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
+            found, facts = local.detect_jpeg(ctx, cfg)
+            anomalies += found
+        timings["jpeg"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        # a JPEG below noise_min_quality has lost its sensor noise unevenly (flat paper quantised to exactly flat
+        # blocks, textured areas keeping some): "no noise here" is then the codec's doing, not an edit's.  A photo
+        # re-sent through a chat app (downscaled, saved at 45-75) gave noise-only warnings on 28 of 96 untouched copies
+        # ... and a screen capture has no sensor noise anywhere: a region "without the camera's noise" is every region
+        # of it (a real phone screenshot gave three noise warnings over its text)
+        if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
+                and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
+            anomalies += local.detect_noise(ctx, cfg)
+        timings["noise"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        anomalies += local.detect_copy_move(ctx, cfg)
+        timings["copy"] = (time.perf_counter() - t) * 1000
     ctx.timings.update({f"tamper.{k}": v for k, v in timings.items()})  # into Report.timings, not extra
     if not anomalies:
         return
@@ -120,13 +121,16 @@ def check_local(ctx: ImageContext) -> Iterator[Finding]:
     for i, (box, a) in enumerate(sorted(boxes, key=lambda ba: -_rank(ba[1], cfg))):
         if i in used:
             continue
-        agreeing = [b for b, other in boxes if other is not a and other.detector != a.detector and _overlap(box, b) > 0.3]
-        severity = "error" if _strong(a, cfg) or agreeing else "warning"
+        agreeing = [b for b, other in boxes
+                    if other is not a and other.detector != a.detector and _overlap(box, b) > 0.3]
+        severity: Literal["error", "warning"] = "error" if _strong(a, cfg) or agreeing else "warning"
         what, measured, threshold, error_at = _describe(a, cfg)
         details = {"detector": a.detector, "score": round(float(a.score), 3), **a.details,
-                   "agreeing_detectors": sorted({o.detector for b, o in boxes if o is not a and _overlap(box, b) > 0.3})}
+                   "agreeing_detectors": sorted({o.detector for b, o in boxes
+                                                 if o is not a and _overlap(box, b) > 0.3})}
         if a.partner is not None:
-            details["copied_from"] = [[round(x, 1), round(y, 1)] for x, y in _poly(_box_original(ctx, a.partner, a.space))]
+            partner = _poly(_box_original(ctx, a.partner, a.space))
+            details["copied_from"] = [[round(x, 1), round(y, 1)] for x, y in partner]
         if editors:
             details["editor_named"] = sorted({e.tool for e in editors if e.tool})
         if q is not None:
@@ -198,7 +202,7 @@ def _describe(a: local.Anomaly, cfg: Any) -> tuple[str, Measure, Measure, dict[s
             {"value": cfg.copy_error_z, "unit": "noise correlation x sqrt(flat pixels)", "op": ">="})
 
 
-def _wh(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _wh(box: tuple[float, ...]) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) for v in box)
     return x0, y0, x1 - x0, y1 - y0
 

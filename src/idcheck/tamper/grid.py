@@ -120,26 +120,41 @@ class Scan:
 def hf_level(y: np.ndarray, roi: np.ndarray | None, cell: int = 32
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Per ``cell`` x ``cell`` cell: (sum of |horizontal 2nd difference| on flat pixels, flat pixel count,
-    edge pixel count), from one row in every eight.  ``roi``: bool mask at cell resolution (or None)."""
+    edge pixel count), from one row in every eight.  ``roi``: bool mask at cell resolution (or None); cells
+    outside it are 0, and only the cell rows and columns of its bounding box are read."""
     H, W = y.shape
     nr, nc = H // cell, W // cell
     if nr < 4 or nc < 4:
         return None
-    # rows 3, 11, 19, ... : one row per 8 (inside a JPEG block, away from its horizontal edges)
-    Y = np.ascontiguousarray(y[3:nr * cell:8, :nc * cell])
-    k = Y.shape[0] // nr
-    Y = Y[:nr * k]
+    k = len(range(3, nr * cell, 8)) // nr  # sampled rows per cell
+    r0, r1, c0, c1 = 0, nr, 0, nc
+    if roi is not None:
+        rr, cc = np.nonzero(roi)
+        if len(rr) == 0:
+            zero = np.zeros((nr, nc), np.float32)
+            return zero, zero.copy(), zero.copy()
+        r0, r1, c0, c1 = int(rr.min()), int(rr.max()) + 1, int(cc.min()), int(cc.max()) + 1
+    # rows 3, 11, 19, ... : one row per 8 (inside a JPEG block, away from its horizontal edges), of the cell rows
+    # r0..r1; the columns of cells c0..c1 plus the neighbour pixel on each side that the picture has inside its
+    # whole cells (the filters see the same pixels as over the whole picture, which replicates at its edges)
+    x0, x1 = c0 * cell, c1 * cell
+    left, right = int(x0 > 0), int(x1 < nc * cell)
+    Y = np.ascontiguousarray(y[3 + 8 * r0 * k:3 + 8 * r1 * k:8, x0 - left:x1 + right])
     d2 = cv2.convertScaleAbs(cv2.filter2D(Y, cv2.CV_16S, np.array([[-1, 2, -1]], np.float32),
-                                          borderType=cv2.BORDER_REPLICATE))
+                                          borderType=cv2.BORDER_REPLICATE))[:, left:left + x1 - x0]
     d1 = cv2.convertScaleAbs(cv2.filter2D(Y, cv2.CV_16S, np.array([[-1, 0, 1]], np.float32),
-                                          borderType=cv2.BORDER_REPLICATE))
+                                          borderType=cv2.BORDER_REPLICATE))[:, left:left + x1 - x0]
+    Y = Y[:, left:left + x1 - x0]
     flat = d1 <= 10
     ok = flat & (Y > 30) & (Y < 245)
     okf = ok.astype(np.float32)
     area = float(k * cell)
+    sr, sc = r1 - r0, c1 - c0
 
     def cellsum(v: np.ndarray) -> np.ndarray:  # exact per-cell sums (whole cells) by area averaging
-        return cv2.resize(v, (nc, nr), interpolation=cv2.INTER_AREA) * area
+        out = np.zeros((nr, nc), np.float32)
+        out[r0:r1, c0:c1] = cv2.resize(v, (sc, sr), interpolation=cv2.INTER_AREA) * area
+        return out
 
     s = cellsum(d2.astype(np.float32) * okf)
     n = np.rint(cellsum(okf))
@@ -198,10 +213,23 @@ def quiet_windows(y: np.ndarray, roi: np.ndarray | None, cfg: Any, cell: int = 3
 
 def _tables(luma_q: np.ndarray, ratio: float) -> list[tuple[int, np.ndarray]]:
     """Distinct usable IJG tables (quality, use-masked table) for a file with luma table ``luma_q``."""
-    Qf = np.maximum(luma_q[FREQ].astype(np.float32), 1.0)
+    return _tables_of(np.ascontiguousarray(luma_q[FREQ], np.int64).tobytes(), float(ratio))
+
+
+@lru_cache(maxsize=16)
+def _ijg_freq(quality: int) -> np.ndarray:
+    """The IJG luma table of ``quality`` at :data:`FREQ` (float32; read-only, shared)."""
+    t = ijg_table(STD_LUMA, quality)[FREQ].astype(np.float32)
+    t.flags.writeable = False
+    return t
+
+
+@lru_cache(maxsize=16)
+def _tables_of(luma_freq: bytes, ratio: float) -> list[tuple[int, np.ndarray]]:
+    Qf = np.maximum(np.frombuffer(luma_freq, np.int64).astype(np.float32), 1.0)
     out, seen = [], set()
     for q in QUALITIES:
-        T = ijg_table(STD_LUMA, q)[FREQ].astype(np.float32)
+        T = _ijg_freq(q)
         use = T >= ratio * Qf
         Tm = T * use
         key = Tm.tobytes()
@@ -226,7 +254,7 @@ def lattice_scan(y: np.ndarray, boxes: list[tuple[int, int, int, int]], luma_q: 
     crops, origins = [], []
     hc = max(b[3] - b[1] for b in boxes) // 8 * 8 + 8
     wc = max(b[2] - b[0] for b in boxes) // 8 * 8 + 8
-    for x0, y0, x1, y1 in boxes:
+    for x0, y0, _, _ in boxes:
         ax0, ay0 = max(0, x0 // 8 * 8), max(0, y0 // 8 * 8)
         crop = np.zeros((hc + 8, wc + 8), np.float32)
         part = y[ay0:ay0 + hc + 7, ax0:ax0 + wc + 7].astype(np.float32) - 128.0
@@ -268,8 +296,8 @@ def lattice_scan(y: np.ndarray, boxes: list[tuple[int, int, int, int]], luma_q: 
         N = np.zeros((K, 8, 8))
         Hh = np.zeros((K, 8, 8))
         E = np.zeros((K, 8, 8))
-        for f in np.nonzero(Tm)[0]:
-            ns, hs, es = per[(int(f), float(Tm[f]))]
+        for fi in np.nonzero(Tm)[0]:
+            ns, hs, es = per[(int(fi), float(Tm[fi]))]
             N += ns
             Hh += hs
             E += es
@@ -313,7 +341,7 @@ def lattice_z(y: np.ndarray, box: tuple[int, int, int, int], luma_q: np.ndarray,
     Cm = B @ basis.T
     Qf = np.maximum(luma_q[FREQ].astype(np.float32), 1.0)
     tol = 0.5 * Qf + 1.0
-    T = ijg_table(STD_LUMA, quality)[FREQ].astype(np.float32)
+    T = _ijg_freq(quality)
     use = T >= ratio * Qf
     if use.sum() < 2:
         return None
@@ -353,7 +381,7 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
     # a seed: a window whose best grid (a foreign one, or the file's own with a coarser earlier table) stands
     # far above the other shifts
     seeds = []
-    for w, s in zip(cands, scans):
+    for w, s in zip(cands, scans, strict=True):
         if s is None:
             continue
         if s.z > s.z_aligned and s.contrast >= SEED:
@@ -389,7 +417,8 @@ def detect(y: np.ndarray, roi_cells: np.ndarray | None, luma_q: np.ndarray, cfg:
                     continue
                 if roi_cells is not None:
                     r0, c0 = b[1] // 32, b[0] // 32
-                    if not roi_cells[min(r0, roi_cells.shape[0] - 1):r0 + 2, min(c0, roi_cells.shape[1] - 1):c0 + 2].all():
+                    rr0, cc0 = min(r0, roi_cells.shape[0] - 1), min(c0, roi_cells.shape[1] - 1)
+                    if not roi_cells[rr0:r0 + 2, cc0:c0 + 2].all():
                         continue
                 z = lattice_z(y, b, luma_q, s.shift, s.quality, ratio, min_sel=8)
                 keep[i, j] = z is not None and z >= tile_min

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import cv2
@@ -184,7 +185,34 @@ def apply(m: np.ndarray, pts: Any) -> np.ndarray:
 NF = 15  # AC frequencies used: zigzag 1..15 (the ones that carry text and survive quality 85-95)
 FREQ = ZIGZAG[1:1 + NF]
 GHOST_QUALITIES = tuple(range(50, 91, 5))
-K = 40
+GHOST_FREQS = 8  # AC frequencies the ghost map reads: zigzag 1..8 (the least quantised)
+K = 40  # quantised-coefficient magnitude range of the DQ histograms: |k| < K
+NB = 2 * K + 1  # histogram bins per frequency
+DQ_MIN_COEFS = 200  # coefficients: a frequency with fewer usable ones in the document gives no histogram
+
+
+@lru_cache(maxsize=16)
+def _ghost_tables(qg: bytes, ratio: float) -> tuple[tuple[int, ...], np.ndarray, list[tuple[int, float]]]:
+    """The distinct IJG tables (quality 50-90) the ghost map tests for a file whose first ``GHOST_FREQS`` luma
+    steps are ``qg`` (float32 bytes): (their qualities, membership matrix (pairs, tables) over the
+    (frequency, step) pairs they use, those pairs)."""
+    Qg = np.frombuffer(qg, np.float32)
+    tables: list[tuple[int, np.ndarray]] = []
+    seen: set[bytes] = set()
+    for q in range(GHOST_QUALITIES[0], GHOST_QUALITIES[-1] + 1):
+        T = ijg_table(STD_LUMA, q)[FREQ[:GHOST_FREQS]].astype(np.float32)
+        use = T >= ratio * Qg
+        key = (T * use).tobytes()
+        if use.sum() < 2 or key in seen:
+            continue
+        seen.add(key)
+        tables.append((q, T * use))
+    steps = sorted({(f, float(Tm[f])) for _, Tm in tables for f in range(GHOST_FREQS) if Tm[f] > 0})
+    member = np.zeros((len(steps), len(tables)), np.float32)
+    for j, (_, Tm) in enumerate(tables):
+        for f in np.flatnonzero(Tm):
+            member[steps.index((int(f), float(Tm[f]))), j] = 1.0
+    return tuple(q for q, _ in tables), member, steps
 
 
 @dataclass
@@ -239,25 +267,21 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     wb = max(3, int(round(window_px / (8 * step))))
     Q = np.maximum(luma_q[FREQ].astype(np.float32), 1.0)
 
-    # -- aligned double quantisation: log(h / smoothed h) per coefficient
+    # -- aligned double quantisation: log(h / smoothed h) per coefficient; the histograms of all frequencies in
+    #    one bincount (frequency f's bins at f * NB), the score of every coefficient in one table look-up
     k = np.rint(C / Q).astype(np.int32)
     valid = (np.abs(k) >= 1) & (np.abs(k) < K) & usable[..., None] & (Q <= 12)
-    kc = np.clip(k, -K, K) + K
-    llr = np.zeros(k.shape, np.float32)
-    for f in range(NF):
-        sel = valid[..., f]
-        if sel.sum() < 200:
-            valid[..., f] = False
-            continue
-        h = np.bincount(kc[..., f][sel], minlength=2 * K + 1).astype(np.float64)
-        hh = h + 0.5
-        hh[K] = np.nan
-        pad = np.pad(hh, 3, constant_values=np.nan)
-        hs = np.nanmean(np.lib.stride_tricks.sliding_window_view(pad, 7), axis=1)
-        r = np.log((h + 0.5) / hs)
-        r[K] = 0.0
-        llr[..., f] = np.clip(np.nan_to_num(r), -2.5, 2.5)[kc[..., f]]
-    llr = np.where(valid, llr, 0.0)
+    valid &= valid.sum(axis=(0, 1)) >= DQ_MIN_COEFS
+    idx = np.clip(k, -K, K) + K + NB * np.arange(NF, dtype=np.int32)
+    h = np.bincount(idx[valid], minlength=NF * NB).reshape(NF, NB).astype(np.float64)
+    hh = h + 0.5
+    hh[:, K] = np.nan
+    pad = np.pad(hh, ((0, 0), (3, 3)), constant_values=np.nan)
+    hs = np.nanmean(np.lib.stride_tricks.sliding_window_view(pad, 7, axis=1), axis=2)
+    r = np.log((h + 0.5) / hs)
+    r[:, K] = 0.0
+    lut = np.clip(np.nan_to_num(r), -2.5, 2.5).astype(np.float32).ravel()
+    llr = np.where(valid, lut[idx], np.float32(0.0))
     cnt = valid.sum(-1).astype(np.float32)
     ssum = llr.sum(-1).astype(np.float32)
     ncnt = cv2.boxFilter(cnt, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
@@ -272,8 +296,11 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     t2 = time.perf_counter()
 
     # -- JPEG ghosts: coefficients sitting on the lattice of a coarser IJG table (content pasted from a JPEG
-    #    saved at a lower quality keeps its lattice through the final, finer quantisation)
-    nfg = 8
+    #    saved at a lower quality keeps its lattice through the final, finer quantisation).  Hits per (frequency,
+    #    step) are counted once and summed per table by one matrix product; then table by table (stacking all
+    #    tables in one array was slower: it leaves the cache) the window sums of the document's windows improve on
+    #    the best z so far (the first best table wins, as before).
+    nfg = GHOST_FREQS
     Cg = C[..., :nfg]
     Qg = Q[:nfg]
     textured = usable & ((np.abs(Cg) >= 3 * Qg).sum(-1) >= 2)
@@ -283,59 +310,52 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     best_frac = np.zeros((rows, cols), np.float32)
     best_q = np.zeros((rows, cols), np.int16)
     tol = 0.5 * Qg + 1.0
-    if len(Ct) >= 16:
-        tables: list[tuple[int, np.ndarray]] = []
-        seen: set[bytes] = set()
-        for q in range(GHOST_QUALITIES[0], GHOST_QUALITIES[-1] + 1):
-            T = ijg_table(STD_LUMA, q)[FREQ[:nfg]].astype(np.float32)
-            use = T >= ghost_ratio * Qg
-            key = (T * use).tobytes()
-            if use.sum() < 2 or key in seen:
-                continue
-            seen.add(key)
-            tables.append((q, T * use))
-        # hits per (frequency, step) once; a table sums the ones it uses
-        cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for f in range(nfg):
+    qs, member, steps = _ghost_tables(Qg.tobytes(), float(ghost_ratio))
+    if len(Ct) >= 16 and qs:
+        sel_cols, hit_cols, p0s = [], [], []
+        for f, t in steps:  # (frequency, step) pairs some table uses
             c = Ct[:, f]
-            a = np.abs(c)
-            for t in sorted({float(Tm[f]) for _, Tm in tables if Tm[f] > 0}):
-                sel = a >= t * 0.75
-                r = c * (1.0 / t)
-                hit = sel & (np.abs(r - np.rint(r)) <= tol[f] / t)
-                p0 = min(2 * tol[f] / t, 0.9)
-                self_ = sel.astype(np.float32)
-                cache[(f, t)] = (self_, hit.astype(np.float32), self_ * p0)
-        n_map = np.zeros(rows * cols, np.float32)
-        h_map = np.zeros(rows * cols, np.float32)
-        e_map = np.zeros(rows * cols, np.float32)
-        for q, Tm in tables:
-            nv = np.zeros(len(Ct), np.float32)
-            hv = np.zeros(len(Ct), np.float32)
-            ev = np.zeros(len(Ct), np.float32)
-            for f in np.nonzero(Tm)[0]:
-                sn, sh, se = cache[(int(f), float(Tm[f]))]
-                nv += sn
-                hv += sh
-                ev += se
-            n_map[flat_idx] = nv
-            h_map[flat_idx] = hv
-            e_map[flat_idx] = ev
-            wn = cv2.boxFilter(n_map.reshape(rows, cols), -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
-            wh = cv2.boxFilter(h_map.reshape(rows, cols), -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
-            we = cv2.boxFilter(e_map.reshape(rows, cols), -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
-            okq = (wn >= 24) & roi
-            if okq.sum() < 4:
+            sel = np.abs(c) >= t * 0.75
+            r = c * (1.0 / t)
+            sel_cols.append(sel)
+            hit_cols.append(sel & (np.abs(r - np.rint(r)) <= tol[f] / t))
+            p0s.append(min(2 * tol[f] / t, 0.9))
+        S = np.stack(sel_cols).astype(np.float32)  # (pairs, n)
+        Hm = np.stack(hit_cols).astype(np.float32)
+        p0 = np.asarray(p0s, np.float32)
+        mt = np.ascontiguousarray(member.T)  # (tables, pairs)
+        per_table = (mt @ S, mt @ Hm, (mt * p0) @ S)  # (tables, n) each: selected, hits, expected hits
+        # only windows inside the document count (elsewhere z = 0, never the best): each table is judged on
+        # those windows alone, as short vectors; one grid buffer per sum, whose textured blocks every table
+        # overwrites (the other blocks stay 0)
+        inside = np.flatnonzero(roi)
+        grids = [np.zeros(rows * cols, np.float32) for _ in range(3)]
+        bz = np.zeros(len(inside), np.float32)
+        bf = np.zeros(len(inside), np.float32)
+        bq = np.zeros(len(inside), np.int16)
+        for j, q in enumerate(qs):
+            sums = []
+            for g, v in zip(grids, per_table, strict=True):
+                g[flat_idx] = v[j]
+                sums.append(cv2.boxFilter(g.reshape(rows, cols), -1, (wb, wb), normalize=False,
+                                          borderType=cv2.BORDER_CONSTANT).ravel()[inside])
+            wn, wh, we = sums
+            okq = np.flatnonzero(wn >= 24)
+            if len(okq) < 4:
                 continue
-            frac = np.where(okq, wh / np.maximum(wn, 1), 0.0)
-            pe = np.where(okq, we / np.maximum(wn, 1), 1.0)
-            doc_frac = float(np.median(frac[okq]))
-            base = np.maximum(pe, doc_frac)  # the document's own lattice (camera at this quality) is no anomaly
-            z = np.where(okq, (frac - base) / np.sqrt(np.maximum(base * (1 - base), 0.02) / np.maximum(wn, 1)), 0.0)
-            better = z > best_z
-            best_z = np.where(better, z, best_z).astype(np.float32)
-            best_frac = np.where(better, frac - base, best_frac).astype(np.float32)
-            best_q = np.where(better, q, best_q)
+            n_ok = wn[okq]
+            frac = wh[okq] / n_ok
+            pe = we[okq] / n_ok
+            base = np.maximum(pe, np.median(frac))  # the document's own lattice (camera at this quality) is no anomaly
+            z = (frac - base) / np.sqrt(np.maximum(base * (1 - base), 0.02) / n_ok)
+            better = z > bz[okq]
+            at = okq[better]
+            bz[at] = z[better]
+            bf[at] = (frac - base)[better]
+            bq[at] = q
+        best_z.ravel()[inside] = bz
+        best_frac.ravel()[inside] = bf
+        best_q.ravel()[inside] = bq
     best_dip, best_level = best_z, best_frac
     maps.ghost_dip, maps.ghost_q, maps.ghost_level = best_dip, best_q, best_level
     t3 = time.perf_counter()
@@ -406,13 +426,11 @@ def document_roi_stored(ctx: Any, shape: tuple[int, int], shrink: float = 0.02) 
 # ------------------------------------------------------------ detectors ---
 def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
     """``dq`` and ghost anomalies of a JPEG (stored coordinates) plus facts for the details."""
-    from . import jpegq
-
     y = full_luma(ctx)
     info: dict[str, Any] = {}
     if y is None:
         return [], info
-    qi = jpegq.read(ctx.data)
+    qi = ctx.jpeg_quant  # the context's one read of the header's tables
     if qi is None or qi.luma is None:
         return [], info
     roi = document_roi_stored(ctx, (y.shape[0] // 8, y.shape[1] // 8))
@@ -429,6 +447,7 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
             peak = float(maps.ghost_dip[comp].max())
             if peak < cfg.ghost_warn:
                 continue
+            assert maps.ghost_q is not None and maps.ghost_level is not None  # set with ghost_dip
             qs = maps.ghost_q[comp & (maps.ghost_dip >= peak * 0.8)]
             q = int(np.bincount(qs.astype(np.int64)).argmax()) if qs.size else None
             out.append(Anomaly("ghost", peak, grid_box_to_stored(maps, box), "stored",
@@ -465,7 +484,7 @@ def detect_jpeg(ctx: Any, cfg: Any) -> tuple[list[Anomaly], dict[str, Any]]:
 def _doc_mask_working(ctx: Any) -> np.ndarray | None:
     cached = getattr(ctx, "_tamper_doc_mask", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, np.ndarray) else None
     out = _erode_doc_mask(ctx)
     try:
         ctx._tamper_doc_mask = out

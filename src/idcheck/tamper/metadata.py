@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..intake.jpegtables import jpeg_segments  # the header walk is intake's (tests use it from here too)
 from . import editors
 
 MAX_SEGMENTS = 512  # markers / chunks / boxes examined per file
@@ -142,39 +143,6 @@ def read(data: bytes | None, fmt: str | None = None) -> Metadata:
 
 
 # ------------------------------------------------------------------ JPEG ---
-def jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(marker, payload) for each marker segment before the first SOS (payload without the length)."""
-    pos = 2
-    n = len(data)
-    count = 0
-    while pos + 4 <= n and count < MAX_SEGMENTS:
-        if data[pos] != 0xFF:
-            # tolerate junk between segments: resync on the next 0xFF
-            nxt = data.find(b"\xff", pos)
-            if nxt < 0:
-                return
-            pos = nxt
-            continue
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            pos += 2
-            continue
-        if marker == 0xD9:
-            return
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        if length < 2:
-            return
-        payload = data[pos + 4:pos + 2 + length]
-        count += 1
-        yield marker, payload
-        if marker == 0xDA:  # start of scan: the headers are over
-            return
-        pos += 2 + length
-
-
 def _jpeg(data: bytes, meta: Metadata) -> None:
     icc_chunks: dict[int, bytes] = {}
     for marker, payload in jpeg_segments(data):
@@ -284,11 +252,17 @@ def _fold(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
+def _ws_end(text: str, i: int) -> int:
+    """The end of the (possibly empty) whitespace run at ``i``."""
+    m = _WS.match(text, i)
+    return m.end() if m else i
+
+
 def _field_at(text: str, i: int, name_len: int) -> tuple[str, int] | None:
     """The value of the property whose name starts at ``i``: ``name = "v"`` or ``<name> v </``."""
-    j = _WS.match(text, i + name_len).end()
+    j = _ws_end(text, i + name_len)
     if j < len(text) and text[j] == "=":  # attribute form
-        k = _WS.match(text, j + 1).end()
+        k = _ws_end(text, j + 1)
         if k >= len(text) or text[k] not in "\"'":
             return None
         v = k + 1
@@ -302,7 +276,7 @@ def _field_at(text: str, i: int, name_len: int) -> tuple[str, int] | None:
     # element form: "<name>" then whitespace, at most _FIELD_MAX characters and "</"
     if i == 0 or text[i - 1] != "<" or i + name_len >= len(text) or text[i + name_len] != ">":
         return None
-    v = _WS.match(text, i + name_len + 1).end()
+    v = _ws_end(text, i + name_len + 1)
     stop = text.find("<", v, v + _FIELD_MAX + 1)
     if stop < 0 or not text.startswith("</", stop):
         return None
@@ -406,7 +380,8 @@ def _xmp(raw: bytes, meta: Metadata) -> None:
             if agent:
                 meta.add_string(f"XMP history ({action or 'event'}) softwareAgent", agent)
     if re.search(r"crs:(?:ProcessVersion|HasSettings|Version)\b", text):
-        meta.add_hint("XMP Camera Raw settings (crs:)", "Adobe Camera Raw / Lightroom develop settings", "Adobe Camera Raw")
+        meta.add_hint("XMP Camera Raw settings (crs:)", "Adobe Camera Raw / Lightroom develop settings",
+                      "Adobe Camera Raw")
     if re.search(r"photoshop:(?:History|DocumentAncestors|LegacyIPTCDigest)", text):
         meta.add_hint("XMP photoshop: namespace", "Photoshop document properties", "Adobe Photoshop")
 
@@ -444,7 +419,8 @@ def _photoshop(buf: bytes, meta: Metadata) -> None:
                 meta.photoshop_quality = q
             meta.add_hint("Photoshop resource 0x0406 (JPEG save quality)", f"Photoshop quality {q}", "Adobe Photoshop")
         elif rid in (0x0408, 0x040C, 0x041A, 0x0414):
-            meta.add_hint(f"Photoshop resource 0x{rid:04X}", _PS_NAMES.get(rid, "Photoshop resource"), "Adobe Photoshop")
+            meta.add_hint(f"Photoshop resource 0x{rid:04X}", _PS_NAMES.get(rid, "Photoshop resource"),
+                          "Adobe Photoshop")
         pos = p + 4 + size + (size % 2)
 
 
