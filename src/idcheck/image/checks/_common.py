@@ -13,6 +13,18 @@ PLACE_ZH = {**CORNER_ZH, "top edge": "上边缘", "bottom edge": "下边缘", "l
             "middle": "中部"}
 
 
+# Why a check has nothing to judge on a picture (English, Chinese), for idcheck.checkrun's "not applicable"
+NO_DOCUMENT = ("no document was found in the picture (document.not_found)", "图片中没有找到证件（document.not_found）")
+APP_CAPTURE = ("the picture was drawn by a screen (an app's capture): image.screenshot says what is wrong with it",
+               "图片由屏幕绘制（应用截图）：问题见 image.screenshot")
+
+
+def not_applicable(ctx: ImageContext, check: str, reason: tuple[str, str]) -> None:
+    """Say that ``check`` has nothing to judge on this picture (:mod:`idcheck.checkrun` reports it as not
+    applicable rather than passed)."""
+    ctx.extra.setdefault("not_applicable", {})[check] = reason
+
+
 def place_of(u: float, v: float) -> str:
     """Where a point lies on the document, from its relative coordinates (0..1 across, 0..1 down)."""
     horiz = "left" if u < 0.22 else "right" if u > 0.78 else None

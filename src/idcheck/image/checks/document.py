@@ -45,18 +45,20 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                 yield cut
             yield codes.finding(
                 "image.not_judged",
-                what=("anything covering the document and glare over its print (only a clear reflection in the whole "
-                      "picture was looked for)") if cut else
-                     ("the corners, anything covering the document and glare over its print (only a clear "
-                      "reflection in the whole picture was looked for)"),
-                what_zh=("是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）" if cut else
-                         "四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）"),
+                what=("anything covering the document, glare over its print (only a clear reflection in the whole "
+                      "picture was looked for) and whether the document is large enough") if cut else
+                     ("the corners, anything covering the document, glare over its print (only a clear "
+                      "reflection in the whole picture was looked for) and whether the document is large enough"),
+                what_zh=("是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）"
+                         "以及证件分辨率是否足够" if cut else
+                         "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）"
+                         "以及证件分辨率是否足够"),
                 reason=f"the document's print was found ({n_lines} lines of text) but not its edges: it may fill the "
                        f"picture or run out of it",
                 reason_zh=f"找到了证件上的文字（{n_lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
                 measured=Measure(n_lines, "text lines"),
                 details={"codes": (["document.corner_missing"] if cut is None else [])
-                         + ["document.occluded", "image.glare"],
+                         + ["document.occluded", "image.glare", "image.low_resolution"],
                          "text_lines": n_lines},
             )
             return

@@ -37,7 +37,7 @@ from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
 from ..stats import median_u8
-from ._common import component_hull, place_of, rectified_polygon_to_original
+from ._common import APP_CAPTURE, component_hull, not_applicable, place_of, rectified_polygon_to_original
 
 
 def glare_mask(rgb: np.ndarray, valid: np.ndarray, clip_level: int, above_paper: int,
@@ -158,6 +158,7 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     if ctx.drawn_on_screen or feats["flat_share"] - feats["flat_white_share"] >= ctx.config.screen.flat_share:
         # an app's capture (image.screenshot says what is wrong): its white panels are no reflection.  (A flatbed
         # scan's flat blocks are its clipped white background: a scan is still judged)
+        not_applicable(ctx, "glare", APP_CAPTURE)
         return
     rect = ctx.rectified
     if rect is None:

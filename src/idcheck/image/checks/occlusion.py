@@ -29,7 +29,16 @@ from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
 from ..stats import median_u8
-from ._common import PLACE_ZH, component_hull, join_words, place_of, rectified_polygon_to_original
+from ._common import (
+    APP_CAPTURE,
+    NO_DOCUMENT,
+    PLACE_ZH,
+    component_hull,
+    join_words,
+    not_applicable,
+    place_of,
+    rectified_polygon_to_original,
+)
 
 
 def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: float = 5.0,
@@ -124,7 +133,12 @@ def _continues_outside(ctx: ImageContext, lab: np.ndarray, stats: np.ndarray, i:
 def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.occlusion
     rect = ctx.rectified
-    if rect is None or ctx.drawn_on_screen:  # (an app's capture: image.screenshot says what is wrong)
+    if ctx.drawn_on_screen:  # an app's capture: image.screenshot says what is wrong
+        not_applicable(ctx, "occlusion", APP_CAPTURE)
+        return
+    if rect is None:  # no document (said so), or a doubtful outline (image.not_judged names this check)
+        if ctx.document is None and not ctx.print_without_outline:
+            not_applicable(ctx, "occlusion", NO_DOCUMENT)
         return
     rgb = rect.rgb
     h, w = rgb.shape[:2]

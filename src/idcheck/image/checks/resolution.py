@@ -21,6 +21,7 @@ from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
 from ..registry import image_check
+from ._common import NO_DOCUMENT, not_applicable
 
 
 def document_long_side(ctx: ImageContext) -> float | None:
@@ -43,7 +44,11 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     # a side lying on the frame edge: the document is cut there, and its length across is a lower bound only
     cut = bool(doc is not None and doc.details.get("frame_edge_sides"))
     if long_side is None:
-        return  # no document: document.not_found says so; a picture's size alone says nothing of a document's
+        # no document: document.not_found says so; a picture's size alone says nothing of a document's.  (Print
+        # without an outline: image.not_judged from the document check names this check)
+        if not ctx.print_without_outline:
+            not_applicable(ctx, "resolution", NO_DOCUMENT)
+        return
     if not ctx.document_confident:
         long_side = float(max(ctx.decoded.original_size))
         need = cfg.min_long_side_card
