@@ -503,6 +503,7 @@ def _describe(reading: DocumentReading) -> dict[str, Any]:
                            **{k: (float(v) if hasattr(v, "item") else v) for k, v in reading.classification.evidence.items()}},
         "orientation": reading.orientation,
         "source": reading.source,
+        "located": reading.located,
         "attempts": reading.attempts,
         "fields": fields,
         "read_ms": round(reading.ms, 1),

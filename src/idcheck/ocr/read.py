@@ -37,7 +37,7 @@ import cv2
 import numpy as np
 
 from .. import doctypes
-from . import engines, mrz
+from . import engines, mrz, textdoc
 from . import mrz as _mrz
 from .engines import LineCrop, ReadLine
 from .fields import FieldCrop, field_crops, layout_for
@@ -104,6 +104,8 @@ class DocumentReading:
     attempts: int = 0
     source: str = "working"
     ms: float = 0.0
+    located: str = "outline"  # where the quad came from: "outline" (image engine), "text" (its labels), "frame"
+
 
     @property
     def confirmed(self) -> bool:
@@ -116,11 +118,16 @@ def _frame_quad(h: int, w: int) -> np.ndarray:
     return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
 
 
-def _layouts_to_try(expected: str | None, cls: Classification) -> list[str]:
+READ_LABELS = ("id_card_front", "business_license", "passport")
+
+
+def _layouts_to_try(expected: str | None, cls: Classification, hint: str | None = None) -> list[str]:
     order: list[str] = []
-    if expected in ("id_card_front", "business_license", "passport"):
+    if expected in READ_LABELS:
         order.append(expected)
-    if cls.label in ("id_card_front", "business_license", "passport") and cls.label not in order:
+    if hint in READ_LABELS and hint not in order:
+        order.append(hint)
+    if cls.label in READ_LABELS and cls.label not in order:
         order.append(cls.label)
     default = "id_card_front" if cls.shape == "card" or cls.evidence.get("shape") == "card" else "business_license"
     if default not in order:
@@ -152,12 +159,22 @@ def read_document(
     rgb = ctx.rgb
     h, w = rgb.shape[:2]
     doc = getattr(ctx, "document", None)
-    quads = [(np.asarray(doc.quad, np.float32), True)] if doc is not None else []
-    quads.append((_frame_quad(h, w), False))  # a flat scan (or a missed outline): the whole picture
+    weak = doc is None or float(getattr(doc, "confidence", 1.0)) < textdoc.WEAK_OUTLINE
+    # the document's own print: its kind when not given, its place when the outline is weak (textdoc.py)
+    survey = textdoc.survey(ctx, eng, timeout=timeout) if expected is None or weak else None
+    hint = survey.label if survey is not None else None
+    quads: list[tuple[np.ndarray, bool, str]] = []
+    if doc is not None:
+        quads.append((np.asarray(doc.quad, np.float32), True, "outline"))
+    if survey is not None and survey.quad is not None:
+        quads.insert(0 if weak else len(quads), (survey.quad, True, "text"))
+    quads.append((_frame_quad(h, w), False, "frame"))  # a flat scan (or a missed outline): the whole picture
     best: DocumentReading | None = None
     attempts = 0
-    for quad, found in quads:
-        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, max_attempts - attempts)
+    for quad, found, located in quads:
+        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, max_attempts - attempts, hint=hint,
+                                upright=located == "text")
+        reading.located = located
         attempts += n
         # the whole frame replaces the detected document only with a number that validates (a flat scan
         # whose outline was mistaken): its classification and fields are otherwise those of the background
@@ -172,8 +189,24 @@ def read_document(
         best = machine
     else:
         best.attempts = attempts
+    if survey is not None:
+        best.classification = _with_text(best, survey)
     best.ms = (time.perf_counter() - started) * 1000.0
     return best
+
+
+def _with_text(reading: DocumentReading, survey: textdoc.Survey) -> Classification:
+    """The reading's classification with the text's evidence: the labels read decide over the picture's look (a
+    seal, a portrait); a number of another kind that passed its check characters decides over the labels.  Never
+    "strong" from the labels alone (profile.document_type_mismatch is an error: the text classification has not
+    been measured on enough real pictures for that)."""
+    cls = reading.classification
+    evidence = {**cls.evidence, **survey.evidence()}
+    label = cls.label
+    if survey.label is not None and not (reading.confirmed and reading.label != survey.label):
+        label = survey.label
+    strength = cls.strength if label == cls.label else "weak"
+    return Classification(label, strength, evidence)
 
 
 def mrz_label(result: Any) -> str:
@@ -209,12 +242,15 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
 
 
 def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str | None, timeout: float,
-               max_attempts: int) -> tuple[DocumentReading, int]:
+               max_attempts: int, *, hint: str | None = None, upright: bool = False) -> tuple[DocumentReading, int]:
+    """Read the document inside ``quad``; ``hint`` is the kind its text says (read before the picture's guess);
+    ``upright``: the quad's corners are already in reading order (located from its text), so it is not turned."""
     scale = (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
     shape, _ = shape_of(quad, scale)
-    if expected == "id_card_front" or expected == "id_card_back":
+    kind = expected or hint
+    if kind == "id_card_front" or kind == "id_card_back":
         shape = "card"
-    elif expected in ("business_license", "passport"):
+    elif kind in ("business_license", "passport"):
         shape = "page"
     size = target_size(quad, shape)
     src, q, source = source_for(ctx, quad, size)
@@ -226,7 +262,7 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
 
     best: DocumentReading | None = None
     attempts = 0
-    for degrees in orientations(shape, size):
+    for degrees in [0] if upright else orientations(shape, size):
         cls = classify(turn(small, degrees), shape)
         upright_size = size if degrees % 180 == 0 else (size[1], size[0])
         if best is None:
@@ -245,7 +281,7 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
                                      upright.shape, to_orig, size)
                     best.source = source
             break
-        for label in _layouts_to_try(expected, cls):
+        for label in _layouts_to_try(expected, cls, hint):
             if attempts >= max_attempts:
                 break
             lay = layout_for(label, upright_size)
