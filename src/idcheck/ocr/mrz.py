@@ -50,6 +50,7 @@ import numpy as np
 
 from ..numbers._iso3166 import BY_ALPHA3
 from .engines import LineCrop
+from .fields import value_channel
 from .rectify import source_for
 from .repair import Change
 
@@ -853,7 +854,7 @@ def gray_of(ctx: Any, min_char_px: float = 22.0) -> tuple[np.ndarray, tuple[floa
     """The picture in grey (value channel: dark print stays dark under coloured backgrounds) and the
     scale from it to original pixels."""
     rgb = ctx.rgb
-    v = rgb.max(axis=2) if rgb.ndim == 3 else rgb
+    v = value_channel(rgb)
     return np.ascontiguousarray(v), (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
 
 
@@ -896,5 +897,5 @@ def _upscaled(ctx: Any, band: Band, scale: float) -> tuple[np.ndarray, float] | 
     rgb, _, source = source_for(ctx, quad, (int(W * factor), int(H * factor)))
     if source != "original":
         return None
-    v = rgb.max(axis=2) if rgb.ndim == 3 else rgb
+    v = value_channel(rgb)
     return np.ascontiguousarray(v), rgb.shape[1] / W
