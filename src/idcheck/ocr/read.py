@@ -160,8 +160,10 @@ def read_document(
     h, w = rgb.shape[:2]
     doc = getattr(ctx, "document", None)
     weak = doc is None or float(getattr(doc, "confidence", 1.0)) < textdoc.WEAK_OUTLINE
-    # the document's own print: its kind when not given, its place when the outline is weak (textdoc.py)
-    survey = textdoc.survey(ctx, eng, timeout=timeout) if expected is None or weak else None
+    # the document's own print (textdoc.py): its kind when not given, its place when the outline is weak.  With the
+    # kind given and a weak outline, the outline is read first and the print looked at only when that fails.
+    survey = textdoc.survey(ctx, eng, timeout=timeout) if expected is None or doc is None else None
+    lazy = survey is None and weak
     hint = survey.label if survey is not None else None
     quads: list[tuple[np.ndarray, bool, str]] = []
     if doc is not None:
@@ -171,8 +173,19 @@ def read_document(
     quads.append((_frame_quad(h, w), False, "frame"))  # a flat scan (or a missed outline): the whole picture
     best: DocumentReading | None = None
     attempts = 0
-    for quad, found, located in quads:
-        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, max_attempts - attempts, hint=hint,
+    i = 0
+    while i < len(quads):
+        quad, found, located = quads[i]
+        if lazy and located == "frame":
+            lazy = False
+            survey = textdoc.survey(ctx, eng, timeout=timeout)
+            if survey is not None and survey.quad is not None:
+                hint = survey.label
+                quads.insert(i, (survey.quad, True, "text"))
+                continue
+        # a located document is read once at least (its orientation and kind are known: one attempt)
+        budget = max(1, max_attempts - attempts) if located == "text" else max_attempts - attempts
+        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, budget, hint=hint,
                                 upright=located == "text")
         reading.located = located
         attempts += n
@@ -180,8 +193,11 @@ def read_document(
         # whose outline was mistaken): its classification and fields are otherwise those of the background
         if best is None or (reading.confirmed and not best.confirmed):
             best = reading
-        if best.confirmed or _legible(best) or attempts >= max_attempts or best.classification.strength == "strong":
+        if best.confirmed or _legible(best) or best.classification.strength == "strong":
             break
+        if attempts >= max_attempts and not lazy:
+            break
+        i += 1
     assert best is not None
     if machine is not None and not best.confirmed and (expected == "passport" or machine.fields["mrz"].parsed.passed >= 2):
         # an MRZ that was found but did not validate says more than a layout read over the same picture
