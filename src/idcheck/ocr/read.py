@@ -190,8 +190,10 @@ def read_document(
         reading.located = located
         attempts += n
         # the whole frame replaces the detected document only with a number that validates (a flat scan
-        # whose outline was mistaken): its classification and fields are otherwise those of the background
-        if best is None or (reading.confirmed and not best.confirmed):
+        # whose outline was mistaken): its classification and fields are otherwise those of the background;
+        # the document located from its labels replaces a weak outline that read less
+        if best is None or (reading.confirmed and not best.confirmed) or (
+                located == "text" and not best.confirmed and _fields_read(reading) >= _fields_read(best)):
             best = reading
         if best.confirmed or _legible(best) or best.classification.strength == "strong":
             break
@@ -363,6 +365,10 @@ def _more_reads(eng: Any, label: str, crops: list[FieldCrop], lines: list[ReadLi
         if any(repair(line.text, fmt).valid for line in read):
             break
     return out
+
+
+def _fields_read(r: DocumentReading) -> int:
+    return sum(1 for f in r.fields.values() if f.text)
 
 
 def _legible(r: DocumentReading) -> bool:
