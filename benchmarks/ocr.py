@@ -81,8 +81,10 @@ def make_sample(kind: str, condition: str, rng: np.random.Generator) -> tuple[by
 
 
 def context(data: bytes) -> ImageContext:
-    s = sniff(data[:65536])
-    r = decode(data, s.spec, DEFAULT)
+    spec = sniff(data[:65536]).spec
+    assert spec is not None
+    r = decode(data, spec, DEFAULT)
+    assert r.image is not None
     return ImageContext(r.image, DEFAULT, {}, data=data)
 
 
@@ -159,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                     reading = read_document(ctx, expected=truth_label if args.mode == "kind" else None,
                                             engine=n, timeout=cfg.timeout)
                     cpu = (time.process_time() - c) * 1000.0
+                    assert reading is not None
                     ms = (time.perf_counter() - t) * 1000.0
                     text_cls = reading.classification.evidence.get("text_label")
                     fn, fnum = reading.fields.get("name"), reading.fields.get("number")
@@ -204,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     summary["load_average"] = {"before": [round(x, 2) for x in load_before],
                                "after": [round(x, 2) for x in os.getloadavg()]}
     if "tesseract" in usable:
-        summary["tesseract_backend"] = engines.get_engine("tesseract").backend
+        summary["tesseract_backend"] = getattr(engines.get_engine("tesseract"), "backend", None)
     print(table(summary))
     if args.out:
         os.makedirs(os.path.dirname(args.out), exist_ok=True)
@@ -266,7 +269,8 @@ def table(summary: dict[str, Any]) -> str:
     lines = [f"mode {summary.get('mode')}, outline {summary.get('outline')}, seed {summary.get('seed')}, "
              f"load average {summary.get('load_average')}", "",
              "| engine | documents | condition | n | numbers exact | names exact | false mismatch | "
-             "1-char name caught | 1-char number caught | verified | classified | by text | ms median | ms p90 | cpu median | cpu p90 |",
+             "1-char name caught | 1-char number caught | verified | classified | by text | ms median | ms p90 | "
+             "cpu median | cpu p90 |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, cells in summary["engines"].items():
         for key, c in cells.items():

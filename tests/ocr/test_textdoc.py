@@ -175,10 +175,10 @@ def test_the_real_id_mockup_is_located_classified_and_its_name_read():
     name = rapid()
     with open(REAL_ID_MOCKUP, "rb") as fh:
         data = fh.read()
+    from idcheck.config import DEFAULT
+    from idcheck.image.context import ImageContext
     from idcheck.intake.decode import decode
     from idcheck.intake.sniff import sniff
-    from idcheck.image.context import ImageContext
-    from idcheck.config import DEFAULT
 
     r = decode(data, sniff(data[:65536]).spec, DEFAULT)
     ctx = ImageContext(r.image, DEFAULT, {}, data=data)

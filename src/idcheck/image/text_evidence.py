@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
+from typing import Any
 
 import cv2
 import numpy as np
@@ -40,7 +41,7 @@ class _Detector:
     """One DBNet session per process, loaded on first use, shared by threads (one run at a time)."""
 
     def __init__(self) -> None:
-        self._det = None
+        self._det: Any = None
         self._failed = False
         self._lock = threading.Lock()
 

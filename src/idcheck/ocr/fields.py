@@ -121,7 +121,8 @@ def _ink_mask(norm: np.ndarray) -> np.ndarray:
     return (norm < 150).astype(np.uint8)
 
 
-def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: int, max_h: int) -> list[tuple[int, int, int, int]]:
+def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: int,
+               max_h: int) -> list[tuple[int, int, int, int]]:
     """Text line boxes (x0, y0, x1, y1, document coordinates) inside ``window``, top to bottom.
 
     Ink blobs are glued into characters, then chained into lines: a blob joins a line when its
@@ -137,7 +138,8 @@ def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: in
     glued = cv2.morphologyEx(part, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, kx)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(glued, connectivity=8)
     blobs = [tuple(int(v) for v in s[:4]) for s in stats[1:]
-             if s[3] >= min_h * 0.5 and s[3] <= max_h * 1.5 and s[4] >= 0.05 * s[2] * s[3] and s[2] <= 60 * s[3]]  # (a glued MRZ line is ~30 wide for 1 high; a rule is thinner than min_h)
+             # (a glued MRZ line is ~30 wide for 1 high; a rule is thinner than min_h)
+             if s[3] >= min_h * 0.5 and s[3] <= max_h * 1.5 and s[4] >= 0.05 * s[2] * s[3] and s[2] <= 60 * s[3]]
     blobs.sort(key=lambda b: b[0])
     lines: list[list[int]] = []  # [x0, y0, x1, y1, count]
     for bx, by, bw, bh in blobs:
@@ -165,7 +167,7 @@ def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: in
             ln[3] = max(ln[3], by + bh)
             ln[4] += 1
     out = []
-    for lx0, ly0, lx1, ly1, count in lines:
+    for lx0, ly0, lx1, ly1, _count in lines:
         hgt = ly1 - ly0
         if hgt < min_h or hgt > max_h or (lx1 - lx0) < 1.5 * hgt:
             continue

@@ -28,6 +28,7 @@ OCR runs only when asked (a profile is given or ``ocr=True``), never in bulk sca
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,9 +81,9 @@ class FieldReading:
     repaired: Repaired | None = None
     readings: int = 1
     agreeing: int = 1
-    crop: np.ndarray | None = field(default=None, repr=False, compare=False)
+    crop: np.ndarray | None = dataclasses.field(default=None, repr=False, compare=False)
     span: tuple[int, int] | None = None  # (characters read before the value, characters read in the line)
-    parsed: Any = field(default=None, repr=False, compare=False)  # an MRZ's mrz.MrzResult
+    parsed: Any = dataclasses.field(default=None, repr=False, compare=False)  # an MRZ's mrz.MrzResult
 
     @property
     def valid(self) -> bool | None:
@@ -90,7 +91,8 @@ class FieldReading:
         return self.repaired.valid if self.repaired is not None else None
 
     def __repr__(self) -> str:
-        return f"FieldReading({self.field!r}, len={len(self.text)}, confidence={self.confidence:.2f}, valid={self.valid})"
+        return (f"FieldReading({self.field!r}, len={len(self.text)}, confidence={self.confidence:.2f}, "
+                f"valid={self.valid})")
 
 
 @dataclass
@@ -186,7 +188,7 @@ def read_document(
         # a located document is read once at least (its orientation and kind are known: one attempt)
         budget = max(1, max_attempts - attempts) if located == "text" else max_attempts - attempts
         reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, budget, hint=hint,
-                                upright=located == "text")
+                                fixed_turn=located == "text")
         reading.located = located
         attempts += n
         # the whole frame replaces the detected document only with a number that validates (a flat scan
@@ -201,7 +203,8 @@ def read_document(
             break
         i += 1
     assert best is not None
-    if machine is not None and not best.confirmed and (expected == "passport" or machine.fields["mrz"].parsed.passed >= 2):
+    if machine is not None and not best.confirmed and (
+            expected == "passport" or machine.fields["mrz"].parsed.passed >= 2):
         # an MRZ that was found but did not validate says more than a layout read over the same picture
         machine.attempts += attempts
         best = machine
@@ -248,7 +251,8 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
     cls = Classification("passport" if label == "passport" else "other", "strong" if res.valid else "weak",
                          {"mrz_layout": res.layout, "mrz_checks": f"{res.passed}/{res.total}", "bands": len(bands)})
     rep = Repaired("\n".join(r.texts), res.value, res.valid, "mrz", list(res.repairs),
-                   error=None if res.valid else "; ".join([f"check digit fails: {n}" for n in res.failed] + res.problems),
+                   error=None if res.valid
+                   else "; ".join([f"check digit fails: {n}" for n in res.failed] + res.problems),
                    note=res.layout)
     xs = [p[0] for p in r.region]
     ys = [p[1] for p in r.region]
@@ -260,9 +264,9 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
 
 
 def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str | None, timeout: float,
-               max_attempts: int, *, hint: str | None = None, upright: bool = False) -> tuple[DocumentReading, int]:
+               max_attempts: int, *, hint: str | None = None, fixed_turn: bool = False) -> tuple[DocumentReading, int]:
     """Read the document inside ``quad``; ``hint`` is the kind its text says (read before the picture's guess);
-    ``upright``: the quad's corners are already in reading order (located from its text), so it is not turned."""
+    ``fixed_turn``: the quad's corners are already in reading order (located from its text), so it is not turned."""
     scale = (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
     shape, _ = shape_of(quad, scale)
     kind = expected or hint
@@ -280,7 +284,7 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
 
     best: DocumentReading | None = None
     attempts = 0
-    for degrees in [0] if upright else orientations(shape, size):
+    for degrees in [0] if fixed_turn else orientations(shape, size):
         cls = classify(turn(small, degrees), shape)
         upright_size = size if degrees % 180 == 0 else (size[1], size[0])
         if best is None:
@@ -295,7 +299,8 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
                 if crops:
                     attempts += 1
                     lines = eng.read_lines([LineCrop(c.image, c.script) for c in crops], timeout=timeout)
-                    best = _assemble(eng.name, found, cls, "id_card_back", degrees, list(zip(crops, lines)),
+                    best = _assemble(eng.name, found, cls, "id_card_back", degrees,
+                                     list(zip(crops, lines, strict=False)),
                                      upright.shape, to_orig, size)
                     best.source = source
             break
@@ -313,7 +318,7 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
             deadline = time.monotonic() + timeout
             first, held = _first_pass(crops)
             lines = eng.read_lines([LineCrop(c.image, c.script) for c in first], timeout=timeout)
-            pairs = list(zip(first, lines)) + _more_reads(eng, label, first, lines, held, deadline)
+            pairs = list(zip(first, lines, strict=False)) + _more_reads(eng, label, first, lines, held, deadline)
             reading = _assemble(eng.name, found, cls, label, degrees, pairs, upright.shape, to_orig, size)
             reading.source = source
             if _better(reading, best, expected):
@@ -346,14 +351,16 @@ def _more_reads(eng: Any, label: str, crops: list[FieldCrop], lines: list[ReadLi
     if asks and time.monotonic() < deadline:
         read = eng.read_lines([LineCrop(c.image, c.script, v) for c, v in asks],
                               timeout=max(0.1, deadline - time.monotonic()))
-        out += [(c, line) for (c, _), line in zip(asks, read)]
+        out += [(c, line) for (c, _), line in zip(asks, read, strict=False)]
     fmt = NUMBER_FORMAT.get(label)
     numbers = [c for c in crops if c.field == "number"] + held
-    if not fmt or not numbers or any(repair(line.text, fmt).valid for c, line in zip(crops, lines) if c.field == "number"):
+    if not fmt or not numbers or any(repair(line.text, fmt).valid
+                                     for c, line in zip(crops, lines, strict=False) if c.field == "number"):
         return out
     if held and time.monotonic() < deadline:
-        read = eng.read_lines([LineCrop(c.image, c.script) for c in held], timeout=max(0.1, deadline - time.monotonic()))
-        out += list(zip(held, read))
+        read = eng.read_lines([LineCrop(c.image, c.script) for c in held],
+                              timeout=max(0.1, deadline - time.monotonic()))
+        out += list(zip(held, read, strict=False))
         if any(repair(line.text, fmt).valid for line in read):
             return out
     for v in range(1, variants.get(numbers[0].script, 1)):
@@ -361,7 +368,7 @@ def _more_reads(eng: Any, label: str, crops: list[FieldCrop], lines: list[ReadLi
             break
         read = eng.read_lines([LineCrop(c.image, c.script, v) for c in numbers],
                               timeout=max(0.1, deadline - time.monotonic()))
-        out += list(zip(numbers, read))
+        out += list(zip(numbers, read, strict=False))
         if any(repair(line.text, fmt).valid for line in read):
             break
     return out
@@ -395,7 +402,7 @@ def _unturn(box: tuple[int, int, int, int], degrees: int, upright_shape: tuple[i
     H, W = upright_shape[:2]
     x0, y0, x1, y1 = box
     pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-    out = []
+    out: list[tuple[float, float]] = []
     for x, y in pts:
         d = degrees % 360
         if d == 0:
@@ -438,7 +445,8 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
             text = rep.value if rep else line.text
             reading.fields[name] = FieldReading(name, text, line.text, line.confidence, line.char_confidences,
                                                 c.box, region(c.box), rep, readings=len(cands),
-                                                agreeing=sum(1 for t in cands if t[2] is not None and t[2].value == text),
+                                                agreeing=sum(1 for t in cands
+                                                             if t[2] is not None and t[2].value == text),
                                                 crop=c.image)
         elif name == "mrz":
             firsts = items  # (MRZ lines are read once)
@@ -462,7 +470,7 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
             reads = [_strip_label(line.text, line.char_confidences, label) for line in lines]
             text, confs, agreeing = _vote(reads)
             conf = min(confs) if confs else 0.0
-            first = next((line for line, (t, _) in zip(lines, reads) if t == text), lines[0])
+            first = next((line for line, (t, _) in zip(lines, reads, strict=False) if t == text), lines[0])
             span = (_value_span(first.text, label)[0], len(first.text))
             reading.fields[name] = FieldReading(name, text, first.text, conf if text else 0.0, confs, c.box,
                                                 region(c.box), readings=len(reads), agreeing=agreeing, crop=c.image,
@@ -482,7 +490,7 @@ def _vote(reads: list[tuple[str, tuple[float, ...] | None]]) -> tuple[str, tuple
     if counts[best] < 2:
         best = reads[0][0]
     agreeing = [confs or tuple([0.0] * len(text)) for text, confs in reads if text == best]
-    confs = tuple(max(col) for col in zip(*agreeing)) if best else ()
+    confs = tuple(max(col) for col in zip(*agreeing, strict=False)) if best else ()
     return best, confs, len(agreeing)
 
 

@@ -60,7 +60,7 @@ def nfkc(line: ReadLine) -> ReadLine:
         return ReadLine(unicodedata.normalize("NFKC", line.text), line.confidence, None, line.details)
     text: list[str] = []
     out: list[float] = []
-    for ch, p in zip(line.text, confs):
+    for ch, p in zip(line.text, confs, strict=False):
         for c in unicodedata.normalize("NFKC", ch):
             text.append(c)
             out.append(p)

@@ -3,7 +3,8 @@
 ``rapidocr`` 3 (a dependency of idcheck, with ``onnxruntime``) ships the PP-OCRv6 small models inside its
 wheel: nothing is downloaded at run time (verified with no network).  ``rapidocr-onnxruntime`` 1.x (PP-OCRv4)
 stays readable as the engine ``rapidocr-onnxruntime`` for comparison.  Every reading is NFKC-normalised
-(the recogniser's dictionary has full-width digits: ``１`` -> ``1``).  Only the recognition model is used: the crops are already
+(the recogniser's dictionary has full-width digits: ``１`` -> ``1``).  Only the recognition model is used: the crops are
+already
 single lines, so neither text detection nor the angle classifier runs.  ONNX Runtime is limited to
 one thread per session (the machine's cores belong to the bulk workers).
 
@@ -41,7 +42,7 @@ def _readlines(rec_items, n: int) -> list[ReadLine]:
         if probs is None or len(probs) != len(text):
             probs = [float(score)] * len(text)
         kept: list[tuple[str, float]] = []
-        for ch, p in zip(text, probs):
+        for ch, p in zip(text, probs, strict=False):
             if ch.isspace():
                 continue  # no format has spaces
             for c in unicodedata.normalize("NFKC", ch):  # full-width digits and letters (１ -> 1)
@@ -145,7 +146,7 @@ class RapidEngine:
         for group in batches([im.shape[1] / max(1, im.shape[0]) for im in images]):
             out = self._recogniser()(TextRecInput(img=[images[i] for i in group], return_word_box=True))
             words = list(out.word_results or [])
-            for k, (text, score) in enumerate(zip(out.txts or (), out.scores or ())):
+            for k, (text, score) in enumerate(zip(out.txts or (), out.scores or (), strict=False)):
                 confs = getattr(words[k], "confs", None) if k < len(words) and words[k] is not None else None
                 items[group[k]] = (text, list(confs) if confs else None, score)
         return items
@@ -188,7 +189,7 @@ class RapidEngineV1(RapidEngine):
 
     def _run(self, images: list[np.ndarray]) -> list:
         rec, _ = self._recogniser()(images, True)  # True: also the per-character probabilities
-        items = []
+        items: list[tuple[str, list | None, float] | None] = []
         for item in rec:
             if not item or not item[0]:
                 items.append(None)
