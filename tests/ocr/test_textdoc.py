@@ -192,3 +192,27 @@ def test_the_real_id_mockup_is_located_classified_and_its_name_read():
                "name_zh": "代用名", "document_number": "430512198908131367"}
     codes = [x.code for x in compare(reading, profile, cfg_for(name).ocr)[0]]
     assert codes == ["ocr.unreadable"]
+
+
+def test_a_name_line_cut_by_its_window_is_never_a_mismatch():
+    from idcheck.config import DEFAULT
+    from idcheck.ocr import DocumentReading, FieldReading
+    from idcheck.ocr.rectify import Classification
+    from idcheck.ocr.repair import repair
+
+    number = "11010519491231002X"
+
+    def reading(clipped: bool) -> DocumentReading:
+        fields = {"name": FieldReading("name", "张建", "张建", 0.99, (0.99, 0.99), (170, 90, 240, 125),
+                                       clipped=clipped),
+                  "number": FieldReading("number", number, number, 0.9, None, (280, 500, 640, 540),
+                                         repaired=repair(number, "ric"))}
+        cls = Classification("id_card_front", "weak", {})
+        return DocumentReading("rapidocr", True, cls, "id_card_front", 0, fields)
+
+    profile = {"registrant_type": "individual", "region": "mainland", "document_type": "id_card",
+               "name_zh": "张建国", "document_number": number}
+    assert [f.code for f in compare(reading(False), profile, DEFAULT.ocr)[0]] == ["profile.name_mismatch"]
+    findings = compare(reading(True), profile, DEFAULT.ocr)[0]
+    assert [f.code for f in findings] == ["ocr.unreadable"]
+    assert any("beyond" in w for w in findings[0].details["why"])

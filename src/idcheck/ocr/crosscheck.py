@@ -292,6 +292,8 @@ def _check_name(fr: FieldReading | None, typed: str | None, label: str, engine: 
     confs = fr.char_confidences or tuple([fr.confidence] * len(fr.text))
     strict = float(cfg.mismatch_confidence.get(engine, 0.97))
     why: list[str] = []
+    if fr.clipped:  # a document placed a little off (located from its labels) may cut the line at its window's end
+        why.append("the name line reaches the end of the place searched for it: it may go on beyond")
     if fr.readings > 1 and fr.agreeing < 2:
         why.append("the engine's readings of the line disagree")
     for op in cmp.diff:

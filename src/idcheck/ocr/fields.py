@@ -79,6 +79,7 @@ class FieldCrop:
     script: str
     image: np.ndarray  # grey, normalised (paper white, ink dark), padded
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the rectified document
+    clipped: bool = False  # the line reaches its window's left or right end: it may go on beyond it
 
 
 def value_channel(rgb: np.ndarray) -> np.ndarray:
@@ -230,5 +231,7 @@ def field_crops(rgb: np.ndarray, specs: tuple[FieldSpec, ...], norm: np.ndarray 
         for box in lines:
             if spec.label:
                 box = after_label(norm, box)
-            out.append(FieldCrop(spec.name, spec.script, crop_line(norm, box), box))
+            edge = max(2, (box[3] - box[1]) // 4)
+            clipped = box[0] <= window[0] + edge or box[2] >= window[2] - edge
+            out.append(FieldCrop(spec.name, spec.script, crop_line(norm, box), box, clipped))
     return out

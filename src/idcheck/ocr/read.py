@@ -84,6 +84,7 @@ class FieldReading:
     crop: np.ndarray | None = dataclasses.field(default=None, repr=False, compare=False)
     span: tuple[int, int] | None = None  # (characters read before the value, characters read in the line)
     parsed: Any = dataclasses.field(default=None, repr=False, compare=False)  # an MRZ's mrz.MrzResult
+    clipped: bool = False  # the line reached its search window's end: characters may lie beyond it
 
     @property
     def valid(self) -> bool | None:
@@ -474,7 +475,7 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
             span = (_value_span(first.text, label)[0], len(first.text))
             reading.fields[name] = FieldReading(name, text, first.text, conf if text else 0.0, confs, c.box,
                                                 region(c.box), readings=len(reads), agreeing=agreeing, crop=c.image,
-                                                span=span)
+                                                span=span, clipped=c.clipped)
     return reading
 
 
