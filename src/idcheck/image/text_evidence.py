@@ -84,12 +84,12 @@ class _Detector:
 _DETECTOR = _Detector()
 
 
-def text_lines(rgb: np.ndarray) -> list[np.ndarray] | None:
+def text_lines(rgb: np.ndarray, long_side: int = TEXT_LONG_SIDE) -> list[np.ndarray] | None:
     """Text-line quads found in ``rgb`` (H x W x 3 uint8), in its pixels; None when no detector is available.
 
-    The picture is reduced to ``TEXT_LONG_SIDE`` px on its long side first (area-averaged)."""
+    The picture is reduced to ``long_side`` px on its long side first (area-averaged; never enlarged)."""
     h, w = rgb.shape[:2]
-    f = min(1.0, TEXT_LONG_SIDE / max(h, w))
+    f = min(1.0, min(long_side, TEXT_LONG_SIDE) / max(h, w))
     small = rgb if f >= 1.0 else cv2.resize(rgb, (max(8, round(w * f)), max(8, round(h * f))),
                                             interpolation=cv2.INTER_AREA)
     found = _DETECTOR.boxes(np.ascontiguousarray(small[:, :, ::-1]))

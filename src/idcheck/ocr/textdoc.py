@@ -31,12 +31,14 @@ import cv2
 import numpy as np
 
 from .. import doctypes
+from ..image import text_evidence
 from .engines import LineCrop, ReadLine
 
 __all__ = ["Survey", "survey", "classify", "locate", "ANCHORS", "WEAK_OUTLINE"]
 
 WEAK_OUTLINE = 0.8  # outline confidence under which the document is also looked for from its print (the image
 #                     engine's own "doubtful" bound, text_evidence.DOUBTFUL_BELOW)
+REGION_LONG_SIDE = 512  # px: the detector's input when it reads only a confident outline's box
 MAX_ASPECT = 12.0  # lines longer than this for their height are values (an address, a business scope), not labels
 MAX_CANDIDATES = 14  # label candidates recognised per orientation (the engine reads them in one batch)
 MARGIN_SHARE = 0.06  # a line starts at the left margin when it starts within this share of the text's width of it
@@ -284,11 +286,35 @@ def locate(label: str, found: list[Found], boxes: list[np.ndarray], line_boxes: 
 
 # -- the survey ----------------------------------------------------------------------------------------
 
+def _lines(ctx: Any) -> list[np.ndarray] | None:
+    """The picture's text lines, from one detector pass: the image checks' own (``ctx.text_lines``) when they asked
+    for it already; else, with a confident outline, only the outline's box (at most :data:`REGION_LONG_SIDE` px: the
+    document fills it, so its print is as large as in the whole picture at 640 px, for half the pixels); else the
+    whole picture (``ctx.text_lines``, shared with the checks)."""
+    if "text_lines" in getattr(ctx, "__dict__", {}):
+        return ctx.text_lines
+    doc = getattr(ctx, "document", None)
+    if doc is None or float(getattr(doc, "confidence", 0.0)) < WEAK_OUTLINE:
+        return getattr(ctx, "text_lines", None)
+    rgb = ctx.rgb
+    H, W = rgb.shape[:2]
+    q = np.asarray(doc.quad, np.float32)
+    m = 0.03 * float(max(q[:, 0].max() - q[:, 0].min(), q[:, 1].max() - q[:, 1].min()))
+    x0, y0 = max(0, int(q[:, 0].min() - m)), max(0, int(q[:, 1].min() - m))
+    x1, y1 = min(W, int(np.ceil(q[:, 0].max() + m))), min(H, int(np.ceil(q[:, 1].max() + m)))
+    if x1 - x0 < 32 or y1 - y0 < 32:
+        return getattr(ctx, "text_lines", None)
+    found = text_evidence.text_lines(rgb[y0:y1, x0:x1], REGION_LONG_SIDE)
+    if found is None:
+        return None
+    return [b + np.array([x0, y0], np.float32) for b in found]
+
+
 def survey(ctx: Any, eng: Any, *, timeout: float = 10.0) -> Survey | None:
     """Find, read and classify the picture's print (see the module's docstring); None when no text detector is
     available or no line was found."""
     started = time.perf_counter()
-    boxes = getattr(ctx, "text_lines", None)
+    boxes = _lines(ctx)
     if not boxes:
         return None
     rgb = ctx.rgb
