@@ -11,6 +11,10 @@ downloaded), on ONNX Runtime with one thread.  It runs only when the outline lea
 ``TEXT_LONG_SIDE`` px: 40-90 ms on this project's 2-core machine under load (benchmarks/real.py prints the stage's
 share).  Without ``rapidocr``/``onnxruntime`` the evidence is simply unavailable (None): the outline alone decides,
 as before.
+
+The OCR stage uses the same detector to classify and locate a Chinese document by its printed labels
+(:mod:`idcheck.ocr.textdoc`): it reuses this pass when the checks made it (``ctx.text_lines``), else reads only a
+confident outline's box (``text_lines(crop, long_side=512)``).
 """
 
 from __future__ import annotations
