@@ -79,11 +79,13 @@ def _card_boxes(tl, w, degrees):
     return out, truth
 
 
-@pytest.mark.parametrize("degrees", [0, 3, 180, 183])
+@pytest.mark.parametrize("degrees", [0, 3, 90, 92, 180, 183, 270, 268])
 def test_a_card_is_located_from_two_labels(degrees):
-    boxes, truth = _card_boxes(np.array([400.0, 300.0]), 800.0, degrees)
+    boxes, truth = _card_boxes(np.array([900.0, 300.0]), 800.0, degrees)
+    turn = round(degrees / 90) * 90 % 360
+    assert turn in textdoc._orientations(boxes)  # lines lying flat or standing: the turns tried
     found = [textdoc.Found("姓名", 0, 0), textdoc.Found("公民身份号码", 0, 1)]
-    quad = textdoc.locate("id_card_front", found, boxes, [0, 1], 180 if degrees >= 180 else 0)
+    quad = textdoc.locate("id_card_front", found, boxes, [0, 1], turn)
     assert quad is not None
     assert np.abs(quad - truth).max() < 0.03 * 800  # every corner within 3% of the card's width, in reading order
 
