@@ -218,3 +218,16 @@ def test_a_name_line_cut_by_its_window_is_never_a_mismatch():
     findings = compare(reading(True), profile, DEFAULT.ocr)[0]
     assert [f.code for f in findings] == ["ocr.unreadable"]
     assert any("beyond" in w for w in findings[0].details["why"])
+
+
+def test_a_licence_row_is_cut_after_its_label_even_with_a_stroke_before_it():
+    from idcheck.ocr.fields import after_label
+
+    h = 30
+    row = np.full((h, 700), 255, np.uint8)
+    row[:, 2:3] = 0  # a thin stroke (a frame line) before the row
+    row[4:26, 67:87] = 0  # 名
+    row[4:26, 171:196] = 0  # 称, spaced wide from 名
+    for x in range(263, 650, 30):  # the value, characters close together
+        row[4:26, x:x + 24] = 0
+    assert after_label(row, (0, 0, 700, h))[0] == 263

@@ -177,13 +177,29 @@ def find_lines(norm: np.ndarray, window: tuple[int, int, int, int], *, min_h: in
     return out
 
 
+def _first_character(ink: np.ndarray, width: int) -> int:
+    """The first column of the first run of ``width`` or more inked columns (0 when there is none)."""
+    run = 0
+    for x, has in enumerate(ink):
+        run = run + 1 if has else 0
+        if run >= width:
+            return x - width + 1
+    return 0
+
+
 def after_label(norm: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """The part of a row right of its label: the row is cut after the last wide gap (>= 0.8 line heights of
-    paper) that starts within 6 line heights of the row's start; the label "名          称" is spaced wide,
-    a value never is.  The row unchanged when there is no such gap."""
+    paper) that starts within 6 line heights of the row's first character; the label "名          称" is spaced
+    wide, a value never is.  The row unchanged when there is no such gap.
+
+    The 6 line heights are counted from the row's first character, its first run of ink columns at least a quarter
+    line height wide: a thin stroke before it (a frame line a page located a little off brings into the window)
+    moved the row's start 2 line heights to the left on a generated licence, and the gap after 称 fell beyond the
+    limit.  A gap after such a stroke still counts (it may be the end of a label character cut by the window)."""
     x0, y0, x1, y1 = box
     h = max(1, y1 - y0)
     ink = _ink_mask(norm[y0:y1, x0:x1]).sum(axis=0) > max(1, h // 12)  # a speck is not a character
+    origin = _first_character(ink, max(2, h // 4))
     cut = None
     run_start = None
     for x, has in enumerate(ink):
@@ -191,7 +207,7 @@ def after_label(norm: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, 
             if run_start is None:
                 run_start = x
             continue
-        if run_start is not None and run_start > 0 and x - run_start >= 0.8 * h and run_start <= 6 * h:
+        if run_start is not None and run_start > 0 and x - run_start >= 0.8 * h and run_start - origin <= 6 * h:
             cut = x
         run_start = None
     if cut is None or x1 - (x0 + cut) < 1.5 * h:
