@@ -20,6 +20,7 @@ class ImageKind:
     id: str
     shape: str | None = None  # "card", "page", or None (judged from the document's outline)
     ocr_label: str | None = None  # the document label OCR expects on the picture
+    text_labels: tuple[str, ...] = ()  # the fixed labels printed on it, the most telling first (idcheck.ocr.textdoc)
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class DocumentType:
 
 def _load() -> tuple[tuple[ImageKind, ...], tuple[DocumentType, ...]]:
     data = tomllib.loads((resources.files("idcheck") / "data" / "document_types.toml").read_text(encoding="utf-8"))
-    kinds = tuple(ImageKind(**k) for k in data["image_kind"])
+    kinds = tuple(ImageKind(**{**k, "text_labels": tuple(k.get("text_labels", ()))}) for k in data["image_kind"])
     docs = tuple(DocumentType(**{**d, "regions": tuple(d["regions"])} if "regions" in d else d)
                  for d in data["document"])
     return kinds, docs
@@ -70,6 +71,10 @@ EXPECTED_LABEL: dict[str, str] = {
        if d.profile and d.image_kind and IMAGE_KIND_BY_ID[d.image_kind].ocr_label},
     **{k.id: k.ocr_label for k in IMAGE_KIND_TABLE if k.ocr_label},
 }
+
+#: OCR document labels -> the fixed labels printed on that document (classification from recognised text)
+TEXT_LABELS: dict[str, tuple[str, ...]] = {k.ocr_label: k.text_labels for k in IMAGE_KIND_TABLE
+                                           if k.ocr_label and k.text_labels}
 
 #: who may use a profile document: "individual", "organization" or None (either)
 DOCUMENT_OWNER: dict[str, str | None] = {d.id: d.owner for d in DOCUMENT_TABLE if d.profile}

@@ -16,5 +16,8 @@ def jpeg_context(photo: np.ndarray) -> ImageContext:
     buf = io.BytesIO()
     Image.fromarray(photo).save(buf, format="JPEG", quality=90)
     data = buf.getvalue()
-    r = decode(data, sniff(data[:65536]).spec, DEFAULT)
+    spec = sniff(data[:65536]).spec
+    assert spec is not None
+    r = decode(data, spec, DEFAULT)
+    assert r.image is not None
     return ImageContext(r.image, DEFAULT, {}, data=data)

@@ -116,7 +116,7 @@ def test_nfkc_of_engine_readings():
 # -- band finder ---------------------------------------------------------------------------------------
 
 def _page(lines: list[str], turn: int = 0, noise_line: str | None = None) -> np.ndarray:
-    img = np.full((700, 1400), 235, np.uint8)
+    img: np.ndarray = np.full((700, 1400), 235, np.uint8)
     cv2.rectangle(img, (60, 40), (1340, 660), 250, -1)
     y = 520
     for s in lines:
@@ -231,7 +231,8 @@ def _dev(name):
 
     root = Path(__file__).resolve().parents[2]
     env = os.environ.get("IDCHECK_MRZ_DEV")
-    for folder in ([Path(env)] if env else []) + [root.parent / "shared" / "mrz-dev", root.parent.parent / "shared" / "mrz-dev"]:
+    for folder in ([Path(env)] if env else []) + [root.parent / "shared" / "mrz-dev",
+                                                   root.parent.parent / "shared" / "mrz-dev"]:
         if (folder / name).is_file():
             return folder / name
     pytest.skip("../shared/mrz-dev not here")
@@ -254,7 +255,8 @@ def test_fillers_read_as_k_and_optional_data_under_the_composite():
     lines = [TD1[0][:-1] + "K", TD1[1], "ERIKSSON<<ANNA<MARIA<<<K<KK<<"]
     r = sure(lines)
     assert r.lines == TD1 and r.valid
-    assert sure(["I<UTOD231458907<<<<<<<<<<<<<<<", TD1[1], "ERIK<<<<<<<<<<<<<<<<<<<<<<<<<<"]).lines[2].startswith("ERIK<")
+    td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", TD1[1], "ERIK<<<<<<<<<<<<<<<<<<<<<<<<<<"]
+    assert sure(td1).lines[2].startswith("ERIK<")
     # the optional data of a Dutch card, I read as 1: only the composite covers it
     nl = ["ITNLD52151673<4VNR1234567890<<", "9404014F1106172CHE<1<28<<<<<<2", "BELSER<<JULIETTE<HENRIKE<SOPHI"]
     r = sure(nl)

@@ -11,6 +11,10 @@ downloaded), on ONNX Runtime with one thread.  It runs only when the outline lea
 ``TEXT_LONG_SIDE`` px: 40-90 ms on this project's 2-core machine under load (benchmarks/real.py prints the stage's
 share).  Without ``rapidocr``/``onnxruntime`` the evidence is simply unavailable (None): the outline alone decides,
 as before.
+
+The OCR stage uses the same detector to classify and locate a Chinese document by its printed labels
+(:mod:`idcheck.ocr.textdoc`): it reuses this pass when the checks made it (``ctx.text_lines``), else reads only a
+confident outline's box (``text_lines(crop, long_side=512)``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
+from typing import Any
 
 import cv2
 import numpy as np
@@ -40,7 +45,7 @@ class _Detector:
     """One DBNet session per process, loaded on first use, shared by threads (one run at a time)."""
 
     def __init__(self) -> None:
-        self._det = None
+        self._det: Any = None
         self._failed = False
         self._lock = threading.Lock()
 
@@ -83,12 +88,12 @@ class _Detector:
 _DETECTOR = _Detector()
 
 
-def text_lines(rgb: np.ndarray) -> list[np.ndarray] | None:
+def text_lines(rgb: np.ndarray, long_side: int = TEXT_LONG_SIDE) -> list[np.ndarray] | None:
     """Text-line quads found in ``rgb`` (H x W x 3 uint8), in its pixels; None when no detector is available.
 
-    The picture is reduced to ``TEXT_LONG_SIDE`` px on its long side first (area-averaged)."""
+    The picture is reduced to ``long_side`` px on its long side first (area-averaged; never enlarged)."""
     h, w = rgb.shape[:2]
-    f = min(1.0, TEXT_LONG_SIDE / max(h, w))
+    f = min(1.0, min(long_side, TEXT_LONG_SIDE) / max(h, w))
     small = rgb if f >= 1.0 else cv2.resize(rgb, (max(8, round(w * f)), max(8, round(h * f))),
                                             interpolation=cv2.INTER_AREA)
     found = _DETECTOR.boxes(np.ascontiguousarray(small[:, :, ::-1]))

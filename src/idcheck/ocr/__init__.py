@@ -13,4 +13,5 @@ OCR runs only when asked (a profile is given or ``ocr=True``), never in bulk sca
 from . import engines
 from .read import EXPECTED_LABEL, NUMBER_FORMAT, DocumentReading, FieldReading, mrz_label, read_document
 
-__all__ = ["read_document", "DocumentReading", "FieldReading", "EXPECTED_LABEL", "NUMBER_FORMAT", "mrz_label", "engines"]
+__all__ = ["read_document", "DocumentReading", "FieldReading", "EXPECTED_LABEL", "NUMBER_FORMAT", "mrz_label",
+           "engines"]

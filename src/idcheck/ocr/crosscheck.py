@@ -205,7 +205,8 @@ def _type_mismatch(shown: str, reading: DocumentReading, doc_type: str | None, e
     else:
         en, zh = SHOWN.get(exp_label, (exp_label, exp_label))
     if shown == "id_card_back" and (doc_type in ID_TYPES or exp_label == "id_card_front"):
-        wanted = ("the photo side of the ID card (the side with the photo, name and number)", "身份证人像面（有照片、姓名和号码的一面）")
+        wanted = ("the photo side of the ID card (the side with the photo, name and number)",
+                  "身份证人像面（有照片、姓名和号码的一面）")
     else:
         wanted = (f"the {en}", zh)
     return codes.finding(
@@ -234,7 +235,8 @@ def _unreadable(field: str, label: str, reason: str, reason_zh: str, fr: FieldRe
                                   "confidence": round(fr.confidence, 3) if fr else None, **(details or {})})
 
 
-def _check_number(fr: FieldReading | None, typed: str | None, label: str, cfg: Any, with_profile: bool) -> list[Finding]:
+def _check_number(fr: FieldReading | None, typed: str | None, label: str, cfg: Any,
+                  with_profile: bool) -> list[Finding]:
     field = "document_number"
     if fr is None or not fr.text:
         return [_unreadable("number", label, "not found", "未找到", fr)]
@@ -250,7 +252,8 @@ def _check_number(fr: FieldReading | None, typed: str | None, label: str, cfg: A
     t = _compact(typed)
     if t == fr.text:
         return []
-    positions = [i + 1 for i in range(max(len(t), len(fr.text))) if i >= len(t) or i >= len(fr.text) or t[i] != fr.text[i]]
+    positions = [i + 1 for i in range(max(len(t), len(fr.text)))
+                 if i >= len(t) or i >= len(fr.text) or t[i] != fr.text[i]]
     en, zh = DOC_NAMES.get(label, (label, label))
     shown = ", ".join(map(str, positions[:6])) + (" ..." if len(positions) > 6 else "")
     return [codes.finding(
@@ -289,6 +292,8 @@ def _check_name(fr: FieldReading | None, typed: str | None, label: str, engine: 
     confs = fr.char_confidences or tuple([fr.confidence] * len(fr.text))
     strict = float(cfg.mismatch_confidence.get(engine, 0.97))
     why: list[str] = []
+    if fr.clipped:  # a document placed a little off (located from its labels) may cut the line at its window's end
+        why.append("the name line reaches the end of the place searched for it: it may go on beyond")
     if fr.readings > 1 and fr.agreeing < 2:
         why.append("the engine's readings of the line disagree")
     for op in cmp.diff:
@@ -307,7 +312,8 @@ def _check_name(fr: FieldReading | None, typed: str | None, label: str, engine: 
             why += _glyph_veto(fr, op, cfg)
     believable = not why
     if not believable:
-        return [_unreadable("name", label, "the reading differs from the profile but not confidently enough to call it a mismatch",
+        return [_unreadable("name", label,
+                            "the reading differs from the profile but not confidently enough to call it a mismatch",
                             "识别结果与资料不同，但置信度不足以判定为不一致", fr,
                             {"differences": len(cmp.diff), "diagnoses": list(cmp.diagnoses), "why": why})]
     en, zh = DOC_NAMES.get(label, (label, label))
@@ -338,7 +344,7 @@ def _glyph_veto(fr: FieldReading, op: Any, cfg: Any) -> list[str]:
         return ["no CJK font here to compare the character's shape (install fonts-noto-cjk)"]
     before, total = fr.span if fr.span else (0, len(fr.text))
     out = []
-    for j, (got, want) in enumerate(zip(op.printed, op.typed)):
+    for j, (got, want) in enumerate(zip(op.printed, op.typed, strict=False)):
         scores = glyphs.compare(fr.crop, total, before + op.printed_start + j, got, want)
         if scores is None:
             continue
@@ -350,7 +356,8 @@ def _glyph_veto(fr: FieldReading, op: Any, cfg: Any) -> list[str]:
 
 # -- passport ----------------------------------------------------------------------------------------
 
-def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, label: str = "passport") -> list[Finding]:
+def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool,
+               label: str = "passport") -> list[Finding]:
     if fr is None or not fr.repaired or not fr.repaired.valid:
         return [_unreadable("mrz", label, "the machine-readable zone was not read with valid check digits",
                             "机读区未能通过校验位识别", fr,
@@ -371,7 +378,8 @@ def _check_mrz(fr: FieldReading | None, typed: str | None, with_profile: bool, l
     positions = [i + 1 for i in range(max(len(t), len(number))) if i >= len(t) or i >= len(number) or t[i] != number[i]]
     return [codes.finding(
         "profile.number_mismatch", typed=Private(t, "number"), printed=Private(number, "number"),
-        document="passport" if label == "passport" else "document", document_zh="护照" if label == "passport" else "证件",
+        document="passport" if label == "passport" else "document",
+        document_zh="护照" if label == "passport" else "证件",
         positions=", ".join(map(str, positions[:6])),
         field="document_number", region=fr.region, details={"positions": positions, "source": "mrz"},
     )]
@@ -438,7 +446,8 @@ def _check_expiry(fr: FieldReading | None, label: str) -> list[Finding]:
                                    "layout": fr.parsed.layout})]
 
 
-_VALIDITY = re.compile(r"(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?[-—–~至]+(?:(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?|(长期))$")
+_VALIDITY = re.compile(r"(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?[-—–~至]+"
+                       r"(?:(\d{4})[.\-/年]?(\d{1,2})[.\-/月]?(\d{1,2})日?|(长期))$")
 VALIDITY_CONFIDENCE = 0.9
 
 
@@ -500,9 +509,11 @@ def _describe(reading: DocumentReading) -> dict[str, Any]:
         "document_found": reading.found,
         "layout": reading.label or None,
         "classification": {"label": reading.classification.label, "strength": reading.classification.strength,
-                           **{k: (float(v) if hasattr(v, "item") else v) for k, v in reading.classification.evidence.items()}},
+                           **{k: (float(v) if hasattr(v, "item") else v)
+                              for k, v in reading.classification.evidence.items()}},
         "orientation": reading.orientation,
         "source": reading.source,
+        "located": reading.located,
         "attempts": reading.attempts,
         "fields": fields,
         "read_ms": round(reading.ms, 1),

@@ -32,7 +32,8 @@ LAG_DAYS = 10
 DATE_CONFIDENCE = 0.9
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
-_DATE = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([./-])\s*(\d{1,2})\s*\4\s*(\d{1,2})(?!\d))")
+_DATE = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+                   r"|([./-])\s*(\d{1,2})\s*\4\s*(\d{1,2})(?!\d))")
 _ESTABLISHED = re.compile(r"成\s*立\s*日\s*期")
 _ISSUER = re.compile(r"登\s*记\s*机\s*关|发\s*证\s*机\s*关|发\s*证\s*日\s*期")
 
@@ -101,7 +102,8 @@ def recently_issued(issued: datetime.date | None, today: datetime.date, *, docum
     ready = issued + datetime.timedelta(days=LAG_DAYS)
     return [codes.finding(
         "document.recently_issued", document=document, document_zh=document_zh, issued=issued.isoformat(),
-        ready=ready.isoformat(), issued_zh=_zh_date(issued), ready_zh=_zh_date(ready), source=source, source_zh=source_zh, field="issue_date", region=region,
+        ready=ready.isoformat(), issued_zh=_zh_date(issued), ready_zh=_zh_date(ready), source=source,
+        source_zh=source_zh, field="issue_date", region=region,
         measured=Measure(age, "days"), threshold=Measure(LAG_DAYS, "days", ">="),
         details={"issued": issued.isoformat(), "checked": today.isoformat(), "age_days": age,
                  "ready": ready.isoformat(), **(details or {})},

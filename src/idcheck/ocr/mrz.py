@@ -50,6 +50,7 @@ import numpy as np
 
 from ..numbers._iso3166 import BY_ALPHA3
 from .engines import LineCrop
+from .fields import value_channel
 from .rectify import source_for
 from .repair import Change
 
@@ -64,7 +65,7 @@ SWAPS = {"0": "O", "O": "0", "1": "I", "I": "1", "8": "B", "B": "8", "5": "S", "
 DATE_SWAPS = {"1": "7", "7": "1"}
 FILLER_LOOKALIKES = frozenset("«‹〈<＜Λ∧")
 # Greek and Cyrillic capitals the recogniser's dictionary holds that are drawn like Latin ones
-HOMOGLYPHS = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ", "ABEZHIKMNOPTYXABEKMHOPCTYX"))
+HOMOGLYPHS = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ", "ABEZHIKMNOPTYXABEKMHOPCTYX", strict=False))
 # ICAO 9303-3 codes beside ISO 3166-1 alpha-3 (Germany's D, the specimen state UTO, stateless, UN, EU ...)
 ICAO_CODES = frozenset({"D", "UTO", "XXA", "XXB", "XXC", "XXX", "GBD", "GBN", "GBO", "GBP", "GBS", "UNA", "UNK",
                         "UNO", "XOM", "XPO", "EUE", "RKS", "XBA", "XIM", "XCC", "XCE", "XCO", "XEC", "XES", "XMP",
@@ -134,7 +135,8 @@ def _checks(layout: str, lines: list[str]) -> list[tuple[str, str, str, tuple[tu
         run = l1[28:35].split("<", 1)[0]
         if len(run) >= 2:
             number, ncheck = l1[0:9] + run[:-1], run[-1]
-    out = [("number", number, ncheck, nspan),
+    out: list[tuple[str, str, str, tuple[tuple[int, int], ...]]] = [
+           ("number", number, ncheck, nspan),
            ("birth", l1[13:19], l1[19], ((1, 13), (1, 20))),
            ("expiry", l1[21:27], l1[27], ((1, 21), (1, 28)))]
     if layout == "TD3":
@@ -191,7 +193,8 @@ class MrzResult:
         return fields_of(self.layout, self.lines)
 
     def __repr__(self) -> str:  # the lines are personal data
-        return f"MrzResult({self.layout}, passed={self.passed}/{self.total}, valid={self.valid}, repairs={len(self.repairs)})"
+        return (f"MrzResult({self.layout}, passed={self.passed}/{self.total}, valid={self.valid}, "
+                f"repairs={len(self.repairs)})")
 
 
 def fields_of(layout: str, lines: list[str]) -> dict[str, Any]:
@@ -323,7 +326,8 @@ def _force(layout: str, lines: list[str]) -> tuple[list[str], list[Change], list
                 changes.append(Change(offsets[ln] + i, ch, new, "format"))
                 rows[ln][i] = new
             ok = (new in DIGITS if kind == "num" else new in DIGITS | {"<"} if kind in ("dob", "check")
-                  else new in LETTERS | {"<"} if kind == "alpha" else new in "MFX<" if kind == "sex" else new in ALPHABET)
+                  else new in LETTERS | {"<"} if kind == "alpha" else new in "MFX<" if kind == "sex"
+                  else new in ALPHABET)
             if not ok:
                 problems.append(f"{name}: {new!r} at line {ln + 1}, position {i + 1}")
     return ["".join(r) for r in rows], changes, problems
@@ -397,7 +401,7 @@ def _composite_only_swap(layout: str, lines: list[str], changes: list[Change]) -
     if any(not _check_passes(n, d, c) for n, d, c, _ in cks if n != "composite"):
         return lines, changes
     spots = []
-    for name, ln, a, b, kind in _fields(layout):
+    for name, ln, a, b, _kind in _fields(layout):
         if name not in ("optional", "optional_2"):
             continue
         for i in range(a, b):
@@ -426,7 +430,7 @@ def _fillers_read_as_k(layout: str, lines: list[str]) -> tuple[list[str], list[C
     check digits could not tell either."""
     rows = [list(s) for s in lines]
     changes: list[Change] = []
-    for name, ln, a, b, kind in _fields(layout):
+    for name, ln, a, b, _kind in _fields(layout):
         if name not in ("names", "optional", "optional_2", "personal"):
             continue
         field_ = lines[ln][a:b]
@@ -507,7 +511,7 @@ def _country_codes(layout: str, lines: list[str]) -> tuple[list[str], list[Chang
                 and "<" not in "".join(p).rstrip("<")}
         if len(hits) == 1:
             new = hits.pop()
-            for k, (x, y) in enumerate(zip(code, new)):
+            for k, (x, y) in enumerate(zip(code, new, strict=False)):
                 if x != y:
                     changes.append(Change(_offsets(layout)[ln] + a + k, x, y, "country code"))
                     rows[ln][a + k] = y
@@ -567,7 +571,7 @@ def parse(texts: Sequence[str], layout: str | None = None,
     names_line = 2 if layout == "TD1" else 0
     options = [_length_variants(s, width, k == names_line) for k, s in enumerate(cleaned)]
     best: MrzResult | None = None
-    for combo in itertools.product(*[o or [(s, [])] for o, s in zip(options, cleaned)]):
+    for combo in itertools.product(*[o or [(s, [])] for o, s in zip(options, cleaned, strict=False)]):
         lines = [s for s, _ in combo]
         if any(len(s) != width for s in lines):
             # a line that cannot be brought to the layout's width: not this layout (never padded blindly)
@@ -675,7 +679,7 @@ def _chain(stats: np.ndarray) -> list[Line]:
             continue
         p = np.asarray(ln["pts"])
         slope, icpt = (np.polyfit(p[:, 0], p[:, 1], 1) if np.ptp(p[:, 0]) > 0 else (0.0, p[0, 1]))
-        tall = [w / h for w, h in zip(ln["ws"], ln["hs"]) if h >= 0.75 * ln["h"]]
+        tall = [w / h for w, h in zip(ln["ws"], ln["hs"], strict=False) if h >= 0.75 * ln["h"]]
         narrow = float(np.median(tall)) if tall else 1.0
         out.append(Line(float(ln["x0"]), float(ln["x1"]), float(icpt + slope * ln["x0"]), float(slope),
                         float(ln["h"]), len(ln["pts"]), narrow))
@@ -703,7 +707,8 @@ def _group(lines: list[Line], turn: int) -> list[Band]:
             if max(last.h, b.h) / max(1.0, min(last.h, b.h)) > 1.45:
                 continue
             # lines of one MRZ start and end together; one end may be missed (a first character apart)
-            if min(abs(b.x0 - a.x0), abs(b.x1 - a.x1)) > 2.5 * h or min(a.length, b.length) < 0.6 * max(a.length, b.length):
+            if (min(abs(b.x0 - a.x0), abs(b.x1 - a.x1)) > 2.5 * h
+                    or min(a.length, b.length) < 0.6 * max(a.length, b.length)):
                 continue
             if len(chain) >= 2 and abs(pitch - (chain[1].cy - chain[0].cy)) > 0.35 * h:
                 continue
@@ -712,16 +717,16 @@ def _group(lines: list[Line], turn: int) -> list[Band]:
                 break
         if len(chain) >= 2:
             hs = [ln.h for ln in chain]
-            score = len(chain) + sum(ln.n for ln in chain) / 100.0 - (np.std(hs) / max(1.0, np.mean(hs)))
+            score = len(chain) + sum(ln.n for ln in chain) / 100.0 - float(np.std(hs)) / max(1.0, float(np.mean(hs)))
             bands.append(Band(turn, chain, float(score)))
     # a band inside another one (its 2-line prefix) is dropped
     bands.sort(key=lambda b: -b.score)
     kept: list[Band] = []
-    for b in bands:
-        ids = {id(ln) for ln in b.lines}
+    for band in bands:
+        ids = {id(ln) for ln in band.lines}
         if any(ids <= {id(ln) for ln in k.lines} for k in kept):
             continue
-        kept.append(b)
+        kept.append(band)
     return kept
 
 
@@ -732,7 +737,8 @@ def find_bands(gray: np.ndarray, *, max_side: int = 1200) -> tuple[list[Band], f
     The ink's connected components are found once; for the turned picture their boxes are turned."""
     h, w = gray.shape[:2]
     f = min(1.0, max_side / max(h, w))
-    g = cv2.resize(gray, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_LINEAR) if f < 1 else gray
+    g = (cv2.resize(gray, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_LINEAR)
+         if f < 1 else gray)
     ink = _ink(g)
     H0, W0 = ink.shape
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -744,7 +750,8 @@ def find_bands(gray: np.ndarray, *, max_side: int = 1200) -> tuple[list[Band], f
         else:  # turned clockwise: (x, y) -> (H0 - 1 - y, x); a box's width and height swap
             st = np.stack([H0 - st0[:, 1] - st0[:, 3], st0[:, 0], st0[:, 3], st0[:, 2], st0[:, 4]], axis=1)
             H = W0
-        keep = (st[:, 3] >= 5) & (st[:, 3] <= H / 6) & (st[:, 2] <= 3 * st[:, 3]) & (st[:, 4] >= 0.08 * st[:, 2] * st[:, 3])
+        keep = ((st[:, 3] >= 5) & (st[:, 3] <= H / 6) & (st[:, 2] <= 3 * st[:, 3])
+                & (st[:, 4] >= 0.08 * st[:, 2] * st[:, 3]))
         keep |= (st[:, 3] >= 3) & (st[:, 2] <= 4 * st[:, 3]) & (st[:, 3] <= H / 6) & (st[:, 4] >= 6)
         bands += _group(_chain(st[keep]), t)
     bands.sort(key=lambda b: -b.score)
@@ -765,10 +772,10 @@ def line_crops(gray: np.ndarray, band: Band, scale: float, upside_down: bool = F
         pad_x, half = 0.8 * h, 0.95 * h
         W = int(round(x1 - x0 + 2 * pad_x))
         Hh = int(round(2 * half))
-        src = np.float32([[x0 - pad_x, cy0 - slope * pad_x - half],
-                          [x1 + pad_x, cy0 + slope * (x1 - x0 + pad_x) - half],
-                          [x0 - pad_x, cy0 - slope * pad_x + half]])
-        dst = np.float32([[0, 0], [W - 1, 0], [0, Hh - 1]])
+        src = np.array([[x0 - pad_x, cy0 - slope * pad_x - half],
+                        [x1 + pad_x, cy0 + slope * (x1 - x0 + pad_x) - half],
+                        [x0 - pad_x, cy0 - slope * pad_x + half]], np.float32)
+        dst = np.array([[0, 0], [W - 1, 0], [0, Hh - 1]], np.float32)
         M = cv2.getAffineTransform(src, dst)
         crop = cv2.warpAffine(g, M, (max(8, W), max(8, Hh)), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
         out.append(crop)
@@ -853,7 +860,7 @@ def gray_of(ctx: Any, min_char_px: float = 22.0) -> tuple[np.ndarray, tuple[floa
     """The picture in grey (value channel: dark print stays dark under coloured backgrounds) and the
     scale from it to original pixels."""
     rgb = ctx.rgb
-    v = rgb.max(axis=2) if rgb.ndim == 3 else rgb
+    v = value_channel(rgb)
     return np.ascontiguousarray(v), (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
 
 
@@ -896,5 +903,5 @@ def _upscaled(ctx: Any, band: Band, scale: float) -> tuple[np.ndarray, float] | 
     rgb, _, source = source_for(ctx, quad, (int(W * factor), int(H * factor)))
     if source != "original":
         return None
-    v = rgb.max(axis=2) if rgb.ndim == 3 else rgb
+    v = value_channel(rgb)
     return np.ascontiguousarray(v), rgb.shape[1] / W

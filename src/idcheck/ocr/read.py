@@ -28,6 +28,7 @@ OCR runs only when asked (a profile is given or ``ocr=True``), never in bulk sca
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ import cv2
 import numpy as np
 
 from .. import doctypes
-from . import engines, mrz
+from . import engines, mrz, textdoc
 from . import mrz as _mrz
 from .engines import LineCrop, ReadLine
 from .fields import FieldCrop, field_crops, layout_for
@@ -80,9 +81,10 @@ class FieldReading:
     repaired: Repaired | None = None
     readings: int = 1
     agreeing: int = 1
-    crop: np.ndarray | None = field(default=None, repr=False, compare=False)
+    crop: np.ndarray | None = dataclasses.field(default=None, repr=False, compare=False)
     span: tuple[int, int] | None = None  # (characters read before the value, characters read in the line)
-    parsed: Any = field(default=None, repr=False, compare=False)  # an MRZ's mrz.MrzResult
+    parsed: Any = dataclasses.field(default=None, repr=False, compare=False)  # an MRZ's mrz.MrzResult
+    clipped: bool = False  # the line reached its search window's end: characters may lie beyond it
 
     @property
     def valid(self) -> bool | None:
@@ -90,7 +92,8 @@ class FieldReading:
         return self.repaired.valid if self.repaired is not None else None
 
     def __repr__(self) -> str:
-        return f"FieldReading({self.field!r}, len={len(self.text)}, confidence={self.confidence:.2f}, valid={self.valid})"
+        return (f"FieldReading({self.field!r}, len={len(self.text)}, confidence={self.confidence:.2f}, "
+                f"valid={self.valid})")
 
 
 @dataclass
@@ -104,6 +107,8 @@ class DocumentReading:
     attempts: int = 0
     source: str = "working"
     ms: float = 0.0
+    located: str = "outline"  # where the quad came from: "outline" (image engine), "text" (its labels), "frame"
+
 
     @property
     def confirmed(self) -> bool:
@@ -116,11 +121,16 @@ def _frame_quad(h: int, w: int) -> np.ndarray:
     return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
 
 
-def _layouts_to_try(expected: str | None, cls: Classification) -> list[str]:
+READ_LABELS = ("id_card_front", "business_license", "passport")
+
+
+def _layouts_to_try(expected: str | None, cls: Classification, hint: str | None = None) -> list[str]:
     order: list[str] = []
-    if expected in ("id_card_front", "business_license", "passport"):
+    if expected in READ_LABELS:
         order.append(expected)
-    if cls.label in ("id_card_front", "business_license", "passport") and cls.label not in order:
+    if hint in READ_LABELS and hint not in order:
+        order.append(hint)
+    if cls.label in READ_LABELS and cls.label not in order:
         order.append(cls.label)
     default = "id_card_front" if cls.shape == "card" or cls.evidence.get("shape") == "card" else "business_license"
     if default not in order:
@@ -152,28 +162,73 @@ def read_document(
     rgb = ctx.rgb
     h, w = rgb.shape[:2]
     doc = getattr(ctx, "document", None)
-    quads = [(np.asarray(doc.quad, np.float32), True)] if doc is not None else []
-    quads.append((_frame_quad(h, w), False))  # a flat scan (or a missed outline): the whole picture
+    weak = doc is None or float(getattr(doc, "confidence", 1.0)) < textdoc.WEAK_OUTLINE
+    # the document's own print (textdoc.py): its kind when not given, its place when the outline is weak.  With the
+    # kind given and a weak outline, the outline is read first and the print looked at only when that fails.
+    survey = textdoc.survey(ctx, eng, timeout=timeout) if expected is None or doc is None else None
+    lazy = survey is None and weak
+    hint = survey.label if survey is not None else None
+    quads: list[tuple[np.ndarray, bool, str]] = []
+    if doc is not None:
+        quads.append((np.asarray(doc.quad, np.float32), True, "outline"))
+    if survey is not None and survey.quad is not None:
+        quads.insert(0 if weak else len(quads), (survey.quad, True, "text"))
+    quads.append((_frame_quad(h, w), False, "frame"))  # a flat scan (or a missed outline): the whole picture
     best: DocumentReading | None = None
     attempts = 0
-    for quad, found in quads:
-        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, max_attempts - attempts)
+    i = 0
+    while i < len(quads):
+        quad, found, located = quads[i]
+        if lazy and located == "frame":
+            lazy = False
+            survey = textdoc.survey(ctx, eng, timeout=timeout)
+            if survey is not None and survey.quad is not None:
+                hint = survey.label
+                quads.insert(i, (survey.quad, True, "text"))
+                continue
+        # a located document is read once at least (its orientation and kind are known: one attempt)
+        budget = max(1, max_attempts - attempts) if located == "text" else max_attempts - attempts
+        reading, n = _read_quad(ctx, eng, quad, found, expected, timeout, budget, hint=hint,
+                                fixed_turn=located == "text")
+        reading.located = located
         attempts += n
         # the whole frame replaces the detected document only with a number that validates (a flat scan
-        # whose outline was mistaken): its classification and fields are otherwise those of the background
-        if best is None or (reading.confirmed and not best.confirmed):
+        # whose outline was mistaken): its classification and fields are otherwise those of the background;
+        # the document located from its labels replaces a weak outline that read less
+        if best is None or (reading.confirmed and not best.confirmed) or (
+                located == "text" and not best.confirmed and _fields_read(reading) >= _fields_read(best)):
             best = reading
-        if best.confirmed or _legible(best) or attempts >= max_attempts or best.classification.strength == "strong":
+        if best.confirmed or _legible(best) or best.classification.strength == "strong":
             break
+        if attempts >= max_attempts and not lazy:
+            break
+        i += 1
     assert best is not None
-    if machine is not None and not best.confirmed and (expected == "passport" or machine.fields["mrz"].parsed.passed >= 2):
+    if machine is not None and not best.confirmed and (
+            expected == "passport" or machine.fields["mrz"].parsed.passed >= 2):
         # an MRZ that was found but did not validate says more than a layout read over the same picture
         machine.attempts += attempts
         best = machine
     else:
         best.attempts = attempts
+    if survey is not None:
+        best.classification = _with_text(best, survey)
     best.ms = (time.perf_counter() - started) * 1000.0
     return best
+
+
+def _with_text(reading: DocumentReading, survey: textdoc.Survey) -> Classification:
+    """The reading's classification with the text's evidence: the labels read decide over the picture's look (a
+    seal, a portrait); a number of another kind that passed its check characters decides over the labels.  Never
+    "strong" from the labels alone (profile.document_type_mismatch is an error: the text classification has not
+    been measured on enough real pictures for that)."""
+    cls = reading.classification
+    evidence = {**cls.evidence, **survey.evidence()}
+    label = cls.label
+    if survey.label is not None and not (reading.confirmed and reading.label != survey.label):
+        label = survey.label
+    strength = cls.strength if label == cls.label else "weak"
+    return Classification(label, strength, evidence)
 
 
 def mrz_label(result: Any) -> str:
@@ -197,7 +252,8 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
     cls = Classification("passport" if label == "passport" else "other", "strong" if res.valid else "weak",
                          {"mrz_layout": res.layout, "mrz_checks": f"{res.passed}/{res.total}", "bands": len(bands)})
     rep = Repaired("\n".join(r.texts), res.value, res.valid, "mrz", list(res.repairs),
-                   error=None if res.valid else "; ".join([f"check digit fails: {n}" for n in res.failed] + res.problems),
+                   error=None if res.valid
+                   else "; ".join([f"check digit fails: {n}" for n in res.failed] + res.problems),
                    note=res.layout)
     xs = [p[0] for p in r.region]
     ys = [p[1] for p in r.region]
@@ -209,12 +265,15 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
 
 
 def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str | None, timeout: float,
-               max_attempts: int) -> tuple[DocumentReading, int]:
+               max_attempts: int, *, hint: str | None = None, fixed_turn: bool = False) -> tuple[DocumentReading, int]:
+    """Read the document inside ``quad``; ``hint`` is the kind its text says (read before the picture's guess);
+    ``fixed_turn``: the quad's corners are already in reading order (located from its text), so it is not turned."""
     scale = (getattr(ctx, "scale_x", 1.0), getattr(ctx, "scale_y", 1.0))
     shape, _ = shape_of(quad, scale)
-    if expected == "id_card_front" or expected == "id_card_back":
+    kind = expected or hint
+    if kind == "id_card_front" or kind == "id_card_back":
         shape = "card"
-    elif expected in ("business_license", "passport"):
+    elif kind in ("business_license", "passport"):
         shape = "page"
     size = target_size(quad, shape)
     src, q, source = source_for(ctx, quad, size)
@@ -226,7 +285,7 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
 
     best: DocumentReading | None = None
     attempts = 0
-    for degrees in orientations(shape, size):
+    for degrees in [0] if fixed_turn else orientations(shape, size):
         cls = classify(turn(small, degrees), shape)
         upright_size = size if degrees % 180 == 0 else (size[1], size[0])
         if best is None:
@@ -241,11 +300,12 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
                 if crops:
                     attempts += 1
                     lines = eng.read_lines([LineCrop(c.image, c.script) for c in crops], timeout=timeout)
-                    best = _assemble(eng.name, found, cls, "id_card_back", degrees, list(zip(crops, lines)),
+                    best = _assemble(eng.name, found, cls, "id_card_back", degrees,
+                                     list(zip(crops, lines, strict=False)),
                                      upright.shape, to_orig, size)
                     best.source = source
             break
-        for label in _layouts_to_try(expected, cls):
+        for label in _layouts_to_try(expected, cls, hint):
             if attempts >= max_attempts:
                 break
             lay = layout_for(label, upright_size)
@@ -259,7 +319,7 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
             deadline = time.monotonic() + timeout
             first, held = _first_pass(crops)
             lines = eng.read_lines([LineCrop(c.image, c.script) for c in first], timeout=timeout)
-            pairs = list(zip(first, lines)) + _more_reads(eng, label, first, lines, held, deadline)
+            pairs = list(zip(first, lines, strict=False)) + _more_reads(eng, label, first, lines, held, deadline)
             reading = _assemble(eng.name, found, cls, label, degrees, pairs, upright.shape, to_orig, size)
             reading.source = source
             if _better(reading, best, expected):
@@ -292,14 +352,16 @@ def _more_reads(eng: Any, label: str, crops: list[FieldCrop], lines: list[ReadLi
     if asks and time.monotonic() < deadline:
         read = eng.read_lines([LineCrop(c.image, c.script, v) for c, v in asks],
                               timeout=max(0.1, deadline - time.monotonic()))
-        out += [(c, line) for (c, _), line in zip(asks, read)]
+        out += [(c, line) for (c, _), line in zip(asks, read, strict=False)]
     fmt = NUMBER_FORMAT.get(label)
     numbers = [c for c in crops if c.field == "number"] + held
-    if not fmt or not numbers or any(repair(line.text, fmt).valid for c, line in zip(crops, lines) if c.field == "number"):
+    if not fmt or not numbers or any(repair(line.text, fmt).valid
+                                     for c, line in zip(crops, lines, strict=False) if c.field == "number"):
         return out
     if held and time.monotonic() < deadline:
-        read = eng.read_lines([LineCrop(c.image, c.script) for c in held], timeout=max(0.1, deadline - time.monotonic()))
-        out += list(zip(held, read))
+        read = eng.read_lines([LineCrop(c.image, c.script) for c in held],
+                              timeout=max(0.1, deadline - time.monotonic()))
+        out += list(zip(held, read, strict=False))
         if any(repair(line.text, fmt).valid for line in read):
             return out
     for v in range(1, variants.get(numbers[0].script, 1)):
@@ -307,10 +369,14 @@ def _more_reads(eng: Any, label: str, crops: list[FieldCrop], lines: list[ReadLi
             break
         read = eng.read_lines([LineCrop(c.image, c.script, v) for c in numbers],
                               timeout=max(0.1, deadline - time.monotonic()))
-        out += list(zip(numbers, read))
+        out += list(zip(numbers, read, strict=False))
         if any(repair(line.text, fmt).valid for line in read):
             break
     return out
+
+
+def _fields_read(r: DocumentReading) -> int:
+    return sum(1 for f in r.fields.values() if f.text)
 
 
 def _legible(r: DocumentReading) -> bool:
@@ -337,7 +403,7 @@ def _unturn(box: tuple[int, int, int, int], degrees: int, upright_shape: tuple[i
     H, W = upright_shape[:2]
     x0, y0, x1, y1 = box
     pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-    out = []
+    out: list[tuple[float, float]] = []
     for x, y in pts:
         d = degrees % 360
         if d == 0:
@@ -380,7 +446,8 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
             text = rep.value if rep else line.text
             reading.fields[name] = FieldReading(name, text, line.text, line.confidence, line.char_confidences,
                                                 c.box, region(c.box), rep, readings=len(cands),
-                                                agreeing=sum(1 for t in cands if t[2] is not None and t[2].value == text),
+                                                agreeing=sum(1 for t in cands
+                                                             if t[2] is not None and t[2].value == text),
                                                 crop=c.image)
         elif name == "mrz":
             firsts = items  # (MRZ lines are read once)
@@ -404,11 +471,11 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
             reads = [_strip_label(line.text, line.char_confidences, label) for line in lines]
             text, confs, agreeing = _vote(reads)
             conf = min(confs) if confs else 0.0
-            first = next((line for line, (t, _) in zip(lines, reads) if t == text), lines[0])
+            first = next((line for line, (t, _) in zip(lines, reads, strict=False) if t == text), lines[0])
             span = (_value_span(first.text, label)[0], len(first.text))
             reading.fields[name] = FieldReading(name, text, first.text, conf if text else 0.0, confs, c.box,
                                                 region(c.box), readings=len(reads), agreeing=agreeing, crop=c.image,
-                                                span=span)
+                                                span=span, clipped=c.clipped)
     return reading
 
 
@@ -424,7 +491,7 @@ def _vote(reads: list[tuple[str, tuple[float, ...] | None]]) -> tuple[str, tuple
     if counts[best] < 2:
         best = reads[0][0]
     agreeing = [confs or tuple([0.0] * len(text)) for text, confs in reads if text == best]
-    confs = tuple(max(col) for col in zip(*agreeing)) if best else ()
+    confs = tuple(max(col) for col in zip(*agreeing, strict=False)) if best else ()
     return best, confs, len(agreeing)
 
 

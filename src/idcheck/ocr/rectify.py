@@ -165,12 +165,13 @@ def source_for(ctx: Any, quad: np.ndarray, size: tuple[int, int]) -> tuple[np.nd
             if im.format == "JPEG":
                 # draft works in the file's own orientation: ask for enough in both axes
                 im.draft("RGB", (max(want), max(want)))
+            pic: Image.Image = im
             if im.getexif().get(0x0112, 1) not in (None, 1):
-                im = ImageOps.exif_transpose(im)
-            im = im.convert("RGB")
-            if im.size[0] > want[0] * 1.5:
-                im = im.resize(want, Image.Resampling.BOX)
-            rgb = np.asarray(im)
+                pic = ImageOps.exif_transpose(im)
+            pic = pic.convert("RGB")
+            if pic.size[0] > want[0] * 1.5:
+                pic = pic.resize(want, Image.Resampling.BOX)
+            rgb = np.asarray(pic)
     except Exception:
         return ctx.rgb, quad, "working"
     h1, w1 = rgb.shape[:2]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
 from ..numbers import mrz, ric, uscc
@@ -174,7 +174,7 @@ def repair(text: str, fmt: str, *, max_candidates: int = 64) -> Repaired:
 
 # -- MRZ -----------------------------------------------------------------------------------------
 
-def repair_mrz_line(line: str, numeric: set[int], alpha: set[int]) -> tuple[str, list[Change]]:
+def repair_mrz_line(line: str, numeric: Set[int], alpha: Set[int]) -> tuple[str, list[Change]]:
     """Fix one MRZ line: digits at ``numeric`` positions, letters at ``alpha`` positions; '<' look-alikes."""
     out = []
     changes: list[Change] = []
@@ -233,7 +233,8 @@ def repair_mrz_td3(lines: list[str]) -> Repaired:
     if len(second) == 44 and len(first) != 44:
         l2, c2 = repair_mrz_line(second, NUMERIC_TD3_LINE2, set(range(10, 13)))
         if td3_line2_valid(l2):  # the names line has no check digit: the number line stands on its own
-            return Repaired(raw, first + "\n" + l2, True, "mrz", [Change(c.position + 45, c.was, c.now, c.why) for c in f2 + c2],
+            return Repaired(raw, first + "\n" + l2, True, "mrz",
+                            [Change(c.position + 45, c.was, c.now, c.why) for c in f2 + c2],
                             note="line 2 (number, dates) validated by its check digits; line 1 (names) not read")
     if len(first) != 44 or len(second) != 44:
         return Repaired(raw, "\n".join([first, second]), False, "mrz", error="not two lines of 44 characters")
@@ -284,7 +285,8 @@ def _digit_swaps_td3(line: str) -> tuple[str, list[Change]]:
                 if a in (13, 21) and not _yymmdd(cs[a:b]):
                     continue  # a date field must stay a calendar date
                 try:
-                    if cs[c] == calc_check_digit(cs[a:b]) and cs[43] == calc_check_digit(cs[0:10] + cs[13:20] + cs[21:43]):
+                    if (cs[c] == calc_check_digit(cs[a:b])
+                            and cs[43] == calc_check_digit(cs[0:10] + cs[13:20] + cs[21:43])):
                         found.append((combo, cs))
                 except Exception:
                     continue

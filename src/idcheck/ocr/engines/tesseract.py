@@ -6,8 +6,8 @@ Two back-ends, one engine:
     libtesseract (the library the ``tesseract`` program itself runs on, installed with it) called
     through its C API with ctypes.  Initialised APIs are kept in a bounded pool shared by the threads
     (at most one per core and language by default, ended after 60 s unused; ``IDCHECK_OCR_POOL``,
-    ``IDCHECK_OCR_IDLE``), so a model is loaded once per pooled engine instead of once per call: measured on this 2-core machine, a
-    program call costs 100-200 ms before it reads anything (process start, model load), the same
+    ``IDCHECK_OCR_IDLE``), so a model is loaded once per pooled engine instead of once per call: measured on
+    this 2-core machine, a program call costs 100-200 ms before it reads anything (process start, model load), the same
     line read in-process 8-15 ms.  It also gives a confidence per *character* (the program's TSV
     only has one per word, and chi_sim's words are whole lines).  OpenMP is limited to one thread
     when the library is loaded (``OMP_THREAD_LIMIT=1`` for the load only: 2-3x faster on a small
@@ -33,7 +33,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
 import cv2
@@ -109,29 +109,29 @@ class _Library:
 
     def __init__(self, lib: ctypes.CDLL) -> None:
         self.lib = lib
-        V, I, C = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+        V, Int, C = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
         sig = {
             "TessBaseAPICreate": (V, []),
-            "TessBaseAPIInit2": (I, [V, C, C, I]),
+            "TessBaseAPIInit2": (Int, [V, C, C, Int]),
             "TessBaseAPIEnd": (None, [V]),
             "TessBaseAPIDelete": (None, [V]),
-            "TessBaseAPISetPageSegMode": (None, [V, I]),
-            "TessBaseAPISetVariable": (I, [V, C, C]),
-            "TessBaseAPISetImage": (None, [V, V, I, I, I, I]),
-            "TessBaseAPIRecognize": (I, [V, V]),
+            "TessBaseAPISetPageSegMode": (None, [V, Int]),
+            "TessBaseAPISetVariable": (Int, [V, C, C]),
+            "TessBaseAPISetImage": (None, [V, V, Int, Int, Int, Int]),
+            "TessBaseAPIRecognize": (Int, [V, V]),
             "TessBaseAPIClear": (None, [V]),
             "TessBaseAPIGetIterator": (V, [V]),
             "TessResultIteratorDelete": (None, [V]),
-            "TessResultIteratorNext": (I, [V, I]),
-            "TessResultIteratorGetUTF8Text": (V, [V, I]),
-            "TessResultIteratorConfidence": (ctypes.c_float, [V, I]),
+            "TessResultIteratorNext": (Int, [V, Int]),
+            "TessResultIteratorGetUTF8Text": (V, [V, Int]),
+            "TessResultIteratorConfidence": (ctypes.c_float, [V, Int]),
             "TessResultIteratorGetPageIteratorConst": (V, [V]),
-            "TessPageIteratorIsAtBeginningOf": (I, [V, I]),
-            "TessPageIteratorBoundingBox": (I, [V, I] + [ctypes.POINTER(I)] * 4),
+            "TessPageIteratorIsAtBeginningOf": (Int, [V, Int]),
+            "TessPageIteratorBoundingBox": (Int, [V, Int] + [ctypes.POINTER(Int)] * 4),
             "TessDeleteText": (None, [V]),
             "TessMonitorCreate": (V, []),
             "TessMonitorDelete": (None, [V]),
-            "TessMonitorSetDeadlineMSecs": (None, [V, I]),
+            "TessMonitorSetDeadlineMSecs": (None, [V, Int]),
         }
         for name, (res, args) in sig.items():
             fn = getattr(lib, name)
@@ -141,11 +141,11 @@ class _Library:
         atexit.register(self.pool.close)  # else Tesseract prints leak warnings at exit
         self._ok: bool | None = None
 
-    def _make(self, lang: str) -> int | None:
+    def _make(self, lang: Hashable) -> int | None:
         api = self.lib.TessBaseAPICreate()
         if not api:
             return None
-        rc = self.lib.TessBaseAPIInit2(api, None, lang.encode(), OEM_LSTM_ONLY)
+        rc = self.lib.TessBaseAPIInit2(api, None, str(lang).encode(), OEM_LSTM_ONLY)
         if rc != 0:
             self.lib.TessBaseAPIDelete(api)
             return None
@@ -175,7 +175,8 @@ class _Library:
                 return EMPTY
             return self._read(api, image, lang, whitelist, psm, deadline)
 
-    def _read(self, api: int, image: np.ndarray, lang: str, whitelist: str | None, psm: int, deadline: float) -> ReadLine:
+    def _read(self, api: int, image: np.ndarray, lang: str, whitelist: str | None, psm: int,
+              deadline: float) -> ReadLine:
         lib = self.lib
         img = np.ascontiguousarray(image, np.uint8)
         h, w = img.shape[:2]
@@ -207,9 +208,9 @@ class _Library:
                 while True:
                     p = lib.TessResultIteratorGetUTF8Text(ri, RIL_SYMBOL)
                     if p:
-                        s = ctypes.cast(p, ctypes.c_char_p).value or b""
+                        raw = ctypes.cast(p, ctypes.c_char_p).value or b""
                         lib.TessDeleteText(p)
-                        s = s.decode("utf-8", "replace").strip()
+                        s = raw.decode("utf-8", "replace").strip()
                         if s:
                             if lib.TessPageIteratorIsAtBeginningOf(pit, RIL_WORD):
                                 words += 1
@@ -218,7 +219,7 @@ class _Library:
                             for ch in s:  # a symbol is one character for our scripts; keep the lengths equal
                                 text.append(ch)
                                 confs.append(c)
-                                boxes.append(tuple(x.value for x in b))
+                                boxes.append((b[0].value, b[1].value, b[2].value, b[3].value))
                     if not lib.TessResultIteratorNext(ri, RIL_SYMBOL):
                         break
             finally:
@@ -293,10 +294,12 @@ class TesseractEngine:
         return "library" if lib is not None and lib.probe() else "program"
 
     def available(self) -> bool:
-        if _library() is not None and _library().probe():
+        lib = _library()
+        if lib is not None and lib.probe():
             return True
         if _program() is None:
-            self.why_unavailable = "the tesseract program is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+            self.why_unavailable = ("the tesseract program is not installed "
+                                    "(Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
             return False
         missing = {"chi_sim", "eng"} - _languages()
         if missing:
@@ -344,7 +347,7 @@ def _read_program(crops: Sequence[LineCrop], timeout: float) -> list[ReadLine]:
     for idx, bands, proc in running:
         tsv = _finish(proc, timeout)
         lines = _assign(tsv, bands)
-        for i, line in zip(idx, lines):
+        for i, line in zip(idx, lines, strict=False):
             results[i] = line
     return results
 
