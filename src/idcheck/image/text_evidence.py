@@ -8,9 +8,9 @@ frame cuts it).
 
 The detector is DBNet, PP-OCRv6's small text-detection model shipped inside the ``rapidocr`` wheel (nothing is
 downloaded), on ONNX Runtime with one thread.  It runs only when the outline leaves the question open, at
-``TEXT_LONG_SIDE`` px: 40-90 ms on this project's 2-core machine under load (benchmarks/real.py prints the stage's
-share).  Without ``rapidocr``/``onnxruntime`` the evidence is simply unavailable (None): the outline alone decides,
-as before.
+``TEXT_LONG_SIDE`` px: about 160 ms of CPU per picture on this project's 2-core machine (155-167 ms measured on a
+1200 x 900 picture, one call at a time); the OCR stage reuses the lines it found (idcheck.ocr.textdoc).  Without
+``rapidocr``/``onnxruntime`` the evidence is simply unavailable (None): the outline alone decides, as before.
 
 The OCR stage uses the same detector to classify and locate a Chinese document by its printed labels
 (:mod:`idcheck.ocr.textdoc`): it reuses this pass when the checks made it (``ctx.text_lines``), else reads only a
