@@ -145,3 +145,16 @@ def test_explain(capsys):
     assert "file.too_small" in capsys.readouterr().err
     assert main(["explain"]) == 0
     assert "document.corner_missing" in capsys.readouterr().out
+
+
+def test_scan_says_what_it_left_out_in_the_output_language(tmp_path, capsys):
+    root = tmp_path / "root"
+    root.mkdir()
+    data = encode(textured(90, 120), "png")
+    (root / "a.png").write_bytes(data)
+    (root / ".b.png").write_bytes(data)  # hidden: left out, and said so
+    assert main(["scan", str(root), "--out", str(tmp_path / "en.jsonl")]) == 0
+    assert "not checked: 1 hidden" in capsys.readouterr().out
+    assert main(["scan", str(root), "--out", str(tmp_path / "zh.jsonl"), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "未检查：1个隐藏文件" in out and "not checked" not in out

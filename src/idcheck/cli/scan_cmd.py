@@ -157,13 +157,14 @@ def run(args: argparse.Namespace) -> int:
             line += f"; report in {args.report}"
     print(line, file=target)
     skipped = summary.get("skipped") or {}
-    said = [f"{skipped[k]} {label}" for k, label in (("hidden", "hidden (name starts with '.')"),
-                                                       ("special", "devices, pipes or sockets"),
-                                                       ("symlinks", "symlinks leaving the folder or to folders"),
-                                                       ("own_outputs", "of this run's own output and store files"))
-            if skipped.get(k)]
+    labels = (("hidden", "hidden (name starts with '.')", "个隐藏文件（名称以“.”开头）"),
+              ("special", "devices, pipes or sockets", "个设备、管道或套接字"),
+              ("symlinks", "symlinks leaving the folder or to folders", "个指向文件夹外或指向文件夹的符号链接"),
+              ("own_outputs", "of this run's own output and store files", "个本次运行自己的输出和存储文件"))
+    said = [f"{skipped[k]}{zh}" if lang == "zh" else f"{skipped[k]} {en}"
+            for k, en, zh in labels if skipped.get(k)]
     if said:
-        print("not checked: " + ", ".join(said), file=target)
+        print(("未检查：" + "、".join(said)) if lang == "zh" else "not checked: " + ", ".join(said), file=target)
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as fh:
             fh.write(textsafe.dumps(summary, indent=2))
