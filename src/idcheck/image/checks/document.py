@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import cv2
 import numpy as np
 
 from ... import codes
@@ -182,7 +181,7 @@ def _print_cut_by_frame(ctx: ImageContext) -> Finding | None:
     lines = ctx.text_lines
     if not lines or ctx.drawn_on_screen:
         return None  # a screen's own bars and labels run to its border: image.screenshot speaks for those
-    gray = cv2.cvtColor(ctx.rgb, cv2.COLOR_RGB2GRAY)
+    gray = ctx.gray
     cut = cut_print.sides_cut(gray, lines)
     if not cut:
         return None
