@@ -49,7 +49,11 @@ def test_check_jsonl_over_the_zoo(zoo, capsys):
         else:
             assert want in codes, (name, codes)
             assert record["verdict"] == "fail"
-        assert record["timings"]["total"] < 2000, (name, record["timings"])
+        # every record says where its time went (speed itself is measured in benchmarks/, not asserted here: a
+        # wall-clock limit fails on a loaded machine, and the hostile-input tests bound the work by deadline)
+        assert record["timings"]["total"] > 0, (name, record["timings"])
+        if want is None:  # a file that was decoded says how long that took
+            assert "decode" in record["timings"], (name, record["timings"])
 
 
 def test_check_exit_zero_when_all_pass_or_warn(tmp_path, capsys):
