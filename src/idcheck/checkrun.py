@@ -128,7 +128,11 @@ def _reason_before(report: Report, stage_ran: bool) -> R:
     by_code = {f.code: f for f in report.findings}
     if "file.timeout" in by_code:
         where = by_code["file.timeout"].details.get("stopped_before", "")
+        if not where:  # a scan's worker stopped at the file's time limit: nothing of its check is known
+            return ("the file's time limit passed and its check was stopped", "超过该文件的时限，检查被终止")
         return (f"the deadline passed before it ran (stopped before {where})", "超过时限，未能运行")
+    if "file.checker_crashed" in by_code:
+        return ("the checker crashed on this file", "检查程序在此文件上崩溃")
     if "file.empty" in by_code or "file.unreadable" in by_code:
         return ("the file could not be read as a picture", "文件无法作为图片读取")
     if "file.unsupported_type" in by_code:

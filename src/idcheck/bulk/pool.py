@@ -135,7 +135,7 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
                         reason = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                         w.kill()
                         workers[i] = _Worker(ctx, options, single)
-                        yield path, failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+                        yield path, failure_record(task_path(path), "file.checker_crashed", options=options,
                                                          reason=reason), None
                         continue
                     w.task = None
@@ -143,7 +143,7 @@ def run_local(paths: Iterable[Task], options: ScanOptions, jobs: int | None = No
                 elif time.monotonic() >= w.deadline:
                     w.kill()
                     workers[i] = _Worker(ctx, options, single)
-                    yield path, timeout_record(task_path(path), options.timeout, options.lang), None
+                    yield path, timeout_record(task_path(path), options.timeout, options=options), None
     except BaseException:  # Ctrl-C, a write error in the caller: stop now, do not wait for files in flight
         for w in workers:
             w.kill()
@@ -185,7 +185,7 @@ def run_dask(paths: Iterable[Task], options: ScanOptions, scheduler,
             try:
                 line, thumbnail = fut.result()
             except Exception as exc:  # a worker lost with the task, or a task error
-                line, thumbnail = failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+                line, thumbnail = failure_record(task_path(path), "file.checker_crashed", options=options,
                                                  reason=type(exc).__name__), None
             fut.release()
             yield path, line, thumbnail

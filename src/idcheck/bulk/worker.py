@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..config import Config
 
 from .. import __version__, api, codes
+from ..checkrun import attach
 from ..i18n import measure_text
 from ..render import annotate
 from ..report import Measure, Report
@@ -119,16 +120,25 @@ def check_path(path: Task, options: ScanOptions) -> Outcome:
     return dumps(record), thumbnail
 
 
-def failure_record(path: str, code: str, *, lang: str = "en", **params: Any) -> str:
-    """A record for a file whose check did not finish (timeout, crashed worker), its message in ``lang``."""
+def failure_record(path: str, code: str, *, lang: str = "en", options: ScanOptions | None = None,
+                   **params: Any) -> str:
+    """A record for a file whose check did not finish (timeout, crashed worker), its message in ``lang`` (the
+    scan's ``options`` give the language, and whether OCR and a profile were asked for), with the list of checks,
+    none of which ran, and why (:mod:`idcheck.checkrun`)."""
+    if options is not None:
+        lang = options.lang
     report = Report(kind="image", path=path)
     report.findings.append(codes.finding(code, **params))
+    profile_given = options is not None and options.profile is not None
+    attach(report, ocr_asked=profile_given or (options is not None and options.ocr), profile_given=profile_given)
     return dumps(report.to_dict(lang=lang))
 
 
-def timeout_record(path: str, seconds: float, lang: str = "en") -> str:
+def timeout_record(path: str, seconds: float, lang: str = "en", options: ScanOptions | None = None) -> str:
+    if options is not None:
+        lang = options.lang
     return failure_record(
-        path, "file.timeout", lang=lang, limit=measure_text(Measure(seconds, "s"), lang),
+        path, "file.timeout", lang=lang, options=options, limit=measure_text(Measure(seconds, "s"), lang),
         measured=Measure(seconds, "s", ">="), threshold=Measure(seconds, "s", "<"),
     )
 
@@ -145,13 +155,13 @@ def check_path_with_deadline(path: Task, options: ScanOptions) -> Outcome:
         try:
             result.append(check_path(path, options))
         except BaseException as exc:  # pragma: no cover - check() does not raise on files
-            result.append((failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+            result.append((failure_record(task_path(path), "file.checker_crashed", options=options,
                                           reason=type(exc).__name__), None))
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(options.timeout)
-    return result[0] if result else (timeout_record(task_path(path), options.timeout, options.lang), None)
+    return result[0] if result else (timeout_record(task_path(path), options.timeout, options=options), None)
 
 
 def worker_main(conn, options: ScanOptions, single_thread: bool = True) -> None:
@@ -176,7 +186,7 @@ def worker_main(conn, options: ScanOptions, single_thread: bool = True) -> None:
         try:
             outcome = check_path(path, options)
         except Exception as exc:  # check() never raises on bad files; this is a bug, keep going
-            outcome = (failure_record(task_path(path), "file.checker_crashed", lang=options.lang,
+            outcome = (failure_record(task_path(path), "file.checker_crashed", options=options,
                                       reason=f"{type(exc).__name__}: {exc}"), None)
         try:
             conn.send((task_id, outcome))
