@@ -28,7 +28,8 @@ from ..doctypes import shape_of
 from ..intake.decoded import DecodedImage
 from ..report import Point
 from . import capture, text_evidence
-from .document import DocumentQuad, detect, detect_in_screen_photo
+from .document import DocumentQuad, detect, detect_in_screen_photo, print_fit
+from .document.detector import CONFIDENT
 
 
 class ImageContext:
@@ -147,6 +148,13 @@ class ImageContext:
                 f = small.shape[1] / self.width
                 found = detect_in_screen_photo(small, (x * f, y * f, w * f, h * f), fill,
                                                min_score=cfg.min_edge_support)
+        elif found is not None and cfg.min_text_lines > 0 and print_fit.worth_asking(found, CONFIDENT):
+            # the outline must hold the document's print (an inner rectangle does not): the text detector's lines
+            # choose among the outlines the search found (the pass is shared with the checks that use print)
+            lines = self.text_lines
+            if lines:
+                f = small.shape[1] / self.width
+                found = print_fit.fit_to_print(found, [b * f for b in lines], (small.shape[1], small.shape[0]))
         if found is None:
             return None
         fx = self.width / small.shape[1]
@@ -187,6 +195,9 @@ class ImageContext:
         doc = self.document
         if doc is None or doc.confidence < self.config.document.min_confidence:
             return False
+        if "print_outside" in doc.details:  # much of the print lies outside it: a part of the document at best
+            self.extra.setdefault("document_evidence", "much of the print lies outside the outline")
+            return False
         if doc.confidence >= text_evidence.DOUBTFUL_BELOW or self.config.document.min_text_lines <= 0:
             return True
         return self.print_inside_outline is not False
@@ -203,9 +214,11 @@ class ImageContext:
 
     @cached_property
     def doc_mask(self) -> np.ndarray | None:
-        """H x W uint8 mask (255 inside the document quad, within the frame), or None."""
+        """H x W uint8 mask (255 inside the document quad, within the frame), or None when no document was located:
+        none was found, or only the picture's frame stands for one that fills it (``method == "frame"``, see
+        :mod:`.document.print_fit`), so the edit-trace analyses comparing the document's regions run as without one."""
         doc = self.document
-        if doc is None:
+        if doc is None or doc.method == "frame":
             return None
         mask = np.zeros((self.height, self.width), np.uint8)
         cv2.fillConvexPoly(mask, np.round(doc.quad).astype(np.int32), 255)

@@ -76,7 +76,7 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     }
     if ctx.drawn_on_screen:
         return  # an app's capture (image.screenshot): no photographed document's corners to judge
-    if not ctx.document_confident and doc.confidence >= cfg.min_confidence:
+    if not ctx.document_confident and doc.confidence >= cfg.min_confidence and "print_outside" not in doc.details:
         # distrusted for want of print inside it: with no print anywhere in the picture either, there is no
         # document in it (a building, a room): that is what to tell the user
         lines = ctx.text_lines

@@ -48,7 +48,14 @@ the picture stop short of the frame (:func:`cut_support`: a palm or finger carri
 outline out, the document's own corner is in the picture).
 
 The judge prefers confident outlines, then edge support (how much of the in-frame
-perimeter lies on a real edge) and fill.  Checks that read the document from the quad
+perimeter lies on a real edge) and fill.  Every outline judged plausible is kept with the
+best (``DocumentQuad.alternatives``): when the best is doubtful, or another outline lies
+around it, the image context asks the text detector for the picture's print and
+:mod:`.print_fit` keeps the best only if it holds that print; else the best-ranked outline
+that does, else the picture's frame when the print fills it (confidence 0), else the best
+marked ``print_outside``.  An inner rectangle (a portrait, a block of fields, the fold
+across a receipt) has straight sides and real edges: only the print tells it from the
+document.  Checks that read the document from the quad
 report errors only when ``confidence >= document.min_confidence``
 (``ImageContext.document_confident``): a finding from a doubtful quad is worse than none.
 
@@ -59,7 +66,8 @@ Where each part lives (the public names are re-exported here; private helpers ar
 * :mod:`.lines` - LSD segments, lines, and the four- and three-line quads;
 * :mod:`.refinement` - :func:`refine`, edge support, :func:`recover_side`, :func:`cut_support`;
 * :mod:`.verification` - :func:`verify` and the dark rim of a screen or picture frame;
-* :mod:`.detector` - :func:`detect`: the proposals judged and ranked.
+* :mod:`.detector` - :func:`detect`: the proposals judged and ranked;
+* :mod:`.print_fit` - the outline that must hold the document's print (pure functions; the context runs the detector).
 
 The modules are not named after the functions they hold (``refine``, ``verify``, ``detect``): a package attribute is
 either the function or the submodule, and the re-exported function must win.

@@ -105,6 +105,7 @@ class _Picture:
         self.frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
         self.step = max(3.0, EDGE_STEP * max(h, w))
         self.seen: list[np.ndarray] = []
+        self.judged: list[DocumentQuad] = []  # every outline judged plausible, in the order judged
         self.dark_frames: list[np.ndarray] = []
 
     def proposals(self) -> list[tuple[str, np.ndarray]]:
@@ -188,9 +189,11 @@ class _Picture:
         if _dark_rim(rq, self.gray):
             self.dark_frames.append(rq)
             return None
-        return DocumentQuad(rq, float(score), float(fill), method, rshare,
-                            {"edge_support": round(support, 3), "sides": [round(s, 3) for s in per_side], **why},
-                            confidence=conf)
+        found = DocumentQuad(rq, float(score), float(fill), method, rshare,
+                             {"edge_support": round(support, 3), "sides": [round(s, 3) for s in per_side], **why},
+                             confidence=conf)
+        self.judged.append(found)
+        return found
 
     def _refine_and_verify(self, quad: np.ndarray, strong: float,
                            keep: int | None) -> tuple[np.ndarray, list[float | None], float, dict]:
@@ -276,6 +279,7 @@ def detect_in_screen_photo(rgb_small: np.ndarray, box: tuple[float, float, float
             inner.quad = inner.quad + np.array([x0, y0], np.float32)
             inner.frame_share = float(cv2.intersectConvexConvex(inner.quad, frame)[0]) / (w * h)
             inner.details["in_screen_photo"] = True
+            inner.alternatives = [inner]  # the others are in the crop's coordinates
             inner.details["frame_edge_sides"] = [i for i in range(4) if _on_frame_edge(
                 inner.quad[i], inner.quad[(i + 1) % 4], w, h)]
             return inner
@@ -305,4 +309,6 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         inner = _inside_dark_frame(pic)
         if inner is not None:
             best = inner
+    if best is not None:  # an outline found inside a dark frame competes with nothing outside it
+        best.alternatives = sorted(pic.judged, key=rank, reverse=True) if any(c is best for c in pic.judged) else [best]
     return best

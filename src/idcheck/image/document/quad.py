@@ -23,6 +23,9 @@ class DocumentQuad:
     # 0..1: how far the outline is a real document's (straight sides, plausible angles and proportions);
     # see :func:`verify`.  Checks that would report an error from the quad require ``confidence >= min_confidence``.
     confidence: float = 1.0
+    # The other outlines the search judged plausible (the best first, this one included), for a later choice
+    # by evidence the search does not have (:mod:`.print_fit`: the printed text the outline must contain).
+    alternatives: list[DocumentQuad] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def long_side(self) -> float:

@@ -1,0 +1,111 @@
+"""The outline must hold the document's print (idcheck.image.document.print_fit)."""
+
+import cv2
+import numpy as np
+
+from idcheck.image.document import DocumentQuad, print_fit
+
+from .conftest import context
+
+
+def _rect(x0, y0, x1, y1):
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def _quad(box, confidence=0.9, method="colour"):
+    return DocumentQuad(_rect(*box), 1.0, 1.0, method, 0.3, {}, confidence=confidence)
+
+
+def _lines(rows, x0, x1, height=10):
+    """Text-line boxes, one per row, from x0 to x1."""
+    return [_rect(x0, y, x1, y + height) for y in rows]
+
+
+def _with(best, *others):
+    best.alternatives = [best, *others]
+    return best
+
+
+def test_print_outside_counts_lines_by_their_centres_and_shares_by_area():
+    quad = _rect(0, 0, 100, 100)
+    inside = _lines([10, 30], 10, 90)  # 80 x 10 each
+    outside = _lines([150], 10, 50)  # 40 x 10
+    share, count = print_outside = print_fit.print_outside(quad, inside + outside)
+    assert count == 1
+    assert share == 400 / (400 + 1600)
+    assert print_fit.print_outside(quad, []) == (0.0, 0)
+    assert print_outside == (share, count)
+
+
+def test_an_inner_rectangle_gives_way_to_the_outline_that_holds_the_print():
+    inner = _quad((100, 100, 300, 200), confidence=0.95)  # a portrait or a box of fields
+    page = _quad((50, 50, 500, 650), confidence=0.5)  # ranked lower by the search, but holds every line
+    lines = _lines(range(60, 640, 40), 60, 480)
+    chosen = print_fit.fit_to_print(_with(inner, page), lines, (600, 700))
+    assert chosen is page
+    assert chosen.details["print_fit"]["replaced"] == "colour"
+    assert chosen.details["print_fit"]["print_outside_before"] >= print_fit.PRINT_OUTSIDE_WRONG
+
+
+def test_an_outline_holding_its_print_is_kept_and_a_few_stray_lines_change_nothing():
+    card = _quad((100, 100, 500, 350))
+    larger = _quad((20, 20, 580, 580), confidence=0.3)
+    own = _lines(range(120, 330, 30), 120, 480)
+    assert print_fit.fit_to_print(_with(card, larger), own, (600, 600)) is card
+    # two labels on the desk beside the card: under MIN_LINES_OUTSIDE, whatever their share
+    stray = _lines([400, 450], 20, 590, height=40)
+    kept = print_fit.fit_to_print(_with(card, larger), own[:2] + stray, (600, 600))
+    assert kept is card and "print_outside" not in kept.details
+
+
+def test_no_outline_holding_the_print_marks_the_first_and_a_filled_frame_becomes_the_outline():
+    inner = _quad((200, 200, 400, 400))
+    # print all over the picture: the document fills it
+    everywhere = _lines(range(10, 590, 40), 10, 590)
+    framed = print_fit.fit_to_print(_with(inner), everywhere, (600, 600))
+    assert framed.method == "frame" and framed.confidence == 0.0
+    assert framed.details["fills_frame"] and framed.details["print_outside"] >= print_fit.PRINT_OUTSIDE_WRONG
+    assert np.allclose(framed.quad, _rect(0, 0, 600, 600))
+    # print outside the outline but far from the frame's right side: no frame, the outline is only marked
+    left = _lines(range(10, 590, 40), 10, 300)
+    marked = print_fit.fit_to_print(_with(_quad((250, 200, 400, 400))), left, (600, 600))
+    assert marked.method == "colour" and marked.details["print_outside"] >= print_fit.PRINT_OUTSIDE_WRONG
+
+
+def test_the_print_is_asked_for_when_the_outline_is_doubtful_or_has_a_larger_outline_around_it():
+    card = _quad((100, 100, 300, 250), confidence=0.95)
+    assert not print_fit.worth_asking(_with(card), 0.8)
+    assert print_fit.worth_asking(_with(_quad((100, 100, 300, 250), confidence=0.6)), 0.8)
+    around = _quad((50, 50, 400, 400), confidence=0.2)
+    assert print_fit.worth_asking(_with(card, around), 0.8)
+    beside = _quad((350, 300, 700, 650), confidence=0.2)  # larger, but not around it
+    assert not print_fit.worth_asking(_with(card, beside), 0.8)
+
+
+def test_the_context_distrusts_a_box_inside_a_page_that_fills_the_picture():
+    """A page filling the picture whose only strong rectangle is a printed box of fields: without print the box is
+    the confident outline; with the page's lines all over the picture it is not the document."""
+    h, w = 900, 1200
+    page = np.full((h, w, 3), 238, np.uint8)
+    cv2.rectangle(page, (420, 300), (800, 600), (150, 190, 235), -1)  # a tinted block of fields ...
+    cv2.rectangle(page, (420, 300), (800, 600), (30, 30, 30), 6)  # ... in a printed frame
+    rows = list(range(40, h - 40, 60))
+    for y in rows:
+        if not 280 <= y <= 620:
+            cv2.line(page, (40, y), (w - 40, y), (90, 90, 90), 3)  # stand-ins for lines of print
+    boxes = [_rect(40, y - 12, w - 40, y + 12) for y in rows if not 280 <= y <= 620]
+    # a camera's noise: a flat, noiseless picture is an app's capture, whose outline is found another way
+    page = np.clip(page + np.random.default_rng(3).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+
+    plain = context(page)
+    plain.__dict__["text_lines"] = []  # the detector found nothing: the box stands
+    assert plain.document is not None and plain.document.method != "frame"
+    box_area = abs(cv2.contourArea(plain.document.quad))
+    assert box_area < 0.3 * w * h
+
+    printed = context(page)
+    printed.__dict__["text_lines"] = boxes
+    doc = printed.document
+    assert doc is not None
+    assert "print_outside" in doc.details or abs(cv2.contourArea(doc.quad)) > 0.8 * w * h
+    assert not printed.document_confident
