@@ -205,7 +205,14 @@ class ImageContext:
     @cached_property
     def print_inside_outline(self) -> bool | None:
         """Whether the found outline shows print (:func:`text_evidence.print_inside` on its flattened crop); None when
-        that cannot be told (no outline, no detector, too small a crop)."""
+        that cannot be told (no outline, no detector, too small a crop).  When the detector has already read the whole
+        picture (the outline was checked against the print) and found enough lines inside the outline, that settles it
+        without a second pass over the crop; fewer may be the whole picture's coarser scale missing small print."""
+        doc, lines = self.document, self.text_lines_if_found
+        if doc is not None and lines:
+            inside = len(lines) - print_fit.print_outside(doc.quad, lines)[1]  # both in working pixels
+            if inside >= text_evidence.MIN_LINES_INSIDE:
+                return True
         rect = self.rectified_any
         printed = None if rect is None else text_evidence.print_inside(rect.rgb)
         if printed is False:
