@@ -175,6 +175,12 @@ def score(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]],
                                                    else None),
                "median_iou_cut": (float(np.median([o["iou"] for o in outline_rows if not o["visible"]]))
                                   if any(not o["visible"] for o in outline_rows) else None),
+               # calibration: how often an outline the engine calls confident (reports from) is right, against
+               # a doubtful one (checks say "not judged") - on documents with four corners visible
+               "confident_right": (sum(o["iou"] >= 0.9 for o in visible if o["confident"]),
+                                   sum(o["confident"] for o in visible)),
+               "doubtful_right": (sum(o["iou"] >= 0.9 for o in visible if not o["confident"]),
+                                  sum(not o["confident"] for o in visible)),
                "rows": outline_rows}
     return {"per_code": per_code, "clean": clean_summary, "verdicts": dict(verdicts), "outline": outline}
 
@@ -238,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{'-' if share is None else f'{share:.0%}'}, median IoU {_fmt(ol['median_iou_visible'])}, median corner "
               f"error {_fmt(ol['median_corner_error_pct_visible'])}% of the diagonal; "
               f"{ol['n_labelled'] - ol['n_visible']} cut by the frame: median IoU {_fmt(ol['median_iou_cut'])}")
+        (cr, cn), (dr, dn) = ol["confident_right"], ol["doubtful_right"]
+        print(f"         calibration (4 corners visible): confident outlines at IoU >= 0.9 {cr} of {cn}, "
+              f"doubtful ones {dr} of {dn}")
     if args.markdown:
         print("\n| code | found / labelled | false alarms | precision | recall | precision at error | not judged |")
         print("|---|---|---|---|---|---|---|")

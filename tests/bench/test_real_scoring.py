@@ -50,3 +50,14 @@ def test_outline_iou_and_corner_error():
     outlines = {"a.jpg": {"file": "a.jpg", "quad": square, "all_corners_visible": True}}
     out = real.score([_rec("a.jpg", quad=half)], labels, outlines)
     assert out["outline"]["n_visible"] == 1 and out["outline"]["iou_ge_0_9_visible"] == 0.0
+
+
+def test_outline_calibration_counts_right_outlines_by_what_the_engine_called_them():
+    square = [[0, 0], [100, 0], [100, 100], [0, 100]]
+    half = [[0, 0], [50, 0], [50, 100], [0, 100]]
+    labels = {n: {"defect": "clean", "expect": [], "allow": []} for n in ("a.jpg", "b.jpg", "c.jpg")}
+    outlines = {n: {"file": n, "quad": square, "all_corners_visible": True} for n in labels}
+    records = [_rec("a.jpg", quad=square, confident=True), _rec("b.jpg", quad=half, confident=True),
+               _rec("c.jpg", quad=square, confident=False)]
+    out = real.score(records, labels, outlines)["outline"]
+    assert out["confident_right"] == (1, 2) and out["doubtful_right"] == (1, 1)
