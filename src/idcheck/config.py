@@ -186,6 +186,13 @@ class ResolutionConfig:
         "~3.5 mm characters) over 297 mm: 297 / 3.5 x 10 = 849, so 850 px. Real photos: pages of 500-742 px were "
         "judged too small by eye, 943 px legible.",
     )
+    min_print_char_px: int = setting(
+        16, "pixels (original) per character height, lower quartile of the lines of print found",
+        "The same legibility rule read from the print itself where the text detector found 5 lines or more: the 10 px "
+        "the smallest print needs (min_long_side_card), carried to the ~3 mm lines that make most of an ID card's "
+        "and a licence's small print: 10 x 3 / 1.8 = 16.7, so 16. Used where the outline cannot measure the "
+        "document: none found, a doubtful one, or a document cut by the frame (its length is only a lower bound).",
+    )
     card_aspect: float = setting(
         1.5, "long side / short side",
         "ID cards are 85.6 x 54 mm (1.585), A4 pages and passport pages are 1.41-1.42: the midpoint tells them apart "

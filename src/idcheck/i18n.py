@@ -90,6 +90,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "px on the picture's long side": ("{v} px on the picture's long side", "图片长边 {v} 像素"),
     "px on the document's long side": ("{v} px on the document's long side", "证件长边 {v} 像素"),
     "px on the short side": ("{v} px on the short side", "短边 {v} 像素"),
+    "px per character of its small print": ("{v} px per character of its small print", "小字每字 {v} 像素"),
     "px per 1000 px of document": ("{v} px per 1000 px of the document", "{v} 像素（按证件长边 1000 像素计）"),
     "px per 1000 px of picture": ("{v} px per 1000 px of the picture", "{v} 像素（按图片长边 1000 像素计）"),
     "px from the picture edge (negative: outside)": ("{v} px from the picture's edge (negative: outside it)",

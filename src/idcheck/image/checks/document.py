@@ -44,20 +44,19 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                 yield cut
             yield codes.finding(
                 "image.not_judged",
-                what=("anything covering the document, glare over its print (only a clear reflection in the whole "
-                      "picture was looked for) and whether the document is large enough") if cut else
-                     ("the corners, anything covering the document, glare over its print (only a clear "
-                      "reflection in the whole picture was looked for) and whether the document is large enough"),
-                what_zh=("是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）"
-                         "以及证件分辨率是否足够" if cut else
-                         "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）"
-                         "以及证件分辨率是否足够"),
+                what=("anything covering the document and glare over its print (only a clear reflection in the "
+                      "whole picture was looked for)") if cut else
+                     ("the corners, anything covering the document and glare over its print (only a clear "
+                      "reflection in the whole picture was looked for)"),
+                what_zh=("是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）" if cut else
+                         "四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）"),
                 reason=f"the document's print was found ({n_lines} lines of text) but not its edges: it may fill the "
                        f"picture or run out of it",
                 reason_zh=f"找到了证件上的文字（{n_lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
                 measured=Measure(n_lines, "text lines"),
+                # (image.low_resolution is judged from the print's own height: idcheck.image.checks.resolution)
                 details={"codes": (["document.corner_missing"] if cut is None else [])
-                         + ["document.occluded", "image.glare", "image.low_resolution"],
+                         + ["document.occluded", "image.glare"],
                          "text_lines": n_lines},
             )
             return
@@ -101,10 +100,15 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                      "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕"),
             reason=(f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
                     f"{cfg.min_confidence:.2f} needed") if doc.confidence < cfg.min_confidence else
+                   (f"{100 * doc.details['print_outside']:.0f}% of the print lies outside the outline found "
+                    f"(confidence {doc.confidence:.2f}), so it is at most a part of the document")
+                   if "print_outside" in doc.details else
                    (f"the outline found (confidence {doc.confidence:.2f}) has no print inside it, so it may be "
                     f"something other than the document"),
             reason_zh=(f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}"
                        if doc.confidence < cfg.min_confidence else
+                       f"{100 * doc.details['print_outside']:.0f}% 的文字位于找到的轮廓（置信度 "
+                       f"{doc.confidence:.2f}）之外，它至多是证件的一部分" if "print_outside" in doc.details else
                        f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，可能不是证件"),
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
