@@ -160,6 +160,7 @@ class ImageContext:
         fx = self.width / small.shape[1]
         fy = self.height / small.shape[0]
         found.quad = (found.quad * np.array([fx, fy], np.float32)).astype(np.float32)
+        found.alternatives = []  # in the detection copy's pixels, and chosen from: nothing reads them later
         return found
 
     @cached_property
