@@ -4,6 +4,7 @@ import pytest
 
 from idcheck.dsl import RuleFileError, parse, parse_source, regex_problem
 from idcheck.dsl.loader import RuleBook, load_rules, parse_files
+from tests.strategies import examples
 
 from .conftest import rule_file as R
 
@@ -323,7 +324,7 @@ PIECES = list('{}[](),.=!<>/"\\#\n ') + ["rule ", "require ", "not ", "and ", "d
                                          " in ", "when ", "any of ", "\u201c", "'", "&", "length(", " exists"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SHIPPED_TEXTS),
        st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 5), st.sampled_from(PIECES)), min_size=1, max_size=5))
 def test_mutated_rule_files_never_crash_the_parser(text, edits):
@@ -336,7 +337,7 @@ def test_mutated_rule_files_never_crash_the_parser(text, edits):
         e.format()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_never_crashes_the_parser(text):
     ruleset, errors = parse_source(text, "x.rules")  # must not raise on any text
