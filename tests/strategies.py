@@ -1,4 +1,4 @@
-"""Shared hypothesis strategies.
+"""Shared hypothesis strategies, and :func:`examples` (a test's own example count under the loaded profile).
 
 Number strategies build valid identity numbers with the check algorithms written out again here
 from domain-rules.md (§1.4, §2.1, §2.5, §2.7), independently of ``idcheck.numbers``, so a property
@@ -10,7 +10,17 @@ from __future__ import annotations
 import datetime
 import string
 
+from hypothesis import settings
 from hypothesis import strategies as st
+
+
+def examples(full: int) -> int:
+    """A property test's own example count under the loaded hypothesis profile: ``full`` in hypothesis's own
+    profiles (the whole suite, CI), the "fast" profile's share of it in the fast loop (tests/conftest.py), never
+    fewer than 10 unless ``full`` is."""
+    share = settings.default.max_examples / settings.get_profile("default").max_examples
+    return full if share >= 1 else min(full, max(10, round(full * share)))
+
 
 # ---------------------------------------------------------------- identity numbers (idcheck.numbers)
 

@@ -3,7 +3,9 @@
 Everything that names a kind of document reads it through here: the profile (``DOCUMENT_TYPES``, who
 may use a document, its regions and number format), submission (``IMAGE_KINDS``, the extra kinds'
 titles), OCR (``EXPECTED_LABEL``), the API (``check()``'s ``kind``) and the image context (card or page).
-The table of which documents each registrant type and region may use (§3.2) is ``rules/standard.rules``.
+The table of which documents each registrant type and region may use (§3.2) is here too (``ACCEPTED_DOCUMENTS``):
+the profile check reads it, and so does ``rules/standard.rules``, through the rules language's
+``accepted_documents("individual", "mainland")``.
 
 This module is at the bottom of the house: it imports nothing from idcheck.
 """
@@ -37,15 +39,27 @@ class DocumentType:
     title: str | None = None  # words for a supplied-only kind
 
 
-def _load() -> tuple[tuple[ImageKind, ...], tuple[DocumentType, ...]]:
+def _load() -> tuple[tuple[ImageKind, ...], tuple[DocumentType, ...], dict[tuple[str, str], tuple[str, ...]]]:
     data = tomllib.loads((resources.files("idcheck") / "data" / "document_types.toml").read_text(encoding="utf-8"))
     kinds = tuple(ImageKind(**{**k, "text_labels": tuple(k.get("text_labels", ()))}) for k in data["image_kind"])
     docs = tuple(DocumentType(**{**d, "regions": tuple(d["regions"])} if "regions" in d else d)
                  for d in data["document"])
-    return kinds, docs
+    profile_docs = {d.id for d in docs if d.profile}
+    accepted: dict[tuple[str, str], tuple[str, ...]] = {}
+    for row in data["accepted"]:
+        documents = tuple(row["documents"])
+        unknown = [d for d in documents if d not in profile_docs]
+        if unknown or not documents or len(set(documents)) != len(documents):
+            raise ValueError(f"document_types.toml [[accepted]] {row['registrant_type']} {row['regions']}: "
+                             f"documents must be distinct profile document types (unknown: {unknown})")
+        for region in row["regions"]:
+            if (row["registrant_type"], region) in accepted:
+                raise ValueError(f"document_types.toml [[accepted]]: {row['registrant_type']} {region} twice")
+            accepted[(row["registrant_type"], region)] = documents
+    return kinds, docs, accepted
 
 
-IMAGE_KIND_TABLE, DOCUMENT_TABLE = _load()
+IMAGE_KIND_TABLE, DOCUMENT_TABLE, _ACCEPTED = _load()
 IMAGE_KIND_BY_ID: dict[str, ImageKind] = {k.id: k for k in IMAGE_KIND_TABLE}
 DOCUMENT_BY_ID: dict[str, DocumentType] = {d.id: d for d in DOCUMENT_TABLE}
 
@@ -84,6 +98,9 @@ DOCUMENT_REGIONS: dict[str, tuple[str, ...] | None] = {d.id: d.regions for d in 
 
 #: a profile document -> the idcheck.numbers format of its number ("free" = no public format)
 NUMBER_FORMAT: dict[str, str] = {d.id: d.number for d in DOCUMENT_TABLE if d.profile and d.number is not None}
+
+#: §3.2: (registrant type, region) -> the profile document types it may use, the preferred one first [A2][A8][A10][A12]
+ACCEPTED_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = _ACCEPTED
 
 
 def shape_of(kind: str) -> str | None:

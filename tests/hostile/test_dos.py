@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import idcheck
 from idcheck.tamper import metadata
+from tests.strategies import examples
 
 from . import craft
 
@@ -73,7 +74,7 @@ TOKENS = ["<xmpMM:History>", "</xmpMM:History>", "<xapMM:History ", "</xapmm:his
           "Adobe Photoshop 25.0", "saved", "derived", "x", "\n", "<rdf:liX", "History"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=40))
 def test_linear_xmp_scanner_agrees_with_the_old_regexes(tokens):
     text = "".join(tokens)

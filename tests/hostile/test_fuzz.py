@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import idcheck
+from tests.strategies import examples
 
 from . import craft
 
@@ -58,7 +59,8 @@ PROFILES = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(30), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=mutated(), profile=st.one_of(st.none(), PROFILES), ocr=st.booleans())
 def test_check_never_raises(data, profile, ocr):
     report = idcheck.check(data, profile=profile, ocr=ocr, timeout=20)
@@ -66,7 +68,8 @@ def test_check_never_raises(data, profile, ocr):
     report.to_json()
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(10), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=mutated(), profile=PROFILES)
 def test_check_submission_never_raises(data, profile):
     report = idcheck.check_submission("example.cn", profile, {"id_card": data})

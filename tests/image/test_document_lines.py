@@ -11,6 +11,7 @@ from idcheck.image import document as D
 from idcheck.image.document import detector  # detect() looks its proposals up there
 from idcheck.image.document.lines import _line_quads
 from idcheck.image.document.verification import _dark_rim
+from tests.strategies import examples
 
 CARD = np.array([[60, 50], [330, 62], [322, 235], [52, 222]], np.float32)  # TL, TR, BR, BL (ID-card proportions)
 
@@ -170,7 +171,7 @@ def test_a_bluish_card_on_a_beige_desk_is_found_by_its_colour_borders(seed):
     assert np.abs(found.quad - CARD).max() <= 4.0, found.quad
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.integers(8, 300), st.integers(8, 400), st.integers(0, 2**31 - 1), st.integers(0, 14))
 def test_detection_never_fails_on_junk_and_returns_a_sane_quad(h, w, seed, strokes):
     """Noise, flat colour, scattered lines and rectangles running off the frame, at any size from 8 px."""

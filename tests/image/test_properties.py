@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 from fixtures.formats import encode
 from idcheck.image.checks.blur import edge_blur
 from idcheck.image.checks.glare import glare_mask
+from tests.strategies import examples
 
 from .conftest import codes_of, photo, run
 
-FAST = settings(max_examples=10, deadline=None)
+FAST = settings(max_examples=examples(10), deadline=None)
 
 
 @FAST
@@ -43,7 +44,7 @@ def test_a_larger_glare_spot_never_lowers_the_glare_share(seed, r, grow):
     assert share(r + grow) >= share(r)
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=examples(4), deadline=None)
 @given(st.sampled_from([("clean", None), ("glare", 0.04), ("defocus", 4.5), ("corner_cut", 0.08)]), st.integers(0, 50))
 def test_rotating_by_90_degrees_keeps_the_verdict(case, seed):
     name, strength = case
@@ -54,7 +55,7 @@ def test_rotating_by_90_degrees_keeps_the_verdict(case, seed):
     assert codes_of(f0) & quad_level == codes_of(f1) & quad_level
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=examples(4), deadline=None)
 @given(st.integers(85, 98), st.integers(0, 50), st.sampled_from([None, ("glare", 0.04), ("grayscale", 1.0)]))
 def test_reencoding_at_jpeg_quality_85_plus_keeps_the_verdict(quality, seed, defect):
     import io
@@ -73,7 +74,7 @@ def test_reencoding_at_jpeg_quality_85_plus_keeps_the_verdict(quality, seed, def
     assert codes_of(f0, ("error",)) == codes_of(f1, ("error",))
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=examples(6), deadline=None)
 @given(st.integers(0, 3), st.integers(0, 100))
 def test_moving_the_document_out_of_the_frame_names_the_corner(corner, seed):
     """Shift the picture so that one chosen corner of the document leaves the frame."""

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import idcheck
 from fixtures.formats import encode, textured
+from tests.strategies import examples
 
 _SEEDS = {}
 
@@ -30,7 +31,7 @@ def _assert_sane(report) -> None:
     report.to_json()  # always serialisable
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=4096))
 def test_any_bytes(data):
     start = time.perf_counter()
@@ -39,13 +40,13 @@ def test_any_bytes(data):
     _assert_sane(report)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(MAGICS), st.binary(max_size=2048))
 def test_magic_prefix_then_junk(magic, tail):
     _assert_sane(idcheck.check(magic + tail))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["jpeg", "png", "webp", "bmp", "heic", "gif"]), st.data())
 def test_mutated_real_images(fmt, data):
     blob = bytearray(_real_files()[fmt])

@@ -21,6 +21,7 @@ from tests.strategies import (
     NOISE_CHARS,
     USCC_ALPHABET,
     any_object,
+    examples,
     valid_fpr2023,
     valid_mrz_td1,
     valid_mrz_td2,
@@ -30,8 +31,8 @@ from tests.strategies import (
     valid_uscc,
 )
 
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-EXHAUSTIVE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXHAUSTIVE = settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def substitutions(number: str, alphabet: str):

@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from idcheck.numbers import ric, uscc
 from idcheck.ocr.repair import repair
+from tests.strategies import examples
 
 ID = "11010519491231002X"
 
@@ -62,7 +63,7 @@ def test_uscc_checksum_decides_between_b_and_8():
         assert any(c.why == "checksum" and c.now == "B" for c in r.repairs)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.integers(0, 16), st.sampled_from(list("OIBSZ")))
 def test_any_lookalike_letter_in_a_digit_position_is_undone(pos, letter):
     digit = {"O": "0", "I": "1", "B": "8", "S": "5", "Z": "2"}[letter]

@@ -1,4 +1,5 @@
-"""One table of document types (idcheck/data/document_types.toml) and §3.2 written once (rules/standard.rules)."""
+"""One table of document types (idcheck/data/document_types.toml), §3.2 included: written once, read by the profile
+check and by rules/standard.rules (accepted_documents(...))."""
 
 import re
 from importlib import resources
@@ -16,6 +17,7 @@ def test_every_reader_reads_the_one_table():
     assert ocr.EXPECTED_LABEL is doctypes.EXPECTED_LABEL
     assert api.KINDS is doctypes.KINDS
     assert documents.NUMBER_FORMAT is doctypes.NUMBER_FORMAT
+    assert documents.ACCEPTED == {key: (row[:1], row[1:]) for key, row in doctypes.ACCEPTED_DOCUMENTS.items()}
 
 
 def test_the_table_is_consistent():
@@ -31,33 +33,32 @@ def test_the_table_is_consistent():
     assert Config().resolution.card_aspect > 1  # shape None: judged from the outline with this ratio
 
 
-def _rule_file_table() -> dict[tuple[str, str], set[str]]:
-    """(registrant type, region) -> the documents the *-document rules of rules/standard.rules accept."""
+def test_section_3_2_has_one_row_for_each_registrant_type_and_region_that_the_owner_and_region_checks_allow():
+    table = doctypes.ACCEPTED_DOCUMENTS
+    assert set(table) == {(t, r) for t in REGISTRANT_TYPES for r in REGIONS}
+    for (rtype, region), row in table.items():
+        for doc in row:  # an accepted document is never refused by the owner or the region check before it
+            assert doctypes.DOCUMENT_OWNER[doc] in (None, rtype), (rtype, region, doc)
+            regions = doctypes.DOCUMENT_REGIONS[doc]
+            assert regions is None or region in regions, (rtype, region, doc)
+    assert "military_unit" not in {d for row in table.values() for d in row}
+
+
+def test_the_rule_file_does_not_write_the_table_again():
+    # every *-document rule of rules/standard.rules takes its documents from accepted_documents(...), twice (when
+    # the profile names none of them, require one of them): no list of document kinds of its own
     text = (resources.files("idcheck") / "rules" / "standard.rules").read_text(encoding="utf-8")
-    table: dict[tuple[str, str], set[str]] = {}
-    for body in re.findall(r"rule [a-z-]+-document \{(.*?)\n\}", text, re.S):
-        who = re.search(r'profile\.registrant_type == "(\w+)" and profile\.region (==|in) (\[[^\]]*\]|"\w+")', body)
-        if who is None:
-            continue
-        regions = re.findall(r'"(\w+)"', who.group(3))
-        need = re.search(r'require document (?:any of (\[[^\]]*\])|("\w+"))', body)
-        docs = set(re.findall(r'"(\w+)"', need.group(1) or need.group(2)))
-        for region in regions:
-            table[(who.group(1), region)] = docs
-    return table
-
-
-def test_section_3_2_is_the_same_in_the_rule_file_and_the_profile_check():
-    from_rules = _rule_file_table()
-    from_profile = {key: set(preferred) | set(alternatives)
-                    for key, (preferred, alternatives) in documents.ACCEPTED.items()}
-    assert from_rules == from_profile
-    assert len(from_rules) == len(REGISTRANT_TYPES) * len(REGIONS)
+    bodies = re.findall(r"rule ([a-z-]+)-document \{(.*?)\n\}", text, re.S)
+    assert len(bodies) == 6
+    for rule, body in bodies:
+        assert body.count("accepted_documents(") == 2, rule
+        for written_out in ("any of [", 'document_type != "', "document_type not in [", 'require document "'):
+            assert written_out not in body, rule
 
 
 def _parsed_rule_file_table() -> dict[tuple[str, str], tuple[str, ...]]:
-    """The same table as the rules language itself reads it (the parsed "standard" rule set), each row's documents
-    in the order the rule file writes them."""
+    """§3.2 as the rules read it (the parsed "standard" rule set): (registrant type, region) -> the documents the
+    *-document rule for them requires, in order."""
     from idcheck.dsl import tree as T
     from idcheck.dsl.loader import load_rules
 
@@ -66,25 +67,24 @@ def _parsed_rule_file_table() -> dict[tuple[str, str], tuple[str, ...]]:
     for rule in standard.rules:
         if not rule.id.endswith("-document"):
             continue
-        who = next(s.expr for s in rule.statements if isinstance(s, T.When))
+        who, unless = [s.expr for s in rule.statements if isinstance(s, T.When)]
         assert isinstance(who, T.And) and isinstance(who.left, T.Compare) and isinstance(who.right, T.Compare)
         assert who.left.left == T.Path("profile", ("registrant_type",)) and isinstance(who.left.right, T.Str)
         assert who.right.left == T.Path("profile", ("region",))
         region = who.right.right
         regions = [i.value for i in region.items] if isinstance(region, T.ListLit) else [region.value]
         [need] = [s for s in rule.statements if isinstance(s, T.RequireDocument)]
+        # the second when: the profile names none of the documents the rule then requires
+        assert isinstance(unless, T.Or) and isinstance(unless.right, T.Compare)
+        named = unless.right.right
+        named_kinds = tuple(i.value for i in named.items) if isinstance(named, T.ListLit) else (named.value,)
+        assert named_kinds == need.kinds.kinds
         for r in regions:
             table[(who.left.right.value, str(r))] = need.kinds.kinds
     return table
 
 
-def test_section_3_2_profile_table_is_the_rule_file_in_its_order():
-    # The profile check cannot read the rule file itself: the rules language (dsl/) sits above profile/ and
-    # imports its vocabulary, so profile/ keeps a copy. It must be the rule file's rows exactly: the same
-    # documents in the same order (the order of the "accepted" list in profile.document_not_accepted), the
-    # first one written being the preferred document (profile.document_alternative names it).
-    from_rules = _parsed_rule_file_table()
-    assert from_rules == {key: preferred + alternatives
-                          for key, (preferred, alternatives) in documents.ACCEPTED.items()}
-    assert all(len(preferred) == 1 and preferred[0] == from_rules[key][0]
-               for key, (preferred, _) in documents.ACCEPTED.items())
+def test_the_rule_file_reads_each_row_of_section_3_2_for_the_registrants_it_applies_to():
+    # each *-document rule's when line names registrant type and region(s); the documents it requires, as parsed,
+    # are that row of the table for every region it names, in the table's order
+    assert _parsed_rule_file_table() == doctypes.ACCEPTED_DOCUMENTS

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from idcheck.profile import Profile, check_profile
 from idcheck.profile.model import DOCUMENT_TYPES, FIELDS, PHONE_FIELDS, REGIONS, REGISTRANT_TYPES
+from tests.strategies import examples
 
 from .conftest import PASSING
 
@@ -69,7 +70,7 @@ def assert_well_formed(report):
             assert {name for _, name, _, _ in string.Formatter().parse(template) if name} <= set(f.params), f.code
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(WITH_EXTRA)
 def test_check_profile_never_raises(data):
     report = check_profile(data)
@@ -82,7 +83,7 @@ def test_check_profile_never_raises(data):
     assert check_profile(Profile.from_json(text)).codes == check_profile(json.loads(text)).codes
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sampled_from(sorted(PASSING)), st.sampled_from(FIELDS), VALUES)
 def test_one_field_changed_in_a_real_profile(name, field, value):
     data = {**PASSING[name], field: value}

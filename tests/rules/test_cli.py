@@ -90,6 +90,7 @@ def files(tmp_path, photo):
     return pic, gov, company
 
 
+@pytest.mark.slow  # submits pictures: every document is checked (decoded, image checks)
 def test_submit_exit_codes_and_output(capsys, files):
     pic, gov, company = files
     docs = ["--doc", f"uscc_certificate={pic}", "--doc", f"registration_form={pic}", "--doc", f"contact_id_card={pic}"]

@@ -4,6 +4,7 @@ import pytest
 
 from idcheck.dsl import RuleFileError, parse, parse_source, regex_problem
 from idcheck.dsl.loader import RuleBook, load_rules, parse_files
+from tests.strategies import examples
 
 from .conftest import rule_file as R
 
@@ -108,6 +109,15 @@ CASES = {
     "list_type": (R("require profile.region in [1, 2]"), [(7, 29, 'the list holds numbers but profile.region is text')]),
     "eq_types": (R('require length(profile.email) == "18"'), [(7, 36, '== compares a number with text; they are never equal')]),
     "paren_unclosed": (R("require (profile.email exists"), [(8, 1, "expected ')' to close the parenthesis, found '}'")]),
+    # accepted_documents(registrant type, region or [regions]): a row of §3.2
+    "accepted_unknown_type": (R('require profile.document_type in accepted_documents("company", "mainland")'), [(7, 55, 'unknown registrant type "company"; use individual, organization')]),
+    "accepted_unknown_region": (R('require profile.document_type in accepted_documents("individual", "hongkong")'), [(7, 69, 'unknown region "hongkong" (did you mean hong_kong?); use mainland, hong_kong, macao, taiwan, foreign')]),
+    "accepted_rows_differ": (R('require document any of accepted_documents("individual", ["hong_kong", "taiwan"]) "d"'), [(7, 74, 'individual registrants from hong_kong and from taiwan may use different documents (§3.2): write one rule for each')]),
+    "accepted_no_comma": (R('require profile.document_type in accepted_documents("individual" "mainland")'), [(7, 68, 'expected \',\' between the registrant type and the region of accepted_documents(, found the string "mainland"')]),
+    "accepted_unclosed": (R('require profile.document_type in accepted_documents("individual", "mainland"'), [(8, 1, "expected ')' to close accepted_documents(, found '}'")]),
+    "accepted_regions_unclosed": (R('require profile.document_type in accepted_documents("individual", ["mainland")'), [(7, 80, "expected ']' to close the list of regions, found ')'")]),
+    "accepted_after_eq": (R('require profile.document_type == accepted_documents("individual", "mainland")'), [(7, 36, 'a list can only follow in or not in (not ==)')]),
+    "accepted_no_call": (R("require profile.document_type in accepted_documents"), [(7, 36, "expected a list in square brackets after in, found 'accepted_documents'")]),
 }
 
 
@@ -130,6 +140,30 @@ def test_valid_variants_parse():
     a = parse(R("require profile.email not exists"))
     b = parse("\ufeff# c\n" + R("require not profile.email exists  # why").replace("\n", "\r\n"))
     assert a == b
+
+
+def test_accepted_documents_is_the_table_written_out():
+    # accepted_documents(...) is §3.2's row from idcheck/data/document_types.toml, in its order: the tree is the one
+    # the written-out list gives (a row of one document: == / != that document, any of: that one kind)
+    from idcheck.doctypes import ACCEPTED_DOCUMENTS
+    from idcheck.dsl import to_source
+
+    mainland = ACCEPTED_DOCUMENTS[("individual", "mainland")]
+    listed = "[" + ", ".join(f'"{d}"' for d in mainland) + "]"
+    call = 'accepted_documents("individual", "mainland")'
+    assert parse(R(f"require profile.document_type in {call}")) == parse(R(f"require profile.document_type in {listed}"))
+    assert parse(R(f'require document any of {call} "d"')) == parse(R(f'require document any of {listed} "d"'))
+    assert call not in to_source(parse(R(f"require profile.document_type not in {call}")))
+    hkmo = 'accepted_documents("individual", ["hong_kong", "macao"])'
+    assert parse(R(f"require profile.document_type in {hkmo}")) == parse(
+        R('require profile.document_type in ["residence_permit_hkmo", "travel_permit_hkmo"]'))
+    outside = 'accepted_documents("organization", ["hong_kong", "macao", "taiwan", "foreign"])'
+    assert ACCEPTED_DOCUMENTS[("organization", "taiwan")] == ("overseas_org_certificate",)
+    assert parse(R(f"require profile.document_type not in {outside}")) == parse(
+        R('require profile.document_type != "overseas_org_certificate"'))
+    assert parse(R(f"require profile.document_type in {outside}")) == parse(
+        R('require profile.document_type == "overseas_org_certificate"'))
+    assert parse(R(f'require document any of {outside} "d"')) == parse(R('require document "overseas_org_certificate" "d"'))
 
 
 def test_caret_excerpt_format():
@@ -290,7 +324,7 @@ PIECES = list('{}[](),.=!<>/"\\#\n ') + ["rule ", "require ", "not ", "and ", "d
                                          " in ", "when ", "any of ", "\u201c", "'", "&", "length(", " exists"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SHIPPED_TEXTS),
        st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 5), st.sampled_from(PIECES)), min_size=1, max_size=5))
 def test_mutated_rule_files_never_crash_the_parser(text, edits):
@@ -303,7 +337,7 @@ def test_mutated_rule_files_never_crash_the_parser(text, edits):
         e.format()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_never_crashes_the_parser(text):
     ruleset, errors = parse_source(text, "x.rules")  # must not raise on any text

@@ -13,6 +13,7 @@ from idcheck.dsl.evaluate import test as run_test
 from idcheck.dsl.lexer import tokenize
 from idcheck.dsl.parser import _Parser
 from idcheck.report import Report
+from tests.strategies import examples
 
 from .conftest import COMPANY, GOV_ORG, make
 from .trees import documents, domain_facts, exprs, profiles, rulesets
@@ -199,7 +200,7 @@ def test_standard_rules_document_choice():
 SHIPPED = load_rules("rules").rulesets
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profiles, documents, domain_facts)
 def test_shipped_rules_never_raise_over_random_data(profile, docs, domain):
     facts = Facts.build(profile, docs, domain)
@@ -210,7 +211,7 @@ def test_shipped_rules_never_raise_over_random_data(profile, docs, domain):
             json.dumps(Report(kind="submission", findings=result.findings, extra={"t": result.to_dict()}).to_dict())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rulesets(), profiles, documents, domain_facts)
 def test_random_rules_never_raise(ruleset, profile, docs, domain):
     facts = Facts.build(profile, docs, domain)
@@ -220,7 +221,7 @@ def test_random_rules_never_raise(ruleset, profile, docs, domain):
         assert all(f.code.startswith("rules.") for f in result.findings)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(exprs, st.dictionaries(st.text(max_size=5), st.one_of(st.none(), st.text(), st.integers(), st.lists(st.text())),
                               max_size=3), st.one_of(st.none(), st.integers(), st.text(), st.lists(st.integers())))
 def test_raw_facts_of_any_shape_never_raise(node, raw, odd):

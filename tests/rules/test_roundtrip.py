@@ -6,13 +6,14 @@ from hypothesis import HealthCheck, given, settings
 
 from idcheck.dsl import parse, parse_source, to_source
 from idcheck.dsl.loader import load_rules
+from tests.strategies import examples
 
 from .trees import rulesets
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rulesets())
 def test_print_then_parse_gives_the_same_tree(tree):
     text = to_source(tree)

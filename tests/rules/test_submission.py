@@ -12,6 +12,9 @@ from idcheck.profile import check_profile
 
 from .conftest import COMPANY, GOV_ORG, PERSON, make
 
+# check_submission checks every document's picture (decoded, image checks: about 0.5 s of CPU each, 40 of them here)
+pytestmark = pytest.mark.slow
+
 
 def submit(domain, profile, docs, **kw):
     kw.setdefault("ocr", False)

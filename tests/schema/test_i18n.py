@@ -120,15 +120,12 @@ def test_language_from_argument_or_environment(monkeypatch):
         resolve_lang("fr")
 
 
-def test_a_scans_timeout_and_crash_records_speak_the_scans_language(tmp_path):
+def test_a_scans_timeout_and_crash_records_speak_the_scans_language():
     """The records a scan writes for a file whose check did not finish (the pool's time limit, a crashed
     worker) are in the scan's language like every other record."""
     import json
-    import os
 
-    from fixtures.formats import encode, textured
-    from idcheck.bulk.run import scan
-    from idcheck.bulk.worker import ScanOptions, failure_record, timeout_record
+    from idcheck.bulk.worker import failure_record, timeout_record
 
     for line in (timeout_record("张三.jpg", 60, "zh"),
                  failure_record("张三.jpg", "file.checker_crashed", lang="zh", reason="signal 11")):
@@ -137,6 +134,15 @@ def test_a_scans_timeout_and_crash_records_speak_the_scans_language(tmp_path):
         assert not _english_words(finding["message"]), (finding["code"], finding["message"])
     assert "60 秒" in json.loads(timeout_record("a.jpg", 60, "zh"))["findings"][0]["message"]
     assert json.loads(timeout_record("a.jpg", 60))["findings"][0]["message"].startswith("Checking this file took")
+
+
+@pytest.mark.slow  # a real scan of a generated 12 MP picture, timed out in its worker
+def test_a_real_scans_timeout_record_speaks_the_scans_language(tmp_path):
+    import os
+
+    from fixtures.formats import encode, textured
+    from idcheck.bulk.run import scan
+    from idcheck.bulk.worker import ScanOptions
 
     root = tmp_path / "slow"
     root.mkdir()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from idcheck.tamper import editors, metadata
+from tests.strategies import examples
 
 
 def _rgb(h=48, w=64):
@@ -159,7 +160,7 @@ def test_no_metadata_no_evidence():
 
 
 # ------------------------------------------------------------------ robustness ---
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300), st.sampled_from([0xE0, 0xE1, 0xE2, 0xED, 0xEE, 0xFE, 0xDB, 0xC0]),
        st.sampled_from([b"", b"Exif\x00\x00II*\x00", b"Exif\x00\x00MM\x00*", b"Photoshop 3.0\x008BIM",
                         b"ICC_PROFILE\x00\x01\x01", b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta", b"Adobe"]))
@@ -173,7 +174,7 @@ def test_junk_app_segments_never_raise(junk, marker, prefix):
     jpegq.read(data)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.data())
 def test_truncated_and_mutated_headers_never_raise(data):
     import pillow_heif

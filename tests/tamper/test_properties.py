@@ -10,10 +10,11 @@ from PIL import Image
 
 from fixtures import forgery
 from idcheck.tamper import editors, metadata
+from tests.strategies import examples
 
 from .conftest import check, tamper_findings
 
-SETTINGS: dict[str, Any] = dict(max_examples=6, deadline=None,
+SETTINGS: dict[str, Any] = dict(max_examples=examples(6), deadline=None,
                                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 EDITOR_STRINGS = ["Adobe Photoshop {v} (Windows)", "Adobe Photoshop Lightroom Classic {v}", "GIMP {v}",
@@ -45,7 +46,7 @@ def test_stripping_metadata_never_adds_a_tamper_finding(base, case, seed):
     assert after <= before, (after - before)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(template=st.sampled_from(EDITOR_STRINGS), version=st.from_regex(r"\A[0-9]{1,2}(\.[0-9]{1,2}){0,2}\Z"),
        field=st.sampled_from([0x0131, 0x000B]))
 def test_adding_a_known_editor_tag_always_names_it(camera_jpeg, template, version, field):

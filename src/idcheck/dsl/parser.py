@@ -16,21 +16,29 @@ Grammar (EBNF; words in quotes are written as is, a statement starts on a new li
                 | "require" ( "document" kinds STRING | expr )
                 | "registrants" IDENT { "," IDENT }
                 | "regions" IDENT { "," IDENT } ;
-    kinds       = STRING | "any" "of" "[" STRING { "," STRING } "]" | path ;
+    kinds       = STRING | "any" "of" ( "[" STRING { "," STRING } "]" | accepted ) | path ;
     expr        = conj { "or" conj } ;
     conj        = neg { "and" neg } ;
     neg         = "not" neg | "(" expr ")" | test ;
     test        = operand ( ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) operand
-                          | [ "not" ] "in" list
+                          | [ "not" ] "in" ( list | accepted )
                           | ( "starts_with" | "ends_with" | "contains" ) operand
                           | "matches" REGEX
                           | [ "not" ] "exists" ) ;
     operand     = path | STRING | INT | "length" "(" path ")" ;
     list        = "[" [ literal { "," literal } ] "]" ;
+    accepted    = "accepted_documents" "(" STRING "," ( STRING | "[" STRING { "," STRING } "]" ) ")" ;
     path        = ( "profile" | "document" | "domain" ) "." IDENT { "." IDENT } ;
 
 ``and`` binds tighter than ``or``; both associate to the left; ``not`` applies to one test (or a
 parenthesised expression).  ``x not exists`` is ``not x exists``.
+
+``accepted_documents("individual", "mainland")`` is the list of documents that registrant type from that region
+may use (§3.2, the preferred one first), read from the one table of document types
+(``idcheck/data/document_types.toml``, :data:`idcheck.doctypes.ACCEPTED_DOCUMENTS`); with a list of regions,
+``accepted_documents("individual", ["hong_kong", "macao"])``, they must all accept the same documents.  The
+parser writes the list out in its place: the tree holds the documents themselves, as if the list had been typed
+(a row of one document as that document: ``in`` becomes ``==``, ``not in`` ``!=``, ``any of`` the one kind).
 
 Beyond the grammar the parser checks what can be known before any data is seen: field paths exist
 (``profile.nmae_zh`` is an error, with a suggestion), operand types fit the operator (text vs numbers,
@@ -49,6 +57,7 @@ import re
 from dataclasses import replace
 from typing import cast
 
+from .. import doctypes
 from ..errors import IdcheckError
 from ..profile.model import REGIONS, REGISTRANT_TYPES
 from . import tree as T
@@ -78,6 +87,8 @@ TEST_LIST = "==, !=, <, <=, >, >=, in, not in, starts_with, ends_with, contains,
 MAX_DEPTH = 64
 MAX_TREE_DEPTH = 200  # and/or/not levels of one condition, chains included (evaluation recurses per level)
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
+#: the built-in list of §3.2: accepted_documents("individual", "mainland")
+ACCEPTED = "accepted_documents"
 
 
 class _Abort(Exception):
@@ -457,6 +468,9 @@ class _Parser(TypeChecks):
         if tok.is_word("any"):
             self.advance()
             self.expect_word("of", "after any")
+            if self.at_accepted():
+                table = tuple(str(item.value) for item in self.parse_accepted().items)
+                return T.DocKinds(table, any_of=len(table) > 1, pos=_pos(tok))
             self.expect_punct("[", "after any of")
             kinds: list[str] = []
             count = 0
@@ -596,9 +610,13 @@ class _Parser(TypeChecks):
 
     def finish_in(self, op: str, left: T.Operand, start: Token, op_tok: Token) -> T.Expr:
         lst_tok = self.tok
-        if not lst_tok.is_punct("["):
+        accepted = self.at_accepted()
+        if not lst_tok.is_punct("[") and not accepted:
             raise self.fail(lst_tok, f"expected a list in square brackets after {op}, found {_shown(lst_tok)}")
-        right = self.parse_operand()
+        right: T.Operand = self.parse_operand()
+        if accepted and isinstance(right, T.ListLit) and len(right.items) == 1:
+            # a row of one document is written out as one would type it: == / != that document
+            op, right = ("==" if op == "in" else "!="), right.items[0]
         node = T.Compare(op, left, right, pos=_pos(op_tok))
         self.check_compare(node, start, lst_tok)
         return node
@@ -639,6 +657,8 @@ class _Parser(TypeChecks):
             if len(kinds) > 1:
                 self.error(tok, "a list mixes strings and numbers")
             return T.ListLit(tuple(items), pos=_pos(tok))
+        if self.at_accepted():
+            return self.parse_accepted()
         if tok.is_word("length") and self.peek().is_punct("("):
             self.advance()
             self.advance()
@@ -652,6 +672,46 @@ class _Parser(TypeChecks):
             return self.parse_path()
         raise self.fail(tok, f"expected a field (profile.…, document.…, domain.…), a string, a number or a list, "
                              f"found {_shown(tok)}")
+
+    def at_accepted(self) -> bool:
+        return self.tok.is_word(ACCEPTED) and self.peek().is_punct("(")
+
+    def parse_accepted(self) -> T.ListLit:
+        """``accepted_documents("individual", "mainland")`` (or a list of regions): §3.2's documents for them,
+        written out as a list."""
+        tok = self.advance()
+        self.advance()
+        rtype = self.expect_string("a registrant type")
+        self.expect_punct(",", f"between the registrant type and the region of {ACCEPTED}(")
+        regions: list[Token] = []
+        if self.tok.is_punct("["):
+            self.advance()
+            while True:
+                regions.append(self.expect_string("a region"))
+                if not self.tok.is_punct(","):
+                    break
+                self.advance()
+            self.expect_punct("]", "to close the list of regions")
+        else:
+            regions.append(self.expect_string("a region"))
+        self.expect_punct(")", f"to close {ACCEPTED}(")
+        known = True
+        for value, allowed, what in [(rtype, REGISTRANT_TYPES, "registrant type")] + [
+                (r, REGIONS, "region") for r in regions]:
+            if value.value not in allowed:
+                self.error(value, f'unknown {what} "{value.value}"{_did_you_mean(str(value.value), allowed)}; '
+                                  f"use {', '.join(allowed)}")
+                known = False
+        if not known:
+            return T.ListLit((), pos=_pos(tok))
+        rows = {str(r.value): doctypes.ACCEPTED_DOCUMENTS.get((str(rtype.value), str(r.value)), ()) for r in regions}
+        documents = rows[str(regions[0].value)]
+        for r in regions[1:]:
+            if rows[str(r.value)] != documents:
+                self.error(r, f"{rtype.value} registrants from {regions[0].value} and from {r.value} may use "
+                              f"different documents (§3.2): write one rule for each")
+                return T.ListLit((), pos=_pos(tok))
+        return T.ListLit(tuple(T.Str(d, pos=_pos(tok)) for d in documents), pos=_pos(tok))
 
     def parse_path(self) -> T.Path:
         tok = self.tok

@@ -18,7 +18,7 @@ from .context import REGION_TITLES, TYPE_TITLES, Ctx, doc_title
 
 # --- the tables (§3.2) ------------------------------------------------------------------------------
 
-# Who may use a document, its regions and its number's format: idcheck/data/document_types.toml.
+# Who may use a document, its regions, its number's format and §3.2: idcheck/data/document_types.toml.
 #: who may use a document: "individual", "organization" or None (either)
 DOCUMENT_OWNER: dict[str, str | None] = doctypes.DOCUMENT_OWNER
 #: the regions a document belongs to (None: any region)
@@ -26,26 +26,12 @@ DOCUMENT_REGIONS: dict[str, tuple[str, ...] | None] = doctypes.DOCUMENT_REGIONS
 #: document type -> the idcheck.numbers format of its number ("free" = no public format)
 NUMBER_FORMAT: dict[str, str] = doctypes.NUMBER_FORMAT
 
-INDIVIDUAL_DOCS = frozenset(d for d, owner in DOCUMENT_OWNER.items() if owner == "individual")
-MAINLAND_ORG_DOCS = tuple(d for d, owner in DOCUMENT_OWNER.items()
-                          if owner == "organization" and DOCUMENT_REGIONS[d] == ("mainland",))
-ORG_DOCS = frozenset(d for d, owner in DOCUMENT_OWNER.items() if owner == "organization")
 OUTSIDE = ("hong_kong", "macao", "taiwan", "foreign")
 
-# §3.2 is written in rules/standard.rules (its *-document rules); this is the profile check's reading of it,
-# which tests/profiles/test_document_types.py proves equal to the rule file, row by row and in its order (the
-# first document written is the preferred one). It cannot be derived here: the rules language (dsl/) sits above
-# profile/ and imports the form's vocabulary from it, so reading the rule file from profile/ would be an upward
-# import (tests/test_layers.py).
-#: (registrant type, region) -> (preferred, alternatives) [A2][A8][A10][A12]
+#: (registrant type, region) -> (preferred, alternatives): §3.2, written once in idcheck/data/document_types.toml
+#: ([[accepted]]), which rules/standard.rules reads too (accepted_documents(...)) [A2][A8][A10][A12]
 ACCEPTED: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    ("individual", "mainland"): (("id_card",), ("household_register", "household_certificate", "temporary_id_card")),
-    ("individual", "hong_kong"): (("residence_permit_hkmo",), ("travel_permit_hkmo",)),
-    ("individual", "macao"): (("residence_permit_hkmo",), ("travel_permit_hkmo",)),
-    ("individual", "taiwan"): (("residence_permit_tw",), ("travel_permit_tw",)),
-    ("individual", "foreign"): (("passport",), ("foreign_permanent_resident_card",)),
-    ("organization", "mainland"): (("business_license",), MAINLAND_ORG_DOCS[1:] + ("other",)),
-    **{("organization", r): (("overseas_org_certificate",), ()) for r in OUTSIDE},
+    key: (documents[:1], documents[1:]) for key, documents in doctypes.ACCEPTED_DOCUMENTS.items()
 }
 
 # numbers' region names -> profile regions

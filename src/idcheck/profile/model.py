@@ -62,7 +62,7 @@ REGIONS: tuple[str, ...] = ("mainland", "hong_kong", "macao", "taiwan", "foreign
 
 # Document types: our key -> (English title, Chinese title, Alibaba IdentityCredentialType [A12]), from
 # idcheck/data/document_types.toml (idcheck.doctypes).  Which registrant type and region may use which
-# document (§3.2) is rules/standard.rules; profile/documents.py holds the profile check's copy (tested equal).
+# document (§3.2) is there too (doctypes.ACCEPTED_DOCUMENTS), read by the profile check and the rule files.
 DOCUMENT_TYPES: dict[str, tuple[str, str, str]] = doctypes.DOCUMENT_TYPES
 
 FIELDS: tuple[str, ...] = (
