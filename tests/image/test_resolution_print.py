@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from idcheck.image.checks import resolution
 from idcheck.image.checks.resolution import GLYPH_PER_BOX, check_resolution, print_char_height
+from tests.strategies import examples
 
 from .conftest import context
 
@@ -47,7 +48,7 @@ def test_too_few_lines_say_nothing_about_the_print():
     assert list(check_resolution(_page_without_outline(6, n=3))) == []
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.floats(4, 40), st.floats(0.3, 0.95))
 def test_smaller_print_is_never_judged_sharper_than_larger_print(height, shrink):
     """Metamorphic: the same page with every line shrunk never loses a low-resolution finding the larger had."""
