@@ -109,3 +109,25 @@ def test_the_context_distrusts_a_box_inside_a_page_that_fills_the_picture():
     assert doc is not None
     assert "print_outside" in doc.details or abs(cv2.contourArea(doc.quad)) > 0.8 * w * h
     assert not printed.document_confident
+
+
+def _camera_page():
+    """Plain paper with a camera's noise (a noiseless flat picture is an app's capture, judged another way)."""
+    return np.clip(230 + np.random.default_rng(5).normal(0, 3, (600, 800, 3)), 0, 255).astype(np.uint8)
+
+
+def test_the_report_says_why_nothing_was_judged_from_the_frame_or_a_part_of_the_document():
+    from idcheck.image.checks.document import check_document
+
+    ctx = context(_camera_page())
+    inner = _quad((200, 200, 400, 350), confidence=0.7)
+    ctx.__dict__["text_lines"] = _lines(range(10, 590, 40), 10, 790)  # print all over: the document fills it
+    ctx.__dict__["document"] = print_fit.fit_to_print(_with(inner), ctx.text_lines, (800, 600))
+    said = [f for f in check_document(ctx) if f.code == "image.not_judged"]
+    assert said and "fills the picture" in said[0].message
+    part = context(_camera_page())
+    part.__dict__["text_lines"] = _lines(range(10, 590, 40), 10, 300)  # print on the left only
+    part.__dict__["document"] = print_fit.fit_to_print(_with(_quad((250, 200, 400, 400), confidence=0.7)),
+                                                       part.text_lines, (800, 600))
+    said = [f for f in check_document(part) if f.code == "image.not_judged"]
+    assert said and "of the print lies outside the outline" in said[0].message

@@ -125,3 +125,26 @@ def test_a_doubtful_outline_without_print_in_a_picture_without_print_is_no_docum
     found = list(check_document(ctx))
     assert [f.code for f in found] == ["document.not_found"]
     assert found[0].details["doubtful_outline"]["print_inside"] is False
+
+
+def test_a_doubtful_outline_too_small_to_read_counts_only_when_the_picture_holds_print():
+    """Under MIN_CROP_PX the crop itself cannot be read: a picture without any print says there is no document (the
+    chest of drawers in a room); one with print elsewhere leaves the question open (a small card far away)."""
+    from idcheck.image.document import DocumentQuad
+
+    def small_outline(lines):
+        ctx = context(_scene())
+        h, w = ctx.rgb.shape[:2]
+        side = 0.8 * text_evidence.MIN_CROP_PX
+        quad = np.array([[10, 10], [10 + side, 10], [10 + side, 10 + side / 1.5], [10, 10 + side / 1.5]], np.float32)
+        ctx.__dict__["document"] = DocumentQuad(quad, 0.9, 1.0, "lines", side * side / 1.5 / (w * h),
+                                                {"frame_edge_sides": []}, confidence=0.65)
+        ctx.__dict__["text_lines"] = lines  # the whole picture's pass, as the outline's print check made it
+        return ctx
+
+    none_anywhere = small_outline([])
+    assert none_anywhere.print_inside_outline is False and not none_anywhere.document_confident
+    assert [f.code for f in check_document(none_anywhere)] == ["document.not_found"]
+    far = np.array([[400, 300], [600, 300], [600, 320], [400, 320]], np.float32)
+    elsewhere = small_outline([far])
+    assert elsewhere.print_inside_outline is None and elsewhere.document_confident

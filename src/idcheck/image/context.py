@@ -216,6 +216,11 @@ class ImageContext:
                 return True
         rect = self.rectified_any
         printed = None if rect is None else text_evidence.print_inside(rect.rgb)
+        if printed is None and rect is not None and lines is not None and len(lines) == 0:
+            # too small a crop to read, but the whole picture was read and holds no print at all: nothing shows a
+            # document inside the outline (a chest of drawers in a room, a window), and a document too small to
+            # show any print is no document a reviewer could read either
+            printed = False
         if printed is False:
             self.extra.setdefault("document_evidence", "no print inside the doubtful outline")
         return printed
