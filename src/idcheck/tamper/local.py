@@ -215,6 +215,16 @@ def _ghost_tables(qg: bytes, ratio: float) -> tuple[tuple[int, ...], np.ndarray,
     return tuple(q for q, _ in tables), member, steps
 
 
+def _median(x: np.ndarray) -> np.floating:
+    """``np.median(x)`` of a 1-d array without NaN, the same value bit for bit: the same partition and mean of the
+    middle one or two values, without the extra partition for NaN (~40 against ~100 us on 16 000 values)."""
+    n = len(x)
+    h = n // 2
+    if n % 2:
+        return np.partition(x, h)[h]
+    return np.mean(np.partition(x, [h - 1, h])[h - 1:h + 1])
+
+
 @dataclass
 class JpegMaps:
     """Per-window maps over the analysed block grid (window centres every block of the sampled grid)."""
@@ -325,37 +335,34 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         p0 = np.asarray(p0s, np.float32)
         mt = np.ascontiguousarray(member.T)  # (tables, pairs)
         per_table = (mt @ S, mt @ Hm, (mt * p0) @ S)  # (tables, n) each: selected, hits, expected hits
-        # only windows inside the document count (elsewhere z = 0, never the best): each table is judged on
-        # those windows alone, as short vectors; one grid buffer per sum, whose textured blocks every table
-        # overwrites (the other blocks stay 0)
-        inside = np.flatnonzero(roi)
+        # table by table over the whole sampled grid (a window outside the document is never judged: z = 0 there),
+        # one grid buffer per sum, whose textured blocks every table overwrites (the other blocks stay 0); the best
+        # z so far is updated in place (the first best table wins)
         grids = [np.zeros(rows * cols, np.float32) for _ in range(3)]
-        bz = np.zeros(len(inside), np.float32)
-        bf = np.zeros(len(inside), np.float32)
-        bq = np.zeros(len(inside), np.int16)
+        inside = roi.ravel()
+        bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
+        one = np.float32(1.0)
         for j, q in enumerate(qs):
             sums = []
             for g, v in zip(grids, per_table, strict=True):
                 g[flat_idx] = v[j]
                 sums.append(cv2.boxFilter(g.reshape(rows, cols), -1, (wb, wb), normalize=False,
-                                          borderType=cv2.BORDER_CONSTANT).ravel()[inside])
+                                          borderType=cv2.BORDER_CONSTANT).ravel())
             wn, wh, we = sums
-            okq = np.flatnonzero(wn >= 24)
-            if len(okq) < 4:
+            ok = (wn >= 24) & inside
+            den = np.maximum(wn, one)  # = wn where judged
+            frac = wh / den
+            fok = frac[ok]
+            if len(fok) < 4:
                 continue
-            n_ok = wn[okq]
-            frac = wh[okq] / n_ok
-            pe = we[okq] / n_ok
-            base = np.maximum(pe, np.median(frac))  # the document's own lattice (camera at this quality) is no anomaly
-            z = (frac - base) / np.sqrt(np.maximum(base * (1 - base), 0.02) / n_ok)
-            better = z > bz[okq]
-            at = okq[better]
-            bz[at] = z[better]
-            bf[at] = (frac - base)[better]
-            bq[at] = q
-        best_z.ravel()[inside] = bz
-        best_frac.ravel()[inside] = bf
-        best_q.ravel()[inside] = bq
+            pe = we / den
+            base = np.maximum(pe, _median(fok))  # the document's own lattice (camera at this quality) is no anomaly
+            excess = frac - base
+            z = excess / np.sqrt(np.maximum(base * (1 - base), 0.02) / den)
+            better = (z > bz) & ok
+            np.copyto(bz, z, where=better)
+            np.copyto(bf, excess, where=better)
+            bq[better] = q
     best_dip, best_level = best_z, best_frac
     maps.ghost_dip, maps.ghost_q, maps.ghost_level = best_dip, best_q, best_level
     t3 = time.perf_counter()
