@@ -38,6 +38,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .arrays import mask_box, median
+
 # -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
 #    thresholds that grade a finding stay in Config.tamper).  Each: unit, then why this value.
 # keypoint pairs: A copied block of text gives many keypoint pairs with one and the same displacement
@@ -151,12 +153,12 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
     """Displacement clusters of near-identical keypoints inside ``mask`` (working copy)."""
     orb = cv2.ORB_create(nfeatures=int(KEYPOINTS), scaleFactor=1.2, nlevels=1,  # type: ignore[attr-defined]
                          edgeThreshold=15, patchSize=15, fastThreshold=8)
-    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
-    if len(ys) == 0:
+    box = mask_box(mask)
+    if box is None:
         return []
     m = 16  # ORB's border: keep a margin of picture around the document's box
-    oy, ox = max(0, int(ys[0]) - m), max(0, int(xs[0]) - m)
-    ey, ex = int(ys[-1]) + 1 + m, int(xs[-1]) + 1 + m
+    oy, ox = max(0, box[1] - m), max(0, box[0] - m)
+    ey, ex = box[3] + m, box[2] + m
     kps, des = orb.detectAndCompute(gray[oy:ey, ox:ex], mask[oy:ey, ox:ex])
     if des is None or len(kps) < 20:
         return []
@@ -286,7 +288,7 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     calm = (ga < EDGE_GREY) & (Ab > 8) & (Ab < 247)
     if calm.sum() < 50:
         return None
-    noise_sigma = 1.4826 * float(np.median(np.abs(ha[calm])))
+    noise_sigma = 1.4826 * float(median(np.abs(ha[calm])))
     if noise_sigma < MIN_NOISE:
         return None  # no sensor noise to compare (synthetic or heavily denoised): exact repeats prove nothing
     # "flat" = away from any edge in *both* blocks: two prints of a glyph have correlated edges, never
