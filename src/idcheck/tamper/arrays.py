@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 
@@ -21,3 +23,34 @@ def mask_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     where ``np.nonzero(mask.any(axis))`` took ~0.5 ms on a working copy)."""
     x, y, w, h = cv2.boundingRect(mask if mask.dtype == np.uint8 else mask.astype(np.uint8))
     return None if w == 0 or h == 0 else (x, y, x + w, y + h)
+
+
+def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray, bound: int) -> np.floating | None:
+    """``median(num[ok] / den[ok])`` (float32, bit for bit as :func:`median` of those float32 ratios) where ``num``
+    and ``den`` hold whole counts below ``bound`` (as float32), ``den`` >= 1 where ``ok``; None when nothing is ok.
+
+    By counting instead of selecting and partitioning (~130 us for 16 000 windows): each (num, den) pair's ratio
+    has a precomputed rank among all ratios of counts below ``bound``; the middle ranks are read off the
+    cumulated counts of the ranks."""
+    ratio, rank = _ratios(bound)
+    key = num.astype(np.int32) * bound + den.astype(np.int32)
+    r = np.where(ok, rank[key], len(ratio))  # not ok: one bin past the ranks
+    cum = np.cumsum(np.bincount(r.ravel(), minlength=len(ratio) + 1)[:len(ratio)])
+    n = int(cum[-1])
+    if n == 0:
+        return None
+    lo = int(np.searchsorted(cum, (n - 1) // 2, side="right"))
+    if n % 2:
+        return ratio[lo]
+    hi = int(np.searchsorted(cum, n // 2, side="right"))
+    return np.mean(ratio[[lo, hi]])
+
+
+@lru_cache(maxsize=4)
+def _ratios(bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct float32 values of ``h / n`` for whole counts 0 <= h, n < ``bound`` (n = 0 taken as 1), sorted,
+    and for each ``h * bound + n`` the rank of its value among them."""
+    h, n = np.divmod(np.arange(bound * bound, dtype=np.int32), bound)
+    v = h.astype(np.float32) / np.maximum(n, 1).astype(np.float32)
+    ratio, rank = np.unique(v, return_inverse=True)
+    return ratio, rank.astype(np.int32).ravel()

@@ -60,7 +60,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .arrays import mask_box, median
+from .arrays import mask_box, median_ratio
 from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
 # -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
@@ -336,6 +336,7 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         inside = roi.ravel()
         bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
         one = np.float32(1.0)
+        bound = wb * wb * nfg + 1  # window sums of selected coefficients are whole counts below this
         for j, q in enumerate(qs):
             sums = []
             for g, v in zip(grids, per_table, strict=True):
@@ -344,13 +345,13 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
                                           borderType=cv2.BORDER_CONSTANT).ravel())
             wn, wh, we = sums
             ok = (wn >= 24) & inside
+            share = median_ratio(wh, wn, ok, bound) if np.count_nonzero(ok) >= 4 else None
+            if share is None:
+                continue
             den = np.maximum(wn, one)  # = wn where judged
             frac = wh / den
-            fok = frac[ok]
-            if len(fok) < 4:
-                continue
             pe = we / den
-            base = np.maximum(pe, median(fok))  # the document's own lattice (camera at this quality) is no anomaly
+            base = np.maximum(pe, share)  # the document's own lattice (camera at this quality) is no anomaly
             excess = frac - base
             z = excess / np.sqrt(np.maximum(base * (1 - base), 0.02) / den)
             better = (z > bz) & ok
