@@ -46,3 +46,25 @@ def test_mask_box_is_the_bounding_box_of_the_non_zero_pixels():
         want = None if len(ys) == 0 else (int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1)
         assert arrays.mask_box(mask) == want
         assert arrays.mask_box(mask > 0) == want
+
+
+def test_the_document_mask_eroded_over_its_box_equals_the_whole_picture_erosion():
+    """local._erode_doc_mask erodes the mask's box plus a margin only: the same pixels as eroding the whole mask,
+    also for documents cut by the picture's edges, tiny ones and none."""
+    from types import SimpleNamespace
+
+    from idcheck.tamper import local
+
+    rng = np.random.default_rng(8)
+    for i in range(40):
+        h, w = int(rng.integers(40, 300)), int(rng.integers(40, 300))
+        mask = np.zeros((h, w), np.uint8)
+        if i % 10:
+            quad = rng.uniform([-0.3 * w, -0.3 * h], [1.3 * w, 1.3 * h], (4, 2))
+            hull = cv2.convexHull(np.round(quad).astype(np.int32))
+            cv2.fillConvexPoly(mask, hull, 255)
+        ctx = SimpleNamespace(doc_mask=mask, height=h, width=w)
+        side = min(h, w) * np.sqrt(max(float((mask > 0).mean()), 1e-6))
+        k = max(9, int(0.04 * side) | 1)
+        want = cv2.erode(mask, np.ones((k, k), np.uint8))
+        np.testing.assert_array_equal(local._erode_doc_mask(ctx), want)

@@ -500,9 +500,20 @@ def _erode_doc_mask(ctx: Any) -> np.ndarray | None:
     if mask is None:
         return None
     # stay clear of the outline (rounded corners, the background showing at an imprecise edge)
-    side = min(ctx.height, ctx.width) * math.sqrt(max(float((mask > 0).mean()), 1e-6))
+    mask = mask if mask.dtype == np.uint8 else (mask > 0).astype(np.uint8)
+    box = mask_box(mask)
+    if box is None:
+        return np.zeros_like(mask)
+    side = min(ctx.height, ctx.width) * math.sqrt(max(cv2.countNonZero(mask) / mask.size, 1e-6))
     k = max(9, int(0.04 * side) | 1)
-    return cv2.erode(mask, np.ones((k, k), np.uint8))
+    # eroded over the mask's box and a margin wider than the kernel's reach only (the same pixels: everything
+    # outside the box is 0 and stays 0; at the picture's edges the crop's border is the picture's)
+    m = k // 2 + 1
+    H, W = mask.shape
+    x0, y0, x1, y1 = max(0, box[0] - m), max(0, box[1] - m), min(W, box[2] + m), min(H, box[3] + m)
+    out = np.zeros_like(mask)
+    out[y0:y1, x0:x1] = cv2.erode(mask[y0:y1, x0:x1], np.ones((k, k), np.uint8))
+    return out
 
 
 def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
