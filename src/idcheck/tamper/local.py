@@ -60,6 +60,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .arrays import mask_box, median_ratio
 from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
 # -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
@@ -270,18 +271,21 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     # -- aligned double quantisation: log(h / smoothed h) per coefficient; the histograms of all frequencies in
     #    one bincount (frequency f's bins at f * NB), the score of every coefficient in one table look-up
     k = np.rint(C / Q).astype(np.int32)
-    valid = (np.abs(k) >= 1) & (np.abs(k) < K) & usable[..., None] & (Q <= 12)
+    ak = np.abs(k)
+    valid = (ak >= 1) & (ak < K) & usable[..., None] & (Q <= 12)
     valid &= valid.sum(axis=(0, 1)) >= DQ_MIN_COEFS
-    idx = np.clip(k, -K, K) + K + NB * np.arange(NF, dtype=np.int32)
-    h = np.bincount(idx[valid], minlength=NF * NB).reshape(NF, NB).astype(np.float64)
+    # every unused coefficient points to one extra bin past the histograms, whose score is 0: one bincount and
+    # one look-up over the whole array, no boolean selection (a valid |k| < K needs no clipping)
+    idx = np.where(valid, k + (K + NB * np.arange(NF, dtype=np.int32)), np.int32(NF * NB))
+    h = np.bincount(idx.ravel(), minlength=NF * NB + 1)[:NF * NB].reshape(NF, NB).astype(np.float64)
     hh = h + 0.5
     hh[:, K] = np.nan
     pad = np.pad(hh, ((0, 0), (3, 3)), constant_values=np.nan)
     hs = np.nanmean(np.lib.stride_tricks.sliding_window_view(pad, 7, axis=1), axis=2)
     r = np.log((h + 0.5) / hs)
     r[:, K] = 0.0
-    lut = np.clip(np.nan_to_num(r), -2.5, 2.5).astype(np.float32).ravel()
-    llr = np.where(valid, lut[idx], np.float32(0.0))
+    lut = np.append(np.clip(np.nan_to_num(r), -2.5, 2.5).astype(np.float32).ravel(), np.float32(0.0))
+    llr = lut[idx]
     cnt = valid.sum(-1).astype(np.float32)
     ssum = llr.sum(-1).astype(np.float32)
     ncnt = cv2.boxFilter(cnt, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
@@ -325,37 +329,35 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         p0 = np.asarray(p0s, np.float32)
         mt = np.ascontiguousarray(member.T)  # (tables, pairs)
         per_table = (mt @ S, mt @ Hm, (mt * p0) @ S)  # (tables, n) each: selected, hits, expected hits
-        # only windows inside the document count (elsewhere z = 0, never the best): each table is judged on
-        # those windows alone, as short vectors; one grid buffer per sum, whose textured blocks every table
-        # overwrites (the other blocks stay 0)
-        inside = np.flatnonzero(roi)
+        # table by table over the whole sampled grid (a window outside the document is never judged: z = 0 there),
+        # one grid buffer per sum, whose textured blocks every table overwrites (the other blocks stay 0); the best
+        # z so far is updated in place (the first best table wins)
         grids = [np.zeros(rows * cols, np.float32) for _ in range(3)]
-        bz = np.zeros(len(inside), np.float32)
-        bf = np.zeros(len(inside), np.float32)
-        bq = np.zeros(len(inside), np.int16)
+        inside = roi.ravel()
+        bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
+        one = np.float32(1.0)
+        bound = wb * wb * nfg + 1  # window sums of selected coefficients are whole counts below this
         for j, q in enumerate(qs):
             sums = []
             for g, v in zip(grids, per_table, strict=True):
                 g[flat_idx] = v[j]
                 sums.append(cv2.boxFilter(g.reshape(rows, cols), -1, (wb, wb), normalize=False,
-                                          borderType=cv2.BORDER_CONSTANT).ravel()[inside])
+                                          borderType=cv2.BORDER_CONSTANT).ravel())
             wn, wh, we = sums
-            okq = np.flatnonzero(wn >= 24)
-            if len(okq) < 4:
+            ok = (wn >= 24) & inside
+            share = median_ratio(wh, wn, ok, bound) if np.count_nonzero(ok) >= 4 else None
+            if share is None:
                 continue
-            n_ok = wn[okq]
-            frac = wh[okq] / n_ok
-            pe = we[okq] / n_ok
-            base = np.maximum(pe, np.median(frac))  # the document's own lattice (camera at this quality) is no anomaly
-            z = (frac - base) / np.sqrt(np.maximum(base * (1 - base), 0.02) / n_ok)
-            better = z > bz[okq]
-            at = okq[better]
-            bz[at] = z[better]
-            bf[at] = (frac - base)[better]
-            bq[at] = q
-        best_z.ravel()[inside] = bz
-        best_frac.ravel()[inside] = bf
-        best_q.ravel()[inside] = bq
+            den = np.maximum(wn, one)  # = wn where judged
+            frac = wh / den
+            pe = we / den
+            base = np.maximum(pe, share)  # the document's own lattice (camera at this quality) is no anomaly
+            excess = frac - base
+            z = excess / np.sqrt(np.maximum(base * (1 - base), 0.02) / den)
+            better = (z > bz) & ok
+            np.copyto(bz, z, where=better)
+            np.copyto(bf, excess, where=better)
+            bq[better] = q
     best_dip, best_level = best_z, best_frac
     maps.ghost_dip, maps.ghost_q, maps.ghost_level = best_dip, best_q, best_level
     t3 = time.perf_counter()
@@ -498,9 +500,20 @@ def _erode_doc_mask(ctx: Any) -> np.ndarray | None:
     if mask is None:
         return None
     # stay clear of the outline (rounded corners, the background showing at an imprecise edge)
-    side = min(ctx.height, ctx.width) * math.sqrt(max(float((mask > 0).mean()), 1e-6))
+    mask = mask if mask.dtype == np.uint8 else (mask > 0).astype(np.uint8)
+    box = mask_box(mask)
+    if box is None:
+        return np.zeros_like(mask)
+    side = min(ctx.height, ctx.width) * math.sqrt(max(cv2.countNonZero(mask) / mask.size, 1e-6))
     k = max(9, int(0.04 * side) | 1)
-    return cv2.erode(mask, np.ones((k, k), np.uint8))
+    # eroded over the mask's box and a margin wider than the kernel's reach only (the same pixels: everything
+    # outside the box is 0 and stays 0; at the picture's edges the crop's border is the picture's)
+    m = k // 2 + 1
+    H, W = mask.shape
+    x0, y0, x1, y1 = max(0, box[0] - m), max(0, box[1] - m), min(W, box[2] + m), min(H, box[3] + m)
+    out = np.zeros_like(mask)
+    out[y0:y1, x0:x1] = cv2.erode(mask[y0:y1, x0:x1], np.ones((k, k), np.uint8))
+    return out
 
 
 def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
@@ -510,12 +523,12 @@ def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
         return []
     cell = 16
     # only the document's bounding box, on a 16 px grid (box coordinates are shifted back at the end)
-    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
-    if len(ys) == 0:
+    box = mask_box(mask)
+    if box is None:
         return []
-    ox, oy = int(xs[0]) // cell * cell, int(ys[0]) // cell * cell
-    gray = ctx.gray[oy:int(ys[-1]) + 1, ox:int(xs[-1]) + 1]
-    mask = mask[oy:int(ys[-1]) + 1, ox:int(xs[-1]) + 1]
+    ox, oy = box[0] // cell * cell, box[1] // cell * cell
+    gray = ctx.gray[oy:box[3], ox:box[2]]
+    mask = mask[oy:box[3], ox:box[2]]
     H, W = gray.shape
     rows, cols = H // cell, W // cell
     if rows < 4 or cols < 4:
