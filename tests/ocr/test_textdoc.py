@@ -144,6 +144,8 @@ def test_a_card_without_an_outline_is_located_from_its_labels_and_read(card):
     reading = read_document(ctx, expected=None, engine=name)
     assert reading is not None and reading.located == "text" and reading.label == "id_card_front"
     assert reading.classification.evidence["located_from_text"] is True
+    # the tallest line and the left margin's top and bottom lines (姓名, 公民身份号码) classify and place it
+    assert reading.classification.evidence["text_read"] <= 3
     profile = {"registrant_type": "individual", "region": "mainland", "document_type": "id_card",
                "name_zh": f["name"], "document_number": f["number"]}
     cfg = cfg_for(name).ocr
