@@ -826,34 +826,55 @@ def read_bands(gray: np.ndarray, eng: Any, *, bands: list[Band] | None = None, s
     for band in bands[:max_bands]:
         for upside_down in (False, True):
             crops = line_crops(gray, band, scale, upside_down)
+            first: list[str] = []  # this way up's first reading
             for v in range(variants):
                 if deadline is not None and time.monotonic() > deadline:
                     break
                 lines = eng.read_lines([LineCrop(c, "mrz", v) for c in crops])
                 tries += 1
                 texts = [ln.text for ln in lines]
+                first = first or texts
                 res = parse(texts, confidences=[ln.char_confidences for ln in lines])
-                if res is None:
-                    # several lines read as one layout's lines but of a wrong length: try the other counts
-                    continue
-                conf = min((ln.confidence for ln in lines), default=0.0)
-                res.line_confidences = [ln.confidence for ln in lines] if len(lines) == len(res.lines) else None
-                cand = MrzReading(res, texts, conf, band, (band.turn + (180 if upside_down else 0)) % 360,
-                                  _band_region(band, scale, gray.shape[:2], orig_scale))
-                if best is None or res.score > best.result.score:
-                    best = cand
-                if res.valid:
-                    break
+                if res is not None:  # (None: the lines are no layout's)
+                    conf = min((ln.confidence for ln in lines), default=0.0)
+                    res.line_confidences = [ln.confidence for ln in lines] if len(lines) == len(res.lines) else None
+                    cand = MrzReading(res, texts, conf, band, (band.turn + (180 if upside_down else 0)) % 360,
+                                      _band_region(band, scale, gray.shape[:2], orig_scale))
+                    if best is None or res.score > best.result.score:
+                        best = cand
+                    if res.valid:
+                        break
+                if v == 0 and not _mrz_like_text(texts):
+                    break  # ordinary print, or the band the wrong way up: its other readings are not worth a call
             if best is not None and best.result.valid:
                 break
             if best is not None and best.band is band and best.result.passed >= 2 and not upside_down:
                 break  # the right way up (two check digits pass): not worth reading it turned
+            if not upside_down and _han_text(first):
+                break  # Chinese print (a licence's rows): no MRZ, either way up
         if best is not None and best.result.valid:
             break
     if best is not None:
         best.tries = tries
         best.ms = (time.perf_counter() - started) * 1000.0
     return best
+
+
+MRZ_LIKE_SHARE = 0.5  # of a reading's characters in the MRZ's alphabet (or drawn like a filler): else not an MRZ
+
+
+def _mrz_like_text(texts: Sequence[str]) -> bool:
+    """Whether a reading of a band could be an MRZ read the right way up: half of its characters or more are
+    letters, digits or fillers (an MRZ read upside down gives ``>``, ``∀`` and turned letters; a row of Chinese
+    print gives Han characters)."""
+    chars = [ch for t in texts for ch in clean_line(t)[0]]
+    return bool(chars) and sum(ch in ALPHABET for ch in chars) >= MRZ_LIKE_SHARE * len(chars)
+
+
+def _han_text(texts: Sequence[str]) -> bool:
+    """Whether a reading is mostly Chinese characters (CJK ideographs): print in Chinese, not an MRZ."""
+    chars = [ch for t in texts for ch in t if not ch.isspace()]
+    return bool(chars) and sum("\u4e00" <= ch <= "\u9fff" for ch in chars) >= MRZ_LIKE_SHARE * len(chars)
 
 
 def gray_of(ctx: Any, min_char_px: float = 22.0) -> tuple[np.ndarray, tuple[float, float]]:
