@@ -281,7 +281,9 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
         shape = "page"
     size = target_size(quad, shape)
     src, q, source = source_for(ctx, quad, size)
-    small = rectify_small(ctx.rgb, quad, size)  # the whole document, for classification
+    # the whole document at 480 px, for the picture's classification; not for a document located from its labels,
+    # which have classified it already (the labels decide over the picture's look: see _with_text)
+    small = None if fixed_turn and hint in READ_LABELS else rectify_small(ctx.rgb, quad, size)
     # homography rectified -> original coordinates, for the findings' regions
     dst = np.array([[0, 0], [size[0] - 1, 0], [size[0] - 1, size[1] - 1], [0, size[1] - 1]], np.float32)
     q_orig = np.asarray(quad, np.float32) * np.array(scale, np.float32)
@@ -290,7 +292,8 @@ def _read_quad(ctx: Any, eng: Any, quad: np.ndarray, found: bool, expected: str 
     best: DocumentReading | None = None
     attempts = 0
     for degrees in [0] if fixed_turn else orientations(shape, size):
-        cls = classify(turn(small, degrees), shape)
+        cls = (classify(turn(small, degrees), shape) if small is not None
+               else Classification(hint or "other", "weak", {"shape": shape}))
         upright_size = size if degrees % 180 == 0 else (size[1], size[0])
         if best is None:
             best = DocumentReading(eng.name, found, cls, "", degrees, source=source)
