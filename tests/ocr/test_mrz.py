@@ -279,10 +279,13 @@ def test_check_reads_a_real_td1_card_without_a_profile():
 
 
 def test_fillers_read_as_k_and_optional_data_under_the_composite():
-    # an engine that reads < as K at the end of the names and in the optional data
-    lines = [TD1[0][:-1] + "K", TD1[1], "ERIKSSON<<ANNA<MARIA<<<K<KK<<"]
-    r = sure(lines)
+    # an engine that reads < as K at the end of the names (no check digit): restored, valid
+    r = sure([TD1[0], TD1[1], "ERIKSSON<<ANNA<MARIA<<<K<KK<<"])
     assert r.lines == TD1 and r.valid
+    # and in the optional data: restored, but K (20) and < (0) have one check value, so the composite cannot tell a K
+    # printed there from a filler read as K: not verified (test_mrz_confusions.py)
+    r = sure([TD1[0][:-1] + "K", TD1[1], "ERIKSSON<<ANNA<MARIA<<<K<KK<<"])
+    assert r.lines == TD1 and not r.valid and r.ambiguous
     td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", TD1[1], "ERIK<<<<<<<<<<<<<<<<<<<<<<<<<<"]
     assert sure(td1).lines[2].startswith("ERIK<")
     # the optional data of a Dutch card, I read as 1: only the composite covers it

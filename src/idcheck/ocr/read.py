@@ -255,7 +255,7 @@ def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float)
     label = mrz_label(res)
     cls = Classification("passport" if label == "passport" else "other", "strong" if res.valid else "weak",
                          {"mrz_layout": res.layout, "mrz_checks": f"{res.passed}/{res.total}", "bands": len(bands)})
-    rep = Repaired("\n".join(r.texts), res.value, res.valid, "mrz", list(res.repairs),
+    rep = Repaired("\n".join(r.texts), res.value, res.valid, "mrz", list(res.repairs), ambiguous=res.ambiguous,
                    error=None if res.valid
                    else "; ".join([f"check digit fails: {n}" for n in res.failed] + res.problems),
                    note=res.layout)
@@ -466,7 +466,9 @@ def _assemble(engine_name, found, cls, label, degrees, pairs: list[tuple[FieldCr
                                error="the lines are no MRZ layout (TD1 3 x 30, TD2 2 x 36, TD3 2 x 44, visas)")
             else:
                 rep = Repaired("\n".join(texts), parsed.value, parsed.valid, "mrz", list(parsed.repairs),
-                               error=None if parsed.valid else "check digits do not match", note=parsed.layout)
+                               ambiguous=parsed.ambiguous, note=parsed.layout,
+                               error=None if parsed.valid else "; ".join(
+                                   [f"check digit fails: {n}" for n in parsed.failed] + parsed.problems))
             conf = min((line.confidence for _, line in firsts), default=0.0)
             box = (min(c.box[0] for c, _ in firsts), min(c.box[1] for c, _ in firsts),
                    max(c.box[2] for c, _ in firsts), max(c.box[3] for c, _ in firsts))
