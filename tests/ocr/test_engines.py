@@ -109,3 +109,19 @@ def test_rapidocr3_is_the_default_and_reads_without_network(monkeypatch):
     assert eng.available()
     out = eng.read_lines([LineCrop(_line("P<UTOERIKSSON<<ANNA"), "mrz")])
     assert out[0].text.startswith("P<UTO")
+
+
+def test_compact_labels_read_like_padded_ones():
+    # labels read to classify a document are compact crops (LineCrop.compact): RapidOCR reads them without padding
+    # them to its least width of 320 px (a 2-character label then costs a third of the recogniser's time)
+    eng = engines.get_engine("rapidocr")
+    labels = ["姓名", "公民身份号码", "营业执照", "统一社会信用代码"]
+    compact = eng.read_lines([LineCrop(_line(t), "zh", compact=True) for t in labels])
+    padded = eng.read_lines([LineCrop(_line(t), "zh") for t in labels])
+    assert [x.text for x in compact] == [x.text for x in padded] == labels
+
+
+def test_compact_crops_are_grouped_apart_at_their_own_width():
+    assert rapid.batches([2.0, 3.0]) == [[0, 1]]  # padded to 320 px at least: one call
+    # at their own width, a 2-wide and a 12-wide line are cheaper apart (12 + 12 + overhead > 2 + 12 + 2 overheads)
+    assert rapid.batches([2.0, 12.0], floor=rapid.COMPACT_RATIO) == [[0], [1]]

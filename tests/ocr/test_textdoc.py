@@ -129,10 +129,18 @@ def test_a_licence_without_a_profile_is_read_with_the_licence_layout(licence):
     ctx = context(photo)  # requested_kind "auto", no profile: nothing says it is a licence
     findings, info = run(ctx, None, cfg_for(name))
     assert info["layout"] == "business_license"
-    assert info["classification"]["text_label"] == "business_license"
-    assert "营业执照" in info["classification"]["text_labels"] or "营业执照~" in info["classification"]["text_labels"]
     assert info["fields"]["number"]["valid"] is True
     assert info["fields"]["number"]["value"].show(True) == labels["fields"]["uscc"]
+    # its valid credit code settles the kind: the labels are read only when the outline's reading confirms nothing
+    assert "text_label" not in info["classification"]
+    # without its outline, its labels classify it (and place it)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    reading = read_document(ctx, expected=None, engine=name)
+    assert reading is not None and reading.label == "business_license" and reading.located == "text"
+    evidence = reading.classification.evidence
+    assert evidence["text_label"] == "business_license"
+    assert "营业执照" in evidence["text_labels"] or "营业执照~" in evidence["text_labels"]
 
 
 def test_a_card_without_an_outline_is_located_from_its_labels_and_read(card):
@@ -144,6 +152,8 @@ def test_a_card_without_an_outline_is_located_from_its_labels_and_read(card):
     reading = read_document(ctx, expected=None, engine=name)
     assert reading is not None and reading.located == "text" and reading.label == "id_card_front"
     assert reading.classification.evidence["located_from_text"] is True
+    # the tallest line and the left margin's top and bottom lines (姓名, 公民身份号码) classify and place it
+    assert reading.classification.evidence["text_read"] <= 3
     profile = {"registrant_type": "individual", "region": "mainland", "document_type": "id_card",
                "name_zh": f["name"], "document_number": f["number"]}
     cfg = cfg_for(name).ocr
@@ -231,3 +241,30 @@ def test_a_licence_row_is_cut_after_its_label_even_with_a_stroke_before_it():
     for x in range(263, 650, 30):  # the value, characters close together
         row[4:26, x:x + 24] = 0
     assert after_label(row, (0, 0, 700, h))[0] == 263
+
+
+def test_auto_mode_surveys_the_print_only_when_the_outline_confirms_nothing(licence, monkeypatch):
+    from idcheck.ocr import read as read_mod
+
+    name = rapid()
+    photo, labels = licence
+    calls: list[int] = []
+    real_survey = textdoc.survey
+    monkeypatch.setattr(textdoc, "survey", lambda *a, **k: calls.append(1) or real_survey(*a, **k))
+    reading = read_document(context(photo), expected=None, engine=name)
+    assert reading is not None and reading.confirmed and reading.located == "outline" and calls == []
+    # the outline's reading confirms nothing (its fields lost): the print is surveyed, the document located from its
+    # labels and read with the licence layout
+    real_read = read_mod._read_quad
+
+    def nothing_from_the_outline(ctx, eng, quad, found, *a, **k):
+        r, n = real_read(ctx, eng, quad, found, *a, **k)
+        if found and not k.get("fixed_turn"):
+            r.fields.clear()
+        return r, n
+
+    monkeypatch.setattr(read_mod, "_read_quad", nothing_from_the_outline)
+    reading = read_document(context(photo), expected=None, engine=name)
+    assert calls == [1]
+    assert reading is not None and reading.confirmed and reading.located == "text"
+    assert reading.label == "business_license" and reading.classification.evidence["text_label"] == "business_license"

@@ -59,8 +59,12 @@ from .repair import Change
 DIGITS = frozenset("0123456789")
 LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 ALPHABET = DIGITS | LETTERS | {"<"}
-TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "Z": "2"}
-TO_LETTER = {"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z"}
+TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "Z": "2", "G": "6"}
+TO_LETTER = {"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G"}
+# characters OCR confuses across letters and digits, by group: a character read uncertainly (or repaired) in a
+# letters-and-digits field may be any of its group (see _ambiguity)
+CONFUSION_GROUPS = ("0ODQ", "1I", "2Z", "5S", "8B", "6G")
+GROUP_OF = {ch: g for g in CONFUSION_GROUPS for ch in g}
 SWAPS = {"0": "O", "O": "0", "1": "I", "I": "1", "8": "B", "B": "8", "5": "S", "S": "5", "2": "Z", "Z": "2"}
 DATE_SWAPS = {"1": "7", "7": "1"}
 FILLER_LOOKALIKES = frozenset("«‹〈<＜Λ∧")
@@ -114,6 +118,92 @@ def check_digit(s: str) -> str:
             return "?"
         total += v * (7, 3, 1)[i % 3]
     return str(total % 10)
+
+
+def _check_positions(layout: str, lines: list[str]) -> list[tuple[str, list[tuple[int, int]], tuple[int, int]]]:
+    """Every check digit as (name, the (line, index) of each character it covers, in order: the weights 7 3 1 run
+    over them; the (line, index) of the check digit), as :func:`_checks` reads them."""
+    def span(ln: int, a: int, b: int) -> list[tuple[int, int]]:
+        return [(ln, i) for i in range(a, b)]
+
+    if layout == "TD1":
+        l0 = lines[0]
+        number, ncheck = span(0, 5, 14), (0, 14)
+        if l0[14] == "<" and l0[15] != "<":
+            run = l0[15:30].split("<", 1)[0]
+            if len(run) >= 2:
+                number, ncheck = span(0, 5, 14) + span(0, 15, 15 + len(run) - 1), (0, 15 + len(run) - 1)
+        return [("number", number, ncheck), ("birth", span(1, 0, 6), (1, 6)), ("expiry", span(1, 8, 14), (1, 14)),
+                ("composite", span(0, 5, 30) + span(1, 0, 7) + span(1, 8, 15) + span(1, 18, 29), (1, 29))]
+    l1 = lines[1]
+    number, ncheck = span(1, 0, 9), (1, 9)
+    if layout == "TD2" and l1[9] == "<" and l1[28] != "<":
+        run = l1[28:35].split("<", 1)[0]
+        if len(run) >= 2:
+            number, ncheck = span(1, 0, 9) + span(1, 28, 28 + len(run) - 1), (1, 28 + len(run) - 1)
+    out = [("number", number, ncheck), ("birth", span(1, 13, 19), (1, 19)), ("expiry", span(1, 21, 27), (1, 27))]
+    if layout == "TD3":
+        out.append(("personal", span(1, 28, 42), (1, 42)))
+        out.append(("composite", span(1, 0, 10) + span(1, 13, 20) + span(1, 21, 43), (1, 43)))
+    elif layout == "TD2":
+        out.append(("composite", span(1, 0, 10) + span(1, 13, 20) + span(1, 21, 35), (1, 35)))
+    return out
+
+
+def _value(ch: str) -> int:
+    return 0 if ch == "<" else int(ch) if ch.isdigit() else ord(ch) - 55 if "A" <= ch <= "Z" else -1
+
+
+def _ambiguity(layout: str, lines: list[str], options: dict[tuple[int, int], str]) -> str | None:
+    """Another reading that passes every check digit as ``lines`` do, or None.
+
+    ``options`` are the characters each uncertain place (read with low or no confidence, or repaired) of a
+    letters-and-digits field might be instead (its :data:`CONFUSION_GROUPS` group; ``<`` or ``K`` where a ``K`` was
+    taken for a filler).  A check digit sees only the sum of the values times 7 3 1, mod 10: ``ZS`` and ``25`` at
+    weights 7 and 3 differ by 3 x 7 + 3 x 3 = 30, ``G`` and ``6`` by 10, so a repair, or a reading as it was made,
+    can pass with a wrong character.  Every combination of the options is counted (by dynamic programming over the
+    check digits' residues, not by listing them); the reading is unambiguous only when no other one passes.  The
+    result names the places where one such other reading differs (no characters: they are personal data)."""
+    checks = _check_positions(layout, lines)
+    covered = {p for _, data, _ in checks for p in data}
+    checks_at: dict[tuple[int, int], list[tuple[int, int]]] = {p: [] for p in covered}
+    for k, (_, data, _) in enumerate(checks):
+        for j, p in enumerate(data):
+            checks_at[p].append((k, (7, 3, 1)[j % 3]))
+    digits_at = {c for _, _, c in checks}  # a check digit is a digit: none of its group's letters would pass
+    places = sorted(p for p, opts in options.items() if p in covered and p not in digits_at and len(opts) > 1)
+    if not places:
+        return None
+    base = [0] * len(checks)
+    for k, (_, data, _) in enumerate(checks):
+        for j, p in enumerate(data):
+            if p in options and p in places:
+                continue
+            v = _value(lines[p[0]][p[1]])
+            if v < 0:
+                return None  # a character no check digit reads: the reading is not valid anyway
+            base[k] += v * (7, 3, 1)[j % 3]
+    # state: (residue of every check, whether a character differs from the reading) -> one way there
+    states: dict[tuple[tuple[int, ...], bool], tuple[tuple[int, int], ...]] = {
+        (tuple(b % 10 for b in base), False): ()}
+    for p in places:
+        read = lines[p[0]][p[1]]
+        nxt: dict[tuple[tuple[int, ...], bool], tuple[tuple[int, int], ...]] = {}
+        for (res, differs), way in states.items():
+            for ch in options[p]:
+                r = list(res)
+                for k, w in checks_at[p]:
+                    r[k] = (r[k] + _value(ch) * w) % 10
+                key = (tuple(r), differs or ch != read)
+                if key not in nxt:
+                    nxt[key] = way + ((p,) if ch != read else ())
+        states = nxt
+    want = tuple(int(lines[c[0]][c[1]]) if lines[c[0]][c[1]].isdigit() else -1 for _, _, c in checks)
+    for (res, differs), way in states.items():
+        if differs and res == want:
+            where = ", ".join(f"line {ln + 1} position {i + 1}" for ln, i in way)
+            return f"another reading through the OCR confusions (at {where}) passes every check digit as well"
+    return None
 
 
 def _checks(layout: str, lines: list[str]) -> list[tuple[str, str, str, tuple[tuple[int, int], ...]]]:
@@ -174,11 +264,12 @@ class MrzResult:
     raw: list[str]
     passed: int  # check digits that pass
     total: int  # check digits of the layout
-    valid: bool  # every check digit passes, the structure is right, the dates are dates
+    valid: bool  # every check digit passes, the structure is right, the dates are dates, nothing ambiguous
     repairs: list[Change] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # names of the checks that fail
     problems: list[str] = field(default_factory=list)  # characters the layout forbids, bad dates, ...
     line_confidences: list[float] | None = None  # the engine's weakest character per line, where known
+    ambiguous: bool = False  # another reading through the OCR confusions passes every check digit as well
 
     @property
     def value(self) -> str:
@@ -485,13 +576,14 @@ def _blind_spots(layout: str, lines: list[str], confs: list[list[float | None]] 
 
 
 def _context_fits(line: str, i: int, a: int, end: int, new: str) -> bool:
-    """A swap in a letters-and-digits field only where the neighbours are of the kind it makes (an ``O``
-    between digits may be a 0; a ``0`` among digits stays a 0)."""
+    """A swap in a letters-and-digits field only where a neighbour is of the kind it makes: an ``O`` between digits
+    may be a 0, and at the boundary of a run either kind fits (``Z5`` before digits may be ``25`` or the ``ZS`` that
+    was printed: both are candidates, and two candidates that pass are refused); a ``0`` among digits stays a 0."""
     near = [line[j] for j in (i - 1, i + 1) if a <= j < end and line[j] != "<"]
     if not near:
         return False
     want = DIGITS if new in DIGITS else LETTERS
-    return all(c in want for c in near)
+    return any(c in want for c in near)
 
 
 def _country_codes(layout: str, lines: list[str]) -> tuple[list[str], list[Change]]:
@@ -539,13 +631,43 @@ def _parse_fixed(layout: str, lines: list[str], raw: list[str], pre: list[Change
         problems.append("expiry: not a date")
     if not _yymmdd(f["birth"], unknown_ok=True):
         problems.append("birth: not a date")
-    problems += _blind_spots(layout, fixed, confs)
+    blind = _blind_spots(layout, fixed, confs)
+    problems += blind
     code = f["code"][:1]
     if layout == "TD3" and code != "P" or layout in ("TD1", "TD2") and code not in "IAC" or \
             layout.startswith("MRV") and code != "V":
         problems.append(f"document code {f['code']!r} is not one of a {layout}")
+    ambiguous = bool(blind)
+    if not failed and not problems:
+        other = _ambiguity(layout, fixed, _uncertain(layout, fixed, confs, pre + ck + c1 + c2, ck))
+        if other is not None:
+            problems.append(other)
+            ambiguous = True
     valid = not failed and not problems
-    return MrzResult(layout, fixed, raw, passed, total, valid, pre + ck + c0 + c1 + c2, failed, problems)
+    return MrzResult(layout, fixed, raw, passed, total, valid, pre + ck + c0 + c1 + c2, failed, problems,
+                     ambiguous=ambiguous)
+
+
+def _uncertain(layout: str, lines: list[str], confs: list[list[float | None]] | None, changes: list[Change],
+               fillers: list[Change]) -> dict[tuple[int, int], str]:
+    """The places of the letters-and-digits fields whose character the reading does not settle, with what else it
+    might be: read with a confidence under :data:`BLIND_CONFIDENCE` (or none given), or changed by a repair, and one
+    of a confusion group (:data:`CONFUSION_GROUPS`); a ``K`` taken for a filler might be the ``K`` it was read as."""
+    width = LAYOUTS[layout][1] + 1
+    changed = {(c.position // width, c.position % width) for c in changes}
+    out: dict[tuple[int, int], str] = {(c.position // width, c.position % width): "<K" for c in fillers}
+    for _, ln, a, b, kind in _fields(layout):
+        if kind != "alnum":
+            continue
+        row = confs[ln] if confs is not None and ln < len(confs) else None
+        for i in range(a, b):
+            ch = lines[ln][i]
+            if (ln, i) in out or ch not in GROUP_OF:
+                continue
+            conf = row[i] if row is not None and i < len(row) else None
+            if conf is None or conf < BLIND_CONFIDENCE or (ln, i) in changed:
+                out[(ln, i)] = GROUP_OF[ch]
+    return out
 
 
 def parse(texts: Sequence[str], layout: str | None = None,
@@ -826,34 +948,55 @@ def read_bands(gray: np.ndarray, eng: Any, *, bands: list[Band] | None = None, s
     for band in bands[:max_bands]:
         for upside_down in (False, True):
             crops = line_crops(gray, band, scale, upside_down)
+            first: list[str] = []  # this way up's first reading
             for v in range(variants):
                 if deadline is not None and time.monotonic() > deadline:
                     break
                 lines = eng.read_lines([LineCrop(c, "mrz", v) for c in crops])
                 tries += 1
                 texts = [ln.text for ln in lines]
+                first = first or texts
                 res = parse(texts, confidences=[ln.char_confidences for ln in lines])
-                if res is None:
-                    # several lines read as one layout's lines but of a wrong length: try the other counts
-                    continue
-                conf = min((ln.confidence for ln in lines), default=0.0)
-                res.line_confidences = [ln.confidence for ln in lines] if len(lines) == len(res.lines) else None
-                cand = MrzReading(res, texts, conf, band, (band.turn + (180 if upside_down else 0)) % 360,
-                                  _band_region(band, scale, gray.shape[:2], orig_scale))
-                if best is None or res.score > best.result.score:
-                    best = cand
-                if res.valid:
-                    break
+                if res is not None:  # (None: the lines are no layout's)
+                    conf = min((ln.confidence for ln in lines), default=0.0)
+                    res.line_confidences = [ln.confidence for ln in lines] if len(lines) == len(res.lines) else None
+                    cand = MrzReading(res, texts, conf, band, (band.turn + (180 if upside_down else 0)) % 360,
+                                      _band_region(band, scale, gray.shape[:2], orig_scale))
+                    if best is None or res.score > best.result.score:
+                        best = cand
+                    if res.valid:
+                        break
+                if v == 0 and not _mrz_like_text(texts):
+                    break  # ordinary print, or the band the wrong way up: its other readings are not worth a call
             if best is not None and best.result.valid:
                 break
             if best is not None and best.band is band and best.result.passed >= 2 and not upside_down:
                 break  # the right way up (two check digits pass): not worth reading it turned
+            if not upside_down and _han_text(first):
+                break  # Chinese print (a licence's rows): no MRZ, either way up
         if best is not None and best.result.valid:
             break
     if best is not None:
         best.tries = tries
         best.ms = (time.perf_counter() - started) * 1000.0
     return best
+
+
+MRZ_LIKE_SHARE = 0.5  # of a reading's characters in the MRZ's alphabet (or drawn like a filler): else not an MRZ
+
+
+def _mrz_like_text(texts: Sequence[str]) -> bool:
+    """Whether a reading of a band could be an MRZ read the right way up: half of its characters or more are
+    letters, digits or fillers (an MRZ read upside down gives ``>``, ``∀`` and turned letters; a row of Chinese
+    print gives Han characters)."""
+    chars = [ch for t in texts for ch in clean_line(t)[0]]
+    return bool(chars) and sum(ch in ALPHABET for ch in chars) >= MRZ_LIKE_SHARE * len(chars)
+
+
+def _han_text(texts: Sequence[str]) -> bool:
+    """Whether a reading is mostly Chinese characters (CJK ideographs): print in Chinese, not an MRZ."""
+    chars = [ch for t in texts for ch in t if not ch.isspace()]
+    return bool(chars) and sum("\u4e00" <= ch <= "\u9fff" for ch in chars) >= MRZ_LIKE_SHARE * len(chars)
 
 
 def gray_of(ctx: Any, min_char_px: float = 22.0) -> tuple[np.ndarray, tuple[float, float]]:

@@ -190,15 +190,16 @@ def line_crop(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(rgb, M, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _candidates(boxes: list[np.ndarray], degrees: int) -> tuple[list[int], list[int]]:
-    """(read first, read only if those do not classify): indices of the lines that may be labels (not too long for
-    their height).  First the tallest line (a licence's title) and, of the lines starting at the text's left margin
-    (labels start rows), the two top-most and the two bottom-most (a card's 姓名 and 公民身份号码, a licence's
-    统一社会信用代码 and its last rows); then the rest, nearest the margin first, up to MAX_CANDIDATES in all."""
+def _candidates(boxes: list[np.ndarray], degrees: int) -> list[list[int]]:
+    """Batches of the lines that may be labels (not too long for their height), by index, read in turn until the
+    document is classified: first the tallest line (a licence's title) and, of the lines starting at the text's
+    left margin (labels start rows), the top-most and the bottom-most (a card's 姓名 and 公民身份号码, a licence's
+    统一社会信用代码 and its last row: two labels at different heights also place the document); then the second
+    top-most and second bottom-most; then the rest, nearest the margin first, up to MAX_CANDIDATES in all."""
     corners = {i: _text_corners(b, degrees) for i, b in enumerate(boxes)}
     cands = [i for i, c in corners.items() if _sides(c)[1] >= 4 and _sides(c)[0] / _sides(c)[1] <= MAX_ASPECT]
     if not cands:
-        return [], []
+        return []
     u = _unit(np.sum([corners[i][1] - corners[i][0] for i in cands], axis=0))
     v = np.array([-u[1], u[0]])
     lefts = {i: float(corners[i][0] @ u) for i in cands}
@@ -208,9 +209,11 @@ def _candidates(boxes: list[np.ndarray], degrees: int) -> tuple[list[int], list[
     margin = min(lefts.values())
     tallest = max(cands, key=lambda i: _sides(corners[i])[1])
     column = sorted((i for i in cands if lefts[i] - margin <= MARGIN_SHARE * span), key=lambda i: tops[i])
-    first = list(dict.fromkeys([tallest] + column[:2] + column[-2:]))
-    rest = sorted((i for i in cands if i not in first), key=lambda i: lefts[i])
-    return first, rest[:max(0, MAX_CANDIDATES - len(first))]
+    first = list(dict.fromkeys([tallest] + column[:1] + column[-1:]))
+    second = [i for i in dict.fromkeys(column[1:2] + column[-2:-1]) if i not in first]
+    rest = sorted((i for i in cands if i not in first and i not in second), key=lambda i: lefts[i])
+    rest = rest[:max(0, MAX_CANDIDATES - len(first) - len(second))]
+    return [b for b in (first, second, rest) if b]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -321,14 +324,12 @@ def survey(ctx: Any, eng: Any, *, timeout: float = 10.0) -> Survey | None:
     best: Survey | None = None
     read = 0
     for degrees in _orientations(boxes):
-        first, rest = _candidates(boxes, degrees)
         idx: list[int] = []
         texts: list[str] = []
         s: Survey | None = None
-        for batch in (first, rest):
-            if not batch:
-                continue
-            crops = [LineCrop(line_crop(rgb, _text_corners(boxes[i], degrees)), "zh") for i in batch]
+        for k, batch in enumerate(_candidates(boxes, degrees)):
+            # read as compact lines (no padding to the recogniser's least width): only matched against the labels
+            crops = [LineCrop(line_crop(rgb, _text_corners(boxes[i], degrees)), "zh", compact=True) for i in batch]
             lines: list[ReadLine] = eng.read_lines(crops, timeout=timeout)
             read += len(batch)
             idx += batch
@@ -336,13 +337,15 @@ def survey(ctx: Any, eng: Any, *, timeout: float = 10.0) -> Survey | None:
             label, conf, found = classify(texts)
             s = Survey(label, conf, degrees, found, lines=len(boxes))
             if label is not None:
-                break
-            if not any(found.values()):
+                s.quad = locate(label, found[label], boxes, idx, degrees)
+                if s.quad is not None or k >= 1:
+                    break  # classified; the second batch only to place it (two labels at different heights)
+                continue
+            if k >= 1 and not any(found.values()):
                 break  # no label at all this way up: the other way, rather than more lines
         if s is None:
             continue
         if s.label is not None:
-            s.quad = locate(s.label, s.found[s.label], boxes, idx, degrees)
             best = s
             break
         if best is None or sum(len(v) for v in s.found.values()) > sum(len(v) for v in best.found.values()):

@@ -19,11 +19,16 @@ SCRIPTS = ("zh", "digits", "alnum", "uscc", "mrz")
 
 @dataclass(frozen=True)
 class LineCrop:
-    """One printed line to read: ``image`` (H x W grey or H x W x 3 RGB, uint8), ``script`` hint."""
+    """One printed line to read: ``image`` (H x W grey or H x W x 3 RGB, uint8), ``script`` hint.
+
+    ``compact``: the line may be read at its own width.  An engine that pads every line to a fixed least width
+    (RapidOCR: 320 px at 48 px high, so a two-character label costs as much as a 7-character line) need not pad
+    it; used for the labels read to classify a document, whose readings are only matched against fixed labels."""
 
     image: np.ndarray
     script: str = "zh"
     variant: int = 0
+    compact: bool = False
 
     def __post_init__(self) -> None:
         if self.script not in SCRIPTS:

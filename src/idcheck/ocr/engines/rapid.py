@@ -13,6 +13,7 @@ Without the package the engine is *unavailable* (``available()`` is False), not 
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import threading
 import unicodedata
@@ -62,16 +63,21 @@ BATCH_OVERHEAD = 2.0  # the cost of one more call to the recogniser, in line hei
 MAX_BATCH = 6  # RapidOCR's own batch size (rec_batch_num)
 
 
-def batches(ratios: list[float]) -> list[list[int]]:
+MIN_RATIO = 320 / 48  # the recogniser's narrowest input (rec_img_shape 3 x 48 x 320): every line is padded to it
+COMPACT_RATIO = 1.0  # a compact crop's (LineCrop.compact): padded only to its call's widest line
+
+
+def batches(ratios: list[float], floor: float = MIN_RATIO) -> list[list[int]]:
     """The crops (by index) grouped into the recogniser's calls at the least cost.  The recogniser pads every line
-    of a call to the widest one's width (at 48 px high): a short date line read beside a long company name cost as
-    much as the name (100-170 ms on a licence).  Lines sorted by width/height are cut into runs so that the padded
-    width plus :data:`BATCH_OVERHEAD` per call is least (dynamic programming over the sorted ratios)."""
+    of a call to the widest one's width (at 48 px high, ``floor`` heights at least): a short date line read beside
+    a long company name cost as much as the name (100-170 ms on a licence).  Lines sorted by width/height are cut
+    into runs so that the padded width plus :data:`BATCH_OVERHEAD` per call is least (dynamic programming over the
+    sorted ratios)."""
     n = len(ratios)
     if n <= 1:
         return [list(range(n))] if n else []
     order = sorted(range(n), key=lambda i: ratios[i])
-    r = [max(320 / 48, ratios[i]) for i in order]  # the recogniser's narrowest input is 320 x 48
+    r = [max(floor, ratios[i]) for i in order]
     best = [0.0] + [float("inf")] * n
     cut = [0] * (n + 1)
     for j in range(1, n + 1):
@@ -101,6 +107,7 @@ class RapidEngine:
     def __init__(self) -> None:
         self.why_unavailable = ""
         self._rec = None
+        self._compact = None
         self._init_lock = threading.Lock()
         # RapidOCR 3's TextRecognizer.__call__ keeps no state between calls (it sorts, resizes and decodes
         # into locals) and ONNX Runtime's InferenceSession.run may be called from several threads at once,
@@ -123,9 +130,19 @@ class RapidEngine:
         except Exception:
             return "unknown"
 
-    def _recogniser(self):
+    def _recogniser(self, compact: bool = False):
         with self._init_lock:  # made once, by the first thread that needs it
-            return self._make_recogniser()
+            rec = self._make_recogniser()
+            if not compact:
+                return rec
+            if self._compact is None:
+                # the same session and decoder, with a least input width of one line height instead of 320 px:
+                # a shallow copy (TextRecognizer reads rec_image_shape on every call and keeps no other state)
+                narrow = copy.copy(rec)
+                shape = list(rec.rec_image_shape)
+                narrow.rec_image_shape = [shape[0], shape[1], max(8, round(shape[1] * COMPACT_RATIO))]
+                self._compact = narrow
+            return self._compact
 
     def _make_recogniser(self):
         if self._rec is None:
@@ -139,13 +156,24 @@ class RapidEngine:
             self._rec = engine._load_rec_model()
         return self._rec
 
-    def _run(self, images: list[np.ndarray], grouped: bool = True) -> list:
+    def _run(self, images: list[np.ndarray], grouped: bool = True, compact: Sequence[bool] | None = None) -> list:
         from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
         items: list = [None] * len(images)
         ratios = [im.shape[1] / max(1, im.shape[0]) for im in images]
-        for group in batches(ratios) if grouped else [list(range(len(images)))]:
-            out = self._recogniser()(TextRecInput(img=[images[i] for i in group], return_word_box=True))
+        flags = list(compact) if compact is not None else [False] * len(images)
+        calls: list[tuple[list[int], bool]] = []
+        for narrow in (False, True):  # compact crops are read apart, padded only to their own call's widest
+            idx = [i for i in range(len(images)) if flags[i] == narrow]
+            if not idx:
+                continue
+            if not grouped:
+                calls.append((idx, narrow))
+                continue
+            floor = COMPACT_RATIO if narrow else MIN_RATIO
+            calls += [([idx[k] for k in g], narrow) for g in batches([ratios[i] for i in idx], floor)]
+        for group, narrow in calls:
+            out = self._recogniser(narrow)(TextRecInput(img=[images[i] for i in group], return_word_box=True))
             words = list(out.word_results or [])
             for k, (text, score) in enumerate(zip(out.txts or (), out.scores or (), strict=False)):
                 confs = getattr(words[k], "confs", None) if k < len(words) and words[k] is not None else None
@@ -162,7 +190,7 @@ class RapidEngine:
         grouped = not all(c.script == "mrz" for c in crops)
         with self._slots:
             try:
-                items = self._run(images, grouped)
+                items = self._run(images, grouped, [c.compact for c in crops])
             except Exception:
                 return [EMPTY] * len(crops)
         return _readlines(items, len(crops))
@@ -192,8 +220,8 @@ class RapidEngineV1(RapidEngine):
             self._rec = engine.text_rec
         return self._rec
 
-    def _run(self, images: list[np.ndarray], grouped: bool = True) -> list:
-        rec, _ = self._recogniser()(images, True)  # True: also the per-character probabilities
+    def _run(self, images: list[np.ndarray], grouped: bool = True, compact: Sequence[bool] | None = None) -> list:
+        rec, _ = self._recogniser()(images, True)  # True: also the per-character probabilities (1.x pads its own way)
         items: list[tuple[str, list | None, float] | None] = []
         for item in rec:
             if not item or not item[0]:
