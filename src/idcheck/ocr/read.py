@@ -168,7 +168,10 @@ def read_document(
     # is read first (the layout the picture suggests) and the print surveyed only when that reading confirms nothing:
     # a number that passes its check characters settles the kind (it decides over the labels), so reading the labels
     # first (the text detector and a batch of label lines: 150-250 ms of CPU) would be spent for nothing.
-    survey = textdoc.survey(ctx, eng, timeout=timeout) if doc is None else None
+    # an outline the image engine itself does not trust (under document.min_confidence: the frame standing for a
+    # document that fills the picture, the hull of its print) places nothing: the print is surveyed first
+    untrusted = doc is not None and float(getattr(doc, "confidence", 1.0)) < ctx.config.document.min_confidence
+    survey = textdoc.survey(ctx, eng, timeout=timeout) if doc is None or untrusted else None
     lazy = survey is None and (weak or expected is None)
     hint = survey.label if survey is not None else None
     quads: list[tuple[np.ndarray, bool, str]] = []
