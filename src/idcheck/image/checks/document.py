@@ -98,7 +98,9 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                   "the whole picture was looked for), watermarks and whether it is shown on a screen"),
             what_zh=("是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕" if cut else
                      "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕"),
-            reason="the document's print fills the picture, so its edges are at or beyond the frame"
+            reason=("the document's edges run along the picture's frame (it was cropped to them), so whether the "
+                    "crop cut its corners cannot be told") if doc.details.get("edges_on_frame") else
+                   "the document's print fills the picture, so its edges are at or beyond the frame"
                    if doc.details.get("fills_frame") else
                    (f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
                     f"{cfg.min_confidence:.2f} needed") if doc.confidence < cfg.min_confidence else
@@ -107,7 +109,9 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                    if "print_outside" in doc.details else
                    (f"the outline found (confidence {doc.confidence:.2f}) has no print inside it, so it may be "
                     f"something other than the document"),
-            reason_zh="证件上的文字占满画面，证件边缘在画面边缘或画面之外" if doc.details.get("fills_frame") else
+            reason_zh="证件边缘紧贴画面边缘（图片按证件边缘裁剪），无法判断裁剪是否切掉了四角"
+                      if doc.details.get("edges_on_frame") else
+                      "证件上的文字占满画面，证件边缘在画面边缘或画面之外" if doc.details.get("fills_frame") else
                       (f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}"
                        if doc.confidence < cfg.min_confidence else
                        f"{100 * doc.details['print_outside']:.0f}% 的文字位于找到的轮廓（置信度 "

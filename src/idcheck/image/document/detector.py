@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .framing import edges_along_frame, shed_background_band
 from .lines import _line_quads
 from .proposals import _all_edges_outline, _canny, _colour_foreground, _edge_outlines, _quad_from_mask
 from .quad import DocumentQuad, _on_frame_edge, order_corners
@@ -309,6 +310,16 @@ def detect(rgb_small: np.ndarray, *, min_share: float = 0.04, min_score: float =
         inner = _inside_dark_frame(pic)
         if inner is not None:
             best = inner
+    if best is not None and any(c is best for c in pic.judged):
+        best = shed_background_band(best, pic.judged, pic.lab, {id(c): rank(c) for c in pic.judged})
+    if (best is None or best.confidence < CONFIDENT) and not _inside_frame:
+        tight = edges_along_frame(pic.gx, pic.gy, pic.strong)
+        if tight is not None:  # a crop to the document's edges: its outline is the frame's, its corners unjudged
+            quad, run = tight
+            best = DocumentQuad(quad, run, 1.0, "frame-edges", pic.share(quad),
+                                {"fills_frame": True, "edges_on_frame": True},
+                                confidence=0.0)
+            pic.judged.append(best)
     if best is not None:  # an outline found inside a dark frame competes with nothing outside it
         best.alternatives = sorted(pic.judged, key=rank, reverse=True) if any(c is best for c in pic.judged) else [best]
     return best
