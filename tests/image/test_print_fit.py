@@ -131,3 +131,26 @@ def test_the_report_says_why_nothing_was_judged_from_the_frame_or_a_part_of_the_
                                                        part.text_lines, (800, 600))
     said = [f for f in check_document(part) if f.code == "image.not_judged"]
     assert said and "of the print lies outside the outline" in said[0].message
+
+
+def test_print_on_a_second_document_beside_the_outline_keeps_it():
+    # the card's two sides photographed side by side: the search judged both, and the hull around both
+    front = _quad((40, 100, 280, 250), confidence=0.95)
+    back = _quad((320, 100, 560, 250), confidence=0.9)
+    both = _quad((30, 90, 570, 260), confidence=0.0)
+    lines = _lines(range(110, 240, 30), 60, 260) + _lines(range(110, 240, 30), 340, 540)
+    kept = print_fit.fit_to_print(_with(front, both, back), lines, (600, 350))
+    assert kept is front
+    assert kept.details["second_document"]["print_outside"] >= print_fit.PRINT_OUTSIDE_WRONG
+    assert "print_outside" not in kept.details
+    # the same print with no second outline apart from the first: the hull that holds it all is taken
+    taken = print_fit.fit_to_print(_with(_quad((40, 100, 280, 250), confidence=0.95), both), lines, (600, 350))
+    assert taken.method == "colour" and taken is not front and "print_fit" in taken.details
+
+
+def test_an_outline_overlapping_the_best_is_no_second_document():
+    inner = _quad((100, 100, 300, 200), confidence=0.95)
+    overlapping = _quad((250, 80, 550, 400), confidence=0.5)  # shares a strip with the inner one
+    page = _quad((50, 50, 580, 650), confidence=0.4)
+    lines = _lines(range(60, 640, 40), 300, 540)
+    assert print_fit.second_document(_with(inner, overlapping, page), lines) is None

@@ -7,6 +7,8 @@ nothing in the search tells it from the document; the print does.  Given the tex
 (:mod:`idcheck.image.text_evidence`, in the same coordinates), an outline that leaves much of the print outside is
 replaced by the best-ranked outline the search also judged plausible that holds it; when none does, the outline is
 kept but marked (``details["print_outside"]``) so that nothing is judged from it (``ImageContext.document_confident``).
+Print lying on a second document beside the outline (another judged outline apart from it holds most of that print:
+a card's two sides photographed together) leaves the outline as it is (``details["second_document"]``).
 
 Only the caller decides when the detector's cost is worth paying (:func:`worth_asking`); these functions are pure.
 """
@@ -68,6 +70,31 @@ def worth_asking(best: DocumentQuad, confident: float) -> bool:
                for c in best.alternatives)
 
 
+# A second document beside the best outline (the card's other side photographed with it): another outline the
+# search judged plausible, overlapping the best by at most this share of the smaller one's area ...
+BESIDE_OVERLAP = 0.05
+# ... holds at least this share of the print lying outside the best.
+BESIDE_HOLDS = 0.7
+
+
+def second_document(best: DocumentQuad, lines: list[np.ndarray]) -> DocumentQuad | None:
+    """Another judged outline, apart from ``best``, holding most of the print outside it; None when there is none."""
+    poly = np.asarray(best.quad, np.float32).reshape(-1, 1, 2)
+    outside = [b for b in lines if cv2.pointPolygonTest(
+        poly, tuple(map(float, np.asarray(b, np.float32).mean(axis=0))), False) < 0]
+    if not outside:
+        return None
+    for cand in best.alternatives:
+        if cand is best:
+            continue
+        inter, _ = cv2.intersectConvexConvex(np.asarray(best.quad, np.float32), np.asarray(cand.quad, np.float32))
+        if float(inter) > BESIDE_OVERLAP * min(_area(best.quad), _area(cand.quad)):
+            continue
+        if 1.0 - print_outside(cand.quad, outside)[0] >= BESIDE_HOLDS:
+            return cand
+    return None
+
+
 def fit_to_print(best: DocumentQuad, lines: list[np.ndarray], frame: tuple[int, int]) -> DocumentQuad:
     """``best``, or the best-ranked alternative holding the print when ``best`` leaves much of it outside.
 
@@ -77,6 +104,10 @@ def fit_to_print(best: DocumentQuad, lines: list[np.ndarray], frame: tuple[int, 
     fills the picture, else ``best``; nothing is judged from either."""
     share, count = print_outside(best.quad, lines)
     if share < PRINT_OUTSIDE_WRONG or count < MIN_LINES_OUTSIDE:
+        return best
+    beside = second_document(best, lines)
+    if beside is not None:  # the print outside is another document's: an outline around both would be neither's
+        best.details["second_document"] = {"print_outside": round(share, 2), "method": beside.method}
         return best
     for cand in best.alternatives:  # best first (the search's rank)
         if cand is best:
