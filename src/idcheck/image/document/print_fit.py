@@ -75,17 +75,23 @@ def worth_asking(best: DocumentQuad, confident: float) -> bool:
 BESIDE_OVERLAP = 0.05
 # ... holds at least this share of the print lying outside the best.
 BESIDE_HOLDS = 0.7
+# Both outlines must be sure ones (the detector's CONFIDENT): two whole documents, each with straight sides seen.  A
+# doubtful best outline with print outside it is a part of the document far more often (a card's portrait, a fold).
+BESIDE_CONFIDENT = 0.8
 
 
 def second_document(best: DocumentQuad, lines: list[np.ndarray]) -> DocumentQuad | None:
-    """Another judged outline, apart from ``best``, holding most of the print outside it; None when there is none."""
+    """Another sure outline, apart from a sure ``best``, holding most of the print outside it; None when there is
+    none."""
+    if best.confidence < BESIDE_CONFIDENT:
+        return None
     poly = np.asarray(best.quad, np.float32).reshape(-1, 1, 2)
     outside = [b for b in lines if cv2.pointPolygonTest(
         poly, tuple(map(float, np.asarray(b, np.float32).mean(axis=0))), False) < 0]
     if not outside:
         return None
     for cand in best.alternatives:
-        if cand is best:
+        if cand is best or cand.confidence < BESIDE_CONFIDENT:
             continue
         inter, _ = cv2.intersectConvexConvex(np.asarray(best.quad, np.float32), np.asarray(cand.quad, np.float32))
         if float(inter) > BESIDE_OVERLAP * min(_area(best.quad), _area(cand.quad)):
