@@ -18,8 +18,10 @@ whole picture:
   dark night scenes and strongly compressed photos flatten blocks too.
 
 A capture is reported when the flat share is high and the proportions are a phone
-screen's, or when the flat share *without clipped white/black blocks* is high on
-its own (a flatbed scan clips its white background, but has a page's proportions)
+screen's, or when the flat share *without clipped white/black blocks and deep shadow*
+is high on its own (a flatbed scan clips its white background, but has a page's
+proportions; a camera crushes a night scene's shadows, under grey 24, into flat blocks:
+``capture.SHADOW_LEVEL``)
 and the file is not a coarsely quantised JPEG (below ``screen.min_jpeg_quality_for_flat``
 a JPEG flattens smooth areas of a photo into exactly constant 8 x 8 blocks itself), nor
 a lossy WebP or HEIC (their deblocking does the same at any quality).
