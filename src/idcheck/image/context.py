@@ -27,7 +27,7 @@ from ..config import Config
 from ..doctypes import shape_of
 from ..intake.decoded import DecodedImage
 from ..report import Point
-from . import capture, text_evidence
+from . import capture, sharpness, text_evidence
 from .document import DocumentQuad, detect, detect_in_screen_photo, print_fit
 from .document.detector import CONFIDENT
 
@@ -162,6 +162,11 @@ class ImageContext:
         found.quad = (found.quad * np.array([fx, fy], np.float32)).astype(np.float32)
         found.alternatives = []  # in the detection copy's pixels, and chosen from: nothing reads them later
         return found
+
+    @cached_property
+    def sharpness(self) -> sharpness.Sharpness:
+        """The edge blur of the document, or of the whole picture without a sure outline (:mod:`.sharpness`)."""
+        return sharpness.measure(self)
 
     @cached_property
     def text_lines(self) -> list[np.ndarray] | None:

@@ -79,7 +79,9 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         # distrusted for want of print inside it: with no print anywhere in the picture either, there is no
         # document in it (a building, a room): that is what to tell the user
         lines = ctx.text_lines
-        if lines is not None and len(lines) < cfg.min_text_lines:
+        # ... unless the picture is too blurred to show print at all: that, not a missing document, is what is wrong
+        # (image.blurry says so; the outline is then not judged from, below)
+        if lines is not None and len(lines) < cfg.min_text_lines and not ctx.sharpness.blurred:
             yield codes.finding("document.not_found", details={
                 "searched_at_px": cfg.detect_long_side, "text_lines": len(lines),
                 "doubtful_outline": {"confidence": round(doc.confidence, 3), "print_inside": False}})
