@@ -13,7 +13,9 @@ evenly overexposed white licence has its paper at the clip level too, so nothing
 stands out above the paper.  The found outline is accurate to about 1% of the
 document, so the rim may show what lies beyond it - a white desk, a sheet of paper, an
 app's white background around a card in a screenshot: a spot must reach into the
-document past that rim (and is then counted whole, rim included).
+document past that rim (and is then counted whole, rim included).  On a white ground (a flatbed scanner's lid:
+the ring around the outline clipped white, :func:`white_ground`) a spot touching the rim is not counted at all: a
+pale band of the card at its edge, clipped by the scanner, runs into the lid there.
 
 Without a confident outline (the document fills the frame, or its outline is doubtful) the **picture** is judged
 instead, for the one kind of glare that needs no outline (:func:`hotspots`): a clipped, colourless spot of at least
@@ -90,6 +92,29 @@ _HOTSPOT_HALO = 225
 # ... and it falls off further out (grey levels lost between the 1% ring and the 4-8% ring): a soft peak, not a
 # uniformly bright area
 _HOTSPOT_FALLOFF = 15
+
+
+# Share of the ring just outside the outline (1.5% of the picture's short side wide) that must be clipped white for
+# the document to lie on a white ground (a flatbed scanner's lid, a sheet of paper): a pale band of the document at
+# its edge then runs into the ground, and the outline's 1% inaccuracy lets the ground in, so a blown-out spot touching
+# the document's rim cannot be told from them.  On the real development photos: 0.96 around a flatbed scan of a card
+# whose pale top band reached the clip level, 0.73-0.97 around other scans and screenshots; photos of documents on
+# desks and in hands 0.00-0.09.
+_WHITE_GROUND = 0.5
+_GROUND_RING = 0.015
+
+
+def white_ground(gray: np.ndarray, quad: np.ndarray, clip_level: int) -> float:
+    """Share of the ring just outside ``quad`` (in ``gray``'s pixels), within the frame, that is clipped white."""
+    h, w = gray.shape
+    inside = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(inside, np.round(np.asarray(quad, np.float32)).astype(np.int32), 1)
+    r = max(2, int(round(_GROUND_RING * min(h, w))))
+    ring = cv2.dilate(inside, np.ones((2 * r + 1, 2 * r + 1), np.uint8)) - inside
+    n = cv2.countNonZero(ring)
+    if n == 0:
+        return 0.0
+    return cv2.countNonZero(cv2.bitwise_and(cv2.inRange(gray, clip_level, 255), cv2.inRange(ring, 1, 1))) / n
 
 
 def hotspots(gray: np.ndarray, sat: np.ndarray, clip_level: int, min_share: float) -> list[tuple[float, np.ndarray]]:
@@ -170,6 +195,18 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
         mask = np.zeros_like(mask)
     area = float(np.count_nonzero(rect.valid))
     share, keep, lab, stats, cent = blown_spots(mask, area, cfg.rim_inset)
+    if keep and ctx.document is not None:
+        ground = white_ground(ctx.gray, ctx.document.quad, cfg.clip_level)
+        if ground >= _WHITE_GROUND:
+            # on a white ground only a spot clear of the document's rim is a reflection (see _WHITE_GROUND)
+            h, w = mask.shape
+            inset = max(1, int(round(cfg.rim_inset * min(h, w))))
+            rim = np.ones((h, w), bool)
+            rim[inset:h - inset, inset:w - inset] = False  # the rim as blown_spots reads it
+            touching = set(np.unique(lab[rim & (mask > 0)]).tolist())
+            keep = [i for i in keep if i not in touching]
+            share = float(sum(stats[i, cv2.CC_STAT_AREA] for i in keep)) / area if area else 0.0
+            ctx.extra.setdefault("measures", {})["glare_white_ground"] = round(ground, 3)
     ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)
     if share <= cfg.max_share or not keep:
         return
