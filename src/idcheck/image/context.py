@@ -166,7 +166,8 @@ class ImageContext:
     @cached_property
     def sharpness(self) -> sharpness.Sharpness:
         """The edge blur of the document, or of the whole picture without a sure outline (:mod:`.sharpness`)."""
-        return sharpness.measure(self)
+        return sharpness.measure(self.rectified, self.gray, self.decoded.original_size,
+                                 max(self.scale_x, self.scale_y), self.config.blur)
 
     @cached_property
     def text_lines(self) -> list[np.ndarray] | None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import cv2
 import numpy as np
 
-if TYPE_CHECKING:
-    from .context import ImageContext
+from ..config import BlurConfig
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
@@ -93,21 +92,21 @@ class Sharpness:
         return self.sigma is not None and self.value > self.limit and self.sigma_original > self.min_sigma_original
 
 
-def measure(ctx: ImageContext) -> Sharpness:
-    """The sharpness of ``ctx``'s document (rectified) or, without a sure outline, of the whole picture (motion and
-    defocus blur all of it)."""
-    cfg = ctx.config.blur
-    rect = ctx.rectified
+def measure(rect: Any, gray: np.ndarray, original_size: tuple[int, int], scale: float,
+            cfg: BlurConfig) -> Sharpness:
+    """The sharpness of the document (``rect``: the context's rectified document, or None without a sure outline,
+    when the whole picture ``gray`` is measured: motion and defocus blur all of it).  ``original_size`` and ``scale``
+    (original px per working px) put the edges in the original picture's pixels."""
     if rect is not None:
         gray, valid, length = rect.gray, rect.valid, max(rect.gray.shape)
-        original_length = rect.doc_long_side * max(ctx.scale_x, ctx.scale_y)
+        original_length = rect.doc_long_side * scale
         where = "document"
     else:
-        h, w = ctx.height, ctx.width
+        h, w = gray.shape
         f = min(1.0, cfg.canonical_long_side / max(h, w))
-        gray = cv2.resize(ctx.gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else ctx.gray
+        gray = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
         valid, length = None, max(gray.shape)
-        original_length = float(max(ctx.decoded.original_size))
+        original_length = float(max(original_size))
         where = "picture"
     sigma, details = edge_blur(gray, valid, cfg.min_edges, cfg.min_share_of_window_gradient)
     # without a document the picture's long side stands in for the document's, and whatever print, table or hand
