@@ -113,15 +113,22 @@ class ImageContext:
         return capture.uniform_rows(self.rgb)
 
     @cached_property
+    def panel_edges(self) -> int:
+        """Edges a screen drew across the whole working copy (:func:`idcheck.image.capture.panel_edges`)."""
+        return capture.panel_edges(self.gray)
+
+    @cached_property
     def screen_features(self) -> dict[str, float]:
         """Flat 8 x 8 blocks and sensor noise of the whole picture (:func:`idcheck.image.capture.screen_features`)."""
         return capture.screen_features(self.gray)
 
     @cached_property
     def drawn_on_screen(self) -> bool:
-        """Whether the picture is a screen capture by its strongest evidence (``screen.min_uniform_rows``): the
-        checks that judge a photographed document (corners, glare, a finger) then have nothing to judge."""
-        return self.uniform_rows >= self.config.screen.min_uniform_rows
+        """Whether the picture is a screen capture by its strongest evidence: rows of one exact colour across it
+        (``screen.min_uniform_rows``) or an edge drawn exactly along a pixel row or column across it
+        (:attr:`panel_edges`).  The checks that judge a photographed document (corners, glare, a finger) then have
+        nothing to judge."""
+        return self.uniform_rows >= self.config.screen.min_uniform_rows or self.panel_edges > 0
 
     # -- document views (idcheck.image.document) ----------------------------
     @cached_property

@@ -14,7 +14,12 @@ whole picture:
   colour across the full width - an app bar, a panel, a page background.  A camera never records such a row; this
   is the strongest of the three (real photos: none in 46 pictures; real screenshots, JPEG camera-preview captures
   included: 6-125 rows)
-  and the one reported as an **error** (``screen.min_uniform_rows``).  The flat-block evidence alone is a warning:
+  and the one reported as an **error** (``screen.min_uniform_rows``).
+* *panel edges* (:func:`idcheck.image.capture.panel_edges`): an edge of 40 grey levels or more drawn along one pixel
+  row or column across the whole picture (a bar or panel against the page, a shown photo's rectangle).  A lens
+  spreads every edge over two rows or more and no camera holds one level to a row across a picture: desktop
+  captures, whose white and black bars are clipped and so give no uniform row, show them.  Also an **error**
+  (real photos: 8 of 12 screenshots, none of the 49 other pictures).  The flat-block evidence alone is a warning:
   dark night scenes and strongly compressed photos flatten blocks too.
 
 A capture is reported when the flat share is high and the proportions are a phone
@@ -174,11 +179,17 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     rows = ctx.uniform_rows
     feats["uniform_rows"] = float(rows)
     drawn = ctx.drawn_on_screen
-    if (synthetic and phone) or overwhelming or drawn:
+    panels = ctx.panel_edges
+    feats["panel_edges"] = float(panels)
+    if (synthetic and phone) or overwhelming or drawn or panels:
         reasons, reasons_zh = [], []
         if drawn:
             reasons.append(f"{rows} rows are one exact colour across the full width, as only a screen draws them")
             reasons_zh.append(f"有 {rows} 行像素整行是完全相同的颜色，只有屏幕才会这样显示")
+        if panels:
+            reasons.append(f"{panels} edge{'s' if panels > 1 else ''} run{'' if panels > 1 else 's'} exactly along "
+                           f"a pixel row or column across the whole picture, as a screen draws a panel's edge")
+            reasons_zh.append(f"有 {panels} 条边缘沿像素行或列精确贯穿整个画面，这是屏幕绘制界面面板的方式")
         if synthetic or overwhelming:
             reasons.append(f"{100 * feats['flat_share']:.0f}% of it is perfectly flat colour, without camera noise")
             reasons_zh.append(f"{100 * feats['flat_share']:.0f}% 的画面是完全均匀的纯色，没有相机噪点")
