@@ -63,3 +63,21 @@ def test_the_outline_of_an_app_capture_is_inside_the_photo_it_shows():
     ctx2, _ = run(img)
     assert not ctx2.drawn_on_screen
     assert ctx2.document is None or not ctx2.document.details.get("in_screen_photo")
+
+
+def test_a_card_small_in_the_camera_preview_of_a_capture_is_its_document():
+    # a phone's camera preview in an app's capture, the card far from the lens: under half of the preview, so the
+    # search within the preview leaves it (a part of a photo: a card's portrait); the whole picture's search found
+    # it surely, inside the preview, and that is the document the capture shows
+    from fixtures import docgen
+
+    img, labels = docgen.make_photo("id_card", np.random.default_rng(21), [], background="dark_cloth",
+                                    out_size=(1200, 900), fill=0.35, angle=0.0)
+    shot = np.full((1000, 540, 3), 245, np.uint8)
+    shot[:80] = (33, 150, 243)  # the app bar, one colour across the width
+    shot[200:605, :] = cv2.resize(img, (540, 405), interpolation=cv2.INTER_AREA)  # the preview, the full width
+    card = np.asarray(labels["quad"], np.float32) * np.float32([540 / 1200, 405 / 900]) + np.float32([0, 200])
+    ctx, _ = run(shot, original=(540, 1000))
+    assert ctx.drawn_on_screen
+    assert ctx.document is not None
+    assert _iou(ctx.document.quad, card) > 0.85

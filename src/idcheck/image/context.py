@@ -153,8 +153,15 @@ class ImageContext:
             if regions:
                 x, y, w, h, fill = regions[0]
                 f = small.shape[1] / self.width
-                found = detect_in_screen_photo(small, (x * f, y * f, w * f, h * f), fill,
-                                               min_score=cfg.min_edge_support)
+                box = (x * f, y * f, w * f, h * f)
+                shown = detect_in_screen_photo(small, box, fill, min_score=cfg.min_edge_support)
+                # where the search within the photo found nothing but the photo's own rectangle, a sure outline the
+                # whole picture's search found inside it is the document it shows (a card small in a camera
+                # preview: under half of the photo, so no search within it may take it for the document)
+                if not (found is not None and found.confidence >= CONFIDENT and _inside_box(found.quad, box)
+                        and _box_iou(shown.quad, box) >= PHOTO_ITSELF
+                        and abs(cv2.contourArea(found.quad)) <= PHOTO_PART * box[2] * box[3]):
+                    found = shown
         elif found is not None and cfg.min_text_lines > 0 and print_fit.worth_asking(found, CONFIDENT):
             # the outline must hold the document's print (an inner rectangle does not): the text detector's lines
             # choose among the outlines the search found (the pass is shared with the checks that use print)
@@ -300,6 +307,30 @@ class ImageContext:
             valid = cv2.warpPerspective(np.full((self.height, self.width), 255, np.uint8), M, (W, H),
                                         flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
         return Rectified(rgb=rgb, valid=valid, matrix=M, doc_long_side=float(long_side), factor=f)
+
+
+# Share of an outline's area that must lie within a screen's photo region for the outline to be in that photo
+INSIDE_BOX = 0.95
+PHOTO_ITSELF = 0.8  # IoU with a screen's photo region from which an outline is that photo's own rectangle
+PHOTO_PART = 0.8  # of the photo region's area: an outline no larger is something the photo shows, not the photo
+
+
+def _box_iou(quad: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    x, y, w, h = box
+    rect = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
+    q = np.asarray(quad, np.float32)
+    inter, _ = cv2.intersectConvexConvex(q, rect)
+    union = abs(float(cv2.contourArea(q))) + w * h - float(inter)
+    return float(inter) / union if union > 0 else 0.0
+
+
+def _inside_box(quad: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    """Whether ``INSIDE_BOX`` of ``quad``'s area lies within ``box`` (x, y, w, h), in the same pixels."""
+    x, y, w, h = box
+    rect = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
+    q = np.asarray(quad, np.float32)
+    inter, _ = cv2.intersectConvexConvex(q, rect)
+    return float(inter) >= INSIDE_BOX * abs(float(cv2.contourArea(q)))
 
 
 @dataclass
