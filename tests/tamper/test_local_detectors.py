@@ -242,36 +242,36 @@ def test_12mp_copy_is_among_the_candidates_on_the_finer_view_only(copy_move_12mp
     assert has_true(finer, to_stored)
 
 
-def test_keypoint_view_pixels_are_block_means_of_the_full_resolution(copy_move_12mp):
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_keypoint_view_pixels_are_block_means_of_the_full_resolution(copy_move_12mp, orientation):
     """Every keypoint-image pixel maps back onto the f x f block of the full-resolution luminance it averages, in
     the stored orientation of a turned file too."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
     from idcheck.tamper import local
-
     from tests.strategies import examples
 
     out, _ = copy_move_12mp
-    for orientation in (1, 6):
-        ctx, _ = _context(_oriented_jpeg(out, 90, orientation))
-        mask = local._doc_mask_working(ctx)
-        y = ctx.full_luma
-        img, kmask, px, to_stored = local._keypoint_view(ctx, mask, y)
-        f = int(round(math.sqrt(ctx.scale_x * ctx.scale_y) / px))
-        assert f == 2
-        # the document mask lands on the document: most of the view's masked pixels are paper or print, and the
-        # view's mask covers about the share of the view the working mask covers of the document's box
-        assert cv2.countNonZero(kmask) > 0.3 * kmask.size
+    ctx, _ = _context(_oriented_jpeg(out, 90, orientation))
+    mask = local._doc_mask_working(ctx)
+    y = ctx.full_luma
+    view = local._keypoint_view(ctx, mask, y)
+    assert view is not None
+    img, kmask, px, to_stored = view
+    f = int(round(math.sqrt(ctx.scale_x * ctx.scale_y) / px))
+    assert f == 2
+    # the document's mask lands on the view (the view is the document's box and a margin)
+    assert cv2.countNonZero(kmask) > 0.3 * kmask.size
 
-        @settings(max_examples=examples(40), deadline=None)
-        @given(st.integers(0, img.shape[1] - 1), st.integers(0, img.shape[0] - 1))
-        def prop(j, i):
-            sx, sy = to_stored(np.array([[j, i]], np.float64))[0]
-            # the block's centre is at (j + 0.5) f - 0.5 from the crop's origin: its first pixel is f/2 - 0.5 before
-            bx, by = int(round(sx - (f - 1) / 2)), int(round(sy - (f - 1) / 2))
-            block = y[by:by + f, bx:bx + f].astype(np.float64)
-            assert block.shape == (f, f)
-            assert abs(block.mean() - float(img[i, j])) <= 0.5 + 1e-9
+    @settings(max_examples=examples(40), deadline=None)
+    @given(st.integers(0, img.shape[1] - 1), st.integers(0, img.shape[0] - 1))
+    def prop(j, i):
+        sx, sy = to_stored(np.array([[j, i]], np.float64))[0]
+        # the block's centre is at (j + 0.5) f - 0.5 from the crop's origin: its first pixel (f - 1) / 2 before it
+        bx, by = int(round(sx - (f - 1) / 2)), int(round(sy - (f - 1) / 2))
+        block = y[by:by + f, bx:bx + f].astype(np.float64)
+        assert block.shape == (f, f)
+        assert abs(block.mean() - float(img[i, j])) <= 0.5 + 1e-9
 
-        prop()
+    prop()

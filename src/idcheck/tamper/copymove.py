@@ -18,7 +18,8 @@ Two stages:
    word all give keypoint clusters with one displacement, but each print
    carries its own sensor noise.  A copied block carries the *same* noise.  So
    the exact displacement is found from the high-pass residual
-   (``cv2.matchTemplate`` over a part of the window, :data:`SEARCH_PX`), then the residuals of the two blocks are correlated
+   (``cv2.matchTemplate`` over a part of the window, :data:`SEARCH_PX`),
+   then the residuals of the two blocks are correlated
    over *flat* pixels only (away from any edge: two prints of one glyph have
    correlated edges, never correlated flat-paper noise), per 16 px cell.  The
    copied area is the connected set of cells whose correlation is high; it must
@@ -56,16 +57,17 @@ KEYPOINTS = 3000
 # the document at least this long, else 2).  Two prints of one glyph differ by the print, the perspective and the
 # rendering, a copy by JPEG error and its sub-pixel phase only: on a document drawn small (a portrait page in a
 # landscape 12 MP frame: 760-930 px long on the working copy) those differences fall under a pixel, repeated
-# glyphs of fixed-pitch text outvote the copy (up to 38-54 pairs against the copy's 5-13 on the 12 MP forgery
-# benchmark) and the copy's cluster is not among the CLUSTERS verified (5 of its 12 copies missed).  On the
-# 2 x 2 average the copy's cluster ranked first on 10 of the 12 copies, second and third on the others.  The
+# glyphs of fixed-pitch text outvote the copy (98-141 pairs against the copy's 14-29 on the small documents of the
+# 12 MP forgery benchmark, unsteered) and the copy's cluster is not among the CLUSTERS verified.  With the 2 x 2
+# average for those, the copy's cluster ranked first on 10 of the 12 copies, second on the other two.  The
 # benchmark's default sizes show documents 960-1370 px long on the working copy, where 10 of 12 are found.  A
 # whole-block average is one filter for every position (a copy keeps its pixels up to a half-pixel phase) and
 # costs ~0.3 ms on a 12 MP document, where area resampling by a fraction cost 4-8 ms
 DOC_PX = 1100.0
 
 # working-copy scale (full-resolution pixels per working pixel): below this the f = 2 view is less than 1.2 x finer
-# than the working copy and not worth its ~1.5 x keypoint cost (an 8 MP file: 2.04)
+# than the working copy and not worth its ~1.5 x keypoint cost (an 8 MP file: 2.04); an f x f view needs f / 2
+# times this
 VIEW_MIN_SCALE = 2.4
 
 # bits (of 256): A copied keypoint and its source differ only by the final JPEG save and resampling (4-12 bits
@@ -190,8 +192,9 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any, px: float = 1.0) ->
     kps = orb.detect(crop, mask[oy:ey, ox:ex])
     # descriptors without ORB's steering: a copy is not turned, while a keypoint's own orientation (the intensity
     # centroid of its 15 px patch) moves by up to ~10 degrees with the copy's sub-pixel phase on a resampled image
-    # and turns every test of its descriptor: the copy's pairs were 5-30 steered against 14-120 unsteered on the
-    # forgery benchmark's copies, at both sizes.  KeyPoint_convert there and back gives every keypoint one fixed
+    # and turns every test of its descriptor: on the working copy the 12 MP forgery benchmark's copies gave 5-74
+    # pairs steered against 14-119 unsteered (the copy's keypoints 15-30 bits apart against mostly under 10).
+    # KeyPoint_convert there and back gives every keypoint one fixed
     # angle (-1 degree: the same tests as 0)
     kps, des = orb.compute(crop, cv2.KeyPoint_convert(cv2.KeyPoint_convert(kps)))  # type: ignore[attr-defined]
     if des is None or len(kps) < 20:

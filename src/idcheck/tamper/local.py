@@ -653,7 +653,7 @@ def _keypoint_view(ctx: Any, mask: np.ndarray, y: np.ndarray) -> tuple[np.ndarra
     if long_work >= copymove.DOC_PX:
         return None
     f = max(2, int(long_work * scale / copymove.DOC_PX))  # full-resolution pixels per keypoint-image pixel
-    if f * 1.2 > scale:
+    if scale < f * copymove.VIEW_MIN_SCALE / 2:  # not finer than the working copy by enough to pay its cost
         return None
     m, _, _ = stored_geometry(ctx)
     ws = np.linalg.inv(m) @ np.diag([ctx.scale_x, ctx.scale_y, 1.0])  # working -> stored (as working_to_stored)
