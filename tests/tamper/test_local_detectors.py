@@ -1,6 +1,7 @@
 """The off-grid (foreign block grid) and copy-move detectors: positives with their region, and negatives."""
 
 import io
+import math
 
 import cv2
 import numpy as np
@@ -153,3 +154,124 @@ def test_near_pairs_is_exact_within_seven_bits():
     found = {(int(a), int(b)) for a, b in pairs}
     assert all((i, 200 + i) in found for i in range(50))
     assert (dist <= 15).all()
+
+
+# ------------------------------------------------------------------------------- copy-move at 12 MP ---
+def _context(data):
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import sniff
+    from idcheck.pipeline import make_context
+
+    cfg = Config()
+    r = decode(data, sniff(data[:65536]).spec, cfg)
+    return make_context(r.image, cfg, r.facts, data=data), cfg
+
+
+def _oriented_jpeg(rgb: np.ndarray, quality: int, orientation: int) -> bytes:
+    """``rgb`` (upright) stored turned so that EXIF ``orientation`` shows it upright again."""
+    stored = {1: rgb, 3: rgb[::-1, ::-1], 6: np.rot90(rgb, 1), 8: np.rot90(rgb, -1)}[orientation]
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return forgery.jpeg(np.ascontiguousarray(stored), quality, exif)
+
+
+def _base_12mp():
+    return forgery.base_photos(np.random.default_rng([5, 2]), out_size=(4000, 3000))
+
+
+@pytest.fixture(scope="module")
+def copy_move_12mp():
+    """A business licence (portrait) in a landscape 4000 x 3000 photo, part of a field copied elsewhere on it: the
+    document is drawn small on the 1600 x 1200 working copy, its text too (the forgery benchmark's 12 MP case; a
+    base photo of another seed than the benchmark's, the copy missed before the keypoint view)."""
+    base = _base_12mp()
+    assert base["kind"] == "business_license"
+    img = forgery.decode(forgery.jpeg(base["photo_a"], 92)).copy()
+    donor, mask = forgery._copy_move(img, base, np.random.default_rng(0))
+    out = np.where((mask > 0)[..., None], donor, img).astype(np.uint8)
+    ys, xs = np.nonzero(mask)
+    pasted = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    return out, pasted
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_copy_move_at_12mp_is_found_with_the_pasted_block(copy_move_12mp, orientation):
+    out, pasted = copy_move_12mp
+    report = check(_oriented_jpeg(out, 90, orientation))
+    found = _edits(report, "copy")
+    assert found, [(f.details.get("detector"), f.measured) for f in _edits(report)]
+    f = found[0]
+    assert _overlaps(f.region, pasted)
+    assert f.details["noise_correlation"] >= Config().tamper.copy_noise_corr
+    # the displacement in upright pixels is the one the block was moved by (up to the exact pixel)
+    src = np.array(f.details["copied_from"])
+    assert abs(float(src[:, 0].min()) - float(min(p[0] for p in f.region))) > 10 or \
+        abs(float(src[:, 1].min()) - float(min(p[1] for p in f.region))) > 10
+
+
+def test_12mp_copy_is_among_the_candidates_on_the_finer_view_only(copy_move_12mp):
+    """The cause the view answers: on the working copy repeated glyphs outvote the copy, on the 2 x 2 average of
+    the full resolution the copy's displacement is a candidate."""
+    from idcheck.tamper import local
+
+    out, pasted = copy_move_12mp
+    ctx, cfg = _context(forgery.jpeg(out, 90))
+    mask = local._doc_mask_working(ctx)
+    assert mask is not None and ctx.full_luma is not None
+    quad = ctx.document.quad
+    assert max(np.hypot(*(quad[(i + 1) % 4] - quad[i])) for i in range(4)) < copymove.DOC_PX
+    view = local._keypoint_view(ctx, mask, ctx.full_luma)
+    assert view is not None
+    img, kmask, px, to_stored = view
+    assert 1.2 <= px <= 1.3  # 2.5 full-resolution pixels per working pixel, 2 per keypoint pixel
+    # the true displacement (stored = upright here), sign-normalised as the candidates are
+    x0, y0 = pasted[:2]
+    src_x, src_y = (float(v) for v in np.floor(_base_12mp()["poly"].min(axis=0)))
+    true = np.array([x0 - src_x, y0 - src_y])
+
+    def has_true(cands, to_full):
+        for c in cands:
+            d = np.median(to_full(c.dst) - to_full(c.src), axis=0)
+            if np.abs(np.abs(d) - np.abs(true)).max() <= 6:
+                return True
+        return False
+
+    work = copymove.candidates(ctx.gray, mask, cfg.tamper)
+    finer = copymove.candidates(img, kmask, cfg.tamper, px)
+    assert not has_true(work, lambda p: local.working_to_stored(ctx, p))
+    assert has_true(finer, to_stored)
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_keypoint_view_pixels_are_block_means_of_the_full_resolution(copy_move_12mp, orientation):
+    """Every keypoint-image pixel maps back onto the f x f block of the full-resolution luminance it averages, in
+    the stored orientation of a turned file too."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from idcheck.tamper import local
+    from tests.strategies import examples
+
+    out, _ = copy_move_12mp
+    ctx, _ = _context(_oriented_jpeg(out, 90, orientation))
+    mask = local._doc_mask_working(ctx)
+    y = ctx.full_luma
+    view = local._keypoint_view(ctx, mask, y)
+    assert view is not None
+    img, kmask, px, to_stored = view
+    f = int(round(math.sqrt(ctx.scale_x * ctx.scale_y) / px))
+    assert f == 2
+    # the document's mask lands on the view (the view is the document's box and a margin)
+    assert cv2.countNonZero(kmask) > 0.3 * kmask.size
+
+    @settings(max_examples=examples(40), deadline=None)
+    @given(st.integers(0, img.shape[1] - 1), st.integers(0, img.shape[0] - 1))
+    def prop(j, i):
+        sx, sy = to_stored(np.array([[j, i]], np.float64))[0]
+        # the block's centre is at (j + 0.5) f - 0.5 from the crop's origin: its first pixel (f - 1) / 2 before it
+        bx, by = int(round(sx - (f - 1) / 2)), int(round(sy - (f - 1) / 2))
+        block = y[by:by + f, bx:bx + f].astype(np.float64)
+        assert block.shape == (f, f)
+        assert abs(block.mean() - float(img[i, j])) <= 0.5 + 1e-9
+
+    prop()

@@ -2,8 +2,10 @@
 
 Two stages:
 
-1. **Candidates** (working copy).  ORB keypoints at a single scale (a copied
-   block is not resized) inside the document; pairs of near-identical
+1. **Candidates** (working copy, or for a document drawn small on it a 2 x 2
+   average of the full-resolution JPEG: see :data:`DOC_PX`).  ORB keypoints at a
+   single scale (a copied block is not resized) with unsteered descriptors (nor
+   turned) inside the document; pairs of near-identical
    descriptors are found by multi-index hashing (pairs sharing one 32-bit
    chunk of the 256-bit descriptor, see :func:`near_pairs`): ~4 ms where a
    brute-force match of 3000 keypoints costs 30-50 ms.  Every pair votes for its displacement (3 px bins,
@@ -16,7 +18,8 @@ Two stages:
    word all give keypoint clusters with one displacement, but each print
    carries its own sensor noise.  A copied block carries the *same* noise.  So
    the exact displacement is found from the high-pass residual
-   (``cv2.matchTemplate``), then the residuals of the two blocks are correlated
+   (``cv2.matchTemplate`` over a part of the window, :data:`SEARCH_PX`),
+   then the residuals of the two blocks are correlated
    over *flat* pixels only (away from any edge: two prints of one glyph have
    correlated edges, never correlated flat-paper noise), per 16 px cell.  The
    copied area is the connected set of cells whose correlation is high; it must
@@ -45,8 +48,27 @@ from .arrays import mask_box, median
 # keypoint pairs: A copied block of text gives many keypoint pairs with one and the same displacement
 MIN_MATCHES = 8
 
-# keypoints: single-scale ORB on the working copy; a 2-3 glyph block must keep several beside a busy pattern
+# keypoints: single-scale ORB on the keypoint image; a 2-3 glyph block must keep several beside a busy pattern
 KEYPOINTS = 3000
+
+# keypoint-image pixels: where the working copy shows the document's long side shorter than this and the file has
+# the resolution (a JPEG at least VIEW_MIN_SCALE x the working copy, e.g. 12 MP against 1600 x 1200), the keypoints
+# are found on the full-resolution luminance averaged over whole f x f blocks instead (f >= 2, the coarsest keeping
+# the document at least this long, else 2).  Two prints of one glyph differ by the print, the perspective and the
+# rendering, a copy by JPEG error and its sub-pixel phase only: on a document drawn small (a portrait page in a
+# landscape 12 MP frame: 760-930 px long on the working copy) those differences fall under a pixel, repeated
+# glyphs of fixed-pitch text outvote the copy (98-141 pairs against the copy's 14-29 on the small documents of the
+# 12 MP forgery benchmark, unsteered) and the copy's cluster is not among the CLUSTERS verified.  With the 2 x 2
+# average for those, the copy's cluster ranked first on 10 of the 12 copies, second on the other two.  The
+# benchmark's default sizes show documents 960-1370 px long on the working copy, where 10 of 12 are found.  A
+# whole-block average is one filter for every position (a copy keeps its pixels up to a half-pixel phase) and
+# costs ~0.3 ms on a 12 MP document, where area resampling by a fraction cost 4-8 ms
+DOC_PX = 1100.0
+
+# working-copy scale (full-resolution pixels per working pixel): below this the f = 2 view is less than 1.2 x finer
+# than the working copy and not worth its ~1.5 x keypoint cost (an 8 MP file: 2.04); an f x f view needs f / 2
+# times this
+VIEW_MIN_SCALE = 2.4
 
 # bits (of 256): A copied keypoint and its source differ only by the final JPEG save and resampling (4-12 bits
 # measured)
@@ -64,6 +86,10 @@ GROUP_PX = 48.0
 # working-copy pixels: A candidate is verified over at most this window around its keypoints' median (copied fields
 # on the tuning seed spanned up to ~310 px)
 MAX_BLOCK_PX = 400.0
+
+# working-copy pixels: the exact displacement is searched with a square this wide around the candidate's keypoints
+# (the smallest copied blocks of the forgery benchmark: 40 x 33 px; 128 px hold them and their surroundings)
+SEARCH_PX = 128.0
 
 # working-copy pixels: the keypoints sit on the glyphs; the verified window reaches this far to the block's margins
 GROW_PX = 24.0
@@ -149,8 +175,11 @@ class Candidate:
     votes: int
 
 
-def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
-    """Displacement clusters of near-identical keypoints inside ``mask`` (working copy)."""
+def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any, px: float = 1.0) -> list[Candidate]:
+    """Displacement clusters of near-identical keypoints inside ``mask`` on the keypoint image ``gray`` (the working
+    copy, or a finer view of the document: ``px`` of its pixels per working-copy pixel; the lengths given in
+    working-copy pixels above are scaled by it, the 3 px displacement bins are not: they are about where ORB places
+    a keypoint, in its own image's pixels)."""
     orb = cv2.ORB_create(nfeatures=int(KEYPOINTS), scaleFactor=1.2, nlevels=1,  # type: ignore[attr-defined]
                          edgeThreshold=15, patchSize=15, fastThreshold=8)
     box = mask_box(mask)
@@ -159,7 +188,15 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
     m = 16  # ORB's border: keep a margin of picture around the document's box
     oy, ox = max(0, box[1] - m), max(0, box[0] - m)
     ey, ex = box[3] + m, box[2] + m
-    kps, des = orb.detectAndCompute(gray[oy:ey, ox:ex], mask[oy:ey, ox:ex])
+    crop = gray[oy:ey, ox:ex]
+    kps = orb.detect(crop, mask[oy:ey, ox:ex])
+    # descriptors without ORB's steering: a copy is not turned, while a keypoint's own orientation (the intensity
+    # centroid of its 15 px patch) moves by up to ~10 degrees with the copy's sub-pixel phase on a resampled image
+    # and turns every test of its descriptor: on the working copy the 12 MP forgery benchmark's copies gave 5-74
+    # pairs steered against 14-119 unsteered (the copy's keypoints 15-30 bits apart against mostly under 10).
+    # KeyPoint_convert there and back gives every keypoint one fixed
+    # angle (-1 degree: the same tests as 0)
+    kps, des = orb.compute(crop, cv2.KeyPoint_convert(cv2.KeyPoint_convert(kps)))  # type: ignore[attr-defined]
     if des is None or len(kps) < 20:
         return []
     # keypoint coordinates in C (a Python loop over 3000 keypoints cost ~1 ms)
@@ -169,7 +206,7 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
         return []
     a, b = pairs[:, 0], pairs[:, 1]
     d = pts[b] - pts[a]
-    far = np.hypot(d[:, 0], d[:, 1]) >= MIN_SHIFT_PX
+    far = np.hypot(d[:, 0], d[:, 1]) >= MIN_SHIFT_PX * px
     a, b, d = a[far], b[far], d[far]
     if len(a) < MIN_MATCHES:
         return []
@@ -189,7 +226,7 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
     smooth = smooth_grid[uy, ux]
     out: list[Candidate] = []
     chosen: list[tuple[int, int]] = []
-    cell = float(GROUP_PX)
+    cell = float(GROUP_PX) * px
     for idx in np.argsort(-smooth, kind="stable"):
         if smooth[idx] < MIN_MATCHES or len(out) >= CLUSTERS:
             break
@@ -211,7 +248,7 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any) -> list[Candidate]:
         sel = comp == best
         # a periodic pattern can chain cells over the whole document: verify at most a block-sized window
         # around the group's median point (a copied field is far smaller)
-        half = 0.5 * float(MAX_BLOCK_PX)
+        half = 0.5 * float(MAX_BLOCK_PX) * px
         med = np.median(src[sel], axis=0)
         sel &= (np.abs(src - med) <= half).all(axis=1)
         if sel.sum() < MIN_MATCHES:
@@ -269,18 +306,34 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     y1 = min(y1, H - m, H - m - dyi)
     if x1 - x0 < 2 * cell or y1 - y0 < 2 * cell:
         return None
-    A = y[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
-    B = y[y0 + dyi - r - pad:y1 + dyi + r + pad, x0 + dxi - r - pad:x1 + dxi + r + pad]
-    ha = _hp(A)[pad:-pad, pad:-pad]
-    hbw = _hp(B)[pad:-pad, pad:-pad]  # the displaced block with an r-pixel search margin
-    # exact displacement: the noise residuals line up at one integer shift only
-    res = cv2.matchTemplate(hbw, ha, cv2.TM_CCORR_NORMED)
+    # exact displacement: the noise residuals line up at one integer shift only.  Searched with the part of the
+    # window around the keypoints' median, filtered on its own first (the 9-tap filter within the pad gives the same
+    # residual as over the whole window): a copied block's noise lines up on any part of it, and most candidates
+    # (repeats) end at this search, which over the whole window of a chained repeat (up to 1000 x 1000 px at 12 MP)
+    # cost 10-15 ms each
+    h, w = y1 - y0, x1 - x0
+    t = int(round(SEARCH_PX * scale))
+    mx, my = np.median(src, axis=0) - (x0, y0)
+    tx0 = x0 + int(min(max(0, round(mx) - t // 2), max(0, w - t)))
+    ty0 = y0 + int(min(max(0, round(my) - t // 2), max(0, h - t)))
+    tw, th = min(t, w), min(t, h)
+    hs = _hp(y[ty0 - pad:ty0 + th + pad, tx0 - pad:tx0 + tw + pad])[pad:-pad, pad:-pad]
+    hbs = _hp(y[ty0 + dyi - r - pad:ty0 + th + dyi + r + pad, tx0 + dxi - r - pad:tx0 + tw + dxi + r + pad])
+    res = cv2.matchTemplate(hbs[pad:-pad, pad:-pad], hs, cv2.TM_CCORR_NORMED)
     _, _, _, loc = cv2.minMaxLoc(res)
     lx, ly = loc
     if not (1 <= lx <= 2 * r - 1 and 1 <= ly <= 2 * r - 1):
         return None  # the best match sits on the search border: no copy at this displacement
     sx, sy = lx - r + dxi, ly - r + dyi
-    h, w = ha.shape
+    # the same part first: without one cell of flat pixels whose noise correlates at the exact displacement there,
+    # no copy (repeated print lines up here too, and passed the search; the whole window costs 5-15 ms more)
+    if not _any_cell(hs, hbs[pad + ly:pad + ly + th, pad + lx:pad + lx + tw], y[ty0:ty0 + th, tx0:tx0 + tw],
+                     y[ty0 + sy:ty0 + sy + th, tx0 + sx:tx0 + sx + tw], cell):
+        return None
+    A = y[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
+    B = y[y0 + dyi - r - pad:y1 + dyi + r + pad, x0 + dxi - r - pad:x1 + dxi + r + pad]
+    ha = _hp(A)[pad:-pad, pad:-pad]
+    hbw = _hp(B)[pad:-pad, pad:-pad]  # the displaced block with an r-pixel search margin
     Ab = y[y0:y1, x0:x1]
     Bb = y[y0 + sy:y1 + sy, x0 + sx:x1 + sx]
     ga, gb = _edges(Ab), _edges(Bb)
@@ -363,6 +416,26 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     box = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
     seam_a, seam_b = _seams(Ab, Bb, D0, D1, (bx0, by0, bx1, by1))
     return Verified(tot, box, (int(sx), int(sy)), flat_px, int(comp.sum()), seam_a, seam_b, off_tot)
+
+
+def _any_cell(ha: np.ndarray, hb: np.ndarray, a: np.ndarray, b: np.ndarray, cell: int) -> bool:
+    """Whether any ``cell``-px cell of two aligned blocks (residuals ``ha``/``hb``, pixels ``a``/``b``) holds 20 flat
+    pixels whose residuals correlate at CELL_CORR or more: the first test of :func:`verify`, over part of its window
+    and without its noise-level condition."""
+    rows, cols = a.shape[0] // cell, a.shape[1] // cell
+    if rows < 1 or cols < 1:
+        return True  # too small to judge here: the whole window decides
+    hc, wc = rows * cell, cols * cell
+    flat = ((_edges(a) < EDGE_GREY) & (_edges(b) < EDGE_GREY) & (a > 8) & (a < 247) & (b > 8) & (b < 247))[:hc, :wc]
+    fa = flat.astype(np.float32)
+    pa, pb = ha[:hc, :wc] * fa, hb[:hc, :wc] * fa
+
+    def cells(v: np.ndarray) -> np.ndarray:
+        return v.reshape(rows, cell, cols, cell).sum(axis=(1, 3))
+
+    n = cells(fa)
+    corr = cells(pa * pb) / np.sqrt(cells(pa * pa) * cells(pb * pb) + 1e-6)
+    return bool(((n >= 20) & (corr >= CELL_CORR)).any())
 
 
 def _edges(a: np.ndarray) -> np.ndarray:

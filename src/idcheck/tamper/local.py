@@ -586,16 +586,26 @@ def detect_copy_move(ctx: Any, cfg: Any) -> list[Anomaly]:
     mask = _doc_mask_working(ctx)
     if mask is None:
         return []
-    found = copymove.candidates(ctx.gray, mask, cfg)
+    y = full_luma(ctx) if ctx.decoded.format == "jpeg" else None
+    view = None if y is None else _keypoint_view(ctx, mask, y)
+    if view is not None:  # the document too small on the working copy: keypoints on a finer view of the file
+        img, kmask, px, to_space = view
+        found = copymove.candidates(img, kmask, cfg, px)
+        space, scale = "stored", float(math.sqrt(ctx.scale_x * ctx.scale_y))
+    else:
+        found = copymove.candidates(ctx.gray, mask, cfg)
+        if not found:
+            return []
+        y = full_luma(ctx)
+        if y is not None:
+            space, scale = "stored", float(math.sqrt(ctx.scale_x * ctx.scale_y))
+            to_space = lambda p: working_to_stored(ctx, p)  # noqa: E731
+        else:
+            y, space, scale = ctx.gray, "working", 1.0
+            to_space = lambda p: np.asarray(p, np.float64)  # noqa: E731
     if not found:
         return []
-    y = full_luma(ctx)
-    if y is not None:
-        space, scale = "stored", float(math.sqrt(ctx.scale_x * ctx.scale_y))
-        to_space = lambda p: working_to_stored(ctx, p)  # noqa: E731
-    else:
-        y, space, scale = ctx.gray, "working", 1.0
-        to_space = lambda p: np.asarray(p, np.float64)  # noqa: E731
+    assert y is not None
     out: list[Anomaly] = []
     for cand in found:
         v = copymove.verify(y, to_space(cand.src), to_space(cand.dst), scale, cfg)
@@ -624,6 +634,45 @@ def detect_copy_move(ctx: Any, cfg: Any) -> list[Anomaly]:
                             "displacement_px": [round(float(sx), 1), round(float(sy), 1)]},
                            partner=b))
     return out
+
+
+def _keypoint_view(ctx: Any, mask: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, Any] | None:
+    """The document's box of the full-resolution luminance ``y`` (stored orientation) averaged over f x f blocks
+    (see :data:`.copymove.DOC_PX`): (image, the eroded document mask on it, its pixels per working-copy pixel,
+    keypoint-image points -> stored points).  None when the working copy shows the document large enough or the
+    file has no resolution to spare (then the keypoints are found on the working copy)."""
+    from . import copymove
+
+    doc = getattr(ctx, "document", None)
+    box = mask_box(mask)
+    scale = math.sqrt(ctx.scale_x * ctx.scale_y)
+    if doc is None or box is None or scale < copymove.VIEW_MIN_SCALE:
+        return None
+    quad = np.asarray(doc.quad, np.float64)
+    long_work = float(max(np.hypot(*(quad[(i + 1) % 4] - quad[i])) for i in range(4)))
+    if long_work >= copymove.DOC_PX:
+        return None
+    f = max(2, int(long_work * scale / copymove.DOC_PX))  # full-resolution pixels per keypoint-image pixel
+    if scale < f * copymove.VIEW_MIN_SCALE / 2:  # not finer than the working copy by enough to pay its cost
+        return None
+    m, _, _ = stored_geometry(ctx)
+    ws = np.linalg.inv(m) @ np.diag([ctx.scale_x, ctx.scale_y, 1.0])  # working -> stored (as working_to_stored)
+    x0, y0, x1, y1 = box
+    corners = apply(ws, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    H, W = y.shape
+    margin = 16 * f  # ORB's border: a margin of picture around the document's box
+    # the crop on whole f x f blocks (the averaging's fast path, every keypoint pixel one whole block)
+    sx0, sy0 = (max(0, int(v - margin)) for v in corners.min(axis=0))
+    nw = (min(W, int(corners[:, 0].max() + margin)) - sx0) // f
+    nh = (min(H, int(corners[:, 1].max() + margin)) - sy0) // f
+    if nw < 32 or nh < 32:
+        return None
+    img = cv2.resize(y[sy0:sy0 + nh * f, sx0:sx0 + nw * f], (nw, nh), interpolation=cv2.INTER_AREA)
+    # keypoint pixel j averages stored pixels sx0 + [j f, (j + 1) f): its centre is at sx0 + (j + 0.5) f - 0.5
+    ks = np.array([[1 / f, 0, (0.5 - sx0) / f - 0.5], [0, 1 / f, (0.5 - sy0) / f - 0.5], [0, 0, 1]])
+    kmask = cv2.warpAffine(mask, (ks @ ws)[:2], (nw, nh), flags=cv2.INTER_NEAREST)
+    sk = np.linalg.inv(ks)
+    return img, kmask, scale / f, lambda p: apply(sk, p)
 
 
 def _box_iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
