@@ -52,11 +52,13 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
     for k in order:
         u = d[k] / L[k]
         placed = False
-        if m:
-            par = np.abs(U[:m] @ u) >= cos_tol
-            off_p = np.abs(((p[k] - P0[:m]) * normals[:m]).sum(1))
-            off_q = np.abs(((q[k] - P0[:m]) * normals[:m]).sum(1))
-            hit = np.flatnonzero(par & (off_p <= dist_tol) & (off_q <= dist_tol))
+        # the first line (longest first) nearly parallel to the segment with both its ends near it; the distances
+        # are measured to the parallel lines only (few of them)
+        par = np.flatnonzero(np.abs(U[:m] @ u) >= cos_tol) if m else ()
+        if len(par):
+            off_p = np.abs(((p[k] - P0[par]) * normals[par]).sum(1))
+            off_q = np.abs(((q[k] - P0[par]) * normals[par]).sum(1))
+            hit = par[(off_p <= dist_tol) & (off_q <= dist_tol)]
             if len(hit):
                 i = hit[0]
                 t0, t1 = sorted(((p[k] - P0[i]) @ U[i], (q[k] - P0[i]) @ U[i]))

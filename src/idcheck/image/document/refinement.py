@@ -215,7 +215,7 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
         on = -on  # towards the bad side
     olen = float(np.linalg.norm(o1 - o0))
     best, best_sup = None, RECOVER_MIN_SUPPORT
-    t = np.linspace(0.1, 0.9, 60, dtype=np.float32)
+    t = _fractions(0.1, 0.9, 60, np.float32)
     offs = np.arange(0.3 * olen, 1.9 * olen, 1.0, dtype=np.float32)
     pa0, da = side_a
     pb0, db = side_b
@@ -238,9 +238,11 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
         ok = (pts[..., 0] >= 1) & (pts[..., 0] < w - 2) & (pts[..., 1] >= 1) & (pts[..., 1] < h - 2)
         g = np.zeros(ok.shape, np.float32)
         for k in (-1.0, 0.0, 1.0):
-            xi = np.clip(np.rint(pts[..., 0] + k * nrm[0]), 0, w - 1).astype(np.int32)
-            yi = np.clip(np.rint(pts[..., 1] + k * nrm[1]), 0, h - 1).astype(np.int32)
-            g = np.maximum(g, np.abs(gx[yi, xi] * nrm[0] + gy[yi, xi] * nrm[1]))
+            # clipped before the cast (a far-off line's points may lie beyond int32), read by flat index
+            xi = np.minimum(np.maximum(np.rint(pts[..., 0] + k * nrm[0]), 0), w - 1).astype(np.int32)
+            yi = np.minimum(np.maximum(np.rint(pts[..., 1] + k * nrm[1]), 0), h - 1).astype(np.int32)
+            at = yi * w + xi
+            g = np.maximum(g, np.abs(gx.take(at) * nrm[0] + gy.take(at) * nrm[1]))
         n_ok = ok.sum(axis=1)
         sup = np.where(n_ok >= 30, ((g >= strong) & ok).sum(axis=1) / np.maximum(n_ok, 1), 0.0)
         kbest = int(np.argmax(sup))
@@ -256,7 +258,7 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
 def _support_along(p: np.ndarray, d: np.ndarray, t0: float, t1: float, gx: np.ndarray, gy: np.ndarray,
                    strong: float) -> float:
     h, w = gx.shape
-    t = np.linspace(t0, t1, 50, dtype=np.float32)
+    t = _fractions(t0, t1, 50, np.float32)
     pts = p[None, :] + d[None, :] * t[:, None]
     ok = (pts[:, 0] >= 1) & (pts[:, 0] < w - 2) & (pts[:, 1] >= 1) & (pts[:, 1] < h - 2)
     if ok.sum() < 25:
@@ -265,9 +267,9 @@ def _support_along(p: np.ndarray, d: np.ndarray, t0: float, t1: float, gx: np.nd
     nrm = np.array([-d[1], d[0]], np.float32) / max(float(np.linalg.norm(d)), 1e-6)
     g = np.zeros(len(pts), np.float32)
     for k in (-1.0, 0.0, 1.0):
-        xi = np.clip(np.round(pts[:, 0] + k * nrm[0]).astype(np.int32), 0, w - 1)
-        yi = np.clip(np.round(pts[:, 1] + k * nrm[1]).astype(np.int32), 0, h - 1)
-        g = np.maximum(g, np.abs(gx[yi, xi] * nrm[0] + gy[yi, xi] * nrm[1]))
+        at = (_within(np.rint(pts[:, 1] + k * nrm[1]).astype(np.int32), h) * w
+              + _within(np.rint(pts[:, 0] + k * nrm[0]).astype(np.int32), w))
+        g = np.maximum(g, np.abs(gx.take(at) * nrm[0] + gy.take(at) * nrm[1]))
     return float(np.count_nonzero(g >= strong)) / len(pts)
 
 
@@ -286,7 +288,7 @@ def cut_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
         return bool(p[0] <= tol or p[1] <= tol or p[0] >= w - tol or p[1] >= h - tol)
 
     worst: float | None = None
-    t = np.linspace(0.0, 1.0, 101, dtype=np.float32)
+    t = _fractions(0.0, 1.0, 101, np.float32)
     for i in range(4):
         for a, b in ((i, (i + 1) % 4), ((i + 1) % 4, i)):
             p, q = quad[a], quad[b]
