@@ -27,7 +27,7 @@ _OFFSETS = np.arange(-2, 3, dtype=np.float32)[:, None]  # across a side, px (see
 def _fractions(start: float, stop: float, n: int, dtype: type = np.float64) -> np.ndarray:
     """``np.linspace(start, stop, n, dtype=dtype)``, read-only and computed once per ``n``: the sample positions
     along a side (a side of the same length is sampled at the same fractions by every outline judged)."""
-    t = np.linspace(start, stop, n, dtype=dtype)
+    t: np.ndarray = np.linspace(start, stop, n, dtype=dtype)
     t.flags.writeable = False
     return t
 
@@ -138,11 +138,11 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
     offs = np.arange(-search, search + 1, dtype=np.float32)
     sides = [_refine_side_setup(quad, c, i, search, w, h) for i in range(4)]
     # the candidate edge points across every searched side, sampled at once (samples x offsets x 2)
-    searched = [i for i, s in enumerate(sides) if s[3] is not None and i != keep]
+    searched = {i: s[3] for i, s in enumerate(sides) if s[3] is not None and i != keep}  # side: its samples
     cand_of: dict[int, np.ndarray] = {}
     if searched:
-        pts = np.concatenate([sides[i][3] for i in searched])
-        nrm = np.concatenate([np.broadcast_to(sides[i][2], sides[i][3].shape) for i in searched])
+        pts = np.concatenate(list(searched.values()))
+        nrm = np.concatenate([np.broadcast_to(sides[i][2], p.shape) for i, p in searched.items()])
         cand = pts[:, None, :] + offs[None, :, None] * nrm[:, None, :]
         at = (_within(np.rint(cand[..., 1]).astype(np.int32), h) * w
               + _within(np.rint(cand[..., 0]).astype(np.int32), w))
@@ -152,8 +152,8 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
         val = g[rows, best]
         peak = cand[rows, best]
         start = 0
-        for i in searched:
-            n_i = len(sides[i][3])
+        for i, p in searched.items():
+            n_i = len(p)
             cand_of[i] = peak[start:start + n_i][val[start:start + n_i] >= strong]
             start += n_i
     lines: list[tuple[np.ndarray, np.ndarray]] = []
