@@ -25,8 +25,9 @@ _OFFSETS = np.arange(-2, 3, dtype=np.float32)[:, None]  # across a side, px (see
 
 @functools.lru_cache(maxsize=512)
 def _fractions(start: float, stop: float, n: int, dtype: type = np.float64) -> np.ndarray:
-    """``np.linspace(start, stop, n, dtype=dtype)``, read-only and computed once per ``n``: the sample positions
-    along a side (a side of the same length is sampled at the same fractions by every outline judged)."""
+    """``np.linspace(start, stop, n, dtype=dtype)``, read-only and computed once per arguments: the sample
+    positions along a side (a side of the same length is sampled at the same fractions by every outline judged;
+    cut_support's stretches vary, and the cache is bounded)."""
     t: np.ndarray = np.linspace(start, stop, n, dtype=dtype)
     t.flags.writeable = False
     return t
