@@ -41,31 +41,37 @@ def _group(segs: np.ndarray, min_len: float, angle_tol: float = 3.0,
     keep = L >= min_len
     p, q, d, L = p[keep], q[keep], d[keep], L[keep]
     order = np.argsort(-L)
-    P0: list[np.ndarray] = []
-    U: list[np.ndarray] = []
+    # the lines so far: a point, the unit direction and the normal of each, in rows 0..m-1 (filled in place, not
+    # rebuilt from lists for every segment)
+    P0 = np.empty((len(order), 2))
+    U = np.empty((len(order), 2))
+    normals = np.empty((len(order), 2))
+    m = 0
     IV: list[list[tuple[float, float]]] = []
     cos_tol = np.cos(np.radians(angle_tol))
     for k in order:
         u = d[k] / L[k]
         placed = False
-        if P0:
-            points, dirs = np.array(P0), np.array(U)
-            normals = np.stack([-dirs[:, 1], dirs[:, 0]], 1)
-            par = np.abs(dirs @ u) >= cos_tol
-            off_p = np.abs(((p[k] - points) * normals).sum(1))
-            off_q = np.abs(((q[k] - points) * normals).sum(1))
-            hit = np.flatnonzero(par & (off_p <= dist_tol) & (off_q <= dist_tol))
+        # the first line (longest first) nearly parallel to the segment with both its ends near it; the distances
+        # are measured to the parallel lines only (few of them)
+        par = np.flatnonzero(np.abs(U[:m] @ u) >= cos_tol) if m else ()
+        if len(par):
+            off_p = np.abs(((p[k] - P0[par]) * normals[par]).sum(1))
+            off_q = np.abs(((q[k] - P0[par]) * normals[par]).sum(1))
+            hit = par[(off_p <= dist_tol) & (off_q <= dist_tol)]
             if len(hit):
                 i = hit[0]
                 t0, t1 = sorted(((p[k] - P0[i]) @ U[i], (q[k] - P0[i]) @ U[i]))
                 IV[i].append((t0, t1))
                 placed = True
         if not placed:
-            P0.append((p[k] + q[k]) / 2)
-            U.append(u)
+            P0[m] = (p[k] + q[k]) / 2
+            U[m] = u
+            normals[m] = (-u[1], u[0])
+            m += 1
             IV.append([(-L[k] / 2, L[k] / 2)])
     out = []
-    for p0, u, iv in zip(P0, U, IV, strict=True):
+    for p0, u, iv in zip(P0[:m].copy(), U[:m].copy(), IV, strict=True):
         iv.sort()
         merged = [list(iv[0])]
         for a, b in iv[1:]:

@@ -3,6 +3,8 @@ measuring edge support (along the whole outline, and where it runs out of the pi
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -21,6 +23,22 @@ CUT_STRETCH = (0.8, 0.97)  # the last in-frame stretch of a side running out of 
 _OFFSETS = np.arange(-2, 3, dtype=np.float32)[:, None]  # across a side, px (see _edge_support)
 
 
+@functools.lru_cache(maxsize=512)
+def _fractions(start: float, stop: float, n: int, dtype: type = np.float64) -> np.ndarray:
+    """``np.linspace(start, stop, n, dtype=dtype)``, read-only and computed once per arguments: the sample
+    positions along a side (a side of the same length is sampled at the same fractions by every outline judged;
+    cut_support's stretches vary, and the cache is bounded)."""
+    t: np.ndarray = np.linspace(start, stop, n, dtype=dtype)
+    t.flags.writeable = False
+    return t
+
+
+def _within(idx: np.ndarray, size: int) -> np.ndarray:
+    """``np.clip(idx, 0, size - 1)`` for integer pixel indices, without np.clip's per-call overhead (~10 us,
+    more than the clipping itself on a side's few hundred samples)."""
+    return np.minimum(np.maximum(idx, 0), size - 1)
+
+
 def _edge_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float, lab: np.ndarray,
                   step: float, min_contrast: float = 10.0) -> tuple[float, list[float]]:
     """How much of the in-frame perimeter is a real document border, 0..1.
@@ -32,44 +50,72 @@ def _edge_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: floa
     """
     h, w = gx.shape
     c = quad.mean(axis=0)
-    on = 0
-    total = 0
-    per_side = []
+    per_side = [0.0] * 4
+    # every side's in-frame samples and their inward normal, sampled together below (one gather for the four sides)
+    xs_all, ys_all, nx_all, ny_all, sampled = [], [], [], [], []
     for i in range(4):
         p, q = quad[i], quad[(i + 1) % 4]
         length = float(np.linalg.norm(q - p))
         if length < 4:
-            per_side.append(0.0)
-            continue
-        n = int(length)
-        t = np.linspace(0.05, 0.95, n)
+            continue  # too short to judge: 0
+        t = _fractions(0.05, 0.95, int(length))
         xs = p[0] + (q[0] - p[0]) * t
         ys = p[1] + (q[1] - p[1]) * t
         inside = (xs >= 2) & (xs < w - 2) & (ys >= 2) & (ys < h - 2)
         if not inside.any():
-            per_side.append(-1.0)  # side entirely outside the frame: no evidence either way
+            per_side[i] = -1.0  # side entirely outside the frame: no evidence either way
             continue
         xs = xs[inside]
         ys = ys[inside]
         nx, ny = (q[1] - p[1]) / length, -(q[0] - p[0]) / length
         if (c[0] - p[0]) * nx + (c[1] - p[1]) * ny < 0:  # make the normal point inwards
             nx, ny = -nx, -ny
-        # tolerate a couple of pixels of misfit: the strongest gradient across the side over offsets -2..2 (all five
-        # sampled at once, 5 x n)
-        xo = np.clip((xs[None, :] + _OFFSETS * nx).astype(np.int32), 0, w - 1)
-        yo = np.clip((ys[None, :] + _OFFSETS * ny).astype(np.int32), 0, h - 1)
-        best = np.abs(gx[yo, xo] * nx + gy[yo, xo] * ny).max(axis=0)
-        xi = np.clip((xs + step * nx).astype(np.int32), 0, w - 1)
-        yi = np.clip((ys + step * ny).astype(np.int32), 0, h - 1)
-        xo = np.clip((xs - step * nx).astype(np.int32), 0, w - 1)
-        yo = np.clip((ys - step * ny).astype(np.int32), 0, h - 1)
-        diff = lab[yi, xi].astype(np.float32) - lab[yo, xo].astype(np.float32)
-        contrast = np.sqrt((diff * diff).sum(axis=1))
-        hits = int(np.count_nonzero((best > strong) & (contrast > min_contrast)))
-        on += hits
-        total += len(xs)
-        per_side.append(hits / len(xs))
+        xs_all.append(xs)
+        ys_all.append(ys)
+        nx_all.append(np.full(len(xs), nx))  # the normal's own dtype (float32 for a float32 quad)
+        ny_all.append(np.full(len(xs), ny))
+        sampled.append(i)
+    if not sampled:
+        return 0.0, per_side
+    xs, ys = np.concatenate(xs_all), np.concatenate(ys_all)
+    nx, ny = np.concatenate(nx_all), np.concatenate(ny_all)
+    # tolerate a couple of pixels of misfit: the strongest gradient across the side over offsets -2..2 (all five
+    # sampled at once, 5 x n); pixels are read by flat index (one take, not a 2-D fancy index)
+    at = (_within((ys[None, :] + _OFFSETS * ny).astype(np.int32), h) * w
+          + _within((xs[None, :] + _OFFSETS * nx).astype(np.int32), w))
+    best = np.abs(gx.take(at) * nx + gy.take(at) * ny).max(axis=0)
+    at_in = (_within((ys + step * ny).astype(np.int32), h) * w + _within((xs + step * nx).astype(np.int32), w))
+    at_out = (_within((ys - step * ny).astype(np.int32), h) * w + _within((xs - step * nx).astype(np.int32), w))
+    colours = lab.reshape(-1, 3)
+    diff = colours[at_in].astype(np.float32) - colours[at_out].astype(np.float32)
+    contrast = np.sqrt((diff * diff).sum(axis=1))
+    hit = (best > strong) & (contrast > min_contrast)
+    counts = [len(x) for x in xs_all]
+    hits = np.add.reduceat(hit.astype(np.int64), np.cumsum([0] + counts[:-1]))
+    for i, n, k in zip(sampled, counts, hits.tolist(), strict=True):
+        per_side[i] = k / n
+    on, total = int(hits.sum()), len(xs)
     return (on / total if total else 0.0), per_side
+
+
+def _refine_side_setup(quad: np.ndarray, c: np.ndarray, i: int, search: int, w: int, h: int) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, int]:
+    """Side ``i``'s start, unit direction, inward normal, in-frame sample points (None when too few of them are in
+    the frame) and its number of samples, for :func:`refine`."""
+    p, q = quad[i], quad[(i + 1) % 4]
+    length = float(np.linalg.norm(q - p))
+    d = (q - p) / max(length, 1e-6)
+    nrm = np.array([d[1], -d[0]], np.float32)
+    if float(np.dot(c - p, nrm)) < 0:
+        nrm = -nrm  # inwards
+    n = int(min(max(length / 2, 16), 160))  # np.clip(length / 2, 16, 160)
+    t = _fractions(0.08, 0.92, n, np.float32)
+    pts = p[None, :] + (q - p)[None, :] * t[:, None]
+    inside = ((pts[:, 0] >= search + 1) & (pts[:, 0] < w - search - 2)
+              & (pts[:, 1] >= search + 1) & (pts[:, 1] < h - search - 2))
+    if inside.sum() < max(8, 0.3 * n):
+        return p, d, nrm, None, n
+    return p, d, nrm, pts[inside], n
 
 
 def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
@@ -91,35 +137,38 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
     short = min(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[1]))
     search = max(3, int(round(reach * short)))  # default 2.5%: the licence's printed frame line sits 3.8% inside
     offs = np.arange(-search, search + 1, dtype=np.float32)
+    sides = [_refine_side_setup(quad, c, i, search, w, h) for i in range(4)]
+    # the candidate edge points across every searched side, sampled at once (samples x offsets x 2)
+    searched = {i: s[3] for i, s in enumerate(sides) if s[3] is not None and i != keep}  # side: its samples
+    cand_of: dict[int, np.ndarray] = {}
+    if searched:
+        pts = np.concatenate(list(searched.values()))
+        nrm = np.concatenate([np.broadcast_to(sides[i][2], p.shape) for i, p in searched.items()])
+        cand = pts[:, None, :] + offs[None, :, None] * nrm[:, None, :]
+        at = (_within(np.rint(cand[..., 1]).astype(np.int32), h) * w
+              + _within(np.rint(cand[..., 0]).astype(np.int32), w))
+        g = np.abs(gx.take(at) * nrm[:, 0:1] + gy.take(at) * nrm[:, 1:2])
+        best = np.argmax(g, axis=1)
+        rows = np.arange(len(pts))
+        val = g[rows, best]
+        peak = cand[rows, best]
+        start = 0
+        for i, p in searched.items():
+            n_i = len(p)
+            cand_of[i] = peak[start:start + n_i][val[start:start + n_i] >= strong]
+            start += n_i
     lines: list[tuple[np.ndarray, np.ndarray]] = []
     straight: list[float | None] = []
-    for i in range(4):
-        p, q = quad[i], quad[(i + 1) % 4]
-        length = float(np.linalg.norm(q - p))
-        d = (q - p) / max(length, 1e-6)
-        nrm = np.array([d[1], -d[0]], np.float32)
-        if float(np.dot(c - p, nrm)) < 0:
-            nrm = -nrm  # inwards
-        n = int(np.clip(length / 2, 16, 160))
-        t = np.linspace(0.08, 0.92, n, dtype=np.float32)
-        pts = p[None, :] + (q - p)[None, :] * t[:, None]
-        inside = ((pts[:, 0] >= search + 1) & (pts[:, 0] < w - search - 2)
-                  & (pts[:, 1] >= search + 1) & (pts[:, 1] < h - search - 2))
-        if inside.sum() < max(8, 0.3 * n) or i == keep:
+    for i, (p, d, _, pts_i, _) in enumerate(sides):
+        if i not in cand_of:
             lines.append((p, d))
             straight.append(None)
             continue
-        pts = pts[inside]
-        cand = pts[:, None, :] + offs[None, :, None] * nrm[None, None, :]  # samples x offsets x 2
-        xi = np.clip(np.round(cand[..., 0]).astype(np.int32), 0, w - 1)
-        yi = np.clip(np.round(cand[..., 1]).astype(np.int32), 0, h - 1)
-        g = np.abs(gx[yi, xi] * nrm[0] + gy[yi, xi] * nrm[1])
-        best = np.argmax(g, axis=1)
-        val = g[np.arange(len(pts)), best]
-        edge = cand[np.arange(len(pts)), best][val >= strong]
-        if len(edge) < max(6, 0.25 * len(pts)):
+        assert pts_i is not None
+        edge = cand_of[i]
+        if len(edge) < max(6, 0.25 * len(pts_i)):
             lines.append((p, d))
-            straight.append(0.0 if len(pts) else None)
+            straight.append(0.0 if len(pts_i) else None)
             continue
         vx, vy, x0, y0 = cv2.fitLine(edge.reshape(-1, 1, 2), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         ld = np.array([vx, vy], np.float32)
@@ -130,7 +179,7 @@ def refine(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
             vx, vy, x0, y0 = cv2.fitLine(edge[inl].reshape(-1, 1, 2), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
             ld = np.array([vx, vy], np.float32)
             lp = np.array([x0, y0], np.float32)
-        straight.append(float(inl.sum()) / len(pts))
+        straight.append(float(inl.sum()) / len(pts_i))
         lines.append((lp, ld))
     out = quad.copy()
     for i in range(4):
@@ -167,7 +216,7 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
         on = -on  # towards the bad side
     olen = float(np.linalg.norm(o1 - o0))
     best, best_sup = None, RECOVER_MIN_SUPPORT
-    t = np.linspace(0.1, 0.9, 60, dtype=np.float32)
+    t = _fractions(0.1, 0.9, 60, np.float32)
     offs = np.arange(0.3 * olen, 1.9 * olen, 1.0, dtype=np.float32)
     pa0, da = side_a
     pb0, db = side_b
@@ -190,9 +239,11 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
         ok = (pts[..., 0] >= 1) & (pts[..., 0] < w - 2) & (pts[..., 1] >= 1) & (pts[..., 1] < h - 2)
         g = np.zeros(ok.shape, np.float32)
         for k in (-1.0, 0.0, 1.0):
-            xi = np.clip(np.rint(pts[..., 0] + k * nrm[0]), 0, w - 1).astype(np.int32)
-            yi = np.clip(np.rint(pts[..., 1] + k * nrm[1]), 0, h - 1).astype(np.int32)
-            g = np.maximum(g, np.abs(gx[yi, xi] * nrm[0] + gy[yi, xi] * nrm[1]))
+            # clipped before the cast (a far-off line's points may lie beyond int32), read by flat index
+            xi = np.minimum(np.maximum(np.rint(pts[..., 0] + k * nrm[0]), 0), w - 1).astype(np.int32)
+            yi = np.minimum(np.maximum(np.rint(pts[..., 1] + k * nrm[1]), 0), h - 1).astype(np.int32)
+            at = yi * w + xi
+            g = np.maximum(g, np.abs(gx.take(at) * nrm[0] + gy.take(at) * nrm[1]))
         n_ok = ok.sum(axis=1)
         sup = np.where(n_ok >= 30, ((g >= strong) & ok).sum(axis=1) / np.maximum(n_ok, 1), 0.0)
         kbest = int(np.argmax(sup))
@@ -208,7 +259,7 @@ def recover_side(quad: np.ndarray, straight: list[float | None], gx: np.ndarray,
 def _support_along(p: np.ndarray, d: np.ndarray, t0: float, t1: float, gx: np.ndarray, gy: np.ndarray,
                    strong: float) -> float:
     h, w = gx.shape
-    t = np.linspace(t0, t1, 50, dtype=np.float32)
+    t = _fractions(t0, t1, 50, np.float32)
     pts = p[None, :] + d[None, :] * t[:, None]
     ok = (pts[:, 0] >= 1) & (pts[:, 0] < w - 2) & (pts[:, 1] >= 1) & (pts[:, 1] < h - 2)
     if ok.sum() < 25:
@@ -217,9 +268,9 @@ def _support_along(p: np.ndarray, d: np.ndarray, t0: float, t1: float, gx: np.nd
     nrm = np.array([-d[1], d[0]], np.float32) / max(float(np.linalg.norm(d)), 1e-6)
     g = np.zeros(len(pts), np.float32)
     for k in (-1.0, 0.0, 1.0):
-        xi = np.clip(np.round(pts[:, 0] + k * nrm[0]).astype(np.int32), 0, w - 1)
-        yi = np.clip(np.round(pts[:, 1] + k * nrm[1]).astype(np.int32), 0, h - 1)
-        g = np.maximum(g, np.abs(gx[yi, xi] * nrm[0] + gy[yi, xi] * nrm[1]))
+        at = (_within(np.rint(pts[:, 1] + k * nrm[1]).astype(np.int32), h) * w
+              + _within(np.rint(pts[:, 0] + k * nrm[0]).astype(np.int32), w))
+        g = np.maximum(g, np.abs(gx.take(at) * nrm[0] + gy.take(at) * nrm[1]))
     return float(np.count_nonzero(g >= strong)) / len(pts)
 
 
@@ -238,7 +289,7 @@ def cut_support(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray, strong: float,
         return bool(p[0] <= tol or p[1] <= tol or p[0] >= w - tol or p[1] >= h - tol)
 
     worst: float | None = None
-    t = np.linspace(0.0, 1.0, 101, dtype=np.float32)
+    t = _fractions(0.0, 1.0, 101, np.float32)
     for i in range(4):
         for a, b in ((i, (i + 1) % 4), ((i + 1) % 4, i)):
             p, q = quad[a], quad[b]
