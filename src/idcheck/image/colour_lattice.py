@@ -80,11 +80,11 @@ def lattice_measures(rgb: np.ndarray) -> tuple[float, tuple[int, int], float]:
     hp -= hp.mean()
     spec = cv2.dft(hp, flags=cv2.DFT_COMPLEX_OUTPUT)
     power = spec[..., 0] ** 2 + spec[..., 1] ** 2
-    ac = cv2.idft(power, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
-    zero = float(ac[0, 0])
+    raw = cv2.idft(power, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
+    zero = float(raw[0, 0])
     if zero <= 1e-6:
         return 0.0, (0, 0), 0.0
-    ac = np.fft.fftshift(ac) / zero
+    ac = (np.fft.fftshift(raw) / zero).astype(np.float32)
     band, ring = _geometry(h, w)
     prom = np.where(band, ac - cv2.dilate(ac, ring), -1.0)
     k = int(np.argmax(prom))
