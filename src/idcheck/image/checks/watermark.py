@@ -27,6 +27,10 @@ rows are also the strongest period of the band, but only just when a licence's e
 spaced rows of text are about as strong: asking a margin over the axis peak misses it.
 The document is resized to a square before the FFT: that keeps its axes as axes and
 makes the period band relative to the document's size.
+
+Two more kinds of evidence need no sure outline: rows of text at a tilt (:mod:`idcheck.image.tilted_text`) and, with
+``watermark.colour_lattice`` on, a coloured phrase repeated at a tilt in the chroma
+(:mod:`idcheck.image.colour_lattice`), looked for only when the others found nothing.
 """
 
 from __future__ import annotations
