@@ -39,6 +39,9 @@ class Style:
     colour: tuple[int, int, int]
     size: float  # font size, share of the picture's short side
     row_gap: float = 3.2  # distance between rows, in font sizes
+    gap: float = 2.0  # space between two phrases of a row, in font sizes
+    stagger: float = 0.5  # shift of every other row, in phrase steps
+    font: int = 0  # index into _FONTS
 
 
 STYLES = (
@@ -46,10 +49,21 @@ STYLES = (
     Style("red 45deg", "仅供域名实名认证使用", 45, 0.45, (200, 30, 30), 0.06),
     Style("faint blue 25deg", "仅供XX公司办理业务使用", 25, 0.22, (60, 60, 160), 0.04),
 )
+# Held out (``--style heldout``): never used to tune; other phrases, tilts (negative ones, 15 and 60 degrees), sizes,
+# spacings, opacities and colours, rows not staggered, a bold font
+HELDOUT = (
+    Style("grey -35deg latin", "FOR DOMAIN VERIFICATION ONLY", -35, 0.35, (90, 90, 90), 0.035, row_gap=4.5, gap=3.0,
+          stagger=0.0),
+    Style("red 60deg sparse", "仅限本次实名认证使用", 60, 0.28, (220, 40, 40), 0.045, row_gap=5.0, gap=4.0,
+          stagger=0.3),
+    Style("blue -20deg big bold", "此件仅供备案使用", -20, 0.40, (40, 80, 200), 0.07, row_gap=2.6, gap=1.5, font=1),
+    Style("black 15deg small", "仅供域名注册 2026.12", 15, 0.25, (0, 0, 0), 0.03, row_gap=3.5, gap=2.5,
+          stagger=0.0),
+)
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in _FONTS:
+def _font(size: int, first: int = 0) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in _FONTS[first:] + _FONTS[:first]:
         try:
             return ImageFont.truetype(path, size)
         except OSError:
@@ -61,15 +75,15 @@ def overlay(im: Image.Image, style: Style) -> Image.Image:
     """``im`` with ``style``'s phrase tiled in rotated rows over the whole picture (as watermark apps do)."""
     w, h = im.size
     fs = max(12, int(style.size * min(w, h)))
-    font = _font(fs)
+    font = _font(fs, style.font)
     span = int((w * w + h * h) ** 0.5) * 2
     layer = Image.new("RGBA", (span, span), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
-    step = draw.textlength(style.text, font=font) + 2 * fs
+    step = draw.textlength(style.text, font=font) + style.gap * fs
     fill = style.colour + (int(255 * style.alpha),)
     y, row = 0, 0
     while y < span:
-        x = -(row % 2) * step / 2  # rows staggered by half a phrase, as the apps do
+        x = -(row % 2) * step * style.stagger  # rows staggered (by half a phrase, as most apps do)
         while x < span:
             draw.text((x, y), style.text, font=font, fill=fill)
             x += step
@@ -105,16 +119,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="one line per picture")
     parser.add_argument("--every-picture", action="store_true",
                         help="watermark.text_rows_on_every_picture on: run the text detector on every picture")
+    parser.add_argument("--colour-lattice", action="store_true",
+                        help="watermark.colour_lattice on: look for a coloured phrase repeated at a tilt (chroma)")
+    parser.add_argument("--style", choices=("default", "heldout"), default="default",
+                        help="heldout: other phrases, tilts, sizes, spacings and colours, never used to tune")
     parser.add_argument("--out", default="")
     args = parser.parse_args(argv)
-    config = Config.from_dict({"watermark": {"text_rows_on_every_picture": True}}) if args.every_picture else Config()
+    styles = HELDOUT if args.style == "heldout" else STYLES
+    wm: dict[str, bool] = {}
+    if args.every_picture:
+        wm["text_rows_on_every_picture"] = True
+    if args.colour_lattice:
+        wm["colour_lattice"] = True
+    config = Config.from_dict({"watermark": wm}) if wm else Config()
     labels_path = os.path.join(args.dir, "labels.jsonl")
     if not os.path.exists(labels_path):
         print(f"watermark_real: {args.dir} not found, skipped")
         return 0
     labels = [json.loads(line) for line in open(labels_path, encoding="utf-8") if line.strip()]
     pictures = [lab for lab in labels if lab["defect"] not in ("image.screenshot", "document.not_found")]
-    tally = {s.name: {"found": 0, "missed": 0, "not judged": 0} for s in STYLES}
+    tally = {s.name: {"found": 0, "missed": 0, "not judged": 0} for s in styles}
     false_alarms: list[str] = []
     rows = []
     for lab in pictures:
@@ -124,23 +148,24 @@ def main(argv: list[str] | None = None) -> int:
         original = _outcome(idcheck.check(_jpeg(im), config=config))
         if original == "found":
             false_alarms.append(lab["file"])
-        outcomes = [_outcome(idcheck.check(_jpeg(overlay(im, s)), config=config)) for s in STYLES]
-        for s, o in zip(STYLES, outcomes, strict=True):
+        outcomes = [_outcome(idcheck.check(_jpeg(overlay(im, s)), config=config)) for s in styles]
+        for s, o in zip(styles, outcomes, strict=True):
             tally[s.name][o] += 1
-        rows.append({"file": lab["file"], "original": original, **dict(zip([s.name for s in STYLES], outcomes,
+        rows.append({"file": lab["file"], "original": original, **dict(zip([s.name for s in styles], outcomes,
                                                                               strict=True))})
         if args.list:
             print(f"  {lab['file']:11s} original {original:10s} " + "  ".join(f"{o:10s}" for o in outcomes),
                   flush=True)
     n = len(pictures)
-    print(f"{args.dir}: {n} real photos of documents, {len(STYLES)} watermark styles laid over each"
-          + (" (text detector on every picture)" if args.every_picture else ""))
+    print(f"{args.dir}: {n} real photos of documents, {len(styles)} watermark styles laid over each"
+          + (" (text detector on every picture)" if args.every_picture else "")
+          + (" (colour lattice on)" if args.colour_lattice else ""))
     print(f"{'style':18s} {'found':>6s} {'missed':>7s} {'not judged':>11s} {'recall':>7s}")
-    for s in STYLES:
+    for s in styles:
         t = tally[s.name]
         print(f"{s.name:18s} {t['found']:6d} {t['missed']:7d} {t['not judged']:11d} {t['found'] / n:7.2f}")
     found = sum(t["found"] for t in tally.values())
-    print(f"all styles: recall {found / (n * len(STYLES)):.2f}; false alarms on the originals: {len(false_alarms)} "
+    print(f"all styles: recall {found / (n * len(styles)):.2f}; false alarms on the originals: {len(false_alarms)} "
           f"{' '.join(false_alarms)}")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as fh:

@@ -27,6 +27,10 @@ rows are also the strongest period of the band, but only just when a licence's e
 spaced rows of text are about as strong: asking a margin over the axis peak misses it.
 The document is resized to a square before the FFT: that keeps its axes as axes and
 makes the period band relative to the document's size.
+
+Two more kinds of evidence need no sure outline: rows of text at a tilt (:mod:`idcheck.image.tilted_text`) and, with
+``watermark.colour_lattice`` on, a coloured phrase repeated at a tilt in the chroma
+(:mod:`idcheck.image.colour_lattice`), looked for only when the others found nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import numpy as np
 
 from ... import codes
 from ...report import Finding, Measure
+from ..colour_lattice import lattice_peak
 from ..context import ImageContext
 from ..registry import image_check
 from ..stats import percentile_u8
@@ -106,6 +111,32 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
 
 @image_check("watermark", codes=("document.watermark",), section="watermark")
 def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
+    found = list(_outline_or_rows(ctx))
+    yield from found
+    if not found and ctx.config.watermark.colour_lattice:
+        yield from _colour_lattice(ctx)
+
+
+def _colour_lattice(ctx: ImageContext) -> Iterator[Finding]:
+    """document.watermark from a coloured phrase tiled over the picture (:mod:`idcheck.image.colour_lattice`)."""
+    cfg = ctx.config.watermark
+    peak, (dx, dy) = lattice_peak(ctx.rgb)
+    ctx.extra.setdefault("measures", {})["watermark_colour_lattice"] = round(peak, 3)
+    if peak < cfg.min_colour_lattice:
+        return
+    doc = ctx.document
+    region = doc.quad if doc is not None else np.array(
+        [(0, 0), (ctx.width, 0), (ctx.width, ctx.height), (0, ctx.height)], np.float32)
+    yield codes.finding(
+        "document.watermark",
+        measured=Measure(round(peak, 3), "autocorrelation peak of the chroma (tilted repeat)"),
+        threshold=Measure(cfg.min_colour_lattice, "", "<"),
+        region=ctx.to_original(region),
+        details={"evidence": "coloured phrase repeated at a tilt", "shift_px_512": [int(dx), int(dy)]},
+    )
+
+
+def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.watermark
     rect = ctx.rectified
     doc = ctx.document
