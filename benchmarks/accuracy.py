@@ -62,8 +62,10 @@ TOLERATED: dict[str, set[str]] = {
 INVISIBLE_WATERMARK = 10.0  # grey levels (90th percentile over the stroke pixels)
 
 
-def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
-    seed, cls, index, total = args
+def draw(seed: int, cls: str, index: int) -> dict[str, Any]:
+    """Picture ``index`` of class ``cls`` for ``seed``, generated and encoded: ``data`` (the file's bytes), ``kind``,
+    ``background``, ``format``, ``defects``, ``labels`` (docgen's) and ``gen_ms``.  Shared with
+    ``benchmarks.outline_speed``, which must see the very pictures this benchmark scores."""
     rng = np.random.default_rng(
         [seed, CLASSES.index(cls) + 10 if cls in CLASSES else NEGATIVE_CLASSES.index(cls), index]
     )
@@ -90,7 +92,15 @@ def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
     # fastest encoder settings (same format, same decoder path): HEIC's default x265 preset took 5 s per photo
     opts.update({"heic": {"enc_params": {"preset": "ultrafast"}}, "webp": {"method": 0},
                  "png": {"compress_level": 1}}.get(fmt, {}))
-    data = encode(photo, fmt, **opts)
+    return {"data": encode(photo, fmt, **opts), "kind": kind, "background": background, "format": fmt,
+            "defects": defects, "labels": labels, "gen_ms": gen_ms}
+
+
+def _job(args: tuple[int, str, int, int]) -> dict[str, Any]:
+    seed, cls, index, total = args
+    drawn = draw(seed, cls, index)
+    data, kind, background, fmt = drawn["data"], drawn["kind"], drawn["background"], drawn["format"]
+    defects, labels, gen_ms = drawn["defects"], drawn["labels"], drawn["gen_ms"]
     t0 = time.perf_counter()
     # a grey document in a colour photo is a photocopy only if the caller says which document it is (a
     # black-on-white page looks the same): the photocopy class is checked as a service with document slots would

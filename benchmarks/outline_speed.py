@@ -57,34 +57,10 @@ def _real_pictures(folder: Path) -> list[tuple[str, np.ndarray]]:
 def _generated(seed: int, cls: str, index: int) -> np.ndarray:
     """The detection copy of ``benchmarks.accuracy``'s photo (seed, class, index): generated, encoded and decoded
     as that benchmark does (its ``_job`` up to the check)."""
-    from benchmarks.accuracy import CLASSES, NEGATIVE_CLASSES
+    from benchmarks.accuracy import draw
     from benchmarks.ocr import context
-    from fixtures import docgen
-    from fixtures.formats import encode
 
-    rng = np.random.default_rng([seed, CLASSES.index(cls) + 10 if cls in CLASSES else NEGATIVE_CLASSES.index(cls),
-                                 index])
-    kind = docgen.KINDS[index % 2]
-    background = docgen.BACKGROUNDS[(index // 2) % len(docgen.BACKGROUNDS)]
-    defects: list[tuple[str, float]] = []
-    if cls != "clean":
-        levels = docgen.DEFECTS[cls][1]
-        defects = [(cls, levels[index % len(levels)])]
-    kw: dict[str, Any] = {}
-    if index % 13 == 5 and cls not in ("low_res", "screenshot"):
-        kw["out_size"] = (4000, 3000) if kind == "id_card" or rng.random() < 0.5 else (3000, 4000)  # 12 MP
-        kw["scale"] = 2.0
-    photo, _ = docgen.make_photo(kind, rng, defects, background=background, **kw)
-    fmt_roll = index % 20
-    if cls == "screenshot":
-        fmt = "png" if fmt_roll % 3 else "jpeg"
-    else:
-        fmt = {0: "png", 7: "webp", 11: "heic", 15: "bmp", 17: "webp", 19: "heic"}.get(fmt_roll, "jpeg")
-    quality = int(rng.integers(85, 96))
-    opts: dict[str, Any] = {"quality": quality} if fmt in ("jpeg", "webp", "heic") else {}
-    opts.update({"heic": {"enc_params": {"preset": "ultrafast"}}, "webp": {"method": 0},
-                 "png": {"compress_level": 1}}.get(fmt, {}))
-    return np.ascontiguousarray(context(encode(photo, fmt, **opts)).small)
+    return np.ascontiguousarray(context(draw(seed, cls, index)["data"]).small)
 
 
 def _generated_pictures(seeds: list[int], per_class: int) -> list[tuple[str, np.ndarray]]:
