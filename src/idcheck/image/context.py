@@ -315,22 +315,25 @@ PHOTO_ITSELF = 0.8  # IoU with a screen's photo region from which an outline is 
 PHOTO_PART = 0.8  # of the photo region's area: an outline no larger is something the photo shows, not the photo
 
 
-def _box_iou(quad: np.ndarray, box: tuple[float, float, float, float]) -> float:
+def _box_overlap(quad: np.ndarray, box: tuple[float, float, float, float]) -> tuple[float, float, float]:
+    """(intersection, quad's area, box's area) of ``quad`` and ``box`` (x, y, w, h), in the same pixels."""
     x, y, w, h = box
     rect = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
     q = np.asarray(quad, np.float32)
     inter, _ = cv2.intersectConvexConvex(q, rect)
-    union = abs(float(cv2.contourArea(q))) + w * h - float(inter)
-    return float(inter) / union if union > 0 else 0.0
+    return float(inter), abs(float(cv2.contourArea(q))), float(w * h)
+
+
+def _box_iou(quad: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    inter, area, box_area = _box_overlap(quad, box)
+    union = area + box_area - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _inside_box(quad: np.ndarray, box: tuple[float, float, float, float]) -> bool:
     """Whether ``INSIDE_BOX`` of ``quad``'s area lies within ``box`` (x, y, w, h), in the same pixels."""
-    x, y, w, h = box
-    rect = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
-    q = np.asarray(quad, np.float32)
-    inter, _ = cv2.intersectConvexConvex(q, rect)
-    return float(inter) >= INSIDE_BOX * abs(float(cv2.contourArea(q)))
+    inter, area, _ = _box_overlap(quad, box)
+    return inter >= INSIDE_BOX * area
 
 
 @dataclass
