@@ -21,6 +21,7 @@ from .image.checks import (
     colour,
     document,
     glare,
+    not_judged,
     occlusion,
     resolution,
     screen,
@@ -58,5 +59,7 @@ def make_context(
 
 
 def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline | None = None) -> list[Finding]:
-    """Run :data:`CHECKS` on ``ctx`` (see :func:`idcheck.image.registry.run_checks`)."""
-    return _run(ctx, CHECKS, timings, deadline)
+    """Run :data:`CHECKS` on ``ctx`` (see :func:`idcheck.image.registry.run_checks`).  A check that found its
+    defect although the document check said it could not judge it is taken out of that ``image.not_judged``
+    (:func:`idcheck.image.checks.not_judged.settle`)."""
+    return not_judged.settle(_run(ctx, CHECKS, timings, deadline))

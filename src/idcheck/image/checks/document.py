@@ -20,6 +20,7 @@ from ...report import Finding, Measure
 from .. import cut_print
 from ..context import ImageContext
 from ..registry import image_check
+from . import not_judged
 from ._common import CORNER_NAMES, CORNER_ZH, join_words
 
 # A corner this far beyond the frame (share of the picture's short side) is an error: real cut documents measured
@@ -42,22 +43,14 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             cut = _print_cut_by_frame(ctx)
             if cut is not None:
                 yield cut
-            yield codes.finding(
-                "image.not_judged",
-                what=("anything covering the document and glare over its print (only a clear reflection in the "
-                      "whole picture was looked for)") if cut else
-                     ("the corners, anything covering the document and glare over its print (only a clear "
-                      "reflection in the whole picture was looked for)"),
-                what_zh=("是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）" if cut else
-                         "四角是否完整、是否有遮挡以及印刷内容上的反光（仅在整张图片中查找了明显的反光）"),
+            yield not_judged.finding(
+                (["document.corner_missing"] if cut is None else []) + ["document.occluded", "image.glare"],
                 reason=f"the document's print was found ({n_lines} lines of text) but not its edges: it may fill the "
                        f"picture or run out of it",
                 reason_zh=f"找到了证件上的文字（{n_lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
                 measured=Measure(n_lines, "text lines"),
                 # (image.low_resolution is judged from the print's own height: idcheck.image.checks.resolution)
-                details={"codes": (["document.corner_missing"] if cut is None else [])
-                         + ["document.occluded", "image.glare"],
-                         "text_lines": n_lines},
+                details={"text_lines": n_lines},
             )
             return
         yield codes.finding("document.not_found", details={"searched_at_px": cfg.detect_long_side})
@@ -92,14 +85,9 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         cut = _print_cut_by_frame(ctx)
         if cut is not None:
             yield cut
-        yield codes.finding(
-            "image.not_judged",
-            what=("anything covering the document, glare over its print (only a clear reflection in the whole "
-                  "picture was looked for), watermarks and whether it is shown on a screen") if cut else
-                 ("the corners, anything covering the document, glare over its print (only a clear reflection in "
-                  "the whole picture was looked for), watermarks and whether it is shown on a screen"),
-            what_zh=("是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕" if cut else
-                     "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕"),
+        yield not_judged.finding(
+            (["document.corner_missing"] if cut is None else [])
+            + ["document.occluded", "image.glare", "document.watermark", "image.screen_recapture"],
             reason=("the document's edges run along the picture's frame (it was cropped to them), so whether the "
                     "crop cut its corners cannot be told") if doc.details.get("edges_on_frame") else
                    "the document's print fills the picture, so its edges are at or beyond the frame"
@@ -121,19 +109,17 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                        f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，可能不是证件"),
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
-            details={"codes": (["document.corner_missing"] if cut is None else [])
-                     + ["document.occluded", "image.glare", "document.watermark", "image.screen_recapture"],
-                     "confidence": round(doc.confidence, 3)},
+            details={"confidence": round(doc.confidence, 3)},
         )
     elif doc.confidence < ctx.config.watermark.min_outline_confidence:
         # watermarks are looked for only inside a surely outlined document; said, not alarmed (info): the checks
         # that matter most for this picture did run
-        yield codes.finding(
-            "image.not_judged", severity="info", what="watermarks", what_zh="水印",
+        yield not_judged.finding(
+            ["document.watermark"], severity="info",
             reason=f"the document's outline is not sure enough for it: confidence {doc.confidence:.2f}, "
                    f"{ctx.config.watermark.min_outline_confidence:.2f} needed",
             reason_zh=f"证件轮廓置信度 {doc.confidence:.2f}，需要 {ctx.config.watermark.min_outline_confidence:.2f}",
-            details={"codes": ["document.watermark"], "confidence": round(doc.confidence, 3)},
+            details={"confidence": round(doc.confidence, 3)},
         )
     ow, oh = ctx.decoded.original_size
     margin = cfg.corner_margin * min(ow, oh)
