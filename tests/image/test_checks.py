@@ -106,6 +106,23 @@ def test_grayscale_and_photocopy_but_colour_licence_passes(clean_licence):
         assert "image.grayscale" not in codes_of(findings)
 
 
+def test_grayscale_is_an_error_only_for_a_picture_without_any_colour():
+    """A file stored grey is certain (error); a faint tint left in a near-grey picture is what a colour photo of a
+    black-and-white page cropped to the page also shows, so it is only a warning (issue 22's severity policy)."""
+    img, _ = photo("business_license", [("grayscale", 1.0)], seed=7, background="wood")
+    h, w = img.shape[:2]
+    faint = img.astype(int)
+    faint[:, : w // 2, 0] += 2  # half the picture a shade warmer: ~1.3 Lab units of colour around the tint
+    faint[:, : w // 2, 2] -= 2
+    faint = np.clip(faint, 0, 255).astype(np.uint8)
+    for picture, severity in ((img, "error"), (faint, "warning")):
+        _, findings = run(picture)
+        f = next(f for f in findings if f.code == "image.grayscale")
+        assert f.severity == severity, (severity, f.measured)
+        assert f.details["measured_on"] == "picture"
+    assert DEFAULT.colour.grey_file_chroma < 1.2 < DEFAULT.colour.max_picture_chroma
+
+
 def test_picture_chroma_is_zero_for_grey_and_grows_with_colour():
     from idcheck.image.checks.colour import picture_chroma
     rng = np.random.default_rng(3)

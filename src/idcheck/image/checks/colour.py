@@ -6,7 +6,10 @@ Two measures, because an eye tells a copy from an original only by what the orig
   camera photo has some - the desk, a hand, the light's tint changing across the scene, sensor noise.  The 99th
   percentile of the picture's chroma after removing its one global tint (:func:`picture_chroma`) is 0-1.1 Lab units
   on real greyscale scans and files, 3.0 or more on every real colour photo of the development set, a white page
-  on black cloth included.  Below ``colour.max_picture_chroma``: an **error**.
+  on black cloth included.  Below ``colour.max_picture_chroma``: a **warning**; an **error** only below
+  ``colour.grey_file_chroma``, where the file carries no colour information at all (stored grey: 0.0).  A colour
+  photo of a black-and-white page cropped to the page (what a scanner app makes) has no desk or hand left in it
+  and measured 1.6-2.5: it is told from a grey file only by the sensor's own colour noise.
 * **the document** (only when the caller names a kind whose originals are printed in colour: ID card, licence,
   passport, permit): the share of its area in colour.  A black-on-white page, receipt or letter has no colour
   either, so in ``auto`` mode a grey document in a colour photo says nothing; for a named kind it is a photocopy
@@ -125,6 +128,7 @@ def check_colour(ctx: ImageContext) -> Iterator[Finding]:
     if chroma < cfg.max_picture_chroma:
         yield codes.finding(
             "image.grayscale",
+            severity="error" if chroma < cfg.grey_file_chroma else "warning",
             measured=Measure(round(chroma, 2), "Lab chroma units of colour across the picture"),
             threshold=Measure(cfg.max_picture_chroma, "Lab chroma units", ">="),
             details={"measured_on": "picture", "mode": ctx.decoded.mode},
