@@ -1,0 +1,169 @@
+"""Do the findings on real photographs hold when the same picture reaches idcheck another way?
+
+    .venv/bin/python -m benchmarks.real_variants                   # ../shared/photos-dev, all variants
+    .venv/bin/python -m benchmarks.real_variants --variants crop   # one variant
+
+A generator shares its author's blind spots, and the real development photos are few; but each of them stands for
+the same picture uploaded differently, which the held-out sets certainly contain:
+
+* ``rot90``, ``rot180``, ``mirror``: the picture turned (a phone held sideways, a scan fed upside down) or mirrored
+  (a selfie camera).  No check's judgement should depend on it.
+* ``crop``: the document cut out along its hand-labelled corners and flattened, as a scanner app does
+  (``benchmarks/labels/<folder>-outlines.jsonl``, documents with four corners visible).  Nothing the original
+  did not show may become an error; corners cannot be judged any more (the crop is the edge).
+* ``crop_inside``: the same, 1% inside the corners (apps crop a little inside to lose the background).
+
+Every variant is encoded losslessly (PNG) except the crops (JPEG quality 88, as apps save), and compared with the
+same picture encoded as PNG at its own orientation, so that only the variant differs.  ``file.*`` and ``tamper.*``
+findings are left out (re-encoding changes them by design), and so are infos.
+
+Reports, per variant, the pictures whose warnings or errors changed (codes gained, codes lost) and the errors
+gained by any picture: the figure a change must not raise.  Skips cleanly (exit 0) without the folder.  Writes
+JSON to ``benchmarks/results/real_variants.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .real import DEFAULT_DIR, ROOT, load_outlines
+
+VARIANTS = ("rot90", "rot180", "mirror", "crop", "crop_inside")
+IGNORED_PREFIXES = ("file.", "tamper.")
+CROP_QUALITY = 88  # JPEG quality a scanner app saves at (CamScanner-style exports: 85-92)
+CROP_INSIDE = 0.01  # share of the document's side an app crops inside its corners
+
+
+def judged(data: bytes) -> list[str]:
+    """``code:severity`` of the warnings and errors idcheck gives for ``data`` (file and edit traces aside)."""
+    import idcheck
+
+    report = idcheck.check(data)
+    return sorted({f"{f.code}:{f.severity}" for f in report.findings
+                   if f.severity != "info" and not f.code.startswith(IGNORED_PREFIXES)})
+
+
+def _encode(rgb: np.ndarray, fmt: str) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    if fmt == "JPEG":
+        Image.fromarray(rgb).save(buf, "JPEG", quality=CROP_QUALITY)
+    else:
+        Image.fromarray(rgb).save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def flatten(rgb: np.ndarray, quad: Any, inside: float = 0.0) -> np.ndarray:
+    """The document within ``quad`` (TL, TR, BR, BL, px of ``rgb``) warped flat to its own size; ``inside`` (a share
+    of each side) cuts that much more off every side."""
+    import cv2
+
+    q = np.asarray(quad, np.float32)
+    w = float(max(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[2] - q[3])))
+    h = float(max(np.linalg.norm(q[3] - q[0]), np.linalg.norm(q[2] - q[1])))
+    dx, dy = inside * w, inside * h
+    dst = np.float32([[-dx, -dy], [w - dx, -dy], [w - dx, h - dy], [-dx, h - dy]])
+    size = (max(8, int(round(w - 2 * dx))), max(8, int(round(h - 2 * dy))))
+    return cv2.warpPerspective(rgb, cv2.getPerspectiveTransform(q, dst), size, flags=cv2.INTER_AREA)
+
+
+def variant_bytes(rgb: np.ndarray, variant: str, quad: Any = None) -> bytes | None:
+    """The picture as ``variant`` would upload it (None: the variant needs the document's corners, not labelled)."""
+    if variant == "rot90":
+        return _encode(np.ascontiguousarray(np.rot90(rgb)), "PNG")
+    if variant == "rot180":
+        return _encode(np.ascontiguousarray(rgb[::-1, ::-1]), "PNG")
+    if variant == "mirror":
+        return _encode(np.ascontiguousarray(rgb[:, ::-1]), "PNG")
+    if variant in ("crop", "crop_inside"):
+        if quad is None:
+            return None
+        return _encode(flatten(rgb, quad, CROP_INSIDE if variant == "crop_inside" else 0.0), "JPEG")
+    raise ValueError(f"unknown variant {variant!r}")
+
+
+def compare(base: list[str], other: list[str]) -> dict[str, list[str]]:
+    """Codes (``code:severity``) ``other`` gained and lost against ``base``; a severity change is both."""
+    return {"gained": sorted(set(other) - set(base)), "lost": sorted(set(base) - set(other))}
+
+
+def _job(args: tuple[str, list[str], Any]) -> dict[str, Any]:
+    from PIL import Image, ImageOps
+
+    path, variants, quad = args
+    with Image.open(path) as im:
+        rgb = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+    base = judged(_encode(rgb, "PNG"))
+    out: dict[str, Any] = {"file": Path(path).name, "base": base, "variants": {}}
+    for v in variants:
+        data = variant_bytes(rgb, v, quad)
+        if data is not None:
+            found = judged(data)
+            out["variants"][v] = {"codes": found, **compare(base, found)}
+    return out
+
+
+def summarise(records: list[dict[str, Any]], variants: list[str]) -> dict[str, Any]:
+    """Per variant: pictures run, pictures whose judgement changed, errors gained (``file: [codes]``)."""
+    summary = {}
+    for v in variants:
+        ran = [r for r in records if v in r["variants"]]
+        changed = {r["file"]: r["variants"][v] for r in ran if r["variants"][v]["gained"] or r["variants"][v]["lost"]}
+        errors = {f: [c for c in d["gained"] if c.endswith(":error")] for f, d in changed.items()}
+        summary[v] = {"pictures": len(ran), "changed": len(changed),
+                      "errors_gained": {f: c for f, c in errors.items() if c},
+                      "gained": {f: d["gained"] for f, d in changed.items() if d["gained"]},
+                      "lost": {f: d["lost"] for f, d in changed.items() if d["lost"]}}
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated: " + ", ".join(VARIANTS))
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "real_variants.json")
+    args = ap.parse_args(argv)
+    folder: Path = args.dir
+    if not (folder / "labels.jsonl").is_file():
+        print(f"{folder}: no labelled real photos here, skipped")
+        return 0
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    for v in variants:
+        if v not in VARIANTS:
+            ap.error(f"unknown variant {v!r}")
+    labels = [json.loads(line) for line in (folder / "labels.jsonl").read_text().splitlines() if line.strip()]
+    outlines = load_outlines(folder)
+    jobs = []
+    for lab in labels:
+        o = outlines.get(lab["file"]) or {}
+        quad = o.get("quad") if o.get("all_corners_visible") else None
+        jobs.append((str(folder / lab["file"]), variants, quad))
+    if args.workers > 1:
+        with ProcessPoolExecutor(args.workers) as pool:
+            records = list(pool.map(_job, jobs))
+    else:
+        records = [_job(j) for j in jobs]
+    summary = summarise(records, variants)
+    print(f"{folder}: {len(records)} real pictures, each compared with itself as PNG")
+    for v, s in summary.items():
+        print(f"{v:12s} {s['changed']:3d} of {s['pictures']:3d} pictures changed; errors gained: "
+              f"{len(s['errors_gained'])} {s['errors_gained'] or ''}")
+        for f in sorted(set(s["gained"]) | set(s["lost"])):
+            print(f"    {f:12s} +{s['gained'].get(f, [])} -{s['lost'].get(f, [])}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"summary": summary, "records": records}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""benchmarks.real_variants: the variants are what they say, and the comparison counts what changed."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from benchmarks import real_variants as rv
+
+
+def _decode(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def test_turns_and_mirror_are_lossless_and_turned():
+    rgb = np.random.default_rng(0).integers(0, 256, (30, 50, 3), dtype=np.uint8)
+    assert (_decode(rv.variant_bytes(rgb, "rot90")) == np.rot90(rgb)).all()
+    assert (_decode(rv.variant_bytes(rgb, "rot180")) == rgb[::-1, ::-1]).all()
+    assert (_decode(rv.variant_bytes(rgb, "mirror")) == rgb[:, ::-1]).all()
+    assert rv.variant_bytes(rgb, "crop") is None  # no labelled corners: the crop cannot be made
+
+
+def test_the_crop_is_the_document_flattened():
+    # a white sheet with a black square at its centre, drawn as a tilted quad on a blue desk
+    canvas = np.zeros((400, 500, 3), np.uint8)
+    canvas[:] = (30, 60, 160)
+    quad = np.float32([[120, 60], [400, 90], [380, 330], [90, 300]])
+    cv2.fillConvexPoly(canvas, quad.astype(np.int32), (250, 250, 250))
+    centre = quad.mean(axis=0)
+    cv2.circle(canvas, tuple(int(v) for v in centre), 20, (0, 0, 0), -1)
+    flat = rv.flatten(canvas, quad)
+    h, w = flat.shape[:2]
+    assert abs(w - 291.5) < 2 and abs(h - 241.9) < 2  # the longer of each pair of opposite sides
+    # no desk left in it (its inner 96%: the warp blends one pixel at the border), the mark at the centre
+    inner = flat[int(0.02 * h):int(0.98 * h), int(0.02 * w):int(0.98 * w)].reshape(-1, 3).astype(int)
+    blue = (inner[:, 2] - inner[:, 0] > 60).mean()
+    assert blue < 0.001
+    assert flat[h // 2, w // 2].max() < 60
+    inside = rv.flatten(canvas, quad, inside=0.1)
+    assert abs(inside.shape[1] - 0.8 * w) <= 2 and abs(inside.shape[0] - 0.8 * h) <= 2
+    app_crop = rv.flatten(canvas, quad, rv.CROP_INSIDE)
+    assert _decode(rv.variant_bytes(canvas, "crop_inside", quad)).shape == app_crop.shape
+
+
+def test_compare_and_summarise_count_gains_losses_and_new_errors():
+    assert rv.compare(["a:warning"], ["a:error"]) == {"gained": ["a:error"], "lost": ["a:warning"]}
+    records = [
+        {"file": "x.jpg", "base": [], "variants": {"rot90": {"codes": ["image.glare:warning"],
+                                                              **rv.compare([], ["image.glare:warning"])}}},
+        {"file": "y.jpg", "base": ["image.grayscale:error"],
+         "variants": {"rot90": {"codes": [], **rv.compare(["image.grayscale:error"], [])},
+                      "crop": {"codes": ["document.corner_missing:error"],
+                               **rv.compare(["image.grayscale:error"], ["document.corner_missing:error"])}}},
+        {"file": "z.jpg", "base": ["image.blurry:warning"],
+         "variants": {"rot90": {"codes": ["image.blurry:warning"], "gained": [], "lost": []}}},
+    ]
+    s = rv.summarise(records, ["rot90", "crop"])
+    assert s["rot90"]["pictures"] == 3 and s["rot90"]["changed"] == 2
+    assert s["rot90"]["errors_gained"] == {}
+    assert s["rot90"]["gained"] == {"x.jpg": ["image.glare:warning"]}
+    assert s["rot90"]["lost"] == {"y.jpg": ["image.grayscale:error"]}
+    assert s["crop"]["pictures"] == 1
+    assert s["crop"]["errors_gained"] == {"y.jpg": ["document.corner_missing:error"]}
+
+
+def test_skips_cleanly_without_the_folder(tmp_path, capsys):
+    assert rv.main(["--dir", str(tmp_path / "absent"), "--out", str(tmp_path / "o.json")]) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert not (tmp_path / "o.json").exists()
