@@ -51,6 +51,18 @@ def test_no_watermark_without_a_family_or_a_direction_to_cross():
     assert tilted_text.tilted_rows(_print() + _rows(height=200)) is None
 
 
+def test_a_page_turned_sideways_is_no_watermark_whatever_its_outline():
+    """A page uploaded sideways has its own print at 90 degrees to the picture; a doubtful outline (a wrong small
+    quad, sides at any angle) must not make those rows "tilted": an app draws its rows across the picture's axes."""
+    sideways = _print(n=10, angle=90.0)
+    wrong_outline = np.array([[58, 400], [174, 396], [77, 494], [-2, 515]], np.float32)  # sides at 2-60 degrees
+    assert tilted_text.tilted_rows(sideways, wrong_outline) is None
+    assert tilted_text.tilted_rows(sideways) is None
+    # an app's rows at 30 degrees over the same sideways page are still found, against either reference
+    assert tilted_text.tilted_rows(sideways + _rows(), wrong_outline) is not None
+    assert tilted_text.tilted_rows(sideways + _rows()) is not None
+
+
 def _watermarked_page(alpha: float) -> np.ndarray:
     """A printed page filling the frame, with a phrase tiled over it at 30 degrees, as watermark apps do."""
     w, h = 1000, 1400

@@ -6,7 +6,10 @@ sides; so a family of such lines that crosses the print (or the document's outli
 laid over the document after it was printed.
 
 Without a reference direction (no outline, no other print in the picture) a family of tilted lines is just as well a
-document photographed at a tilt: nothing is said then.
+document photographed at a tilt: nothing is said then.  The rows must also cross the picture's own axes: an app draws
+them in the picture's frame, and a page turned sideways has its own print at 90 degrees to the picture, which the
+sides of a doubtful outline may cross at any angle (a book's back cover turned by 90 degrees, outlined by a wrong
+small quad, was called watermarked before).
 
 Measured on the real development photos with app-style watermarks laid over them (benchmarks/watermark_real.py): no
 original picture has such a family crossing a reference direction; a rotated document's own print (8 lines at 33
@@ -87,10 +90,11 @@ def tilted_rows(lines: Sequence[np.ndarray], outline: np.ndarray | None = None) 
         return None
     angles = np.array([a for _, a, _ in long_lines])
     heights = np.array([h for _, _, h in long_lines])
-    # the directions a watermark's rows must cross: the outline's sides; without one, the picture's own axes (a
-    # photo is taken roughly square to the document, and apps tilt their rows 20-45 degrees), and then the other
-    # print's direction too (below)
-    axes = side_angles(outline) if outline is not None else [0.0, 90.0]
+    # the directions a watermark's rows must cross: the picture's own axes always (an app tiles its rows in the
+    # picture's frame, tilted 20-45 degrees to it; a page photographed or uploaded sideways has its own print at 90
+    # degrees, which a doubtful outline's sides may cross at any angle), and the outline's sides, or without one the
+    # other print's direction (below)
+    axes = [0.0, 90.0] + (side_angles(outline) if outline is not None else [])
     best: list[int] = []
     for a in angles:
         if min(_angle_between(a, r) for r in axes) < MIN_CROSSING_DEG:
