@@ -4,6 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from idcheck.config import DEFAULT
 from idcheck.image.checks import resolution
 from idcheck.image.checks.resolution import GLYPH_PER_BOX, check_resolution, print_char_height
 from tests.strategies import examples
@@ -55,3 +56,18 @@ def test_smaller_print_is_never_judged_sharper_than_larger_print(height, shrink)
     fired = bool(list(check_resolution(_page_without_outline(height))))
     fired_smaller = bool(list(check_resolution(_page_without_outline(height * shrink))))
     assert fired_smaller or not fired
+
+
+def test_a_picture_smaller_than_any_document_needs_is_low_resolution_whatever_its_print():
+    """The document fills the picture (print, no outline): the picture's size bounds the document's.  Print too
+    sparse to measure, or tall in a tiny picture, still cannot make a 400 px picture legible."""
+    need = DEFAULT.resolution.min_long_side_card
+    for original, fires in (((400, 300), True), ((need - 1, 300), True), ((need, 300), False), ((1600, 1200), False)):
+        ctx = context(np.full((300, 400, 3), 235, np.uint8), original=original)
+        ctx.__dict__["document"] = None
+        ctx.__dict__["text_lines"] = _lines(30, n=resolution.MIN_PRINT_LINES)  # print tall enough on its own
+        found = list(check_resolution(ctx))
+        assert bool(found) == fires, original
+        if fires:
+            assert found[0].details["measured_on"] == "picture"
+            assert found[0].measured.value == max(original)

@@ -5,8 +5,9 @@ picture, not the working copy), compared with what the smallest print needs to s
 legible: 10 px per character height, the floor below which Chinese characters lose strokes - 480 px for an ID
 card's 1.8 mm back-side print over 85.6 mm, 850 px for a licence's 3.5 mm body print over 297 mm.  Without a found
 document, or with a doubtful outline (which may be a part of the document, such as a licence's inner frame),
-the whole picture is measured against the card threshold (the most lenient); with no document at all
-nothing is measured (``document.not_found`` is the finding).  A document
+the whole picture is measured against the card threshold (the most lenient); so is a picture whose print was found
+without an outline (the document fills it: the picture's size bounds the document's) when the print's own height
+says nothing; with no document at all nothing is measured (``document.not_found`` is the finding).  A document
 cut by the frame edge is measured only from the sides that are in the picture, which is
 a lower bound: too short a lower bound is not reported (document.corner_missing is).
 
@@ -78,6 +79,24 @@ def document_long_side(ctx: ImageContext) -> float | None:
     return float(max(a, b))
 
 
+def _picture_too_small(ctx: ImageContext) -> Iterator[Finding]:
+    """image.low_resolution when the whole picture is shorter than an ID card needs (the card threshold: the most
+    lenient, for a document of unknown kind)."""
+    cfg = ctx.config.resolution
+    long_side = float(max(ctx.decoded.original_size))
+    if long_side >= cfg.min_long_side_card:
+        return
+    why = "an ID card's smallest print gets 10 px per character"
+    yield codes.finding(
+        "image.low_resolution",
+        measured=Measure(int(round(long_side)), "px on the picture's long side"),
+        threshold=Measure(cfg.min_long_side_card, "px", ">="),
+        why=why,
+        details={"kind": ctx.document_kind, "long_side_px": round(long_side, 1), "why": why,
+                 "measured_on": "picture"},
+    )
+
+
 @image_check("resolution", codes=("image.low_resolution", "image.document_small"), section="resolution")
 def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.resolution
@@ -95,6 +114,10 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
         small = _small_print(ctx, ctx.text_lines)
         if small is not None:
             yield small
+            return
+        # the document fills the picture (or runs out of it): the picture's own size bounds the document's, and
+        # under the most lenient threshold (an ID card's) no document in it can be legible
+        yield from _picture_too_small(ctx)
         return
     if not ctx.document_confident:
         small = _small_print(ctx, ctx.text_lines_if_found)
