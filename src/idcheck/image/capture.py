@@ -31,6 +31,10 @@ def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97) ->
 SHADOW_LEVEL = 24
 
 
+# Blocks shifted by this many px (half a JPEG block) for ``flat_unclipped_offset_share`` in :func:`screen_features`
+JPEG_GRID_SHIFT = 4
+
+
 # -- a panel's edge drawn across the picture (panel_edges) -----------------------------------------------------------
 PANEL_STEP = 40  # grey levels between two neighbouring rows: a panel's edge (bar against page, page against photo)
 PANEL_COVER = 0.9  # share of the picture's width (height) along which that step lies in one and the same row
@@ -69,18 +73,24 @@ def panel_edges(gray: np.ndarray) -> int:
     return n
 
 
-def screen_features(gray: np.ndarray) -> dict[str, float]:
+def _flat_blocks(gray: np.ndarray, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Per 8 x 8 block of ``gray`` starting ``offset`` px in from the top-left: (flat, first pixel's level)."""
     h, w = gray.shape
-    g = np.ascontiguousarray(gray[: h - h % 8, : w - w % 8])
+    g = np.ascontiguousarray(gray[offset: offset + (h - offset) // 8 * 8, offset: offset + (w - offset) // 8 * 8])
     # each 8 x 8 block's max and min: an 8 x 8 dilation and erosion anchored at the window's top-left corner, read
     # at every block's first pixel (exactly the block; 15x faster than numpy's max over the strided block axes)
     k = np.ones((8, 8), np.uint8)
     top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
     bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    mean = g[::8, ::8]
-    flat = top == bottom  # every pixel of the block identical: drawn, not photographed
-    clipped = (mean >= 254) | (mean <= 1)
-    shadow = mean < SHADOW_LEVEL
+    return top == bottom, g[::8, ::8]
+
+
+def _unclipped(flat: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    return flat & ~((mean >= 254) | (mean <= 1)) & ~(mean < SHADOW_LEVEL)
+
+
+def screen_features(gray: np.ndarray) -> dict[str, float]:
+    flat, mean = _flat_blocks(gray)  # every pixel of a block identical: drawn, not photographed
     # sensor noise (Immerkaer), on a sparse grid of smooth, unclipped pixels
     # (in 16-bit integers: the kernel's sums of 8-bit pixels are exact there, as in float32, at half the traffic;
     # the kernel is [1 -2 1] x [1 -2 1], applied as two 1-D passes; the selected values go back to float32 so
@@ -91,9 +101,14 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
     smooth = (lap < 24) & (sub > 8) & (sub < 247)
     vals = lap[smooth].astype(np.float32)
     noise = float(np.sqrt(np.pi / 2) * vals.mean() / 6.0) if vals.size > 1000 else 0.0
+    unclipped = float(_unclipped(flat, mean).mean())  # neither clipped nor deep shadow
+    # the same blocks shifted by half a block: a screen's flat colour is flat at any offset, a JPEG's decoded flat
+    # blocks only on its own 8 px grid (measured only when there is flat colour to explain)
+    offset = float(_unclipped(*_flat_blocks(gray, JPEG_GRID_SHIFT)).mean()) if unclipped else 0.0
     return {
         "flat_share": float(flat.mean()),
-        "flat_unclipped_share": float((flat & ~clipped & ~shadow).mean()),  # neither clipped nor deep shadow
+        "flat_unclipped_share": unclipped,
+        "flat_unclipped_offset_share": offset,
         "flat_white_share": float((flat & (mean >= 254)).mean()),
         "noise": noise,
     }

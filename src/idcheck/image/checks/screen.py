@@ -135,6 +135,22 @@ def _smoothing_codec(ctx: ImageContext) -> bool:
     return False
 
 
+# A lossless file (PNG, BMP, TIFF) whose flat blocks lie on an 8 px grid is a JPEG decoded and saved again: shifted by
+# half a block, under this share of its flat blocks stay flat.  A JPEG's blocks are flat only where quantisation left
+# them so, and differ from their neighbours; a screen's flat colour is flat at any offset.  Real development photos
+# saved losslessly: 0.04-0.13 (a coarse JPEG's smooth desk and paper); screenshots 0.29 (a coarse JPEG capture) to
+# 1.0 (PNG captures 0.98-0.99).
+JPEG_GRID_BOUND = 0.2
+
+
+def _decoded_jpeg(ctx: ImageContext, feats: dict[str, float]) -> bool:
+    """Whether a file not stored as JPEG carries a JPEG's decoded flat blocks (:data:`JPEG_GRID_BOUND`): its flat
+    colour is then compression, not a screen's drawing, as in a coarse JPEG."""
+    if ctx.decoded.format == "jpeg" or not feats["flat_unclipped_share"]:
+        return False
+    return feats["flat_unclipped_offset_share"] < JPEG_GRID_BOUND * feats["flat_unclipped_share"]
+
+
 def colour_texture(rgb: np.ndarray) -> float:
     """RMS of the chroma (Cr, Cb) high-pass over the brighter half of a central 256 px crop, in Cr/Cb levels.
 
@@ -171,7 +187,8 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     # coarsely quantised JPEG, whose smooth areas (paper, wall) decode to exactly flat blocks: a chat app's
     # recompression of a photo, not a screen
     quality = ctx.jpeg_quant.quality if ctx.jpeg_quant is not None else None
-    coarse = (quality is not None and quality < cfg.min_jpeg_quality_for_flat) or _smoothing_codec(ctx)
+    coarse = (quality is not None and quality < cfg.min_jpeg_quality_for_flat) or _smoothing_codec(ctx) \
+        or _decoded_jpeg(ctx, feats)
     overwhelming = feats["flat_unclipped_share"] >= cfg.flat_share and not coarse
     if quality is not None:
         feats["jpeg_quality"] = float(quality)
