@@ -268,3 +268,60 @@ def test_auto_mode_surveys_the_print_only_when_the_outline_confirms_nothing(lice
     assert calls == [1]
     assert reading is not None and reading.confirmed and reading.located == "text"
     assert reading.label == "business_license" and reading.classification.evidence["text_label"] == "business_license"
+
+
+# -- MRZ evidence on a document whose labels say it carries none --------------------------------------------
+
+def _count_mrz_reads(monkeypatch, *, read: bool = True) -> list[int]:
+    from idcheck.ocr import mrz
+
+    calls: list[int] = []
+    real = mrz.read_mrz
+    monkeypatch.setattr(mrz, "read_mrz", lambda *a, **k: calls.append(1) or (real(*a, **k) if read else None))
+    return calls
+
+
+def test_a_licence_classified_by_its_labels_does_not_read_an_mrz_band(licence, monkeypatch):
+    """MRZ evidence on a licence (rows that look like a band, as on two blurred generated licences of seed 2026) is
+    neither looked for nor read when the licence's own labels (营业执照, 统一社会信用代码) classify it; the licence is
+    read as before."""
+    from idcheck.ocr import read as read_mod
+
+    name = rapid()
+    photo, labels = licence
+    searched: list[int] = []
+    # one MRZ-like band found wherever it is looked for
+    monkeypatch.setattr(read_mod, "_machine_bands", lambda ctx: searched.append(1) or ([object()], 1.0))
+    calls = _count_mrz_reads(monkeypatch, read=False)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    reading = read_document(ctx, expected=None, engine=name)
+    assert calls == [] and searched == []  # neither looked for nor read
+    assert reading is not None and reading.confirmed and reading.label == "business_license"
+    assert reading.fields["number"].text == labels["fields"]["uscc"]
+    assert reading.classification.evidence["text_label"] == "business_license"
+    # the same picture, its labels not read (no text detector here): its MRZ evidence is read, as on any picture of
+    # unknown kind
+    monkeypatch.setattr(textdoc, "survey", lambda *a, **k: None)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    read_document(ctx, expected=None, engine=name)
+    assert calls == [1] and searched == [1]
+
+
+def test_a_passport_without_an_outline_still_reads_its_mrz(monkeypatch):
+    """A Chinese passport's data page (MRZ evidence, its labels classify it as no kind without an MRZ) is read from its
+    MRZ, with or without an outline."""
+    from .test_mrz import _dev
+
+    name = rapid()
+    path = _dev("mrzlib__passports__China.png")
+    from PIL import Image
+
+    photo = np.asarray(Image.open(path).convert("RGB"))
+    calls = _count_mrz_reads(monkeypatch)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    reading = read_document(ctx, expected=None, engine=name)
+    assert calls == [1]
+    assert reading is not None and reading.label == "passport" and reading.confirmed
