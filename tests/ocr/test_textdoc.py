@@ -325,3 +325,36 @@ def test_a_passport_without_an_outline_still_reads_its_mrz(monkeypatch):
     reading = read_document(ctx, expected=None, engine=name)
     assert calls == [1]
     assert reading is not None and reading.label == "passport" and reading.confirmed
+
+
+@pytest.mark.parametrize("turn", [0, 2])
+def test_a_first_look_is_resumed_without_reading_a_line_twice(card, turn):
+    """The first look (the first batch of label lines, the first way up) is what the whole survey starts with: resumed,
+    the whole survey gives what a fresh one gives, and no line is recognised twice (upside down, the first look
+    classifies nothing: the whole survey reads on, the other way up)."""
+    name = rapid()
+    photo, _ = card
+    photo = np.ascontiguousarray(np.rot90(photo, turn))
+    eng = engines.get_engine(name)
+
+    def surveyed(**kw):
+        ctx = context(photo)
+        ctx.__dict__["document"] = None
+        ctx.text_lines  # noqa: B018  (the detector's pass, shared)
+        counted: list[int] = []
+        real = eng.read_lines
+        eng.read_lines = lambda crops, **k: counted.append(len(crops)) or real(crops, **k)
+        try:
+            first = textdoc.survey(ctx, eng, first_look=True) if kw.get("resume") else None
+            s = textdoc.survey(ctx, eng, resume=first)
+        finally:
+            del eng.read_lines
+        return s, first, sum(counted)
+
+    fresh, _, read_fresh = surveyed()
+    resumed, first, read_resumed = surveyed(resume=True)
+    assert first is not None and first.read <= 3
+    assert resumed.label == fresh.label == "id_card_front" and resumed.degrees == fresh.degrees
+    assert np.allclose(resumed.quad, fresh.quad) and resumed.read == fresh.read
+    assert read_resumed == read_fresh  # the first look's lines were not read again
+    assert first.complete == (turn == 0 and first.quad is not None)
