@@ -196,3 +196,41 @@ def test_glyph_cells_cut_a_monospaced_line_evenly():
         s = glyphs.score(glyphs.cell(line, 3, k), ch)
         others = [glyphs.score(glyphs.cell(line, 3, k), o) for o in "张建国" if o != ch]
         assert s > 0.8 and s > max(others) + 0.2
+
+
+def _blurred(picture: np.ndarray, sigma: float) -> np.ndarray:
+    import cv2
+
+    return cv2.GaussianBlur(picture, (0, 0), sigma)
+
+
+def test_glyph_cells_start_at_a_thin_stroke():
+    """A line that starts with a thin horizontal stroke (上's bottom bar) is cut from that stroke, not from the
+    first thick column: every cell holds its own character (a shifted grid cut 上海市汇通 in halves)."""
+    from idcheck.ocr import glyphs
+
+    if not glyphs.available():
+        pytest.skip("no CJK font")
+    text = "上海市汇通咨询"
+    line = _line_picture(text, size=40)
+    for k, ch in enumerate(text):
+        s_own, s_other = glyphs.compare(line, len(text), k, ch, "国" if ch != "国" else "图")
+        assert s_own > 0.8 and s_own > s_other + 0.2
+
+
+def test_blurred_difference_is_caught_and_blurred_misread_still_vetoed():
+    """On a line blurred until neighbouring strokes touch, a real one-character difference is still seen (the
+    picture shows 限, the profile says 英), and a confident misread is still vetoed (the picture shows 霞, the
+    engine read 起): both candidates are scored at the same cuts."""
+    from idcheck.ocr import glyphs
+
+    if not glyphs.available():
+        pytest.skip("no CJK font")
+    line = _blurred(_line_picture("科技有限公司", size=30), 1.6)
+    s_read, s_typed = glyphs.compare(line, 6, 3, "限", "英")
+    assert s_read >= CFG.glyph_min_score and s_read - s_typed >= CFG.glyph_margin
+    r = _read_as("苏涛霞", "苏涛起")
+    r.fields["name"].crop = _blurred(_line_picture("苏涛霞"), 1.6)
+    findings, _ = compare(r, profile(name="苏涛霞"), CFG)
+    assert codes_of(findings) == ["ocr.unreadable"]
+    assert any("shape" in w for w in findings[0].details["why"])

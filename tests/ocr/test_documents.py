@@ -126,3 +126,33 @@ def test_mrz_confusable_digits_are_decided_by_two_check_digits_or_not_at_all():
     fixed, changes = _digit_swaps_td3(misread)
     assert fixed == line and [(c.was, c.now, c.why) for c in changes] == [("1", "7", "checksum")]
     assert _digit_swaps_td3(line) == (line, [])
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_the_original_file_is_the_source_as_decoded(mode):
+    """A document cut from the original file (the working copy holds too few pixels) gets the file's own pixels, in
+    RGB, whether the file decodes to RGB (a JPEG: used as decoded, no converted copy) or to grey (converted)."""
+    import io
+
+    from PIL import Image
+
+    from idcheck.config import DEFAULT
+    from idcheck.image.context import ImageContext
+    from idcheck.intake.decode import decode
+    from idcheck.intake.sniff import sniff
+    from idcheck.ocr.rectify import source_for
+
+    rng = np.random.default_rng(3)
+    pixels = rng.integers(0, 256, (1800, 2400, 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(pixels).convert(mode).save(buf, format="JPEG", quality=90)
+    data = buf.getvalue()
+    r = decode(data, sniff(data[:65536]).spec, DEFAULT)
+    ctx = ImageContext(r.image, DEFAULT, {}, data=data)
+    assert ctx.scale_x > 1.05  # the working copy is reduced
+    quad = np.array([[100, 100], [1000, 100], [1000, 700], [100, 700]], np.float32)
+    rgb, q, source = source_for(ctx, quad, (2000, 1300))
+    assert source == "original" and rgb.ndim == 3 and rgb.shape[2] == 3
+    expected = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    assert rgb.shape == expected.shape and np.array_equal(rgb, expected)
+    assert np.allclose(q, quad * np.array([rgb.shape[1] / ctx.width, rgb.shape[0] / ctx.height]))

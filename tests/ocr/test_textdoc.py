@@ -268,3 +268,93 @@ def test_auto_mode_surveys_the_print_only_when_the_outline_confirms_nothing(lice
     assert calls == [1]
     assert reading is not None and reading.confirmed and reading.located == "text"
     assert reading.label == "business_license" and reading.classification.evidence["text_label"] == "business_license"
+
+
+# -- MRZ evidence on a document whose labels say it carries none --------------------------------------------
+
+def _count_mrz_reads(monkeypatch, *, read: bool = True) -> list[int]:
+    from idcheck.ocr import mrz
+
+    calls: list[int] = []
+    real = mrz.read_mrz
+    monkeypatch.setattr(mrz, "read_mrz", lambda *a, **k: calls.append(1) or (real(*a, **k) if read else None))
+    return calls
+
+
+def test_a_licence_classified_by_its_labels_does_not_read_an_mrz_band(licence, monkeypatch):
+    """MRZ evidence on a licence (rows that look like a band, as on two blurred generated licences of seed 2026) is
+    neither looked for nor read when the licence's own labels (营业执照, 统一社会信用代码) classify it; the licence is
+    read as before."""
+    from idcheck.ocr import read as read_mod
+
+    name = rapid()
+    photo, labels = licence
+    searched: list[int] = []
+    # one MRZ-like band found wherever it is looked for
+    monkeypatch.setattr(read_mod, "_machine_bands", lambda ctx: searched.append(1) or ([object()], 1.0))
+    calls = _count_mrz_reads(monkeypatch, read=False)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    reading = read_document(ctx, expected=None, engine=name)
+    assert calls == [] and searched == []  # neither looked for nor read
+    assert reading is not None and reading.confirmed and reading.label == "business_license"
+    assert reading.fields["number"].text == labels["fields"]["uscc"]
+    assert reading.classification.evidence["text_label"] == "business_license"
+    # the same picture, its labels not read (no text detector here): its MRZ evidence is read, as on any picture of
+    # unknown kind
+    monkeypatch.setattr(textdoc, "survey", lambda *a, **k: None)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    read_document(ctx, expected=None, engine=name)
+    assert calls == [1] and searched == [1]
+
+
+def test_a_passport_without_an_outline_still_reads_its_mrz(monkeypatch):
+    """A Chinese passport's data page (MRZ evidence, its labels classify it as no kind without an MRZ) is read from its
+    MRZ, with or without an outline."""
+    from .test_mrz import _dev
+
+    name = rapid()
+    path = _dev("mrzlib__passports__China.png")
+    from PIL import Image
+
+    photo = np.asarray(Image.open(path).convert("RGB"))
+    calls = _count_mrz_reads(monkeypatch)
+    ctx = context(photo)
+    ctx.__dict__["document"] = None
+    reading = read_document(ctx, expected=None, engine=name)
+    assert calls == [1]
+    assert reading is not None and reading.label == "passport" and reading.confirmed
+
+
+@pytest.mark.parametrize("turn", [0, 2])
+def test_a_first_look_is_resumed_without_reading_a_line_twice(card, turn):
+    """The first look (the first batch of label lines, the first way up) is what the whole survey starts with: resumed,
+    the whole survey gives what a fresh one gives, and no line is recognised twice (upside down, the first look
+    classifies nothing: the whole survey reads on, the other way up)."""
+    name = rapid()
+    photo, _ = card
+    photo = np.ascontiguousarray(np.rot90(photo, turn))
+    eng = engines.get_engine(name)
+
+    def surveyed(**kw):
+        ctx = context(photo)
+        ctx.__dict__["document"] = None
+        ctx.text_lines  # noqa: B018  (the detector's pass, shared)
+        counted: list[int] = []
+        real = eng.read_lines
+        eng.read_lines = lambda crops, **k: counted.append(len(crops)) or real(crops, **k)
+        try:
+            first = textdoc.survey(ctx, eng, first_look=True) if kw.get("resume") else None
+            s = textdoc.survey(ctx, eng, resume=first)
+        finally:
+            del eng.read_lines
+        return s, first, sum(counted)
+
+    fresh, _, read_fresh = surveyed()
+    resumed, first, read_resumed = surveyed(resume=True)
+    assert first is not None and first.read <= 3
+    assert resumed.label == fresh.label == "id_card_front" and resumed.degrees == fresh.degrees
+    assert np.allclose(resumed.quad, fresh.quad) and resumed.read == fresh.read
+    assert read_resumed == read_fresh  # the first look's lines were not read again
+    assert first.complete == (turn == 0 and first.quad is not None)

@@ -122,6 +122,11 @@ def _frame_quad(h: int, w: int) -> np.ndarray:
 
 
 READ_LABELS = ("id_card_front", "business_license", "passport")
+# kinds that carry no machine-readable zone: when the picture's labels classify it as one of them, MRZ-like bands
+# in it are not read.  Only the licence: its labels (营业执照, 统一社会信用代码 ...) are printed on nothing that has an
+# MRZ.  Not the resident ID: its emblem side's long labels (中华人民共和国, 签发机关) are printed on Chinese
+# passports too, and a passport's MRZ must never be skipped.
+KINDS_WITHOUT_MRZ = frozenset({"business_license"})
 
 
 def _layouts_to_try(expected: str | None, cls: Classification, hint: str | None = None) -> list[str]:
@@ -155,23 +160,37 @@ def read_document(
     if eng is None:
         return None
     started = time.perf_counter()
-    machine = _read_machine_zone(ctx, eng, expected, timeout)
-    if machine is not None and machine.confirmed:
-        machine.ms = (time.perf_counter() - started) * 1000.0
-        return machine
     rgb = ctx.rgb
     h, w = rgb.shape[:2]
     doc = getattr(ctx, "document", None)
+    # an outline the image engine itself does not trust (under document.min_confidence: the frame standing for a
+    # document that fills the picture, the hull of its print) places nothing: the print is surveyed first
+    untrusted = doc is not None and float(getattr(doc, "confidence", 1.0)) < ctx.config.document.min_confidence
+    survey_first = doc is None or untrusted
+    survey: textdoc.Survey | None = None
+    if survey_first and expected != "passport":
+        # where the print is surveyed anyway, a first look at it (the first batch of label lines: ~45 ms of
+        # recognition, the batch the whole survey starts with) comes before the MRZ: a document it classifies as a
+        # kind that carries no MRZ (KINDS_WITHOUT_MRZ) is not searched for one (15-18 ms) nor are rows of it that
+        # look like a band read (two blurred generated licences: ~120 ms of recognition each, for nothing).  A
+        # passport, or a picture the first look does not classify, has its MRZ looked for and read as before (the
+        # whole survey, only if the MRZ does not validate, reads on from the first look).  When the caller expects a
+        # passport, the MRZ comes first.
+        survey = textdoc.survey(ctx, eng, timeout=timeout, first_look=True)
+    skip_mrz = survey is not None and survey.label in KINDS_WITHOUT_MRZ
+    bands, band_scale = ([], 1.0) if skip_mrz else _machine_bands(ctx)
+    machine = _read_machine_zone(ctx, eng, expected, timeout, bands, band_scale) if bands else None
+    if machine is not None and machine.confirmed:
+        machine.ms = (time.perf_counter() - started) * 1000.0
+        return machine
     weak = doc is None or float(getattr(doc, "confidence", 1.0)) < textdoc.WEAK_OUTLINE
     # the document's own print (textdoc.py): its kind when not given, its place when the outline is weak or absent.
     # With an outline (the kind given and a weak outline, or the kind not given and a confident outline) the outline
     # is read first (the layout the picture suggests) and the print surveyed only when that reading confirms nothing:
     # a number that passes its check characters settles the kind (it decides over the labels), so reading the labels
     # first (the text detector and a batch of label lines: 150-250 ms of CPU) would be spent for nothing.
-    # an outline the image engine itself does not trust (under document.min_confidence: the frame standing for a
-    # document that fills the picture, the hull of its print) places nothing: the print is surveyed first
-    untrusted = doc is not None and float(getattr(doc, "confidence", 1.0)) < ctx.config.document.min_confidence
-    survey = textdoc.survey(ctx, eng, timeout=timeout) if doc is None or untrusted else None
+    if survey_first and (survey is None or not survey.complete):
+        survey = textdoc.survey(ctx, eng, timeout=timeout, resume=survey)
     lazy = survey is None and (weak or expected is None)
     hint = survey.label if survey is not None else None
     quads: list[tuple[np.ndarray, bool, str]] = []
@@ -244,11 +263,16 @@ def mrz_label(result: Any) -> str:
     return "passport" if result.layout == "TD3" and result.lines[0][:1] == "P" else "mrz_document"
 
 
-def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float) -> DocumentReading | None:
-    """The MRZ found anywhere in the picture (:mod:`.mrz`), read as a DocumentReading; None without MRZ
+def _machine_bands(ctx: Any) -> tuple[list[Any], float]:
+    """The picture's MRZ evidence: its MRZ-like bands (:func:`.mrz.find_bands`) and the scale they were found at."""
+    gray, _ = mrz.gray_of(ctx)
+    return mrz.find_bands(gray)
+
+
+def _read_machine_zone(ctx: Any, eng: Any, expected: str | None, timeout: float, bands: list[Any],
+                       scale: float) -> DocumentReading | None:
+    """The MRZ in ``bands`` (found anywhere in the picture, :mod:`.mrz`), read as a DocumentReading; None without MRZ
     evidence (no band of MRZ-like lines) or when it reads as no layout."""
-    gray, orig_scale = mrz.gray_of(ctx)
-    bands, scale = mrz.find_bands(gray)
     if not bands:
         return None
     r = mrz.read_mrz(ctx, eng, timeout=timeout, bands=bands, scale=scale)
