@@ -52,18 +52,3 @@ def test_a_capture_with_panel_edges_is_a_screenshot_at_error():
     ctx, findings = run(rgb)
     assert ctx.drawn_on_screen
     assert "image.screenshot" in codes_of(findings, ("error",))
-
-
-def test_a_capture_turned_by_90_degrees_is_still_drawn_by_its_bars():
-    """An app's bars are full-width uniform rows; turned sideways (a landscape capture stored upright, a picture
-    rotated before upload) they are full-height columns, and the capture is still judged as one."""
-    h, w = 900, 500
-    rgb = np.full((h, w, 3), (236, 240, 244), np.uint8)
-    rgb[:60] = (40, 90, 200)  # a status bar and an app bar: rows of one colour
-    rgb[840:] = (250, 250, 250)
-    rgb[60:840] = np.random.default_rng(0).integers(0, 256, (780, w, 3), dtype=np.uint8)  # a photo between them
-    for picture in (rgb, np.ascontiguousarray(np.rot90(rgb))):
-        ctx, findings = run(picture)
-        assert ctx.uniform_rows >= 60
-        assert ctx.drawn_on_screen
-        assert "image.screenshot" in codes_of(findings, ("error",))

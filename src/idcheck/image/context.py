@@ -108,11 +108,9 @@ class ImageContext:
 
     @cached_property
     def uniform_rows(self) -> int:
-        """Rows of the working copy that are one exact, unclipped colour across the full width, and columns across
-        the full height (:func:`idcheck.image.capture.uniform_rows`): a capture turned by 90 degrees (a landscape
-        screenshot stored sideways, a picture rotated before upload) has its bars as columns.  No camera records
-        either (on the real development photos: columns 0 on every picture, screenshots included)."""
-        return capture.uniform_rows(self.rgb) + capture.uniform_rows(np.ascontiguousarray(self.rgb.transpose(1, 0, 2)))
+        """Rows of the working copy that are one exact, unclipped colour across the full width
+        (:func:`idcheck.image.capture.uniform_rows`)."""
+        return capture.uniform_rows(self.rgb)
 
     @cached_property
     def panel_edges(self) -> int:

@@ -14,8 +14,7 @@ whole picture:
   colour across the full width - an app bar, a panel, a page background.  A camera never records such a row; this
   is the strongest of the three (real photos: none in 46 pictures; real screenshots, JPEG camera-preview captures
   included: 6-125 rows)
-  and the one reported as an **error** (``screen.min_uniform_rows``).  Columns across the full height count too: a
-  capture turned by 90 degrees has its bars as columns (no real picture, screenshots included, has one upright).
+  and the one reported as an **error** (``screen.min_uniform_rows``).
 * *panel edges* (:func:`idcheck.image.capture.panel_edges`): an edge of 40 grey levels or more drawn along one pixel
   row or column across the whole picture (a bar or panel against the page, a shown photo's rectangle).  A lens
   spreads every edge over two rows or more and no camera holds one level to a row across a picture: desktop
@@ -202,9 +201,8 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     if (synthetic and phone) or overwhelming or drawn or panels:
         reasons, reasons_zh = [], []
         if drawn:
-            reasons.append(f"{rows} pixel rows (or columns) are one exact colour across the whole picture, as only a "
-                           f"screen draws them")
-            reasons_zh.append(f"有 {rows} 行（或列）像素贯穿整个画面且颜色完全相同，只有屏幕才会这样显示")
+            reasons.append(f"{rows} rows are one exact colour across the full width, as only a screen draws them")
+            reasons_zh.append(f"有 {rows} 行像素整行是完全相同的颜色，只有屏幕才会这样显示")
         if panels:
             reasons.append(f"{panels} edge{'s' if panels > 1 else ''} run{'' if panels > 1 else 's'} exactly along "
                            f"a pixel row or column across the whole picture, as a screen draws a panel's edge")
