@@ -152,9 +152,13 @@ def test_ctrl_c_is_quiet(tmp_path):
         (root / f"p{i:02d}.jpg").write_bytes(buf.getvalue())
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     partial = tmp_path / "o.jsonl.partial"
+    # the scan starts with Ctrl-C's default disposition, as from a terminal: a test run launched in the background
+    # (`cmd &` in a script, nohup) ignores SIGINT, its children inherit that, and Python then never raises
+    # KeyboardInterrupt (the scan ran to its end and exited 0)
     proc = subprocess.Popen([sys.executable, "-m", "idcheck", "scan", str(root), "--out", str(tmp_path / "o.jsonl"),
                              "-j", "2", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
     while time.time() < deadline and not (partial.exists() and partial.stat().st_size > 0):
         time.sleep(0.05)  # interrupt once files are being checked (the workers are busy)
