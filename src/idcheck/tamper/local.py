@@ -360,6 +360,8 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         inside = roi.ravel()
         bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
         one = np.float32(1.0)
+        den, excess, base, z = (np.empty(rows * cols, np.float32) for _ in range(4))
+        better = np.empty(rows * cols, bool)
         bound = wb * wb * nfg + 1  # window sums of selected coefficients are whole counts below this
         for j, q in enumerate(qs):
             pj = pairs_of[j]
@@ -375,16 +377,23 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
             share = median_ratio(wh, wn, ok, bound) if np.count_nonzero(ok) >= 4 else None
             if share is None:
                 continue
-            den = np.maximum(wn, one)  # = wn where judged
-            frac = wh / den
-            pe = we / den
-            base = np.maximum(pe, share)  # the document's own lattice (camera at this quality) is no anomaly
-            excess = frac - base
-            z = excess / np.sqrt(np.maximum(base * (1 - base), 0.02) / den)
-            better = (z > bz) & ok
+            # z = (frac - base) / sqrt(max(base (1 - base), 0.02) / den), the same float32 operations in place
+            np.maximum(wn, one, out=den)  # = wn where judged
+            np.divide(wh, den, out=excess)  # the lattice share
+            np.divide(we, den, out=base)  # expected share
+            np.maximum(base, share, out=base)  # the document's own lattice (camera at this quality) is no anomaly
+            np.subtract(excess, base, out=excess)
+            np.subtract(one, base, out=z)
+            np.multiply(base, z, out=z)
+            np.maximum(z, np.float32(0.02), out=z)
+            np.divide(z, den, out=z)
+            np.sqrt(z, out=z)
+            np.divide(excess, z, out=z)
+            np.greater(z, bz, out=better)
+            better &= ok
             np.copyto(bz, z, where=better)
             np.copyto(bf, excess, where=better)
-            bq[better] = q
+            np.copyto(bq, np.int16(q), where=better)
     best_dip, best_level = best_z, best_frac
     maps.ghost_dip, maps.ghost_q, maps.ghost_level = best_dip, best_q, best_level
     t3 = time.perf_counter()
