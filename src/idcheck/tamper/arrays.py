@@ -25,9 +25,10 @@ def mask_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     return None if w == 0 or h == 0 else (x, y, x + w, y + h)
 
 
-def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray, bound: int) -> np.floating | None:
+def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray | None, bound: int) -> np.floating | None:
     """``median(num[ok] / den[ok])`` (float32, bit for bit as :func:`median` of those float32 ratios) where ``num``
-    and ``den`` hold whole counts below ``bound`` (as float32), ``den`` >= 1 where ``ok``; None when nothing is ok.
+    and ``den`` hold whole counts below ``bound`` (as float32), ``den`` >= 1 where ``ok`` (None: everywhere); None
+    when nothing is ok.
 
     By counting instead of selecting and partitioning (~100 us for 22 000 windows): each (num, den) pair's ratio
     has a precomputed rank among all ratios of counts below ``bound``; the windows are counted per pair, the
@@ -35,7 +36,8 @@ def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray, bound: int) -
     ratio, rank = _ratios(bound)
     # the windows' count per (num, den) pair (not ok: one bin past them), then per rank: a bincount over the
     # bound**2 pairs instead of a rank look-up per window (whole counts: exact in float32 and float64)
-    key = np.where(ok, num * np.float32(bound) + den, np.float32(bound * bound)).astype(np.int32)
+    key = num * np.float32(bound) + den
+    key = (key if ok is None else np.where(ok, key, np.float32(bound * bound))).astype(np.int32)
     per_key = np.bincount(key.ravel(), minlength=bound * bound + 1)[:bound * bound]
     cum = np.cumsum(np.bincount(rank, weights=per_key, minlength=len(ratio)))
     n = int(cum[-1])
