@@ -339,20 +339,24 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     nfg = GHOST_FREQS
     Cg = C[..., :nfg]
     Qg = Q[:nfg]
-    textured = usable & ((np.abs(Cg) >= 3 * Qg).sum(-1) >= 2)
+    # blocks with two or more strong coefficients (the count by a float32 product of the flags: whole numbers)
+    strong = (np.abs(Cg) >= 3 * Qg).reshape(-1, nfg).astype(np.float32) @ np.ones(nfg, np.float32)
+    textured = usable & (strong.reshape(rows, cols) >= 2)
     flat_idx = np.flatnonzero(textured)
-    Ct = Cg.reshape(-1, nfg)[flat_idx]  # (n, nfg)
+    # |coefficient| of the textured blocks, one contiguous row per frequency (the lattice distance of -c is that
+    # of c: rint is symmetric)
+    At = np.abs(Cg.reshape(-1, nfg)[flat_idx].T)  # (nfg, n)
     best_z = np.zeros((rows, cols), np.float32)
     best_frac = np.zeros((rows, cols), np.float32)
     best_q = np.zeros((rows, cols), np.int16)
     tol = 0.5 * Qg + 1.0
     qs, member, steps = _ghost_tables(Qg.tobytes(), float(ghost_ratio))
-    if len(Ct) >= 16 and qs:
+    if At.shape[1] >= 16 and qs:
         sel_cols, hit_cols, p0s = [], [], []
         for f, t in steps:  # (frequency, step) pairs some table uses
-            c = Ct[:, f]
-            sel = np.abs(c) >= t * 0.75
-            r = c * (1.0 / t)
+            a = At[f]
+            sel = a >= t * 0.75
+            r = a * (1.0 / t)
             sel_cols.append(sel)
             hit_cols.append(sel & (np.abs(r - np.rint(r)) <= tol[f] / t))
             p0s.append(min(2 * tol[f] / t, 0.9))
