@@ -372,7 +372,7 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         # table by table over the whole sampled grid (a window outside the document is never judged: z = 0 there),
         # one grid buffer per sum, whose textured blocks every table overwrites (the other blocks stay 0); the best
         # z so far is updated in place (the first best table wins)
-        grids = [np.zeros(rows * cols, np.float32) for _ in range(3)]
+        grids = [np.zeros(rows * cols, np.uint8), np.zeros(rows * cols, np.uint8), np.zeros(rows * cols, np.float32)]
         inside = roi.ravel()
         bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
         bound = wb * wb * nfg + 1  # window sums of selected coefficients are whole counts below this
@@ -381,9 +381,9 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
             per_table = (np.add.reduce(S[pj], axis=0, dtype=np.uint8), np.add.reduce(Hm[pj], axis=0, dtype=np.uint8),
                          expected[j])
             sums = []
-            for g, v in zip(grids, per_table, strict=True):
+            for g, v in zip(grids, per_table, strict=True):  # counts on uint8 grids, their window sums in float32
                 g[flat_idx] = v
-                sums.append(cv2.boxFilter(g.reshape(rows, cols), -1, (wb, wb), normalize=False,
+                sums.append(cv2.boxFilter(g.reshape(rows, cols), cv2.CV_32F, (wb, wb), normalize=False,
                                           borderType=cv2.BORDER_CONSTANT).ravel())
             # only the judged windows (about half of the grid per table), gathered once: the same float32
             # operations on each as over the whole grid
