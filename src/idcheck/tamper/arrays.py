@@ -30,16 +30,15 @@ def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray | None, bound:
     and ``den`` hold whole counts below ``bound`` (as float32), ``den`` >= 1 where ``ok`` (None: everywhere); None
     when nothing is ok.
 
-    By counting instead of selecting and partitioning (~100 us for 22 000 windows): each (num, den) pair's ratio
-    has a precomputed rank among all ratios of counts below ``bound``; the windows are counted per pair, the
-    pairs' counts per rank, and the middle ranks read off the cumulated counts of the ranks."""
+    By counting instead of selecting and partitioning (~130 us for 16 000 windows): each (num, den) pair's ratio
+    has a precomputed rank among all ratios of counts below ``bound``; the middle ranks are read off the
+    cumulated counts of the ranks.  (Counting the windows per (num, den) pair first and the pairs per rank was
+    no faster at ``bound`` 73 and 10x slower at 289, the bound of unsampled block grids.)"""
     ratio, rank = _ratios(bound)
-    # the windows' count per (num, den) pair (not ok: one bin past them), then per rank: a bincount over the
-    # bound**2 pairs instead of a rank look-up per window (whole counts: exact in float32 and float64)
-    key = num * np.float32(bound) + den
-    key = (key if ok is None else np.where(ok, key, np.float32(bound * bound))).astype(np.int32)
-    per_key = np.bincount(key.ravel(), minlength=bound * bound + 1)[:bound * bound]
-    cum = np.cumsum(np.bincount(rank, weights=per_key, minlength=len(ratio)))
+    r = rank[num.astype(np.int32) * bound + den.astype(np.int32)]
+    if ok is not None:
+        r = np.where(ok, r, len(ratio))  # not ok: one bin past the ranks
+    cum = np.cumsum(np.bincount(r.ravel(), minlength=len(ratio) + 1)[:len(ratio)])
     n = int(cum[-1])
     if n == 0:
         return None
