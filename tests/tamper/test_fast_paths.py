@@ -89,3 +89,21 @@ def test_jpeg_maps_equal_the_code_before_the_round(encoded, with_roi):
             new = local.jpeg_maps(y, q, roi, max_blocks=max_blocks, ghost_ratio=local.GHOST_TABLE_RATIO)
             ref = jpeg_maps_before_tamper5(y, q, roi, max_blocks=max_blocks, ghost_ratio=local.GHOST_TABLE_RATIO)
             _maps_equal(new, ref, f"{case} roi={with_roi} max_blocks={max_blocks}")
+
+
+@pytest.mark.parametrize("bound", [73, 289])
+def test_median_ratio_of_selected_windows_equals_the_masked_call(bound):
+    """The ghost map passes its judged windows already gathered (ok=None): the same median as the whole grid with
+    the mask."""
+    from idcheck.tamper import arrays
+
+    rng = np.random.default_rng(bound)
+    for n in (1, 2, 5, 1000, 20_000):
+        den = rng.integers(0, bound, n).astype(np.float32)
+        num = np.floor(den * rng.random(n)).astype(np.float32)
+        ok = den >= 24
+        if not ok.any():
+            continue
+        got = arrays.median_ratio(num[ok], den[ok], None, bound)
+        want = arrays.median_ratio(num, den, ok, bound)
+        assert got is not None and want is not None and got.tobytes() == want.tobytes()
