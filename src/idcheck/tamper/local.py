@@ -372,7 +372,8 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         # table by table over the whole sampled grid (a window outside the document is never judged: z = 0 there),
         # one grid buffer per sum, whose textured blocks every table overwrites (the other blocks stay 0); the best
         # z so far is updated in place (the first best table wins)
-        grids = [np.zeros(rows * cols, np.uint8), np.zeros(rows * cols, np.uint8), np.zeros(rows * cols, np.float32)]
+        grids: list[np.ndarray] = [np.zeros(rows * cols, np.uint8), np.zeros(rows * cols, np.uint8),
+                                   np.zeros(rows * cols, np.float32)]
         inside = roi.ravel()
         bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
         bound = wb * wb * nfg + 1  # window sums of selected coefficients are whole counts below this
