@@ -25,16 +25,19 @@ def mask_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     return None if w == 0 or h == 0 else (x, y, x + w, y + h)
 
 
-def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray, bound: int) -> np.floating | None:
+def median_ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray | None, bound: int) -> np.floating | None:
     """``median(num[ok] / den[ok])`` (float32, bit for bit as :func:`median` of those float32 ratios) where ``num``
-    and ``den`` hold whole counts below ``bound`` (as float32), ``den`` >= 1 where ``ok``; None when nothing is ok.
+    and ``den`` hold whole counts below ``bound`` (as float32), ``den`` >= 1 where ``ok`` (None: everywhere); None
+    when nothing is ok.
 
     By counting instead of selecting and partitioning (~130 us for 16 000 windows): each (num, den) pair's ratio
     has a precomputed rank among all ratios of counts below ``bound``; the middle ranks are read off the
-    cumulated counts of the ranks."""
+    cumulated counts of the ranks.  (Counting the windows per (num, den) pair first and the pairs per rank was
+    no faster at ``bound`` 73 and 10x slower at 289, the bound of unsampled block grids.)"""
     ratio, rank = _ratios(bound)
-    key = num.astype(np.int32) * bound + den.astype(np.int32)
-    r = np.where(ok, rank[key], len(ratio))  # not ok: one bin past the ranks
+    r = rank[num.astype(np.int32) * bound + den.astype(np.int32)]
+    if ok is not None:
+        r = np.where(ok, r, len(ratio))  # not ok: one bin past the ranks
     cum = np.cumsum(np.bincount(r.ravel(), minlength=len(ratio) + 1)[:len(ratio)])
     n = int(cum[-1])
     if n == 0:

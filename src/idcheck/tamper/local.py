@@ -60,7 +60,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .arrays import mask_box, median_ratio
+from .arrays import mask_box, median, median_ratio
 from .jpegq import STD_LUMA, ZIGZAG, ijg_table
 
 # -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
@@ -216,6 +216,28 @@ def _ghost_tables(qg: bytes, ratio: float) -> tuple[tuple[int, ...], np.ndarray,
     return tuple(q for q, _ in tables), member, steps
 
 
+_CLIP_LUT = np.zeros(256, np.uint8)
+_CLIP_LUT[:3] = _CLIP_LUT[253:] = 1  # pixel values 0-2 and 253-255: clipped
+
+
+def _clipped(blocks: np.ndarray) -> np.ndarray:
+    """bool (n,): the blocks (rows of 64 uint8 pixels) with a pixel <= 2 or >= 253, the same as
+    ``(blocks.max(1) >= 253) | (blocks.min(1) <= 2)``: none when the whole array's extremes say so (one C pass),
+    else each pixel flagged by a table look-up and a block's 64 flags OR-ed as 8 words (~0.7 against ~2 ms for
+    the two row reductions on 28 000 blocks)."""
+    blocks = np.ascontiguousarray(blocks)
+    lo, hi = cv2.minMaxLoc(blocks)[:2]
+    if lo > 2 and hi < 253:
+        return np.zeros(len(blocks), bool)
+    w = cv2.LUT(blocks, _CLIP_LUT).view(np.uint64)  # (n, 8): 8 flag bytes per word
+    return (w[:, 0] | w[:, 1] | w[:, 2] | w[:, 3] | w[:, 4] | w[:, 5] | w[:, 6] | w[:, 7]) != 0
+
+
+def _table_pairs(member: np.ndarray) -> list[np.ndarray]:
+    """Per table (column of the membership matrix), the indices of its (frequency, step) pairs."""
+    return [np.flatnonzero(member[:, j]) for j in range(member.shape[1])]
+
+
 @dataclass
 class JpegMaps:
     """Per-window maps over the analysed block grid (window centres every block of the sampled grid)."""
@@ -249,10 +271,10 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
         return None
     roi_full = np.ones((nby, nbx), bool) if roi_stored is None else \
         cv2.resize(roi_stored, (nbx, nby), interpolation=cv2.INTER_NEAREST) > 0
-    ys, xs = np.nonzero(roi_full)
-    if len(ys) < 64:
+    # the document's block box in one C pass each (np.nonzero of the block mask cost ~0.6 ms)
+    if cv2.countNonZero(roi_full.view(np.uint8)) < 64:
         return None
-    by0, by1, bx0, bx1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    bx0, by0, bx1, by1 = mask_box(roi_full.view(np.uint8))  # type: ignore[misc]
     n = (by1 - by0) * (bx1 - bx0)
     step = 1
     while n / (step * step) > max_blocks:
@@ -260,9 +282,7 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     blocks, rows, cols = sampled_blocks(y, slice(by0, by1), slice(bx0, bx1), step)
     C = _dct_of(blocks, FREQ).reshape(rows, cols, NF)
     roi = roi_full[by0:by1:step, bx0:bx1:step][:rows, :cols]
-    bmax = blocks.max(axis=1).reshape(rows, cols)
-    bmin = blocks.min(axis=1).reshape(rows, cols)
-    usable = roi & (bmax < 253) & (bmin > 2)  # clipped blocks leave the quantisation lattice
+    usable = roi & ~_clipped(blocks).reshape(rows, cols)  # clipped blocks leave the quantisation lattice
     t1 = time.perf_counter()
     maps = JpegMaps(step=step, origin=(bx0, by0), shape=(rows, cols), roi=roi)
     wb = max(3, int(round(window_px / (8 * step))))
@@ -273,7 +293,13 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     k = np.rint(C / Q).astype(np.int32)
     ak = np.abs(k)
     valid = (ak >= 1) & (ak < K) & usable[..., None] & (Q <= 12)
-    valid &= valid.sum(axis=(0, 1)) >= DQ_MIN_COEFS
+    # whole counts per frequency and per block by float32 products of the 0/1 flags (exact below 2**24; ~0.2
+    # against ~1 ms for numpy's sums over the short axes)
+    vf = valid.reshape(-1, NF).astype(np.float32)
+    few = np.ones(len(vf), np.float32) @ vf < DQ_MIN_COEFS
+    if (few & (Q <= 12)).any():  # a frequency with too few coefficients gives no histogram
+        valid &= ~few
+        vf *= ~few
     # every unused coefficient points to one extra bin past the histograms, whose score is 0: one bincount and
     # one look-up over the whole array, no boolean selection (a valid |k| < K needs no clipping)
     idx = np.where(valid, k + (K + NB * np.arange(NF, dtype=np.int32)), np.int32(NF * NB))
@@ -286,17 +312,23 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     r[:, K] = 0.0
     lut = np.append(np.clip(np.nan_to_num(r), -2.5, 2.5).astype(np.float32).ravel(), np.float32(0.0))
     llr = lut[idx]
-    cnt = valid.sum(-1).astype(np.float32)
+    cnt = (vf @ np.ones(NF, np.float32)).reshape(rows, cols)
     ssum = llr.sum(-1).astype(np.float32)
     ncnt = cv2.boxFilter(cnt, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
     nsum = cv2.boxFilter(ssum, -1, (wb, wb), normalize=False, borderType=cv2.BORDER_CONSTANT)
     ok = (ncnt >= min_coefs) & roi
-    if ok.sum() >= 8:
+    if np.count_nonzero(ok) >= 8:
         m = np.where(ok, nsum / np.maximum(ncnt, 1), np.nan)
-        med = float(np.nanmedian(m))
+        if m.size >= 600:  # np.nanmedian's own path there: np.median of the values that are not NaN (= ok)
+            mo = m[ok]
+            med = float(median(mo))
+            spread = float(median(np.abs(mo - med)) * 1.4826)
+        else:
+            med = float(np.nanmedian(m))
+            spread = float(np.nanmedian(np.abs(m - med)) * 1.4826)
         maps.dq_mean = m
         maps.dq_strength = med
-        maps.dq_spread = float(np.nanmedian(np.abs(m - med)) * 1.4826)
+        maps.dq_spread = spread
     t2 = time.perf_counter()
 
     # -- JPEG ghosts: coefficients sitting on the lattice of a coarser IJG table (content pasted from a JPEG
@@ -307,57 +339,71 @@ def jpeg_maps(y: np.ndarray, luma_q: np.ndarray, roi_stored: np.ndarray | None, 
     nfg = GHOST_FREQS
     Cg = C[..., :nfg]
     Qg = Q[:nfg]
-    textured = usable & ((np.abs(Cg) >= 3 * Qg).sum(-1) >= 2)
+    # blocks with two or more strong coefficients (the count by a float32 product of the flags: whole numbers)
+    strong = (np.abs(Cg) >= 3 * Qg).reshape(-1, nfg).astype(np.float32) @ np.ones(nfg, np.float32)
+    textured = usable & (strong.reshape(rows, cols) >= 2)
     flat_idx = np.flatnonzero(textured)
-    Ct = Cg.reshape(-1, nfg)[flat_idx]  # (n, nfg)
+    # |coefficient| of the textured blocks, one contiguous row per frequency (the lattice distance of -c is that
+    # of c: rint is symmetric)
+    At = np.abs(Cg.reshape(-1, nfg)[flat_idx].T)  # (nfg, n)
     best_z = np.zeros((rows, cols), np.float32)
     best_frac = np.zeros((rows, cols), np.float32)
     best_q = np.zeros((rows, cols), np.int16)
     tol = 0.5 * Qg + 1.0
     qs, member, steps = _ghost_tables(Qg.tobytes(), float(ghost_ratio))
-    if len(Ct) >= 16 and qs:
+    if At.shape[1] >= 16 and qs:
         sel_cols, hit_cols, p0s = [], [], []
         for f, t in steps:  # (frequency, step) pairs some table uses
-            c = Ct[:, f]
-            sel = np.abs(c) >= t * 0.75
-            r = c * (1.0 / t)
+            a = At[f]
+            sel = a >= t * 0.75
+            r = a * (1.0 / t)
             sel_cols.append(sel)
             hit_cols.append(sel & (np.abs(r - np.rint(r)) <= tol[f] / t))
             p0s.append(min(2 * tol[f] / t, 0.9))
-        S = np.stack(sel_cols).astype(np.float32)  # (pairs, n)
-        Hm = np.stack(hit_cols).astype(np.float32)
+        S = np.stack(sel_cols)  # (pairs, n) bool
+        Hm = np.stack(hit_cols)
         p0 = np.asarray(p0s, np.float32)
         mt = np.ascontiguousarray(member.T)  # (tables, pairs)
-        per_table = (mt @ S, mt @ Hm, (mt * p0) @ S)  # (tables, n) each: selected, hits, expected hits
+        # expected hits (float32) by one matrix product (its sums, bit for bit, are the earlier code's); the
+        # whole counts (selected, hits) per table as uint8 sums of its <= GHOST_FREQS pairs, 2x cheaper than the
+        # float32 products that gave the same integers
+        expected = (mt * p0) @ S.astype(np.float32)  # (tables, n)
+        pairs_of = _table_pairs(member)
         # table by table over the whole sampled grid (a window outside the document is never judged: z = 0 there),
         # one grid buffer per sum, whose textured blocks every table overwrites (the other blocks stay 0); the best
         # z so far is updated in place (the first best table wins)
-        grids = [np.zeros(rows * cols, np.float32) for _ in range(3)]
+        grids: list[np.ndarray] = [np.zeros(rows * cols, np.uint8), np.zeros(rows * cols, np.uint8),
+                                   np.zeros(rows * cols, np.float32)]
         inside = roi.ravel()
         bz, bf, bq = best_z.ravel(), best_frac.ravel(), best_q.ravel()
-        one = np.float32(1.0)
         bound = wb * wb * nfg + 1  # window sums of selected coefficients are whole counts below this
         for j, q in enumerate(qs):
+            pj = pairs_of[j]
+            per_table = (np.add.reduce(S[pj], axis=0, dtype=np.uint8), np.add.reduce(Hm[pj], axis=0, dtype=np.uint8),
+                         expected[j])
             sums = []
-            for g, v in zip(grids, per_table, strict=True):
-                g[flat_idx] = v[j]
-                sums.append(cv2.boxFilter(g.reshape(rows, cols), -1, (wb, wb), normalize=False,
+            for g, v in zip(grids, per_table, strict=True):  # counts on uint8 grids, their window sums in float32
+                g[flat_idx] = v
+                sums.append(cv2.boxFilter(g.reshape(rows, cols), cv2.CV_32F, (wb, wb), normalize=False,
                                           borderType=cv2.BORDER_CONSTANT).ravel())
-            wn, wh, we = sums
-            ok = (wn >= 24) & inside
-            share = median_ratio(wh, wn, ok, bound) if np.count_nonzero(ok) >= 4 else None
-            if share is None:
+            # only the judged windows (about half of the grid per table), gathered once: the same float32
+            # operations on each as over the whole grid
+            judged = np.flatnonzero((sums[0] >= 24) & inside)
+            if len(judged) < 4:
                 continue
-            den = np.maximum(wn, one)  # = wn where judged
-            frac = wh / den
-            pe = we / den
-            base = np.maximum(pe, share)  # the document's own lattice (camera at this quality) is no anomaly
+            wn, wh, we = (v[judged] for v in sums)
+            share = median_ratio(wh, wn, None, bound)
+            if share is None:  # pragma: no cover - judged windows are there
+                continue
+            frac = wh / wn  # wn >= 24 here (= max(wn, 1))
+            base = np.maximum(we / wn, share)  # the document's own lattice (camera at this quality) is no anomaly
             excess = frac - base
-            z = excess / np.sqrt(np.maximum(base * (1 - base), 0.02) / den)
-            better = (z > bz) & ok
-            np.copyto(bz, z, where=better)
-            np.copyto(bf, excess, where=better)
-            bq[better] = q
+            z = excess / np.sqrt(np.maximum(base * (1 - base), 0.02) / wn)
+            better = z > bz[judged]
+            at = judged[better]
+            bz[at] = z[better]
+            bf[at] = excess[better]
+            bq[at] = q
     best_dip, best_level = best_z, best_frac
     maps.ghost_dip, maps.ghost_q, maps.ghost_level = best_dip, best_q, best_level
     t3 = time.perf_counter()
