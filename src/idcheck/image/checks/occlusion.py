@@ -74,6 +74,61 @@ def skin_mask(rgb: np.ndarray, valid: np.ndarray | None = None, max_texture: flo
     return cv2.bitwise_and(box, ((sat >= 25) & (texture <= max_texture)).astype(np.uint8) * 255)
 
 
+# A side of the outline found a little outside the document shows the background along it as a strip: on a brown
+# desk that strip is skin-coloured and goes on outside, like a finger.  A finger covers a part of a side (a fingertip
+# is 15-20 mm of a card's 85 mm side, a thumb and two fingers together under half of it); the background seen
+# through a misplaced side runs along most of it.  A side along which another surface than the document's runs in
+# from the edge, past the inset, over this share of its length is taken as misplaced, and that strip (its depth at
+# the 90th percentile) is left out like the inset.  Real photo: a 290 px card turned or mirrored (p0100) showed the
+# desk along 97% of its top side, 12 px deep; its other sides 2-13%.
+_MISPLACED_SHARE = 0.6
+# ... up to this depth (share of the document's short side): a deeper strip is no small misplacement of a side
+_MISPLACED_MAX_DEPTH = 0.08
+# Lab distance (OpenCV 8-bit Lab) from the document's median colour at which a pixel is another surface: paper
+# against a desk differs by 20 or more (idcheck.image.document.framing's BAND_OTHER_SURFACE); print and shading
+# inside a strip only a few px deep along a side are not continuous along most of it
+_OTHER_SURFACE = 25.0
+
+
+def _other_surface(rgb: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """H x W bool: pixels of the rectified document at least :data:`_OTHER_SURFACE` from its median colour."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    inside = valid > 0
+    if not inside.any():
+        return np.zeros(rgb.shape[:2], bool)
+    med = np.array([median_u8(np.ascontiguousarray(lab[:, :, c]), valid) for c in range(3)], np.float32)
+    d = lab.astype(np.float32) - med
+    return (np.einsum("ijk,ijk->ij", d, d) >= _OTHER_SURFACE ** 2) & inside
+
+
+# A skin region with at least this share of its pixels in a misplaced side's strip is that strip's background
+_MISPLACED_REGION = 0.5
+
+
+def _inside_share(lab: np.ndarray, stats: np.ndarray, i: int, strip: np.ndarray) -> float:
+    """Share of component ``i``'s pixels (``lab``, ``stats`` from connectedComponentsWithStats) inside ``strip``."""
+    x, y, bw, bh = stats[i, :4]
+    comp = lab[y:y + bh, x:x + bw] == i
+    return float(np.count_nonzero(comp & strip[y:y + bh, x:x + bw])) / max(1, int(np.count_nonzero(comp)))
+
+
+def misplaced_sides(other: np.ndarray, inset: int, max_depth: float) -> tuple[int, int, int, int]:
+    """Depth in px (top, right, bottom, left) of the strip to leave out along each side of the rectified
+    document, from ``other`` (H x W, true where another surface shows): 0 for a side where it does not run in from
+    the edge past ``inset`` along :data:`_MISPLACED_SHARE` of its length, else the 90th percentile of how deep it
+    runs there (at most ``max_depth`` px)."""
+    cap = max(1, int(max_depth))
+    out = []
+    for strip in (other[:cap], other[:, -cap:].T[::-1], other[-cap:][::-1], other[:, :cap].T):
+        # rows of ``strip`` go inwards from the side; per position along the side, how many px of the other
+        # surface from the edge in, without a gap (the strip's first row of the document's own surface)
+        run = np.argmin(strip > 0, axis=0)
+        run[(strip > 0).all(axis=0)] = cap
+        along = run > inset  # the skin reaches past the inset there
+        out.append(int(np.percentile(run[along], 90)) + 1 if along.mean() >= _MISPLACED_SHARE else 0)
+    return out[0], out[1], out[2], out[3]
+
+
 # How far beyond the outline the rest of a finger is looked for, as a share of the document's short side: a
 # fingertip's width (~15 mm on a 54 mm card side, ~4% on an A4 page) is more than enough to see it continue.
 _OUTSIDE_REACH = 0.04
@@ -176,6 +231,19 @@ def check_occlusion(ctx: ImageContext) -> Iterator[Finding]:
         d = dist[y:y + bh, x:x + bw][lab[y:y + bh, x:x + bw] == i]
         if d.min() <= band and d.max() >= depth_needed:
             hits.append(i)
+    if hits:
+        # a side the outline placed outside the document shows the background along it (misplaced_sides): a skin
+        # region lying mostly in that strip is the background, not a finger
+        depths = misplaced_sides(_other_surface(rgb, rect.valid), inset, _MISPLACED_MAX_DEPTH * short)
+        if any(depths):
+            ctx.extra.setdefault("measures", {})["occlusion_misplaced_sides_px"] = list(depths)
+            strip = np.zeros((h, w), bool)
+            top, right, bottom, left = depths
+            strip[:top] = True
+            strip[h - bottom:] = True
+            strip[:, :left] = True
+            strip[:, w - right:] = True
+            hits = [i for i in hits if _inside_share(lab, stats, i, strip) < _MISPLACED_REGION]
     hits = [i for i in hits if _continues_outside(ctx, lab, stats, i, rgb)]
     covered = float(sum(stats[i, cv2.CC_STAT_AREA] for i in hits))
     if hits:
