@@ -79,24 +79,6 @@ def document_long_side(ctx: ImageContext) -> float | None:
     return float(max(a, b))
 
 
-def _picture_too_small(ctx: ImageContext) -> Iterator[Finding]:
-    """image.low_resolution when the whole picture is shorter than an ID card needs (the card threshold: the most
-    lenient, for a document of unknown kind)."""
-    cfg = ctx.config.resolution
-    long_side = float(max(ctx.decoded.original_size))
-    if long_side >= cfg.min_long_side_card:
-        return
-    why = "an ID card's smallest print gets 10 px per character"
-    yield codes.finding(
-        "image.low_resolution",
-        measured=Measure(int(round(long_side)), "px on the picture's long side"),
-        threshold=Measure(cfg.min_long_side_card, "px", ">="),
-        why=why,
-        details={"kind": ctx.document_kind, "long_side_px": round(long_side, 1), "why": why,
-                 "measured_on": "picture"},
-    )
-
-
 @image_check("resolution", codes=("image.low_resolution", "image.document_small"), section="resolution")
 def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.resolution
@@ -105,25 +87,18 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
     doc = ctx.document
     # a side lying on the frame edge: the document is cut there, and its length across is a lower bound only
     cut = bool(doc is not None and doc.details.get("frame_edge_sides"))
-    if long_side is None:
-        # no document: document.not_found says so; a picture's size alone says nothing of a document's.  Print
-        # without an outline is measured itself
-        if not ctx.print_without_outline:
+    if long_side is None or not ctx.document_confident:
+        if long_side is None and not ctx.print_without_outline:
+            # no document: document.not_found says so; a picture's size alone says nothing of a document's
             not_applicable(ctx, "resolution", NO_DOCUMENT)
             return
-        small = _small_print(ctx, ctx.text_lines)
+        # print without an outline is measured itself, and so is a doubtful outline's when the detector ran
+        small = _small_print(ctx, ctx.text_lines if long_side is None else ctx.text_lines_if_found)
         if small is not None:
             yield small
             return
-        # the document fills the picture (or runs out of it): the picture's own size bounds the document's, and
-        # under the most lenient threshold (an ID card's) no document in it can be legible
-        yield from _picture_too_small(ctx)
-        return
-    if not ctx.document_confident:
-        small = _small_print(ctx, ctx.text_lines_if_found)
-        if small is not None:
-            yield small
-            return
+        # the document fills the picture, runs out of it, or has a doubtful outline: the picture's own size bounds
+        # the document's, measured against the most lenient threshold (an ID card's)
         long_side = float(max(ctx.decoded.original_size))
         need = cfg.min_long_side_card
         subject = "picture"
