@@ -62,3 +62,10 @@ def _screenshot(data):
 def test_a_photo_saved_as_png_after_a_jpeg_is_no_screenshot_and_a_drawn_ui_still_is():
     assert _screenshot(_decoded_jpeg_as_png(_wall())) == []
     assert _screenshot(_through(_ui(), "PNG"))  # the drawn interface, lossless: still a capture
+
+
+def test_pictures_too_small_for_a_shifted_block_are_measured_without_one():
+    for shape in ((8, 8), (10, 10), (11, 40), (9, 300), (12, 12), (12, 13)):
+        f = capture.screen_features(np.full(shape, 120, np.uint8))
+        assert f["flat_unclipped_share"] == 1.0
+        assert f["flat_unclipped_offset_share"] == 1.0  # no grid can be told: as flat as the blocks themselves

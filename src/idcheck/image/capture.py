@@ -104,7 +104,8 @@ def screen_features(gray: np.ndarray) -> dict[str, float]:
     unclipped = float(_unclipped(flat, mean).mean())  # neither clipped nor deep shadow
     # the same blocks shifted by half a block: a screen's flat colour is flat at any offset, a JPEG's decoded flat
     # blocks only on its own 8 px grid (measured only when there is flat colour to explain)
-    offset = float(_unclipped(*_flat_blocks(gray, JPEG_GRID_SHIFT)).mean()) if unclipped else 0.0
+    shifted = min(gray.shape) >= JPEG_GRID_SHIFT + 8  # room for one shifted block (else no grid can be told)
+    offset = float(_unclipped(*_flat_blocks(gray, JPEG_GRID_SHIFT)).mean()) if unclipped and shifted else unclipped
     return {
         "flat_share": float(flat.mean()),
         "flat_unclipped_share": unclipped,
