@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ... import codes
-from ...report import Finding, Measure
+from ...report import Finding, Measure, Severity
 from ._common import join_words
 
 CODE = "image.not_judged"
@@ -39,7 +39,7 @@ def _what(names: list[str]) -> tuple[str, str]:
     return en, zh
 
 
-def finding(names: Iterable[str], reason: str, reason_zh: str, *, severity: str | None = None,
+def finding(names: Iterable[str], reason: str, reason_zh: str, *, severity: Severity | None = None,
             measured: Measure | None = None, threshold: Measure | None = None,
             details: Mapping[str, Any] | None = None) -> Finding:
     """``image.not_judged`` naming the checks of ``names`` (codes of :data:`WHAT`, said in :data:`WHAT`'s order)."""
