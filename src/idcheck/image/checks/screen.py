@@ -138,8 +138,8 @@ def _smoothing_codec(ctx: ImageContext) -> bool:
 # A lossless file (PNG, BMP, TIFF) whose flat blocks lie on an 8 px grid is a JPEG decoded and saved again: shifted by
 # half a block, under this share of its flat blocks stay flat.  A JPEG's blocks are flat only where quantisation left
 # them so, and differ from their neighbours; a screen's flat colour is flat at any offset.  Real development photos
-# saved losslessly: 0.04-0.13 (a coarse JPEG's smooth desk and paper); screenshots 0.29 (a coarse JPEG capture) to
-# 1.0 (PNG captures 0.98-0.99).
+# saved losslessly: 0.07-0.13 (the three JPEGs with flat blocks: coarse JPEGs' smooth desk and paper); screenshots
+# 0.29 (a coarse JPEG capture) to 1.0 (PNG captures 0.98-0.99).
 JPEG_GRID_BOUND = 0.2
 
 
