@@ -464,6 +464,13 @@ class ScreenConfig:
         "The stripe must be one sharp period, not a chance excess in chroma noise: over noise of sigma 1.3 Cr/Cb "
         "levels a 6-level rainbow reaches ~400 (unit test); seed-1 screen photos with stripes measured 357-1530.",
     )
+    min_grid_tiles: int = setting(
+        6, "tiles of 16 (256 px each, full resolution) agreeing on one pixel pitch",
+        "A display's pixel lattice resolved by the camera: a sharp spectral line at a 2.1-6 px period along the "
+        "picture's axes, the same period across the screen (idcheck.image.display_grid). Real development photos: "
+        "the two photos of screens 10 and 12 tiles; the 59 other pictures (paper, cards, halftone print, "
+        "screenshots, resized web JPEGs) at most 2. 6 tiles is a screen over at least a third of the picture.",
+    )
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,12 @@ leaves moire.  Three measures on a 256 px crop at the document's centre:
 All are measured only where a document was found: on any other picture they
 measure the scene.  Tuned on generated screen photos only, hence a warning, not an
 error.
+
+A fourth measure needs no document: the display's *pixel grid*
+(:func:`idcheck.image.display_grid.display_grid`), a sharp ripple at a 2-6 px period along the picture's axes, at
+one period in several places across the picture, on the full-resolution luminance.  Real photos of monitors show
+it where the measures above, on a reduced central crop, see nothing (the reduction folds the pitch away).  Two
+real cases so far, hence a warning too.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ import numpy as np
 from ... import codes
 from ...report import Finding, Measure
 from ..context import ImageContext
+from ..display_grid import display_grid
 from ..registry import image_check
 from ..stats import median_u8
 
@@ -221,6 +228,23 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
             reason=", ".join(reasons),
             reason_zh="；".join(reasons_zh),
             details={k: round(v, 4) for k, v in feats.items()},
+        )
+        return
+    # the display's own pixel lattice, resolved over the picture: needs no outline (a photo of a monitor seldom
+    # shows a document's edge) and is measured on the full-resolution luminance where the file has one
+    full = ctx.full_luma
+    grid = display_grid(full if full is not None else ctx.gray)
+    ctx.extra["measures"].update({"grid_tiles": grid.agreeing, "grid_period_px": grid.period_px})
+    if grid.agreeing >= cfg.min_grid_tiles:
+        yield codes.finding(
+            "image.screen_recapture",
+            measured=Measure(grid.agreeing, f"of {grid.tiles} places with the pixel grid"),
+            threshold=Measure(cfg.min_grid_tiles, f"of {grid.tiles} places with the pixel grid", "<"),
+            reason=f"a screen's pixel grid shows in {grid.agreeing} of {grid.tiles} places across the picture "
+                   f"(a sharp ripple every {grid.period_px:.1f} px along its rows and columns)",
+            reason_zh=f"画面中 {grid.tiles} 处有 {grid.agreeing} 处显示出屏幕的像素网格"
+                      f"（沿行列每 {grid.period_px:.1f} 像素一次的清晰明暗纹）",
+            details={"grid_tiles": grid.agreeing, "tiles": grid.tiles, "period_px": grid.period_px},
         )
         return
     doc = ctx.document
