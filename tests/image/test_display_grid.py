@@ -112,3 +112,12 @@ def test_a_monitor_photo_without_any_document_edge_is_reported_as_a_recapture():
     plain = _camera(_page(3))
     ok, buf = cv2.imencode(".jpg", plain, [cv2.IMWRITE_JPEG_QUALITY, 92])
     assert not [f for f in idcheck.check(buf.tobytes()).findings if f.code == "image.screen_recapture"]
+
+
+def test_the_outer_tiles_are_measured_only_when_the_centre_shows_the_grid():
+    from idcheck.image.display_grid import CENTRAL
+
+    plain = display_grid(_camera(_page()))
+    assert plain.tiles == CENTRAL  # nothing at the centre: the other twelve are not measured
+    screen = display_grid(_camera(_page() * _lattice(3.3, angle_deg=3.0)))
+    assert screen.tiles == 16
