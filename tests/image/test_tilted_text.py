@@ -36,6 +36,15 @@ def test_tilted_rows_across_the_print_are_found():
     assert found is not None and found.reference == "outline"
 
 
+def test_the_reference_print_may_be_words_listed_before_the_rows():
+    # the page's own print found as short boxes (single words, too short to be rows) ahead of the tiled rows in the
+    # detector's list: they still set the reference direction (a scan whose faint print gave 3 word boxes, p0087)
+    words = [_line(200 + 150 * i, 80, 90, 30, 0.0) for i in range(3)]
+    found = tilted_text.tilted_rows(words + _rows())
+    assert found is not None and found.reference == "print" and len(found.lines) == 5
+    assert tilted_text.tilted_rows(words[:2] + _rows()) is None  # two words are no direction
+
+
 def test_no_watermark_without_a_family_or_a_direction_to_cross():
     assert tilted_text.tilted_rows(_print(n=12)) is None  # the document's own rows: no tilt
     assert tilted_text.tilted_rows(_print() + _rows(n=3)) is None  # three tilted lines are a paragraph, not a tiling

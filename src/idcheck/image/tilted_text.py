@@ -85,11 +85,12 @@ def tilted_rows(lines: Sequence[np.ndarray], outline: np.ndarray | None = None) 
     and the other print in the picture (:data:`MIN_REFERENCE_LINES` lines in one direction, outside the family).
     """
     geo = [(q, *_line_geometry(q)) for q in lines]
-    long_lines = [(q, a, h) for q, a, w, h in geo if h > 0 and w >= MIN_ASPECT * h]
+    # (quad, angle, height, index in ``lines``) of the long lines
+    long_lines = [(q, a, h, i) for i, (q, a, w, h) in enumerate(geo) if h > 0 and w >= MIN_ASPECT * h]
     if len(long_lines) < MIN_FAMILY:
         return None
-    angles = np.array([a for _, a, _ in long_lines])
-    heights = np.array([h for _, _, h in long_lines])
+    angles = np.array([a for _, a, _, _ in long_lines])
+    heights = np.array([h for _, _, h, _ in long_lines])
     # the directions a watermark's rows must cross: the picture's own axes always (an app tiles its rows in the
     # picture's frame, tilted 20-45 degrees to it; a page photographed or uploaded sideways has its own print at 90
     # degrees, which a doubtful outline's sides may cross at any angle), and the outline's sides, or without one the
@@ -112,7 +113,9 @@ def tilted_rows(lines: Sequence[np.ndarray], outline: np.ndarray | None = None) 
     if outline is not None:
         refs, reference = side_angles(outline), "outline"
     else:
-        others = [_line_geometry(q)[0] for i, q in enumerate(lines) if i not in set(best)]
+        # (the family's own lines left out by their index in ``lines``, not in ``long_lines``)
+        family = {long_lines[i][3] for i in best}
+        others = [a for i, (_, a, _, _) in enumerate(geo) if i not in family]
         others = [a for a in others if _angle_between(a, angle) >= MIN_CROSSING_DEG]
         if not others:
             return None
