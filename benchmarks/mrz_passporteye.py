@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import warnings
@@ -29,21 +28,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.mrz import default_dir  # noqa: E402  (benchmarks/mrz.py imports idcheck only when it runs it)
+
 VENV_HINT = """PassportEye is not importable here; run this script with a scratch environment outside the repository:
     python3 -m venv /tmp/pe_venv && /tmp/pe_venv/bin/pip install passporteye==2.2.2
     OMP_THREAD_LIMIT=1 /tmp/pe_venv/bin/python benchmarks/mrz_passporteye.py
 (PassportEye is never a dependency of idcheck.)"""
-
-
-def default_dir() -> Path:
-    """The set's folder, found as benchmarks/mrz.py finds it (not imported: that module belongs to idcheck's side)."""
-    env = os.environ.get("IDCHECK_MRZ_DEV")
-    if env:
-        return Path(env)
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "mrz-dev").is_dir():
-            return base / "shared" / "mrz-dev"
-    return ROOT.parent / "shared" / "mrz-dev"
 
 
 def versions() -> dict[str, str]:
