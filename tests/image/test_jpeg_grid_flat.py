@@ -3,6 +3,7 @@
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import idcheck
@@ -69,3 +70,29 @@ def test_pictures_too_small_for_a_shifted_block_are_measured_without_one():
         f = capture.screen_features(np.full(shape, 120, np.uint8))
         assert f["flat_unclipped_share"] == 1.0
         assert f["flat_unclipped_offset_share"] == 1.0  # no grid can be told: as flat as the blocks themselves
+
+
+def _smooth_wall(h=960, w=1280, seed=0):
+    """A plainer wall than :func:`_wall` (0.8 levels of noise, slow light fall-off): at quality 78-85 a fifth of its
+    blocks decode exactly flat, as a forwarded photo's wall and paper do."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w]
+    g = 150 + 6 * np.sin(xx / 90.0) + 6 * np.cos(yy / 110.0) + rng.normal(0, 0.8, (h, w))
+    g[300:600, 400:800] = 60 + rng.normal(0, 12, (300, 400))
+    return np.clip(np.dstack([g, g * 0.97, g * 0.9]), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("quality", [78, 85])
+def test_a_forwarded_photo_stored_as_jpeg_is_no_screenshot(quality):
+    # a chat app's forward, decoded at its own size: its flat blocks lie on the file's own 8 px grid (before
+    # JPEG_FILE_GRID_BOUND this was called a screenshot: 30% flat colour, no camera noise left)
+    jpeg = _through(_smooth_wall(), "JPEG", quality=quality)
+    f = capture.screen_features(np.asarray(Image.open(io.BytesIO(jpeg)).convert("L")))
+    assert f["flat_unclipped_share"] >= 0.2
+    assert f["flat_unclipped_offset_share"] < screen.JPEG_FILE_GRID_BOUND * f["flat_unclipped_share"]
+    assert _screenshot(jpeg) == []
+
+
+def test_a_drawn_interface_stored_as_jpeg_is_still_a_screenshot():
+    # its flat panels stay flat at any offset
+    assert _screenshot(_through(_ui(), "JPEG", quality=90))
