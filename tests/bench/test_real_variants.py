@@ -70,3 +70,39 @@ def test_skips_cleanly_without_the_folder(tmp_path, capsys):
     assert rv.main(["--dir", str(tmp_path / "absent"), "--out", str(tmp_path / "o.json")]) == 0
     assert "skipped" in capsys.readouterr().out
     assert not (tmp_path / "o.json").exists()
+
+
+def test_messenger_and_soft_variants_reduce_recompress_and_blur():
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 256, (1600, 2000, 3), dtype=np.uint8)
+    msg = rv.variant_bytes(rgb, "messenger")
+    assert msg[:3] == b"\xff\xd8\xff"  # a JPEG, as a chat app forwards it
+    with Image.open(io.BytesIO(msg)) as im:
+        assert im.size == (rv.MESSENGER_LONG_SIDE, 1024)
+    small = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    assert _decode(rv.variant_bytes(small, "messenger")).shape == small.shape  # never enlarged
+    soft = _decode(rv.variant_bytes(rgb, "soft"))
+    assert soft.shape == rgb.shape
+    # noise blurred by a 4 px Gaussian keeps a small share of its spread
+    assert soft.astype(float).std() < 0.2 * rgb.astype(float).std()
+
+
+def test_pictures_over_the_consoles_size_are_still_judged(monkeypatch):
+    import idcheck.api as api
+
+    monkeypatch.setattr(api, "CHANNELS", api.CHANNELS)  # restored afterwards: other tests see the library's own
+    # a noisy 12 MP-like PNG is far over the console's 5 MB: the benchmark must analyse it, not compare two refusals
+    big = np.random.default_rng(4).integers(0, 256, (1600, 1600, 3), dtype=np.uint8)
+    data = rv._encode(big, "PNG")
+    assert len(data) > 5 * 1024 * 1024
+    import idcheck
+
+    refused = idcheck.check(data)
+    assert "file.not_analysed" in {f.code for f in refused.findings}
+    rv.judged(data)  # checked under the benchmark's channel
+    from idcheck.config import CHANNELS
+
+    assert rv.BENCH_CHANNEL not in CHANNELS  # the library's own channels are untouched
+    report = idcheck.check(data, channel=rv.BENCH_CHANNEL)
+    assert "file.not_analysed" not in {f.code for f in report.findings}
+    assert len(api.CHANNELS) == len(CHANNELS) + 1
