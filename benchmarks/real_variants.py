@@ -14,8 +14,8 @@ the same picture uploaded differently, which the held-out sets certainly contain
 * ``crop_inside``: the same, 1% inside the corners (apps crop a little inside to lose the background).
 * ``messenger``: the picture as a chat app forwards it (reduced to ``MESSENGER_LONG_SIDE`` px on its long side,
   JPEG quality ``MESSENGER_QUALITY``): nothing about the document may change; only the file's own facts may.
-* ``soft``: the picture mildly out of focus (a Gaussian of ``SOFT_SIGMA`` px per 1000 px of its long side; the print
-  stays legible to a person): it may gain ``image.blurry``, but never a finding about the document itself (a soft
+* ``soft``: the picture mildly out of focus (a Gaussian of ``SOFT_SIGMA`` px per 1000 px of its long side, then the
+  sensor's noise; the print stays legible to a person): it may gain ``image.blurry``, but never a finding about the document itself (a soft
   photo of a document is not a picture without one).
 
 Every variant is encoded losslessly (PNG) except the crops (JPEG quality 88, as apps save), and compared with the
@@ -52,6 +52,7 @@ MESSENGER_QUALITY = 78
 # reads (a 12 MP photo's 8 px; a card's 2 mm print filling half the frame is ~45 px high), which the whole-picture
 # edge-blur measure reads as 1.6-2.1 px per 1000 px on these photos, under image.blurry's 3
 SOFT_SIGMA = 2.0
+SOFT_NOISE = 1.5  # grey levels of sensor noise added after the blur (a phone's photo of plain paper: 1-2.5)
 
 
 # The channel the pictures are checked under: the console's formats without its 5 MB ceiling.  A 12 MP photo saved
@@ -131,7 +132,10 @@ def variant_bytes(rgb: np.ndarray, variant: str, quad: Any = None) -> bytes | No
         import cv2
 
         sigma = SOFT_SIGMA * max(rgb.shape[:2]) / 1000.0
-        return _encode(cv2.GaussianBlur(rgb, (0, 0), sigma), "PNG")
+        # the lens blurs before the sensor adds its noise: a defocused photo is still grainy, never drawn flat
+        noise = np.random.default_rng(0).normal(0.0, SOFT_NOISE, rgb.shape)
+        soft = np.clip(cv2.GaussianBlur(rgb, (0, 0), sigma).astype(np.float32) + noise, 0, 255).astype(np.uint8)
+        return _encode(soft, "PNG")
     raise ValueError(f"unknown variant {variant!r}")
 
 

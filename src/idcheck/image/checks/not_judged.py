@@ -23,6 +23,7 @@ CODE = "image.not_judged"
 
 # What each outline-reading check judges, as the message names it (English, Chinese), in the order they are named.
 WHAT: Mapping[str, tuple[str, str]] = {
+    "document.not_found": ("whether a document is in the picture at all", "图片中是否有证件"),
     "document.corner_missing": ("the corners", "四角是否完整"),
     "document.occluded": ("anything covering the document", "是否有遮挡"),
     "image.glare": ("glare over its print (only a clear reflection in the whole picture was looked for)",
