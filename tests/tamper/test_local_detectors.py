@@ -2,11 +2,12 @@
 
 import io
 import math
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from fixtures import docgen, forgery
 from idcheck.config import Config
@@ -275,3 +276,48 @@ def test_keypoint_view_pixels_are_block_means_of_the_full_resolution(copy_move_1
         assert abs(block.mean() - float(img[i, j])) <= 0.5 + 1e-9
 
     prop()
+
+
+# ------------------------------------------------------------------------- periodic texture, not a copy ---
+def _search_part(y, x0, y0, t=96):
+    pad = 4
+    return copymove._hp(y[y0 - pad:y0 + t + pad, x0 - pad:x0 + t + pad])[pad:-pad, pad:-pad]
+
+
+def _match(y, hs, x0, y0, dx, dy, r=4):
+    pad = 4
+    t = hs.shape[0]
+    hb = copymove._hp(y[y0 + dy - r - pad:y0 + dy + t + r + pad, x0 + dx - r - pad:x0 + dx + t + r + pad])
+    return float(cv2.matchTemplate(hb[pad:-pad, pad:-pad], hs, cv2.TM_CCORR_NORMED).max())
+
+
+def test_a_texture_repeating_at_the_displacement_is_no_copy_and_a_pasted_block_is():
+    rng = np.random.default_rng(11)
+    period = 37
+    tile = rng.normal(0, 3.0, (period, period))
+    paper = 200 + np.tile(tile, (16, 16))[:560, :560] + rng.normal(0, 1.5, (560, 560))  # embossed paper + noise
+    y = np.clip(paper, 0, 255).astype(np.uint8)
+    hs = _search_part(y, 200, 200)
+    exact = _match(y, hs, 200, 200, period, 0)
+    assert exact > 0.5  # the emboss lines up one period on: as a copy would
+    assert copymove._repeats_beyond(y, hs, (200, 200), (period, 0), 4, 4, exact)
+    # plain paper (white noise) with one block pasted 150 px to the right: it lines up once, nowhere else
+    plain = np.clip(200 + rng.normal(0, 2.0, (560, 560)), 0, 255).astype(np.uint8)
+    plain[190:310, 340:450] = plain[190:310, 190:300]
+    hs = _search_part(plain, 200, 200)
+    exact = _match(plain, hs, 200, 200, 150, 0)
+    assert exact > 0.9
+    assert not copymove._repeats_beyond(plain, hs, (200, 200), (150, 0), 4, 4, exact)
+
+
+def test_a_real_textured_sheet_saved_as_png_is_not_called_copied():
+    """p0050 of the real development photos (a logo printed on embossed paper), decoded and saved losslessly, was a
+    copy-move error before the periodicity test: its emboss repeats every 57 px."""
+    path = Path(__file__).resolve().parents[3] / "shared" / "photos-dev" / "p0050.jpg"
+    if not path.is_file():
+        pytest.skip("../shared/photos-dev is not beside the checkout")
+    with Image.open(path) as im:
+        rgb = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+    buf = io.BytesIO()
+    Image.fromarray(rgb[::2, ::2].copy()).save(buf, "PNG", compress_level=1)
+    assert _edits(check(buf.getvalue()), "copy") == []

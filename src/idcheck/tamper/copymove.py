@@ -325,6 +325,9 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     if not (1 <= lx <= 2 * r - 1 and 1 <= ly <= 2 * r - 1):
         return None  # the best match sits on the search border: no copy at this displacement
     sx, sy = lx - r + dxi, ly - r + dyi
+    exact = float(res[ly, lx])
+    if _repeats_beyond(y, hs, (tx0, ty0), (sx, sy), r, pad, exact):
+        return None  # a texture repeating at this displacement (textured paper, a woven pattern), not one copy
     # the same part first: without one cell of flat pixels whose noise correlates at the exact displacement there,
     # no copy (repeated print lines up here too, and passed the search; the whole window costs 5-15 ms more)
     if not _any_cell(hs, hbs[pad + ly:pad + ly + th, pad + lx:pad + lx + tw], y[ty0:ty0 + th, tx0:tx0 + tw],
@@ -416,6 +419,31 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     box = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
     seam_a, seam_b = _seams(Ab, Bb, D0, D1, (bx0, by0, bx1, by1))
     return Verified(tot, box, (int(sx), int(sy)), flat_px, int(comp.sum()), seam_a, seam_b, off_tot)
+
+
+# share of the match at the candidate's displacement that the same part must also reach one displacement further on
+# (or back): a copied block is pasted once, so its residual matches at d only; a texture with period d (textured or
+# corrugated paper, a woven card, a printed background pattern) matches at -d and 2d as well.  A real textured sheet
+# photographed untouched (p0050 of the development photos) was called copied at error level when saved as PNG: its
+# paper's emboss repeats every 57 px and its high-pass matched 0.55-0.63 at the period, 0.49-0.60 one period further
+PERIODIC_SHARE = 0.6
+
+
+def _repeats_beyond(y: np.ndarray, hs: np.ndarray, origin: tuple[int, int], shift: tuple[int, int], r: int,
+                    pad: int, exact: float) -> bool:
+    """Whether the search part ``hs`` (high-pass of ``y`` at ``origin``) also matches, within ``r`` px, at minus the
+    ``shift`` or at twice it with at least :data:`PERIODIC_SHARE` of its ``exact`` match (normalised correlation)."""
+    H, W = y.shape
+    th, tw = hs.shape
+    tx0, ty0 = origin
+    for k in (-1, 2):
+        bx, by = tx0 + k * shift[0], ty0 + k * shift[1]
+        if bx - r - pad < 0 or by - r - pad < 0 or bx + tw + r + pad > W or by + th + r + pad > H:
+            continue
+        hb = _hp(y[by - r - pad:by + th + r + pad, bx - r - pad:bx + tw + r + pad])[pad:-pad, pad:-pad]
+        if float(cv2.matchTemplate(hb, hs, cv2.TM_CCORR_NORMED).max()) >= PERIODIC_SHARE * exact:
+            return True
+    return False
 
 
 def _any_cell(ha: np.ndarray, hb: np.ndarray, a: np.ndarray, b: np.ndarray, cell: int) -> bool:
