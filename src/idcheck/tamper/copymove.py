@@ -421,11 +421,12 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     return Verified(tot, box, (int(sx), int(sy)), flat_px, int(comp.sum()), seam_a, seam_b, off_tot)
 
 
-# share of the match at the candidate's displacement that the same part must also reach one displacement further on
-# (or back): a copied block is pasted once, so its residual matches at d only; a texture with period d (textured or
-# corrugated paper, a woven card, a printed background pattern) matches at -d and 2d as well.  A real textured sheet
-# photographed untouched (p0050 of the development photos) was called copied at error level when saved as PNG: its
-# paper's emboss repeats every 57 px and its high-pass matched 0.55-0.63 at the period, 0.49-0.60 one period further
+# share of the match at the candidate's displacement that the same part must also reach one displacement back (or
+# twice it on): a copied block is pasted once, so its residual matches at d only; a texture with period d (embossed
+# or corrugated paper, a woven card, a printed background pattern) matches at -d and 2d as well.  A real embossed
+# sheet photographed untouched (p0050 of the development photos, emboss every 57 px) was a copy-move error when
+# saved as PNG: its five candidates matched 0.15-0.29 at d and 0.71-1.0 of that at -d; a block pasted on plain
+# noisy paper (tests) matches 1.0 at d and 0.03 at -d.
 PERIODIC_SHARE = 0.6
 
 
