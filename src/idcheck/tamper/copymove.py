@@ -425,7 +425,7 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
 # twice it on): a copied block is pasted once, so its residual matches at d only; a texture with period d (embossed
 # or corrugated paper, a woven card, a printed background pattern) matches at -d and 2d as well.  A real embossed
 # sheet photographed untouched (p0050 of the development photos, emboss every 57 px) was a copy-move error when
-# saved as PNG: its five candidates matched 0.15-0.29 at d and 0.71-1.0 of that at -d; a block pasted on plain
+# saved as PNG: its five candidates matched 0.15-0.29 at d and 0.7-1.1 times that at -d; a block pasted on plain
 # noisy paper (tests) matches 1.0 at d and 0.03 at -d.
 PERIODIC_SHARE = 0.6
 
