@@ -14,6 +14,8 @@ the same picture uploaded differently, which the held-out sets certainly contain
 * ``crop_inside``: the same, 1% inside the corners (apps crop a little inside to lose the background).
 * ``messenger``: the picture as a chat app forwards it (reduced to ``MESSENGER_LONG_SIDE`` px on its long side,
   JPEG quality ``MESSENGER_QUALITY``): nothing about the document may change; only the file's own facts may.
+* ``heic``, ``webp``: the picture as an iPhone (HEIC) or a web app (WebP) stores it, lossy at quality
+  ``LOSSY_QUALITY``: the formats the registrar accepts besides JPEG and PNG.
 * ``soft``: the picture mildly out of focus (a Gaussian of ``SOFT_SIGMA`` px per 1000 px of its long side, then the
   sensor's noise; the print stays legible to a person): it may gain ``image.blurry``, but never a finding about the document itself (a soft
   photo of a document is not a picture without one).
@@ -41,13 +43,14 @@ import numpy as np
 
 from .real import DEFAULT_DIR, ROOT, load_outlines
 
-VARIANTS = ("rot90", "rot180", "mirror", "crop", "crop_inside", "messenger", "soft")
+VARIANTS = ("rot90", "rot180", "mirror", "crop", "crop_inside", "messenger", "heic", "webp", "soft")
 IGNORED_PREFIXES = ("file.", "tamper.")
 CROP_QUALITY = 88  # JPEG quality a scanner app saves at (CamScanner-style exports: 85-92)
 CROP_INSIDE = 0.01  # share of the document's side an app crops inside its corners
 # A chat app's forwarded photo (WeChat's and WhatsApp's "standard quality": 1280 px long side, JPEG quality 70-85)
 MESSENGER_LONG_SIDE = 1280
 MESSENGER_QUALITY = 78
+LOSSY_QUALITY = 80  # HEIC and WebP: a phone's and a web encoder's usual setting
 # Gaussian sigma of the "soft" variant, px per 1000 px of the picture's long side: a focus miss a reviewer still
 # reads (a 12 MP photo's 8 px; a card's 2 mm print filling half the frame is ~45 px high), which the whole-picture
 # edge-blur measure reads as 1.6-2.1 px per 1000 px on these photos, under image.blurry's 3
@@ -128,6 +131,16 @@ def variant_bytes(rgb: np.ndarray, variant: str, quad: Any = None) -> bytes | No
         f = min(1.0, MESSENGER_LONG_SIDE / max(h, w))
         small = rgb if f >= 1.0 else cv2.resize(rgb, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
         return _encode(small, "JPEG", MESSENGER_QUALITY)
+    if variant in ("heic", "webp"):
+        from PIL import Image
+
+        if variant == "heic":
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, "HEIF" if variant == "heic" else "WEBP", quality=LOSSY_QUALITY)
+        return buf.getvalue()
     if variant == "soft":
         import cv2
 

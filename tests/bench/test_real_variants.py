@@ -106,3 +106,16 @@ def test_pictures_over_the_consoles_size_are_still_judged(monkeypatch):
     report = idcheck.check(data, channel=rv.BENCH_CHANNEL)
     assert "file.not_analysed" not in {f.code for f in report.findings}
     assert len(api.CHANNELS) == len(CHANNELS) + 1
+
+
+def test_heic_and_webp_variants_are_those_formats_at_the_same_size():
+    rgb = np.random.default_rng(5).integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    heic = rv.variant_bytes(rgb, "heic")
+    assert heic[4:12] in (b"ftypheic", b"ftypmif1")
+    webp = rv.variant_bytes(rgb, "webp")
+    assert webp[:4] == b"RIFF" and webp[8:12] == b"WEBP"
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    for data in (heic, webp):
+        assert _decode(data).shape == rgb.shape
