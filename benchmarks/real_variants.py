@@ -17,10 +17,11 @@ the same picture uploaded differently, which the held-out sets certainly contain
 * ``heic``, ``webp``: the picture as an iPhone (HEIC) or a web app (WebP) stores it, lossy at quality
   ``LOSSY_QUALITY``: the formats the registrar accepts besides JPEG and PNG.
 * ``soft``: the picture mildly out of focus (a Gaussian of ``SOFT_SIGMA`` px per 1000 px of its long side, then the
-  sensor's noise; the print stays legible to a person): it may gain ``image.blurry``, but never a finding about the document itself (a soft
-  photo of a document is not a picture without one).
+  sensor's noise; the print stays legible to a person): it may gain ``image.blurry``, but never a finding about the
+  document itself (a soft photo of a document is not a picture without one).
 
-Every variant is encoded losslessly (PNG) except the crops (JPEG quality 88, as apps save), and compared with the
+Every variant is encoded losslessly (PNG) except the crops (JPEG quality 88, as apps save) and the forwarded, HEIC
+and WebP copies (lossy, as said above); each is compared with the
 same picture encoded as PNG at its own orientation, so that only the variant differs.  ``file.*`` and ``tamper.*``
 findings are left out (re-encoding changes them by design), and so are infos.
 
