@@ -111,8 +111,8 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                        if doc.confidence < cfg.min_confidence else
                        f"{100 * doc.details['print_outside']:.0f}% 的文字位于找到的轮廓（置信度 "
                        f"{doc.confidence:.2f}）之外，它至多是证件的一部分" if "print_outside" in doc.details else
-                       f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，整张图片中也没有找到文字：图片中可能没有证件，"
-                       f"也可能证件文字太模糊或太小而无法识别" if no_print else
+                       f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，整张图片中也没有找到文字："
+                       f"图片中可能没有证件，也可能证件文字太模糊或太小而无法识别" if no_print else
                        f"找到的轮廓（置信度 {doc.confidence:.2f}）内没有文字，可能不是证件"),
             measured=Measure(round(doc.confidence, 3), "outline confidence"),
             threshold=Measure(cfg.min_confidence, "outline confidence", ">="),
