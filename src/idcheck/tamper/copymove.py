@@ -325,13 +325,14 @@ def verify(y: np.ndarray, src: np.ndarray, dst: np.ndarray, scale: float, cfg: A
     if not (1 <= lx <= 2 * r - 1 and 1 <= ly <= 2 * r - 1):
         return None  # the best match sits on the search border: no copy at this displacement
     sx, sy = lx - r + dxi, ly - r + dyi
-    exact = float(res[ly, lx])
-    if _repeats_beyond(y, hs, (tx0, ty0), (sx, sy), r, pad, exact):
-        return None  # a texture repeating at this displacement (textured paper, a woven pattern), not one copy
     # the same part first: without one cell of flat pixels whose noise correlates at the exact displacement there,
     # no copy (repeated print lines up here too, and passed the search; the whole window costs 5-15 ms more)
     if not _any_cell(hs, hbs[pad + ly:pad + ly + th, pad + lx:pad + lx + tw], y[ty0:ty0 + th, tx0:tx0 + tw],
                      y[ty0 + sy:ty0 + sy + th, tx0 + sx:tx0 + sx + tw], cell):
+        return None
+    # a texture repeating at this displacement (embossed paper, a woven pattern) is no single copy; asked only of the
+    # candidates the cell test above kept (both only reject, so the order changes no result)
+    if _repeats_beyond(y, hs, (tx0, ty0), (sx, sy), r, pad, float(res[ly, lx])):
         return None
     A = y[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
     B = y[y0 + dyi - r - pad:y1 + dyi + r + pad, x0 + dxi - r - pad:x1 + dxi + r + pad]
