@@ -32,17 +32,17 @@ JUNK_OBJECTS = [None, b"bytes", b"11010519491231002X", 12345, 11010519491231002,
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_junk_strings(name):
     for junk in JUNK_STR:
-        _only_validation_errors(FORMATS[name], junk)
+        _assert_only_validation_errors(FORMATS[name], junk)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_megabyte_strings(name):
     for junk in LONG_JUNK:
-        _only_validation_errors(FORMATS[name], junk)
+        _assert_only_validation_errors(FORMATS[name], junk)
 
 
-def _only_validation_errors(module, junk: str) -> None:
+def _assert_only_validation_errors(module, junk: str) -> None:
     started = time.perf_counter()
     assert isinstance(module.compact(junk), str)
     assert isinstance(module.normalize(junk).changes, tuple)

@@ -39,7 +39,7 @@ def test_table_pairs_are_the_membership_columns():
         assert np.all(np.diff(pj) > 0)
 
 
-def _maps_equal(new, ref, what):
+def _assert_maps_equal(new, ref, what):
     assert (new is None) == (ref is None), what
     if new is None:
         return
@@ -88,7 +88,7 @@ def test_jpeg_maps_equal_the_code_before_the_round(encoded, with_roi):
         for max_blocks in (30_000, 4_000):  # step 1 and a strided grid
             new = local.jpeg_maps(y, q, roi, max_blocks=max_blocks, ghost_ratio=local.GHOST_TABLE_RATIO)
             ref = jpeg_maps_before_tamper5(y, q, roi, max_blocks=max_blocks, ghost_ratio=local.GHOST_TABLE_RATIO)
-            _maps_equal(new, ref, f"{case} roi={with_roi} max_blocks={max_blocks}")
+            _assert_maps_equal(new, ref, f"{case} roi={with_roi} max_blocks={max_blocks}")
 
 
 @pytest.mark.parametrize("bound", [73, 289])
