@@ -17,7 +17,7 @@ import numpy as np
 
 from ... import codes
 from ...report import Finding, Measure
-from .. import cut_print
+from .. import cut_print, runs_on
 from ..context import ImageContext
 from ..registry import image_check
 from . import not_judged
@@ -136,13 +136,17 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
     # a side lying along the frame edge is where the frame cuts the document: both its corners are missing, even
     # when the line fitted there stops a few px short of the edge
     cut_sides = doc.details.get("frame_edge_sides", [])
-    on_cut = {i for s in cut_sides for i in (s, (s + 1) % 4)}
+    # a side a little inside the frame beyond which the document's surface and print go on to the frame is a line on
+    # the document, not its edge: the frame cuts the document there too (:mod:`idcheck.image.runs_on`)
+    run_on = _sides_running_on(ctx, doc, cut_sides) if ctx.document_confident else []
+    run_on_sides = [r.side for r in run_on]
+    on_cut = {i for s in list(cut_sides) + run_on_sides for i in (s, (s + 1) % 4)}
     missing = [CORNER_NAMES[i] for i in range(4) if dist[i] < margin or i in on_cut]
-    # the outline must be sure where it is seen: the sides that lie on the frame edge are where the frame cuts the
-    # document, not edges of it, so only the other sides' support counts (a page filling the frame shows one or two
-    # real sides, and the frame for the rest)
+    # the outline must be sure where it is seen: the sides that lie on the frame edge (or run on to it) are where the
+    # frame cuts the document, not edges of it, so only the other sides' support counts (a page filling the frame
+    # shows one or two real sides, and the frame for the rest)
     per_side = doc.details.get("sides") or []
-    seen = [v for i, v in enumerate(per_side) if v >= 0 and i not in cut_sides]
+    seen = [v for i, v in enumerate(per_side) if v >= 0 and i not in cut_sides and i not in run_on_sides]
     support = float(np.mean(seen)) if seen else doc.score
     if not missing or support < cfg.corner_min_support or not ctx.document_confident:
         return
@@ -170,8 +174,19 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         verb="is" if len(words) == 1 else "are",
         details={"corners": missing, "corner_distance_px": [round(float(d), 1) for d in dist],
                  "edge_support": round(doc.score, 3), "seen_sides_support": round(support, 3),
-                 "frame_edge_sides": list(cut_sides)},
+                 "frame_edge_sides": list(cut_sides),
+                 **({"evidence": "the document runs on past a side of its outline to the frame",
+                     "runs_on": [{"side": r.side, "gap_share": round(r.gap, 3),
+                                  "colour_distance_lab": round(r.colour_distance, 1),
+                                  "print_std": round(r.print_std, 1)} for r in run_on]} if run_on else {})},
     )
+
+
+def _sides_running_on(ctx: ImageContext, doc, cut_sides) -> list[runs_on.RunOn]:
+    """The outline's sides beyond which the document runs on to the frame, measured on the detection copy."""
+    small = ctx.small
+    f = small.shape[1] / ctx.width
+    return runs_on.sides_running_on(small, np.asarray(doc.quad, np.float32) * f, list(cut_sides))
 
 
 # The corners at the two ends of each side of the picture

@@ -1,0 +1,114 @@
+"""A side of the outline that is no edge: the document's surface runs on past it to the frame.
+
+An outline's side found a little inside the frame can be the document's edge, or a line on the document (a text
+line's baseline, a fold, a colour band's border) taken for it while the document itself goes on out of the picture.
+What lies between that side and the frame tells them apart: beyond a real edge lies the desk, a hand, the background
+(a different colour); beyond a line on the document lies more of the document - the same paper or card, with print
+on it - all the way to the frame.  Then the document's corners on that side are not in the picture, whatever the
+outline says.
+
+Only the outer half of the strip between the side and the frame is compared with the document just inside the side:
+a real edge lying within the strip (the document ends a little past the side) leaves the background in that outer
+half.  The strip must also hold print (its grey levels vary as print does): a scene's plain surface (a wall, a
+screen's glass) beside a wrongly outlined patch of the same colour says nothing about a document.
+
+Measured on the 61 real development photos and the 36 real MRZ documents (detection copy, sides 2-15% of the
+picture's short side from the frame): the one side beyond which the document runs on (a book cover cut by the
+frame, outlined along a line of its print) measured 2.2 Lab units between the strip's outer half and the inside;
+true edges 11.5 (a pale card on a white page, a caption below it) and 20 or more on photos (clean photos 48 or more);
+screenshots' panels from 0 (screenshots are not judged here).  Few cases: the threshold lies between the two
+nearest, and the finding is a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# A side at least this far from the frame (share of the picture's short side) is looked at: closer, the strip is
+# within the outline's own inaccuracy (about 1%) and the side is already "at the frame" (document.corner_margin)
+MIN_GAP = 0.02
+# ... and at most this far: further out, what lies between may be another object (the development photos' run-on
+# sides lay 2.8-14% from the frame)
+MAX_GAP = 0.15
+# The strip's outer half and the band just inside the side are one surface when their median colours differ by at
+# most this much (Euclidean distance in OpenCV's 8-bit Lab, L scaled to 0-255): a book cover running on past a text
+# line taken for its edge 2.2; the nearest true edges: a pale blue card on a white page with a caption below it 11.5
+# (the 36 real MRZ documents), photographed documents on desks 20 or more (clean photos 48 or more)
+SAME_SURFACE = 10.0
+# The strip holds print when its grey levels' standard deviation reaches this (grey levels): the run-on strips of
+# the development photos 43-80, a plain surface beside a wrong outline 5.4, a textured desk beyond a true edge 5-30
+MIN_PRINT_STD = 20.0
+# The ends of each side are left out (share of its length at each end): near the corners the strip meets the other
+# sides' strips and the background
+_END_TRIM = 0.1
+
+
+@dataclass(frozen=True)
+class RunOn:
+    side: int  # index of the side: 0 = TL-TR, 1 = TR-BR, 2 = BR-BL, 3 = BL-TL
+    gap: float  # distance from the side's midpoint to the frame, share of the picture's short side
+    colour_distance: float  # Lab distance between the strip's outer half and the band inside the side
+    print_std: float  # grey-level standard deviation of the strip's outer half
+
+
+def _distance_to_frame(point: np.ndarray, normal: np.ndarray, w: int, h: int) -> float:
+    """How far from ``point`` along the unit ``normal`` the frame is (px)."""
+    ts = []
+    for p, n, size in ((point[0], normal[0], w), (point[1], normal[1], h)):
+        if n < -1e-6:
+            ts.append(-p / n)
+        elif n > 1e-6:
+            ts.append((size - p) / n)
+    return min(ts) if ts else float("inf")
+
+
+def _band(shape: tuple[int, int], a: np.ndarray, b: np.ndarray, offset0: float, offset1: float,
+          normal: np.ndarray) -> np.ndarray:
+    """Mask of the band along side a-b between ``offset0`` and ``offset1`` px along ``normal``, ends trimmed."""
+    trim = _END_TRIM * (b - a)
+    a, b = a + trim, b - trim
+    poly = np.array([a + normal * offset0, b + normal * offset0, b + normal * offset1, a + normal * offset1])
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(mask, np.round(poly).astype(np.int32), 1)
+    return mask > 0
+
+
+def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | list[int] = ()) -> list[RunOn]:
+    """The sides of ``quad`` (4 x 2, TL TR BR BL, px of ``rgb``: H x W x 3 uint8) beyond which the document's
+    surface and print run on to the frame; ``skip``: sides not to look at (those lying on the frame edge)."""
+    h, w = rgb.shape[:2]
+    short = min(h, w)
+    q = np.asarray(quad, np.float64)
+    centre = q.mean(axis=0)
+    lab = gray = None
+    found = []
+    for i in range(4):
+        if i in skip:
+            continue
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 8:
+            continue
+        normal = np.array([d[1], -d[0]]) / length
+        mid = (a + b) / 2
+        if np.dot(centre - mid, normal) > 0:
+            normal = -normal  # outward
+        gap = _distance_to_frame(mid, normal, w, h)
+        if not MIN_GAP * short <= gap <= MAX_GAP * short:
+            continue
+        outer = _band((h, w), a, b, gap / 2, gap, normal)
+        inner = _band((h, w), a, b, -gap / 2, 0.0, normal)
+        if np.count_nonzero(outer) < 30 or np.count_nonzero(inner) < 30:
+            continue
+        if lab is None:
+            lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+            gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        dist = float(np.linalg.norm(np.median(lab[outer], axis=0) - np.median(lab[inner], axis=0)))
+        std = float(np.std(gray[outer]))
+        if dist <= SAME_SURFACE and std >= MIN_PRINT_STD:
+            found.append(RunOn(i, float(gap / short), dist, std))
+    return found
