@@ -7,17 +7,19 @@ What lies between that side and the frame tells them apart: beyond a real edge l
 on it - all the way to the frame.  Then the document's corners on that side are not in the picture, whatever the
 outline says.
 
-Only the outer half of the strip between the side and the frame is compared with the document just inside the side:
-a real edge lying within the strip (the document ends a little past the side) leaves the background in that outer
-half.  The strip must also hold print (its grey levels vary as print does): a scene's plain surface (a wall, a
+The strip between the side and the frame is compared with the document just inside the side in four steps from
+the side out to the frame, each by its median colour: a real edge lying within the strip (the document ends a
+little past the side, a monitor's bezel surrounds a document shown on it) leaves another surface in at least one
+step.  The strip must also hold print (its grey levels vary as print does): a scene's plain surface (a wall, a
 screen's glass) beside a wrongly outlined patch of the same colour says nothing about a document.
 
 Measured on the 61 real development photos and the 36 real MRZ documents (detection copy, sides 2-15% of the
-picture's short side from the frame): the one side beyond which the document runs on (a book cover cut by the
-frame, outlined along a line of its print) measured 2.2 Lab units between the strip's outer half and the inside;
-true edges 11.5 (a pale card on a white page, a caption below it) and 20 or more on photos (clean photos 48 or more);
-screenshots' panels from 0 (screenshots are not judged here).  Few cases: the threshold lies between the two
-nearest, and the finding is a warning.
+picture's short side from the frame, sure outlines): the one side beyond which the document runs on (a book cover
+cut by the frame, outlined along a line of its print) measured 7.1 Lab units at the strip's farthest step from the
+inside; the nearest true edges 10.0 (a passport page on a plain ground: no print beyond it) and 13.3 (a pale card on
+a white page, a caption below it), photographed documents on desks 20 or more, clean photos 52 or more; a generated
+monitor's bezel around a card shown on it 146.  Few cases: the threshold lies between the nearest ones, and the
+finding is a warning.
 """
 
 from __future__ import annotations
@@ -31,16 +33,17 @@ import numpy as np
 # within the outline's own inaccuracy (about 1%) and the side is already "at the frame" (document.corner_margin)
 MIN_GAP = 0.02
 # ... and at most this far: further out, what lies between may be another object (the development photos' run-on
-# sides lay 2.8-14% from the frame)
+# side lay 9.6% from the frame; pages and cards cut by the frame whose sides were found lay 2.8-14% from it)
 MAX_GAP = 0.15
-# The strip's outer half and the band just inside the side are one surface when their median colours differ by at
-# most this much (Euclidean distance in OpenCV's 8-bit Lab, L scaled to 0-255): a book cover running on past a text
-# line taken for its edge 2.2; the nearest true edges: a pale blue card on a white page with a caption below it 11.5
-# (the 36 real MRZ documents), photographed documents on desks 20 or more (clean photos 48 or more)
-SAME_SURFACE = 10.0
-# The strip holds print when its grey levels' standard deviation reaches this (grey levels): the run-on strips of
-# the development photos 43-80, a plain surface beside a wrong outline 5.4, a textured desk beyond a true edge 5-30
+# Each step of the strip and the band just inside the side are one surface when their median colours differ by at
+# most this much (Euclidean distance in OpenCV's 8-bit Lab, L scaled to 0-255): the book cover running on past a
+# line of its print 7.1; the nearest true edges 10.0 (no print beyond it) and 13.3 (a pale card on a white page)
+SAME_SURFACE = 9.0
+# The strip holds print when its grey levels' standard deviation reaches this (grey levels): the book cover's strip
+# 40.3; plain surfaces beyond sides of the same colour 5.2-12.5 (a scene's wall, a plain ground around a passport)
 MIN_PRINT_STD = 20.0
+# The strip is compared with the inside in this many steps from the side out to the frame (each step's median)
+_STEPS = 4
 # The ends of each side are left out (share of its length at each end): near the corners the strip meets the other
 # sides' strips and the background
 _END_TRIM = 0.1
@@ -50,8 +53,8 @@ _END_TRIM = 0.1
 class RunOn:
     side: int  # index of the side: 0 = TL-TR, 1 = TR-BR, 2 = BR-BL, 3 = BL-TL
     gap: float  # distance from the side's midpoint to the frame, share of the picture's short side
-    colour_distance: float  # Lab distance between the strip's outer half and the band inside the side
-    print_std: float  # grey-level standard deviation of the strip's outer half
+    colour_distance: float  # the largest Lab distance between a step of the strip and the band inside the side
+    print_std: float  # grey-level standard deviation over the strip
 
 
 def _distance_to_frame(point: np.ndarray, normal: np.ndarray, w: int, h: int) -> float:
@@ -100,15 +103,18 @@ def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | 
         gap = _distance_to_frame(mid, normal, w, h)
         if not MIN_GAP * short <= gap <= MAX_GAP * short:
             continue
-        outer = _band((h, w), a, b, gap / 2, gap, normal)
         inner = _band((h, w), a, b, -gap / 2, 0.0, normal)
-        if np.count_nonzero(outer) < 30 or np.count_nonzero(inner) < 30:
+        steps = [_band((h, w), a, b, gap * k / _STEPS, gap * (k + 1) / _STEPS, normal) for k in range(_STEPS)]
+        if np.count_nonzero(inner) < 30 or min(np.count_nonzero(m) for m in steps) < 30:
             continue
         if lab is None:
             lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
             gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        dist = float(np.linalg.norm(np.median(lab[outer], axis=0) - np.median(lab[inner], axis=0)))
-        std = float(np.std(gray[outer]))
+        inside = np.median(lab[inner], axis=0)
+        # every step of the strip, from the side out to the frame, must be the document's surface: a real edge
+        # anywhere in it (the document ending a little past the side, a monitor's bezel) leaves another surface there
+        dist = max(float(np.linalg.norm(np.median(lab[m], axis=0) - inside)) for m in steps)
+        std = float(np.std(gray[np.logical_or.reduce(steps)]))
         if dist <= SAME_SURFACE and std >= MIN_PRINT_STD:
             found.append(RunOn(i, float(gap / short), dist, std))
     return found
