@@ -31,6 +31,67 @@ DARK_RIM_MAX = 60  # grey levels
 DARK_RIM_RATIO = 0.4  # of the middle's median grey
 
 
+# A phone's main camera: focal length about 0.8 of the picture's long side in pixels (24-28 mm equivalent on a 4:3
+# sensor: 0.72-0.84).  A view straight on gives the same proportions whatever the focal length.
+PHONE_FOCAL = 0.8
+# Perspective is undone only where the picture shows it plainly: a pair of opposite sides converging by this many
+# degrees at least, on a quad whose short side spans this share of the frame's short side at least.  On a small or
+# square-on quad, 1 px of the outline's own error reads as perspective (a portrait inside a card, 1.3 degrees off
+# square, would have looked like a slanted card).  Real photos of pages and cards at a slant: 6.5-19 degrees, 0.35-0.87
+# of the frame
+SLANT_MIN_DEG = 5.0
+SLANT_MIN_SHARE = 0.3
+# Proportions undone from perspective are kept only within this factor of the image's own (a quad too distorted
+# for the camera assumed - a crop of a larger photo, a wrong quad - keeps its image proportions)
+FLAT_ASPECT_MAX_CHANGE = 1.35
+
+
+def _slanted(quad: np.ndarray, frame: tuple[int, int]) -> bool:
+    """Whether ``quad`` shows a flat rectangle at a plain slant (see :data:`SLANT_MIN_DEG`)."""
+    q = np.asarray(quad, np.float64)
+
+    def between(u: np.ndarray, v: np.ndarray) -> float:
+        d = abs(float(np.degrees(np.arctan2(u[1], u[0]) - np.arctan2(v[1], v[0])))) % 180.0
+        return min(d, 180.0 - d)
+
+    converge = max(between(q[1] - q[0], q[2] - q[3]), between(q[3] - q[0], q[2] - q[1]))
+    s1 = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    s2 = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return converge >= SLANT_MIN_DEG and min(s1, s2) >= SLANT_MIN_SHARE * min(frame)
+
+
+def flat_aspect(quad: np.ndarray, frame: tuple[int, int], focal: float | None = None) -> float | None:
+    """Long / short of the flat rectangle whose perspective image is ``quad`` (TL, TR, BR, BL, px), for a camera
+    with its principal point at the centre of ``frame`` (w, h), square pixels and focal length ``focal`` px (default
+    :data:`PHONE_FOCAL` of the long side); None when the quad gives no answer (degenerate, or too far from its image
+    proportions).  Zhang and He, "Whiteboard scanning and image enhancement", Digital Signal Processing 17 (2007)."""
+    w, h = frame
+    f = focal if focal is not None else PHONE_FOCAL * max(w, h)
+    u0, v0 = w / 2.0, h / 2.0
+    tl, tr, br, bl = (np.array([float(p[0]), float(p[1]), 1.0]) for p in quad)
+    m1, m2, m3, m4 = tl, tr, bl, br  # the rectangle's (0, 0), (W, 0), (0, H), (W, H)
+    d2 = float(np.dot(np.cross(m2, m4), m3))
+    d3 = float(np.dot(np.cross(m3, m4), m2))
+    if abs(d2) < 1e-9 or abs(d3) < 1e-9:
+        return None
+    k2 = float(np.dot(np.cross(m1, m4), m3)) / d2
+    k3 = float(np.dot(np.cross(m1, m4), m2)) / d3
+    n2, n3 = k2 * m2 - m1, k3 * m3 - m1  # the rectangle's two side directions, up to the camera matrix
+    a_inv = np.linalg.inv(np.array([[f, 0.0, u0], [0.0, f, v0], [0.0, 0.0, 1.0]]))
+    a, b = a_inv @ n2, a_inv @ n3
+    na, nb = float(np.dot(a, a)), float(np.dot(b, b))
+    if not (na > 0 and nb > 0 and np.isfinite(na) and np.isfinite(nb)):
+        return None
+    r = float(np.sqrt(na / nb))
+    flat = max(r, 1.0 / r)
+    s1 = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    image = max(s1, s2) / max(1e-6, min(s1, s2))
+    if not 1.0 / FLAT_ASPECT_MAX_CHANGE <= flat / image <= FLAT_ASPECT_MAX_CHANGE:
+        return None
+    return flat
+
+
 def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int],
            skin: np.ndarray | None = None) -> tuple[float, dict[str, Any]]:
     """Confidence (0..1) that ``quad`` is a real document's outline, and why.
@@ -56,8 +117,11 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
     angle_conf = float(np.clip((ANGLE_ZERO_DEG - worst_angle) / ANGLE_RAMP_DEG, 0.0, 1.0))
     s1 = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
     s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
-    ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
+    image_ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
     w, h = frame
+    # the proportions of the flat document, not of its image, where the picture shows it at a slant
+    flat = flat_aspect(quad, frame) if _slanted(quad, frame) else None
+    ratio = image_ratio if flat is None else flat
     on_edge = [i for i in range(4) if _on_frame_edge(quad[i], quad[(i + 1) % 4], w, h)]
     side_len = [float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4)]
     if len(on_edge) == 1:
@@ -93,6 +157,7 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
     conf = side_conf * angle_conf * aspect_conf * skin_conf
     return conf, {"straightness": [None if s is None else round(s, 3) for s in straight],
                   "worst_angle_deg": round(worst_angle, 1), "aspect": round(ratio, 3),
+                  **({"image_aspect": round(image_ratio, 3)} if flat is not None else {}),
                   "frame_edge_sides": on_edge, "edge_skin": round(skin_share, 3)}
 
 
