@@ -46,6 +46,11 @@ SLANT_MIN_SHARE = 0.3
 FLAT_ASPECT_MAX_CHANGE = 1.35
 
 
+def _proportion_conf(ratio: float) -> float:
+    """1 within 1.3-1.75 (long / short), 0 beyond 1.2 / 1.85 (see :data:`ASPECT_MIN`)."""
+    return float(np.clip(min(ratio - ASPECT_MIN, ASPECT_MAX - ratio) / ASPECT_RAMP, 0.0, 1.0))
+
+
 def _slanted(quad: np.ndarray, frame: tuple[int, int]) -> bool:
     """Whether ``quad`` shows a flat rectangle at a plain slant (see :data:`SLANT_MIN_DEG`)."""
     q = np.asarray(quad, np.float64)
@@ -119,9 +124,7 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
     s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
     image_ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
     w, h = frame
-    # the proportions of the flat document, not of its image, where the picture shows it at a slant
-    flat = flat_aspect(quad, frame) if _slanted(quad, frame) else None
-    ratio = image_ratio if flat is None else flat
+    ratio, flat = image_ratio, None
     on_edge = [i for i in range(4) if _on_frame_edge(quad[i], quad[(i + 1) % 4], w, h)]
     side_len = [float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4)]
     if len(on_edge) == 1:
@@ -140,7 +143,16 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
         aspect_conf = float(np.clip(float(clipped) / (w * h) / CORNER_SLIVER, 0.0, 1.0))
     else:
         # 1 within 1.3-1.75 (A4 1.414 and ID card 1.586, +-8% of perspective), 0 beyond 1.2 / 1.85
-        aspect_conf = float(np.clip(min(ratio - ASPECT_MIN, ASPECT_MAX - ratio) / ASPECT_RAMP, 0.0, 1.0))
+        aspect_conf = _proportion_conf(image_ratio)
+        if aspect_conf < 1.0 and _slanted(quad, frame):
+            # ... as the picture shows it, or as the flat document is, where it is seen at a plain slant (a page
+            # foreshortened to 1.14-1.26 : 1, a card stretched to 1.79 : 1): the focal length is only assumed, so
+            # the more plausible of the two counts
+            flat = flat_aspect(quad, frame)
+            if flat is not None and _proportion_conf(flat) > aspect_conf:
+                ratio, aspect_conf = flat, _proportion_conf(flat)
+            else:
+                flat = None
     skin_share = 0.0
     if skin is not None and on_edge:
         # ... unless what lies along that side is skin: a hand holding the document, merged with it
