@@ -86,7 +86,8 @@ def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | 
     short = min(h, w)
     q = np.asarray(quad, np.float64)
     centre = q.mean(axis=0)
-    lab = gray = None
+    lab: np.ndarray | None = None
+    gray: np.ndarray | None = None
     found = []
     for i in range(4):
         if i in skip:
@@ -107,7 +108,7 @@ def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | 
         steps = [_band((h, w), a, b, gap * k / _STEPS, gap * (k + 1) / _STEPS, normal) for k in range(_STEPS)]
         if np.count_nonzero(inner) < 30 or min(np.count_nonzero(m) for m in steps) < 30:
             continue
-        if lab is None:
+        if lab is None or gray is None:
             lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
             gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         inside = np.median(lab[inner], axis=0)
