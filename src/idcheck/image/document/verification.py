@@ -46,6 +46,13 @@ SLANT_MIN_SHARE = 0.3
 FLAT_ASPECT_MAX_CHANGE = 1.35
 
 
+def _image_aspect(quad: np.ndarray) -> float:
+    """Long / short of ``quad`` as the picture shows it, each from the mean of two opposite sides."""
+    s1 = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    return max(s1, s2) / max(1e-6, min(s1, s2))
+
+
 def _proportion_conf(ratio: float) -> float:
     """1 within 1.3-1.75 (long / short), 0 beyond 1.2 / 1.85 (see :data:`ASPECT_MIN`)."""
     return float(np.clip(min(ratio - ASPECT_MIN, ASPECT_MAX - ratio) / ASPECT_RAMP, 0.0, 1.0))
@@ -60,9 +67,9 @@ def _slanted(quad: np.ndarray, frame: tuple[int, int]) -> bool:
         return min(d, 180.0 - d)
 
     converge = max(between(q[1] - q[0], q[2] - q[3]), between(q[3] - q[0], q[2] - q[1]))
-    s1 = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-    s2 = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
-    return converge >= SLANT_MIN_DEG and min(s1, s2) >= SLANT_MIN_SHARE * min(frame)
+    short = min(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3]),
+                np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return converge >= SLANT_MIN_DEG and float(short) >= SLANT_MIN_SHARE * min(frame)
 
 
 def flat_aspect(quad: np.ndarray, frame: tuple[int, int], focal: float | None = None) -> float | None:
@@ -89,9 +96,7 @@ def flat_aspect(quad: np.ndarray, frame: tuple[int, int], focal: float | None = 
         return None
     r = float(np.sqrt(na / nb))
     flat = max(r, 1.0 / r)
-    s1 = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
-    s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
-    image = max(s1, s2) / max(1e-6, min(s1, s2))
+    image = _image_aspect(np.asarray(quad, np.float64))
     if not 1.0 / FLAT_ASPECT_MAX_CHANGE <= flat / image <= FLAT_ASPECT_MAX_CHANGE:
         return None
     return flat
@@ -105,7 +110,8 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
     * corner angles: a flat rectangle photographed from a phone's usual viewpoints keeps every corner
       within ~25 degrees of square;
     * proportions: after averaging opposite sides, long/short must be near an ID card's 1.586 or a
-      page's 1.414 (1.2-1.9 allows for perspective foreshortening); for a document cut by the frame
+      page's 1.414 (1.2-1.85 allows for mild foreshortening; at a plain slant the flat document's proportions,
+      undone from perspective by :func:`flat_aspect`, count too); for a document cut by the frame
       only an upper bound holds (see the code);
     * a side on the frame edge must not be lined with skin (a hand merged with the document): ``skin`` is
       a mask of clearly skin-coloured pixels (see :func:`detect`).
@@ -120,9 +126,7 @@ def verify(quad: np.ndarray, straight: list[float | None], frame: tuple[int, int
         angles.append(float(np.degrees(np.arccos(np.clip(cosang, -1, 1)))))
     worst_angle = max(abs(a - 90.0) for a in angles)
     angle_conf = float(np.clip((ANGLE_ZERO_DEG - worst_angle) / ANGLE_RAMP_DEG, 0.0, 1.0))
-    s1 = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
-    s2 = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
-    image_ratio = float(max(s1, s2) / max(1e-6, min(s1, s2)))
+    image_ratio = _image_aspect(quad)
     w, h = frame
     ratio, flat = image_ratio, None
     on_edge = [i for i in range(4) if _on_frame_edge(quad[i], quad[(i + 1) % 4], w, h)]
