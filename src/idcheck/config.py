@@ -386,6 +386,20 @@ class WatermarkConfig:
         "Black print is 150-200 levels darker than the paper; a watermark at alpha 0.2-0.6, even in a dark colour, "
         "at most ~90 darker: the print (and 2 px around it) is left out of the stroke layer.",
     )
+    min_stroke_tilt: float = setting(
+        1.8, "folded direction histogram at its peak / its median 5-15 degrees either side",
+        "A phrase laid over the document at a tilt puts its faint strokes' edges at that angle and 90 degrees on "
+        "(image/stroke_tilt.py); looked for on a surely outlined document when the lattice index found nothing. "
+        "Originals: the development photos, their 2000 px copies and the MRZ documents measure at most 1.57 (57 "
+        "outlines), generated documents with guilloche at several tilts at most 1.23; app-style watermarks over "
+        "the real photos mostly 1.4-4.0 (benchmarks/watermark_real.py). 1.8 leaves the originals' highest 15% below.",
+    )
+    min_stroke_pair: float = setting(
+        1.2, "prominence of the weaker of the two perpendicular directions",
+        "Text's strokes run along and across its baseline: both directions stand out. A logo's slanted side, a "
+        "triangle's edges, one family of guilloche lines make one direction only (a real card's printed triangle: "
+        "1.53 folded, 0.90 for the weaker direction).",
+    )
     text_rows_on_every_picture: bool = setting(
         False, "on / off",
         "Rows of text laid at a tilt across the print (an app's tiled watermark) are looked for in the text lines "

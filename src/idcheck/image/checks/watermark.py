@@ -28,6 +28,10 @@ spaced rows of text are about as strong: asking a margin over the axis peak miss
 The document is resized to a square before the FFT: that keeps its axes as axes and
 makes the period band relative to the document's size.
 
+On a sure outline whose lattice index stays low, the faint strokes' directions are read too
+(:mod:`idcheck.image.stroke_tilt`): a phrase at a tilt puts them at one angle and its perpendicular, off the
+document's axes.
+
 Two more kinds of evidence need no sure outline: rows of text at a tilt (:mod:`idcheck.image.tilted_text`) and, with
 ``watermark.colour_lattice`` on, a coloured phrase repeated at a tilt in the chroma
 (:mod:`idcheck.image.colour_lattice`), looked for only when the others found nothing.
@@ -47,6 +51,7 @@ from ..colour_lattice import lattice_peak
 from ..context import ImageContext
 from ..registry import image_check
 from ..stats import percentile_u8
+from ..stroke_tilt import tilted_strokes
 from ..tilted_text import MIN_FAMILY, tilted_rows
 
 _N = 256  # FFT size (the document resized to N x N)
@@ -158,8 +163,35 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
             region=ctx.to_original(doc.quad),
             details=details,
         )
-    elif cfg.text_rows_on_every_picture:
-        yield from _tilted_rows(ctx, run_detector=True)
+    else:
+        strokes = _tilted_strokes(ctx)
+        if strokes:
+            yield from strokes
+        elif cfg.text_rows_on_every_picture:
+            yield from _tilted_rows(ctx, run_detector=True)
+
+
+def _tilted_strokes(ctx: ImageContext) -> list[Finding]:
+    """document.watermark from the faint strokes of the flattened document at one tilt and its perpendicular
+    (:mod:`idcheck.image.stroke_tilt`): a phrase laid over it at an angle, too few or too uneven rows for the
+    lattice."""
+    cfg = ctx.config.watermark
+    rect, doc = ctx.rectified, ctx.document
+    assert rect is not None and doc is not None  # a sure outline (the caller's condition)
+    peak = tilted_strokes(rect.gray, rect.valid, cfg.print_below_paper)
+    if peak is None:
+        return []
+    ctx.extra.setdefault("measures", {})["watermark_stroke_tilt"] = round(peak.prominence, 3)
+    if peak.prominence < cfg.min_stroke_tilt or peak.pair_prominence < cfg.min_stroke_pair:
+        return []
+    return [codes.finding(
+        "document.watermark",
+        measured=Measure(round(peak.prominence, 2), "x the strokes' other directions (at one tilt)"),
+        threshold=Measure(cfg.min_stroke_tilt, "x", "<"),
+        region=ctx.to_original(doc.quad),
+        details={"evidence": "faint strokes at one tilt and its perpendicular", "angle_deg": peak.angle_deg,
+                 "prominence": round(peak.prominence, 3), "pair_prominence": round(peak.pair_prominence, 3)},
+    )]
 
 
 def _tilted_rows(ctx: ImageContext, run_detector: bool = False) -> Iterator[Finding]:
