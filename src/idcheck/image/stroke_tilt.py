@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .stats import percentile_u8
+
 # Sobel units (3 x 3 Sobel of the grey document smoothed by a 1 px gaussian; a step of d grey levels gives ~4 d): a
 # stroke of a watermark at alpha 0.2-0.45 over paper is a step of ~20-90 grey levels (80-360); paper grain and JPEG
 # noise stay under ~8
@@ -70,13 +72,14 @@ def tilted_strokes(gray: np.ndarray, valid: np.ndarray | None = None,
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
     mag = cv2.magnitude(gx, gy)
-    paper = float(np.percentile(g[inside], 75))
+    paper = percentile_u8(gray, 75, None if valid is None else inside)
     dark = cv2.dilate((g < paper - print_below_paper).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     sel = inside & ~dark & (mag >= EDGE_MIN) & (mag < EDGE_MAX)
     if np.count_nonzero(sel) < 500:
         return None
     ang = np.degrees(np.arctan2(gy[sel], gx[sel])) % 180.0
-    h180, _ = np.histogram(ang, bins=180, range=(0, 180), weights=mag[sel])
+    # whole-degree bins (as np.histogram over 0-180 in 180 bins; a value rounded up to 180.0 goes to the last bin)
+    h180 = np.bincount(np.minimum(ang.astype(np.int32), 179), weights=mag[sel], minlength=180)
     h180 = h180 + np.roll(h180, 1) + np.roll(h180, -1)  # +-1 degree
     h90 = h180[:90] + h180[90:]
     best: TiltPeak | None = None
