@@ -157,3 +157,27 @@ def test_a_doubtful_outline_too_small_to_read_counts_only_when_the_picture_holds
     far = np.array([[400, 300], [600, 300], [600, 320], [400, 320]], np.float32)
     elsewhere = small_outline([far])
     assert elsewhere.print_inside_outline is None and elsewhere.document_confident
+
+
+def _garbage_outline(ctx):
+    """A quad the document stage found but could not believe (confidence 0.1, under ``document.min_confidence``)."""
+    from idcheck.image.document.quad import DocumentQuad
+
+    q = np.array([[100, 100], [700, 160], [650, 900], [80, 820]], np.float32)
+    ctx.__dict__["document"] = DocumentQuad(q, 0.6, 0.5, "lines", 0.4, confidence=0.1)
+
+
+@needs_detector
+def test_an_unbelievable_outline_without_print_names_not_found_among_what_was_not_judged():
+    """Outline confidence under min_confidence: the detector's finding no print anywhere adds "no document, or its
+    print too soft to find" to what could not be judged; print there adds nothing."""
+    ctx = context(_scene())
+    _garbage_outline(ctx)
+    found = [f for f in check_document(ctx) if f.code == "image.not_judged"]
+    assert found and "document.not_found" in found[0].details["codes"]
+    assert found[0].details["text_lines"] == 0 and "no print was found anywhere" in found[0].message
+    ctx = context(_page())
+    _garbage_outline(ctx)
+    assert len(ctx.text_lines or ()) >= 5
+    found = [f for f in check_document(ctx) if f.code == "image.not_judged"]
+    assert found and "document.not_found" not in found[0].details["codes"]

@@ -80,6 +80,13 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         # scene 1.78 px per 1000 px, softened documents 1.5-2.0; the detector's own scale barely moves it).
         lines = ctx.text_lines
         no_print = lines is not None and len(lines) < cfg.min_text_lines
+    elif doc.confidence < cfg.min_confidence and "print_outside" not in doc.details:
+        # an outline not worth the name, and no print in the picture either: the same two readings as above, said
+        # the same way (a close-up of a phone's glass, a 416 px picture with no document, got only "the outline is
+        # uncertain").  No extra cost: the document stage has run the detector on such an outline, and the print
+        # cut by the frame below reads it anyway
+        lines = ctx.text_lines
+        no_print = lines is not None and len(lines) < cfg.min_text_lines
     if not ctx.document_confident:
         # the checks that read the document from its outline stay silent on a doubtful one: say so, so that their
         # silence is never taken for a pass.  Print cut by the frame needs no outline to tell that corners are out
@@ -95,7 +102,10 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                    "the document's print fills the picture, so its edges are at or beyond the frame"
                    if doc.details.get("fills_frame") else
                    (f"the document's outline is uncertain: confidence {doc.confidence:.2f}, "
-                    f"{cfg.min_confidence:.2f} needed") if doc.confidence < cfg.min_confidence else
+                    f"{cfg.min_confidence:.2f} needed"
+                    + (", and no print was found anywhere in the picture: either no document is in it, or its print "
+                       "is too soft or too small to be found" if no_print else ""))
+                   if doc.confidence < cfg.min_confidence else
                    (f"{100 * doc.details['print_outside']:.0f}% of the print lies outside the outline found "
                     f"(confidence {doc.confidence:.2f}), so it is at most a part of the document")
                    if "print_outside" in doc.details else
@@ -108,6 +118,8 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
                       if doc.details.get("edges_on_frame") else
                       "证件上的文字占满画面，证件边缘在画面边缘或画面之外" if doc.details.get("fills_frame") else
                       (f"证件轮廓不确定：置信度 {doc.confidence:.2f}，需要 {cfg.min_confidence:.2f}"
+                       + ("，整张图片中也没有找到文字：图片中可能没有证件，也可能证件文字太模糊或太小而无法识别"
+                          if no_print else "")
                        if doc.confidence < cfg.min_confidence else
                        f"{100 * doc.details['print_outside']:.0f}% 的文字位于找到的轮廓（置信度 "
                        f"{doc.confidence:.2f}）之外，它至多是证件的一部分" if "print_outside" in doc.details else
