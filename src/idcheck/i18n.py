@@ -109,6 +109,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "Cr/Cb levels (stripe amplitude)": ("colour stripes of {v} levels", "彩色条纹幅度 {v}"),
     "x spectral floor (tilted period)": ("a repeating slanted pattern {v} times the background",
                                          "斜向重复纹理强度为背景的 {v} 倍"),
+    "x the strokes' other directions (at one tilt)": ("faint strokes at one slant, {v} times the other directions",
+                                                      "同一倾斜方向的浅色笔画，强度为其他方向的 {v} 倍"),
     "x": ("{v} times", "{v} 倍"),
     "Lab chroma units of colour across the picture": ("colour strength {v} across the picture", "全图色彩强度 {v}"),
     "Lab chroma units": ("colour strength {v}", "色彩强度 {v}"),
