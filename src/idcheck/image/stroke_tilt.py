@@ -77,8 +77,11 @@ def tilted_strokes(gray: np.ndarray, valid: np.ndarray | None = None,
     sel = inside & ~dark & (mag >= EDGE_MIN) & (mag < EDGE_MAX)
     if np.count_nonzero(sel) < 500:
         return None
-    ang = np.degrees(np.arctan2(gy[sel], gx[sel])) % 180.0
-    # whole-degree bins (as np.histogram over 0-180 in 180 bins; a value rounded up to 180.0 goes to the last bin)
+    # OpenCV's phase (0-360 degrees, accurate to ~0.3 degree) over the whole plane costs 0.2 ms where numpy's arctan2
+    # over the selected edges cost 4.4 ms (220 000 of them on a generated card); 0.2% of the edges fall in the
+    # neighbouring whole-degree bin, which the +-1 degree smoothing below absorbs
+    ang = cv2.phase(gx, gy, angleInDegrees=True)[sel] % 180.0
+    # whole-degree bins (a value rounded up to 180.0 goes to the last bin)
     h180 = np.bincount(np.minimum(ang.astype(np.int32), 179), weights=mag[sel], minlength=180)
     h180 = h180 + np.roll(h180, 1) + np.roll(h180, -1)  # +-1 degree
     h90 = h180[:90] + h180[90:]
