@@ -398,7 +398,7 @@ class WatermarkConfig:
         1.2, "prominence of the weaker of the two perpendicular directions",
         "Text's strokes run along and across its baseline: both directions stand out. A logo's slanted side, a "
         "triangle's edges, one family of guilloche lines make one direction only (a real card's printed triangle: "
-        "1.53 folded, 0.90 for the weaker direction).",
+        "1.52 folded, 0.89 for the weaker direction).",
     )
     text_rows_on_every_picture: bool = setting(
         False, "on / off",
