@@ -40,6 +40,8 @@ def test_small_print_without_an_outline_is_low_resolution_and_tall_print_is_not(
     small = list(check_resolution(_page_without_outline(8)))  # 8 x 2 x 0.72 = 11.5 px per character
     assert [f.code for f in small] == ["image.low_resolution"]
     assert small[0].details["measured_on"] == "print" and small[0].details["char_px"] < NEED
+    assert small[0].render().startswith("The document is only ") and "per character" in small[0].render()
+    assert small[0].render(lang="zh").startswith("分辨率不足：")
     tall = _page_without_outline(20)  # 28.8 px per character
     assert list(check_resolution(tall)) == []
     assert "resolution" not in tall.extra.get("not_applicable", {})  # judged, not skipped
@@ -71,3 +73,6 @@ def test_a_picture_smaller_than_any_document_needs_is_low_resolution_whatever_it
         if fires:
             assert "picture" in found[0].measured.unit
             assert found[0].measured.value == max(original)
+            # the message names what was measured: the picture, not a document nobody outlined
+            assert found[0].details["measured_on"] == "picture"
+            assert found[0].render().startswith("The picture is only ")

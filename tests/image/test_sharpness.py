@@ -33,6 +33,11 @@ def test_a_document_too_blurred_to_show_print_is_blurry_not_missing():
         seen += 1
         assert "image.blurry" in codes_of(findings)
         assert "document.not_found" not in codes_of(findings)
+        blurry = next(f for f in findings if f.code == "image.blurry")
+        # the message names what was measured (a doubtful outline: the picture)
+        subject = {"document": ("The document", "证件图像"), "picture": ("The picture", "图片")}[ctx.sharpness.where]
+        assert blurry.render().startswith(subject[0] + " is blurred")
+        assert blurry.render(lang="zh").startswith(subject[1] + "模糊")
     assert seen >= 4
 
 

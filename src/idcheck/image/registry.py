@@ -70,7 +70,7 @@ def run_checks(
             "image.low_resolution", severity="error",
             measured=Measure(int(max(ow, oh)), "px on the picture's long side"),
             threshold=Measure(MIN_JUDGED_SIDE, "px on the short side", ">="),
-            why="no document fits in so few pixels",
+            why="no document fits in so few pixels", subject="The picture",
             details={"too_small_to_judge": True, "size": [ow, oh]},
         )]
     for check in checks:

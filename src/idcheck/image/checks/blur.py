@@ -56,6 +56,7 @@ def check_blur(ctx: ImageContext) -> Iterator[Finding]:
             "image.blurry",
             measured=Measure(round(sharp.value, 2), f"px per 1000 px of {where}"),
             threshold=Measure(round(sharp.limit, 2), f"px per 1000 px of {where}", "<="),
+            subject=f"The {where}", subject_zh="证件图像" if where == "document" else "图片",
             details={"measured_on": where,
                      **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in details.items()
                         if k != "by_direction"},

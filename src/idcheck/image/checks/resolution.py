@@ -63,7 +63,7 @@ def _small_print(ctx: ImageContext, lines: list[np.ndarray] | None) -> Finding |
         "image.low_resolution",
         measured=Measure(round(height, 1), "px per character of its small print"),
         threshold=Measure(need, "px", ">="),
-        why=why,
+        why=why, subject="The document",
         details={"measured_on": "print", "char_px": round(height, 1), "text_lines": n, "why": why},
     )
 
@@ -118,8 +118,8 @@ def check_resolution(ctx: ImageContext) -> Iterator[Finding]:
             "image.low_resolution",
             measured=Measure(int(round(long_side)), f"px on the {subject}'s long side"),
             threshold=Measure(need, "px", ">="),
-            why=why,
-            details={"kind": kind, "long_side_px": round(long_side, 1), "why": why},
+            why=why, subject=f"The {subject}",
+            details={"measured_on": subject, "kind": kind, "long_side_px": round(long_side, 1), "why": why},
         )
         return
     if doc is not None and ctx.document_confident and doc.frame_share < cfg.small_share:
