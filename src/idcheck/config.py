@@ -400,6 +400,14 @@ class WatermarkConfig:
         "triangle's edges, one family of guilloche lines make one direction only (a real card's printed triangle: "
         "1.52 folded, 0.89 for the weaker direction).",
     )
+    rows_from_stroke_tilt: float = setting(
+        1.2, "folded direction histogram at its peak / its median 5-15 degrees either side",
+        "Strokes leaning at one tilt, but under min_stroke_tilt, are a question, not an answer: the text detector is "
+        "then asked whether they are rows of text at a tilt (as text_rows_on_every_picture does for every picture). "
+        "Most originals measure 1.0-1.15 (the development photos and the MRZ documents: 4 of the 35 outlines measured "
+        "at 1.2 or more, none called watermarked), so the detector's 80-160 ms of CPU is spent on few pictures; a grey phrase over a dim page or a faint one over "
+        "dense print measures 1.2-1.8 (benchmarks/watermark_real.py).",
+    )
     text_rows_on_every_picture: bool = setting(
         False, "on / off",
         "Rows of text laid at a tilt across the print (an app's tiled watermark) are looked for in the text lines "

@@ -126,3 +126,33 @@ def test_the_check_reports_the_strokes_on_a_photo_whose_lattice_stays_quiet(monk
     _, findings = run(marked)
     found = [f for f in findings if f.code == "document.watermark"]
     assert found and found[0].details["evidence"].startswith("faint strokes")
+
+
+@pytest.mark.parametrize("prominence, asks", [(1.1, False), (1.5, True)])
+def test_strokes_leaning_too_weakly_to_say_ask_the_text_detector_for_tilted_rows(monkeypatch, prominence, asks):
+    """Under watermark.min_stroke_tilt but over watermark.rows_from_stroke_tilt, the strokes' tilt is a question:
+    the text detector's rows at a tilt answer it (a finding "tilted rows of text"); under it, the detector is not
+    run at all."""
+    import idcheck.image.checks.watermark as watermark
+    from idcheck.image.stroke_tilt import TiltPeak
+
+    from .test_tilted_text import _print, _rows
+
+    cfg = DEFAULT.watermark
+    assert cfg.rows_from_stroke_tilt < prominence < cfg.min_stroke_tilt or prominence < cfg.rows_from_stroke_tilt
+    monkeypatch.setattr(watermark, "lattice_index", lambda *a, **k: (0.0, {}))
+    monkeypatch.setattr(watermark, "tilted_strokes", lambda *a, **k: TiltPeak(30.0, prominence, prominence))
+    clean, _ = photo("id_card", seed=3, background="wood")
+    ctx, _ = run(clean)
+    assert ctx.document_confident and ctx.document.confidence >= cfg.min_outline_confidence
+    ctx.__dict__.pop("text_lines", None)
+    asked = []
+
+    def lines(self):  # the detector's answer: the page's print and five rows at -30 degrees across it
+        asked.append(True)
+        return _print() + _rows()
+
+    monkeypatch.setattr(type(ctx), "text_lines", property(lines))
+    found = list(watermark.check_watermark(ctx))
+    assert bool(asked) == asks
+    assert [f.details["evidence"] for f in found] == (["tilted rows of text"] if asks else [])

@@ -51,7 +51,7 @@ from ..colour_lattice import lattice_peak
 from ..context import ImageContext
 from ..registry import image_check
 from ..stats import percentile_u8
-from ..stroke_tilt import tilted_strokes
+from ..stroke_tilt import TiltPeak, tilted_strokes
 from ..tilted_text import MIN_FAMILY, tilted_rows
 
 _N = 256  # FFT size (the document resized to N x N)
@@ -164,26 +164,28 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
             details=details,
         )
     else:
-        strokes = _tilted_strokes(ctx)
+        strokes, peak = _tilted_strokes(ctx)
         if strokes:
             yield from strokes
-        elif cfg.text_rows_on_every_picture:
+        elif cfg.text_rows_on_every_picture or (peak is not None and peak.prominence >= cfg.rows_from_stroke_tilt):
+            # strokes leaning at one tilt, too weakly to say on their own (a grey phrase over a dim page, a faint
+            # one over dense print): the text detector is asked whether they are rows of text at a tilt
             yield from _tilted_rows(ctx, run_detector=True)
 
 
-def _tilted_strokes(ctx: ImageContext) -> list[Finding]:
+def _tilted_strokes(ctx: ImageContext) -> tuple[list[Finding], TiltPeak | None]:
     """document.watermark from the faint strokes of the flattened document at one tilt and its perpendicular
     (:mod:`idcheck.image.stroke_tilt`): a phrase laid over it at an angle, too few or too uneven rows for the
-    lattice."""
+    lattice.  Also returns the peak measured (None: too few faint edges)."""
     cfg = ctx.config.watermark
     rect, doc = ctx.rectified, ctx.document
     assert rect is not None and doc is not None  # a sure outline (the caller's condition)
     peak = tilted_strokes(rect.gray, rect.valid, cfg.print_below_paper)
     if peak is None:
-        return []
+        return [], None
     ctx.extra.setdefault("measures", {})["watermark_stroke_tilt"] = round(peak.prominence, 3)
     if peak.prominence < cfg.min_stroke_tilt or peak.pair_prominence < cfg.min_stroke_pair:
-        return []
+        return [], peak
     return [codes.finding(
         "document.watermark",
         measured=Measure(round(peak.prominence, 2), "x the strokes' other directions (at one tilt)"),
@@ -191,7 +193,7 @@ def _tilted_strokes(ctx: ImageContext) -> list[Finding]:
         region=ctx.to_original(doc.quad),
         details={"evidence": "faint strokes at one tilt and its perpendicular", "angle_deg": peak.angle_deg,
                  "prominence": round(peak.prominence, 3), "pair_prominence": round(peak.pair_prominence, 3)},
-    )]
+    )], peak
 
 
 def _tilted_rows(ctx: ImageContext, run_detector: bool = False) -> Iterator[Finding]:
