@@ -141,3 +141,53 @@ def test_a_file_far_above_any_limit_is_not_read_whole(tmp_path, photo):
         fh.truncate(300 * 1024 * 1024)  # sparse: 300 MB on paper
     report = idcheck.check(big)
     assert report.has("file.too_large") and report.has("file.not_analysed")
+
+
+def _scan_bounds(data: bytes) -> tuple[int, int]:
+    """Offsets of the first start-of-scan marker and of the end-of-image marker."""
+    return data.index(b"\xff\xda"), data.rindex(b"\xff\xd9")
+
+
+def test_a_jpeg_whose_data_runs_into_a_marker_is_unreadable_as_corrupt(photo):
+    """A marker in the middle of the entropy-coded data (what a flipped byte often makes): libjpeg fills the rest
+    of the picture in and warns; OpenCV and Pillow hand the picture on without a word.  It must not pass."""
+    data = encode(photo, "jpeg")
+    sos, eoi = _scan_bounds(data)
+    mid = (sos + eoi) // 2
+    report = idcheck.check(data[:mid] + b"\xff\xd0" + data[mid:])
+    assert report.verdict == "fail"
+    (f,) = [f for f in report.findings if f.code == "file.unreadable"]
+    assert f.severity == "error" and "corrupt" in f.message and "premature end of data segment" in f.message
+    assert "premature end of data segment" in report.file["corrupt"]
+    assert not [f for f in report.findings if f.code.startswith(("image.", "document."))]  # no check on noise
+
+
+def test_a_long_unread_tail_before_the_end_marker_is_corrupt_and_header_junk_is_a_fact(photo):
+    data = encode(photo, "jpeg")
+    sos, eoi = _scan_bounds(data)
+    # the decoder finished every block 36 bytes before the end marker: its data was out of step
+    tail = idcheck.check(data[:eoi] + bytes(range(1, 41)) + data[eoi:])
+    assert "file.unreadable" in tail.codes and "extraneous bytes before marker 0xd9" in tail.file["corrupt"]
+    # two stray bytes between header segments (an encoder's slip; the picture is intact): said in the file's
+    # facts, not as a finding
+    dqt = data.index(b"\xff\xdb")
+    junk = idcheck.check(data[:dqt] + b"\x00\x00" + data[dqt:])
+    assert "file.unreadable" not in junk.codes
+    assert "extraneous bytes before marker 0xdb" in junk.file["decoder_warning"]
+    assert junk.verdict == idcheck.check(data).verdict
+
+
+def test_the_strict_decode_is_opencvs_reduced_decode_bit_for_bit():
+    """simplejpeg's strict decode replaces OpenCV's for plain YCbCr JPEGs: the pictures must be identical."""
+    import cv2
+
+    from fixtures.formats import textured
+    from idcheck.intake.decode import _strict_jpeg
+
+    data = encode(textured(3000, 4000, seed=2), "jpeg", quality=85)
+    for scale, flag in ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4)):
+        facts: dict = {}
+        ours = _strict_jpeg(data, (4000 // scale, 3000 // scale), scale, facts)
+        theirs = cv2.imdecode(np.frombuffer(data, np.uint8), flag)[:, :, ::-1]
+        assert ours is not None and facts == {}
+        assert np.array_equal(ours, theirs)
