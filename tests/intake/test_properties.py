@@ -75,3 +75,21 @@ def test_every_truncation_point_of_a_small_file(fmt):
     blob = _real_files()[fmt]
     for cut in range(0, len(blob), max(1, len(blob) // 60)):
         _assert_sane(idcheck.check(blob[:cut]))
+
+
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_jpeg_the_decoder_had_to_fill_in_never_passes_and_never_reaches_the_checks(data):
+    """Bytes flipped in a JPEG's entropy-coded data: whatever libjpeg makes of them, the report is sane; when the
+    decoder says it filled blocks in (``report.file["corrupt"]``), the file is unreadable and nothing is judged on
+    the noise."""
+    blob = bytearray(_real_files()["jpeg"])
+    sos = bytes(blob).index(b"\xff\xda")
+    for _ in range(data.draw(st.integers(1, 20))):
+        i = data.draw(st.integers(sos + 20, len(blob) - 3))
+        blob[i] ^= 1 << data.draw(st.integers(0, 7))
+    report = idcheck.check(bytes(blob))
+    _assert_sane(report)
+    if report.file and report.file.get("corrupt"):
+        assert report.verdict == "fail" and "file.unreadable" in report.codes
+        assert not [f for f in report.findings if f.code.startswith(("image.", "document.", "tamper."))]
