@@ -191,3 +191,18 @@ def test_the_strict_decode_is_opencvs_reduced_decode_bit_for_bit():
         theirs = cv2.imdecode(np.frombuffer(data, np.uint8), flag)[:, :, ::-1]
         assert ours is not None and facts == {}
         assert np.array_equal(ours, theirs)
+
+
+def test_the_full_resolution_luminance_is_opencvs_grey_decode_with_or_without_simplejpeg(monkeypatch):
+    import cv2
+
+    from fixtures.formats import textured
+    from idcheck.intake import decode as decode_module
+
+    data = encode(textured(1200, 1600, seed=5), "jpeg", quality=88)
+    theirs = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    ours = decode_module.jpeg_luma(data)
+    assert ours is not None and ours.shape == (1200, 1600) and np.array_equal(ours, theirs)
+    monkeypatch.setattr(decode_module, "simplejpeg", None)  # the OpenCV fallback gives the same plane
+    assert np.array_equal(decode_module.jpeg_luma(data), theirs)
+    assert decode_module.jpeg_luma(b"\xff\xd8\xff not a jpeg") is None

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..config import Config
 from ..doctypes import shape_of
+from ..intake.decode import jpeg_luma
 from ..intake.decoded import DecodedImage
 from ..report import Point
 from . import capture, sharpness, text_evidence
@@ -82,11 +83,7 @@ class ImageContext:
         """
         if self.decoded.format != "jpeg" or not self.data:
             return None
-        try:
-            return cv2.imdecode(np.frombuffer(self.data, np.uint8),
-                                cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
-        except cv2.error:
-            return None
+        return jpeg_luma(self.data)
 
     @cached_property
     def jpeg_quant(self) -> Any:

@@ -285,6 +285,25 @@ def _jpeg_rgb(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -
     return rgb
 
 
+def jpeg_luma(data: bytes) -> np.ndarray | None:
+    """A JPEG's full-resolution luminance (H x W uint8, stored orientation), or None when it cannot be decoded.
+
+    The JPEG forensics' one deliberate second decode (see ``ImageContext.full_luma``).  libjpeg-turbo through
+    simplejpeg, tolerant (a file with corrupt data never gets here: the first decode refused it): the same pixels as
+    OpenCV's grey decode, 11.3 against 13.0 ms on the 51 real JPEGs of the development photos, and the warnings of
+    intact files are not printed on stderr.  OpenCV where simplejpeg cannot read the file."""
+    if simplejpeg is not None:
+        try:
+            luma = simplejpeg.decode_jpeg(data, "GRAY", strict=False)
+            return luma.reshape(luma.shape[0], luma.shape[1])
+        except ValueError:
+            pass
+    try:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+    except cv2.error:
+        return None
+
+
 def _orient(rgb: np.ndarray, orientation: int) -> np.ndarray:
     """EXIF orientation 2-8 applied to an H x W x 3 array (as ``ImageOps.exif_transpose``)."""
     if orientation == 1:
