@@ -206,3 +206,26 @@ def test_the_full_resolution_luminance_is_opencvs_grey_decode_with_or_without_si
     monkeypatch.setattr(decode_module, "simplejpeg", None)  # the OpenCV fallback gives the same plane
     assert np.array_equal(decode_module.jpeg_luma(data), theirs)
     assert decode_module.jpeg_luma(b"\xff\xd8\xff not a jpeg") is None
+
+
+def test_an_odd_sized_jpeg_takes_the_same_reduced_decode_as_an_even_sized_one(monkeypatch):
+    """libjpeg rounds a scaled size up (4115 px at 1/2: 2058): the draft's scale must be read as 2, not 4115 // 2058,
+    or an odd-sized picture is decoded and resampled another way than its even-sized neighbour."""
+    import cv2
+
+    from fixtures.formats import textured
+    from idcheck.intake import decode as decode_module
+
+    data = encode(textured(2515, 4115, seed=6), "jpeg", quality=88)
+    scales = []
+    real = decode_module._jpeg_rgb
+
+    def spy(im, data, scale, facts):
+        scales.append(scale)
+        return real(im, data, scale, facts)
+
+    monkeypatch.setattr(decode_module, "_jpeg_rgb", spy)
+    report = idcheck.check(data)
+    assert scales == [2] and tuple(report.file["draft_size"]) == (2058, 1258)
+    reduced = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_2)[:, :, ::-1]
+    assert np.array_equal(decode_module._strict_jpeg(data, (2058, 1258), 2, {}), reduced)

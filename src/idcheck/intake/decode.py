@@ -124,7 +124,9 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
         result = im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, requested)
         if result is not None and im.size != (width, height):
             reduced_by = "draft"
-            scale = width // im.size[0] if im.size[0] else 1
+            # libjpeg's scaled size is the size divided by the scale, rounded up: 4115 px at 1/2 is 2058, and
+            # 4115 // 2058 = 1 sent odd-sized JPEGs to Pillow's slower decode and its own resampling
+            scale = next((k for k in (2, 4, 8) if -(-width // k) == im.size[0]), 1)
         facts["draft_size"] = im.size
         facts["mode"] = mode_before
     # Decode before anything else touches the picture: some plugins (PNG's getexif) load the pixels
