@@ -229,3 +229,18 @@ def test_an_odd_sized_jpeg_takes_the_same_reduced_decode_as_an_even_sized_one(mo
     assert scales == [2] and tuple(report.file["draft_size"]) == (2058, 1258)
     reduced = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_2)[:, :, ::-1]
     assert np.array_equal(decode_module._strict_jpeg(data, (2058, 1258), 2, {}), reduced)
+
+
+@pytest.mark.parametrize("options", [{}, {"progressive": True}, {"subsampling": 0}, {"restart_marker_rows": 1},
+                                     {"progressive": True, "restart_marker_rows": 2}],
+                         ids=["baseline", "progressive", "4:4:4", "restart markers", "progressive, restart markers"])
+def test_intact_encodings_draw_no_decoder_warning(options):
+    """The strict decode must not call an intact file corrupt, whatever legitimate encoding it uses."""
+    from fixtures.formats import textured
+
+    buf = io.BytesIO()
+    Image.fromarray(textured(3000, 4000, seed=8)).save(buf, "JPEG", quality=85, **options)
+    report = idcheck.check(buf.getvalue())
+    assert "file.unreadable" not in report.codes
+    assert "decoder_warning" not in report.file and "corrupt" not in report.file
+    assert report.file["reduced_by"] == "draft+resize"  # decoded reduced in the DCT domain
