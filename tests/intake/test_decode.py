@@ -244,3 +244,41 @@ def test_intact_encodings_draw_no_decoder_warning(options):
     assert "file.unreadable" not in report.codes
     assert "decoder_warning" not in report.file and "corrupt" not in report.file
     assert report.file["reduced_by"] == "draft+resize"  # decoded reduced in the DCT domain
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+def test_grey_and_cmyk_jpegs_with_corrupt_data_are_unreadable(mode, photo):
+    """A scanner's grey JPEG or a print shop's CMYK one is decoded by the same strict decoder: Pillow alone filled the
+    damaged blocks in without a word."""
+    data = _save(Image.fromarray(photo).convert(mode), "JPEG", quality=90)
+    sos, eoi = _scan_bounds(data)
+    mid = (sos + eoi) // 2
+    report = idcheck.check(data[:mid] + b"\xff\xd0" + data[mid:])
+    (f,) = [f for f in report.findings if f.code == "file.unreadable"]
+    assert f.severity == "error" and "premature end of data segment" in report.file["corrupt"]
+    intact = idcheck.check(data)
+    assert "file.unreadable" not in intact.codes and "decoder_warning" not in intact.file
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_grey_and_cmyk_jpegs_decode_to_pillows_own_pixels(mode, orientation, monkeypatch):
+    """The strict decode of a grey or CMYK JPEG gives the working copy Pillow's draft gave, turned by EXIF and
+    resampled the same way (so no finding moves)."""
+    from fixtures.formats import textured
+    from idcheck.intake import decode as decode_module
+    from idcheck.intake.sniff import sniff
+
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = _save(Image.fromarray(textured(3000, 4001, seed=9)).convert(mode), "JPEG", quality=90, exif=exif.tobytes())
+    spec = sniff(data[:65536]).spec
+    taken = []
+    real = decode_module._jpeg_other
+    monkeypatch.setattr(decode_module, "_jpeg_other", lambda *a: taken.append(1) or real(*a))
+    ours = decode_module.decode(data, spec, Config())
+    monkeypatch.setattr(decode_module, "_jpeg_other", lambda *a: None)  # Pillow's own decode
+    pillows = decode_module.decode(data, spec, Config())
+    assert taken and ours.facts["reduced_by"] == pillows.facts["reduced_by"] == "draft+resize"
+    assert ours.image.original_size == pillows.image.original_size
+    assert np.array_equal(ours.image.rgb, pillows.image.rgb)

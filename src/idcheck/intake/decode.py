@@ -136,14 +136,17 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
     if over is not None:
         return DecodeResult(None, over.reason, facts, over)
     rgb = None
+    pixels_of: Image.Image | None = None  # a grey or CMYK JPEG's pixels, decoded strictly (:func:`_jpeg_other`)
     if spec.pil_format == "JPEG" and data is not None:
         try:
             rgb = _jpeg_rgb(im, data, scale, facts)
+            if rgb is None:
+                pixels_of = _jpeg_other(im, data, scale, facts)
         except CorruptJpeg as exc:
             facts["corrupt"] = str(exc)
             return DecodeResult(None, f"its image data is corrupt: the JPEG decoder reports \u201c{exc}\u201d, and "
                                       f"part of the picture is noise", facts)
-    if rgb is None:
+    if rgb is None and pixels_of is None:
         im.load()  # raises on truncated or corrupt data
     try:
         exif = im.getexif()  # parsed once: orientation and camera tags (no pixels are read)
@@ -167,6 +170,18 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
             rgb = cv2.resize(rgb, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_LINEAR)
             reduced_by = "draft+resize" if reduced_by == "draft" else "resize"
         rgb = _orient(rgb, orientation)
+    elif pixels_of is not None:
+        # Pillow's own pixels (the same libjpeg scaled decode) and the same steps as below: its conversion to RGB, the
+        # EXIF turn (the decoded copy carries no EXIF for exif_transpose to read), its resampling
+        rgb = _orient(_to_rgb8(pixels_of), orientation)
+        h, w = rgb.shape[:2]
+        if max(w, h) > target:
+            f = target / max(w, h)
+            size = (max(1, round(w * f)), max(1, round(h * f)))
+            rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0))
+            reduced_by = "draft+resize" if reduced_by == "draft" else "resize"
+        if not rgb.flags.c_contiguous:
+            rgb = np.ascontiguousarray(rgb)
     else:
         if not already_upright and orientation != 1:
             im = ImageOps.exif_transpose(im) or im
@@ -229,7 +244,8 @@ def _damaged(message: str) -> bool:
     return tail is not None and int(tail.group(1)) >= _MIN_UNREAD_TAIL
 
 
-def _strict_jpeg(data: bytes, size: tuple[int, int], scale: int, facts: dict[str, Any]) -> np.ndarray | None:
+def _strict_jpeg(data: bytes, size: tuple[int, int], scale: int, facts: dict[str, Any],
+                 colorspace: str = "RGB") -> np.ndarray | None:
     """The picture decoded by libjpeg-turbo (simplejpeg) at ``scale``, its warnings surfaced; None when it cannot
     decode the file at all, or not to ``size`` (then OpenCV and Pillow decode it as before).
 
@@ -241,7 +257,7 @@ def _strict_jpeg(data: bytes, size: tuple[int, int], scale: int, facts: dict[str
     w, h = size
     want = {"min_factor": scale, "min_height": h, "min_width": w}
     try:
-        rgb = simplejpeg.decode_jpeg(data, "RGB", **want)
+        rgb = simplejpeg.decode_jpeg(data, colorspace, **want)
     except ValueError as exc:
         message = str(exc).strip()[:200]
         if "Premature end of JPEG file" in message:
@@ -249,7 +265,7 @@ def _strict_jpeg(data: bytes, size: tuple[int, int], scale: int, facts: dict[str
         if message.startswith("Corrupt JPEG data"):  # (not "could not determine subsampling": an odd, intact file)
             facts["decoder_warning"] = message
         try:
-            rgb = simplejpeg.decode_jpeg(data, "RGB", strict=False, **want)
+            rgb = simplejpeg.decode_jpeg(data, colorspace, strict=False, **want)
         except ValueError:
             # not recoverable here (simplejpeg reads the header strictly even when told not to): OpenCV or Pillow
             # decide, and name the error if there is one
@@ -267,8 +283,8 @@ def _jpeg_rgb(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -
     Bit-identical to Pillow's draft (same scaled IDCT and upsampling), without Pillow's 4-byte pixel storage and
     the copy ``np.asarray`` makes of it: simplejpeg's strict decode first (:func:`_strict_jpeg`: 51 of 51 real JPEGs
     of the development photos identical to OpenCV's reduced decode, 10.8 against 11.6 ms), OpenCV's where it
-    cannot.  Only plain 3-component pictures that Pillow reads as RGB take this path (CMYK, grey, Adobe-transformed
-    and odd files stay with Pillow), and any failure (truncated data: OpenCV returns nothing) falls back to Pillow,
+    cannot.  Only plain 3-component pictures that Pillow reads as RGB take this path (grey and CMYK ones take
+    :func:`_jpeg_other`; odd files stay with Pillow), and any failure (truncated data: OpenCV returns nothing) falls back to Pillow,
     whose error the report names.  Raises :class:`CorruptJpeg` for image data the decoder had to fill in.
     """
     flag = _CV_REDUCED.get(scale)
@@ -285,6 +301,25 @@ def _jpeg_rgb(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -
     if rgb is None or rgb.ndim != 3 or (rgb.shape[1], rgb.shape[0]) != im.size:
         return None
     return rgb
+
+
+def _jpeg_other(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -> Image.Image | None:
+    """A grey or CMYK JPEG decoded by libjpeg-turbo at the draft's scale, as the Pillow image ``im.load()`` would
+    have made (the same pixels: Pillow's draft is the same scaled decode), or None (then Pillow decodes).
+
+    Why: Pillow decodes corrupt data without a word (it fills the blocks in), so a scanner's grey JPEG or a print
+    shop's CMYK one with damaged data went on to the checks; the strict decode names it (:class:`CorruptJpeg`).
+    Pillow reads every CMYK JPEG with Adobe's inverted convention ("CMYK;I"); libjpeg returns the stored values, so
+    they are inverted here to match."""
+    if im.mode not in ("L", "CMYK") or getattr(im, "n_frames", 1) not in (1, None):
+        return None
+    w, h = im.size
+    pixels = _strict_jpeg(data, im.size, scale, facts, "GRAY" if im.mode == "L" else "CMYK")
+    if pixels is None or pixels.shape[2] != (1 if im.mode == "L" else 4):
+        return None
+    if im.mode == "CMYK":
+        return Image.frombytes("CMYK", (w, h), (255 - pixels).tobytes())
+    return Image.frombytes("L", (w, h), pixels.tobytes())
 
 
 def jpeg_luma(data: bytes) -> np.ndarray | None:
