@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from typing import Any
 
+from ..image import text_evidence
 from .worker import ScanOptions, Task, check_path_with_deadline, failure_record, task_path, timeout_record, worker_main
 
 Result = tuple[Task, str, "bytes | None"]  # (path or thumbnail task, JSON record, annotated thumbnail or None)
@@ -72,7 +73,9 @@ def _context():
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["idcheck.api", "idcheck.bulk.worker"])
+        # the text detector's library too: imported in each worker, it cost every worker 0.6-0.9 s at its first
+        # picture that needs the detector (the forkserver skips a module that is not installed)
+        ctx.set_forkserver_preload(["idcheck.api", "idcheck.bulk.worker", *text_evidence.DETECTOR_MODULES])
         start_forkserver()
         return ctx
     return mp.get_context("spawn")
