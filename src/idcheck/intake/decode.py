@@ -285,7 +285,8 @@ def _jpeg_rgb(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -
     of the development photos identical to OpenCV's reduced decode, 10.8 against 11.6 ms), OpenCV's where it
     cannot.  Only plain 3-component pictures that Pillow reads as RGB take this path (grey and CMYK ones take
     :func:`_jpeg_other`; odd files stay with Pillow), and any failure (truncated data: OpenCV returns nothing)
-    falls back to Pillow, whose error the report names.  Raises :class:`CorruptJpeg` for image data the decoder had to fill in.
+    falls back to Pillow, whose error the report names.  Raises :class:`CorruptJpeg` for image data the decoder
+    had to fill in.
     """
     flag = _CV_REDUCED.get(scale)
     components = im.layer  # type: ignore[attr-defined]  # a JpegImageFile (only JPEG reaches here): its components
