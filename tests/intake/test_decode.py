@@ -168,6 +168,12 @@ def test_a_long_unread_tail_before_the_end_marker_is_corrupt_and_header_junk_is_
     # the decoder finished every block 36 bytes before the end marker: its data was out of step
     tail = idcheck.check(data[:eoi] + bytes(range(1, 41)) + data[eoi:])
     assert "file.unreadable" in tail.codes and "extraneous bytes before marker 0xd9" in tail.file["corrupt"]
+    # ... but an encoder's padding there (one byte value repeated) follows intact data: a fact, not a finding
+    zeros = idcheck.check(data[:eoi] + b"\x00" * 40 + data[eoi:])
+    assert "file.unreadable" not in zeros.codes and zeros.verdict == idcheck.check(data).verdict
+    assert "extraneous bytes before marker 0xd9" in zeros.file["decoder_warning"]
+    fill = idcheck.check(data[:eoi] + b"\xff" * 40 + data[eoi:])  # 0xFF fill before a marker is legal JPEG
+    assert "file.unreadable" not in fill.codes and "corrupt" not in fill.file
     # two stray bytes between header segments (an encoder's slip; the picture is intact): said in the file's
     # facts, not as a finding
     dqt = data.index(b"\xff\xdb")

@@ -236,12 +236,20 @@ _EXTRANEOUS_BEFORE_END = re.compile(r"(\d+) extraneous bytes before marker 0x[dD
 _MIN_UNREAD_TAIL = 4  # bytes
 
 
-def _damaged(message: str) -> bool:
-    """Whether a libjpeg warning says blocks of the picture were not decoded from the file's data."""
+def _damaged(message: str, data: bytes = b"") -> bool:
+    """Whether a libjpeg warning says blocks of the picture were not decoded from the file's data.
+
+    An unread tail before the end marker that is one byte value repeated (zeros, 0xFF fill) is an encoder's padding
+    after intact data, not data read out of step: what a bit error leaves there is the rest of the entropy-coded
+    data, which almost never repeats one byte 4 times or more (a 0xFF there is always followed by a stuffed 0x00)."""
     if any(m in message for m in _DAMAGED):
         return True
     tail = _EXTRANEOUS_BEFORE_END.search(message)
-    return tail is not None and int(tail.group(1)) >= _MIN_UNREAD_TAIL
+    if tail is None or int(tail.group(1)) < _MIN_UNREAD_TAIL:
+        return False
+    end = data.rfind(b"\xff\xd9")
+    unread = data[max(0, end - int(tail.group(1))):end] if end > 0 else b""
+    return len(set(unread)) != 1
 
 
 def _strict_jpeg(data: bytes, size: tuple[int, int], scale: int, facts: dict[str, Any],
@@ -270,7 +278,7 @@ def _strict_jpeg(data: bytes, size: tuple[int, int], scale: int, facts: dict[str
             # not recoverable here (simplejpeg reads the header strictly even when told not to): OpenCV or Pillow
             # decide, and name the error if there is one
             return None
-        if _damaged(message):
+        if _damaged(message, data):
             raise CorruptJpeg(message) from exc
     if rgb.ndim != 3 or (rgb.shape[1], rgb.shape[0]) != (w, h):
         return None
