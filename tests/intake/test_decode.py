@@ -267,7 +267,7 @@ def test_grey_and_cmyk_jpegs_with_corrupt_data_are_unreadable(mode, photo):
 
 
 @pytest.mark.parametrize("mode", ["L", "CMYK"])
-@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+@pytest.mark.parametrize("orientation", [1, 2, 5, 6, 8])
 def test_grey_and_cmyk_jpegs_decode_to_pillows_own_pixels(mode, orientation, monkeypatch):
     """The strict decode of a grey or CMYK JPEG gives the working copy Pillow's draft gave, turned by EXIF and
     resampled the same way (so no finding moves)."""

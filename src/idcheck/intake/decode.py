@@ -170,20 +170,12 @@ def _decode_opened(im: Image.Image, spec: FormatSpec, config: Config, facts: dic
             rgb = cv2.resize(rgb, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_LINEAR)
             reduced_by = "draft+resize" if reduced_by == "draft" else "resize"
         rgb = _orient(rgb, orientation)
-    elif pixels_of is not None:
-        # Pillow's own pixels (the same libjpeg scaled decode) and the same steps as below: its conversion to RGB, the
-        # EXIF turn (the decoded copy carries no EXIF for exif_transpose to read), its resampling
-        rgb = _orient(_to_rgb8(pixels_of), orientation)
-        h, w = rgb.shape[:2]
-        if max(w, h) > target:
-            f = target / max(w, h)
-            size = (max(1, round(w * f)), max(1, round(h * f)))
-            rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0))
-            reduced_by = "draft+resize" if reduced_by == "draft" else "resize"
-        if not rgb.flags.c_contiguous:
-            rgb = np.ascontiguousarray(rgb)
     else:
-        if not already_upright and orientation != 1:
+        if pixels_of is not None:
+            # a grey or CMYK JPEG's strictly decoded pixels take Pillow's own steps from here; the decoded copy carries
+            # no EXIF for exif_transpose to read, so it is turned as exif_transpose turns
+            im = pixels_of.transpose(_EXIF_TRANSPOSE[orientation]) if orientation in _EXIF_TRANSPOSE else pixels_of
+        elif not already_upright and orientation != 1:
             im = ImageOps.exif_transpose(im) or im
         w, h = im.size
         if max(w, h) > target and im.mode == "RGB":  # resample the decoded image itself: no array round trip
@@ -310,6 +302,12 @@ def _jpeg_rgb(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -
     if rgb is None or rgb.ndim != 3 or (rgb.shape[1], rgb.shape[0]) != im.size:
         return None
     return rgb
+
+
+# EXIF orientation -> the turn ImageOps.exif_transpose makes
+_EXIF_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+                   4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270,
+                   7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
 
 
 def _jpeg_other(im: Image.Image, data: bytes, scale: int, facts: dict[str, Any]) -> Image.Image | None:
