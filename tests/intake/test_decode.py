@@ -288,3 +288,7 @@ def test_grey_and_cmyk_jpegs_decode_to_pillows_own_pixels(mode, orientation, mon
     assert taken and ours.facts["reduced_by"] == pillows.facts["reduced_by"] == "draft+resize"
     assert ours.image.original_size == pillows.image.original_size
     assert np.array_equal(ours.image.rgb, pillows.image.rgb)
+    # without simplejpeg installed, Pillow decodes as before
+    monkeypatch.setattr(decode_module, "_jpeg_other", real)
+    monkeypatch.setattr(decode_module, "simplejpeg", None)
+    assert np.array_equal(decode_module.decode(data, spec, Config()).image.rgb, pillows.image.rgb)
