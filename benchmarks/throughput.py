@@ -23,7 +23,7 @@ rounds; per image the median of the rounds, then the mean over the set):
   (d) scan        ``idcheck scan`` images/s with 1 and 2 worker processes over the 12 MP JPEGs (the main case),
                   then over all generated files, each linked into a folder as many times as it takes to hold
                   ``--scan-files`` (48: with fewer, the workers' start-up, paid once per scan, weighs on the
-                  ratio: 9 files gave x1.45, 24 x1.76-1.90 from run to run, 48 x1.86-1.99) (alternated, median of
+                  ratio: 9 files gave x1.45, 24 x1.76-1.90 from run to run, 48 x1.80-1.99) (alternated, median of
                   ``--rounds``)
 
 Targets (issue 19): (b) <= 1.5 x (a) on 12 MP JPEGs; decode stage <= 1.1 x the 1/2 draft; tamper.local <= 40 ms
