@@ -194,6 +194,37 @@ def test_a_lossy_webp_photo_is_no_screenshot_but_a_lossless_webp_screenshot_is()
     assert "image.screenshot" in {f.code for f in report.findings}
 
 
+def test_a_scanner_apps_crop_of_a_receipt_at_phone_proportions_is_no_screenshot():
+    """A receipt cropped flat is as tall as a phone screen (2.1 : 1); saved as a JPEG, its smooth paper decodes to
+    flat 8 x 8 blocks on the file's own grid (the quantiser's).  Drawn flat colour is flat at any offset."""
+    import io
+
+    from PIL import Image
+
+    import idcheck
+
+    rng = np.random.default_rng(3)
+    h, w = 1190, 560
+    yy, xx = np.mgrid[0:h, 0:w]
+    paper = (225 + 0.02 * yy + 0.03 * xx)[..., None] * np.ones(3)  # the light's slow gradient over the paper
+    receipt = np.clip(paper + rng.normal(0, 0.8, (h, w, 3)), 0, 255)
+    for y in range(80, h - 80, 40):
+        receipt[y:y + 14, 40:40 + int(rng.integers(200, 480))] = 40  # lines of print
+    receipt = receipt.astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(receipt).save(buf, "JPEG", quality=88)
+    report = idcheck.check(buf.getvalue())
+    m = report.extra["measures"]
+    assert m["flat_share"] >= 0.2 and m["aspect"] >= DEFAULT.screen.phone_aspect  # the old rule's evidence ...
+    assert m["flat_unclipped_offset_share"] < 0.4 * m["flat_unclipped_share"]  # ... on the JPEG's grid
+    assert "image.screenshot" not in codes_of(report.findings)
+    drawn = receipt.copy()
+    drawn[drawn > 200] = 238  # the same page drawn by an app: its background one exact colour
+    buf = io.BytesIO()
+    Image.fromarray(drawn).save(buf, "JPEG", quality=88)
+    assert "image.screenshot" in codes_of(idcheck.check(buf.getvalue()).findings)
+
+
 def test_every_finding_has_measure_and_threshold():
     for defect in (("glare", 0.08), ("defocus", 7.0), ("corner_cut", 0.16), ("finger", 0.09)):
         img, _ = photo("id_card", [defect], seed=11, background="dark_cloth")
@@ -353,6 +384,35 @@ def test_uniform_rows_are_drawn_by_screens_not_cameras():
     f = next(f for f in findings if f.code == "image.screenshot")
     assert f.severity == "error" and ctx.drawn_on_screen
     assert "document.corner_missing" not in codes_of(findings) and "image.glare" not in codes_of(findings)
+
+
+def test_a_smooth_surface_within_a_level_is_not_a_drawn_row():
+    """A blank card's face, its noise averaged down by the working copy's reduction, lies within a level of one
+    colour along a whole row, yet few of its pixels are exactly that colour; a screen's bar is that colour."""
+    from idcheck.image.capture import EXACT_SHARE, uniform_rows
+    rng = np.random.default_rng(7)
+    # noise of 0.7 levels, rounded: every pixel within 2 levels of the median, about a third exactly on it per channel
+    face = np.clip(np.round(rng.normal(200.0, 0.7, (120, 400, 3))), 0, 255).astype(np.uint8)
+    assert uniform_rows(face, exact=0.0) == 120  # within tolerance everywhere: the old rule counted every row
+    assert uniform_rows(face) == 0
+    assert uniform_rows(np.ascontiguousarray(face.transpose(1, 0, 2))) == 0
+    bar = face.copy()
+    bar[:10] = (200, 200, 201)  # drawn: every pixel the same value
+    assert uniform_rows(bar) == 10 and EXACT_SHARE > 0.5
+
+
+def test_a_screenshot_turned_a_quarter_is_still_a_screenshot():
+    """Uniform columns are the same evidence as uniform rows: a capture rotated in an editor keeps its error."""
+    img, _ = photo("id_card", seed=11, background="wood")
+    shot = img.copy()
+    shot[:20] = (60, 60, 64)  # a status bar
+    shot[-30:] = (245, 245, 240)  # a tool bar (unclipped)
+    for turned in (shot, np.ascontiguousarray(np.rot90(shot)), np.ascontiguousarray(np.rot90(shot, 3))):
+        ctx, findings = run(turned)
+        f = next(f for f in findings if f.code == "image.screenshot")
+        assert f.severity == "error" and ctx.drawn_on_screen
+        assert max(ctx.uniform_rows, ctx.uniform_columns) >= 20
+    assert "columns" in f.message and "rows are" not in f.message
 
 
 def test_a_reflection_has_a_soft_halo_a_white_page_a_sharp_edge():

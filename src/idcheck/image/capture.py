@@ -6,21 +6,30 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+# Share of a uniform row's samples that must be EXACTLY its median colour (all three channels): a screen draws a bar
+# in one value, which survives PNG, a JPEG's flat blocks and an area reduction unchanged; a camera's smooth surface
+# (a blank card's face, the working copy's noise averaged down to under a level) only lies within a level or two of
+# it.  Real screenshots' uniform rows: 0.73-1.0 exact (median 0.94-1.0, forwarded by a chat app included); the
+# blank face of a real card photo cropped flat, whose columns ran within 2 levels of one colour: at most 0.47.
+EXACT_SHARE = 0.6
 
-def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97) -> int:
+
+def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, exact: float = EXACT_SHARE) -> int:
     """How many rows of ``rgb`` (H x W x 3 uint8) hold one unclipped colour across the full width: ``coverage`` of
-    their pixels within ``tolerance`` levels of the row's median in every channel, that median between 8 and 247
-    (clipped white and black rows - a scanner's background, a blown-out sky - are left out)."""
+    their pixels within ``tolerance`` levels of the row's median in every channel and ``exact`` of them equal to it
+    (:data:`EXACT_SHARE`), that median between 8 and 247 (clipped white and black rows - a scanner's background, a
+    blown-out sky - are left out).  Columns: pass ``rgb.transpose(1, 0, 2)``."""
     # every k-th column (~128 per row): a row's share of pixels near its median is the same statistic on a
     # sample, at a tenth of the cost on a 1600 px working copy; the median as the middle of the sorted sample
     # (np.median is 6x slower here)
     g = np.ascontiguousarray(rgb[:, :: max(1, rgb.shape[1] // 128)].transpose(0, 2, 1)).astype(np.int16)  # H x 3 x n
     n = g.shape[2]
     med = np.sort(g, axis=2)[:, :, n // 2 : n // 2 + 1]
-    close = (np.abs(g - med) <= tolerance).all(axis=1)
-    share = np.count_nonzero(close, axis=1) / n
+    off = np.abs(g - med).max(axis=1)  # H x n: the largest channel's distance from the row's median
+    near = np.count_nonzero(off <= tolerance, axis=1) / n
+    same = np.count_nonzero(off == 0, axis=1) / n
     level = med[:, :, 0].mean(axis=1)
-    return int(np.count_nonzero((share >= coverage) & (level >= 8) & (level <= 247)))
+    return int(np.count_nonzero((near >= coverage) & (same >= exact) & (level >= 8) & (level <= 247)))
 
 
 # Mean grey level under which a flat 8 x 8 block is deep shadow, not drawn colour: a camera's black level and noise

@@ -110,6 +110,12 @@ class ImageContext:
         return capture.uniform_rows(self.rgb)
 
     @cached_property
+    def uniform_columns(self) -> int:
+        """Columns of the working copy that are one exact, unclipped colour across the full height: the same evidence
+        as :attr:`uniform_rows` on a screenshot turned a quarter (an editor's rotate, a landscape capture)."""
+        return capture.uniform_rows(self.rgb.transpose(1, 0, 2))
+
+    @cached_property
     def panel_edges(self) -> int:
         """Edges a screen drew across the whole working copy (:func:`idcheck.image.capture.panel_edges`)."""
         return capture.panel_edges(self.gray)
@@ -121,11 +127,12 @@ class ImageContext:
 
     @cached_property
     def drawn_on_screen(self) -> bool:
-        """Whether the picture is a screen capture by its strongest evidence: rows of one exact colour across it
-        (``screen.min_uniform_rows``) or an edge drawn exactly along a pixel row or column across it
+        """Whether the picture is a screen capture by its strongest evidence: rows (or columns) of one exact colour
+        across it (``screen.min_uniform_rows``) or an edge drawn exactly along a pixel row or column across it
         (:attr:`panel_edges`).  The checks that judge a photographed document (corners, glare, a finger) then have
         nothing to judge."""
-        return self.uniform_rows >= self.config.screen.min_uniform_rows or self.panel_edges > 0
+        need = self.config.screen.min_uniform_rows
+        return self.uniform_rows >= need or self.uniform_columns >= need or self.panel_edges > 0
 
     # -- document views (idcheck.image.document) ----------------------------
     @cached_property

@@ -11,7 +11,9 @@ whole picture:
   on the picture's smooth areas); phones leave >= 1 grey level, captures ~0.
 * *proportions*: phone screens are 16:9-19.5:9 (long/short >= ``screen.phone_aspect``).
 * *uniform rows* (:func:`idcheck.image.capture.uniform_rows`): rows of the picture that are one exact, unclipped
-  colour across the full width - an app bar, a panel, a page background.  A camera never records such a row; this
+  colour across the full width - an app bar, a panel, a page background - or columns down the full height (a capture
+  turned a quarter).  Exact: most of the row is the very same value (``capture.EXACT_SHARE``), which a camera's
+  smooth surface, a blank card's face, never is.  A camera never records such a row; this
   is the strongest of the three (real photos: none in 46 pictures; real screenshots, JPEG camera-preview captures
   included: 6-125 rows)
   and the one reported as an **error** (``screen.min_uniform_rows``).
@@ -206,27 +208,37 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     aspect = max(ow, oh) / max(1, min(ow, oh))
     feats["aspect"] = aspect
     phone = aspect >= cfg.phone_aspect
-    synthetic = feats["flat_share"] >= cfg.flat_share
     # without phone proportions, only flat colour that is not clipped white/black (a scanner's) counts; and not in a
     # coarsely quantised JPEG, whose smooth areas (paper, wall) decode to exactly flat blocks: a chat app's
     # recompression of a photo, not a screen
     quality = ctx.jpeg_quant.quality if ctx.jpeg_quant is not None else None
+    on_jpeg_grid = _decoded_jpeg(ctx, feats)
     coarse = (quality is not None and quality < cfg.min_jpeg_quality_for_flat) or _smoothing_codec(ctx) \
-        or _decoded_jpeg(ctx, feats)
+        or on_jpeg_grid
     overwhelming = feats["flat_unclipped_share"] >= cfg.flat_share and not coarse
+    # with phone proportions, clipped flat colour counts too (an app's white page is 255), but not unclipped flat
+    # blocks lying on the file's own JPEG grid: the quantiser's, as a scanner app's crop of a photographed receipt
+    # (phone-like 2.1 : 1) saved at quality 88 showed (26% flat, 0.29 of it flat half a block off, against 0.77-1.0
+    # for real JPEG screenshots whose flat colour decides)
+    synthetic = feats["flat_share"] - (feats["flat_unclipped_share"] if on_jpeg_grid else 0.0) >= cfg.flat_share
     if quality is not None:
         feats["jpeg_quality"] = float(quality)
     ctx.extra.setdefault("measures", {}).update({k: round(v, 4) for k, v in feats.items()})
-    rows = ctx.uniform_rows
+    rows, columns = ctx.uniform_rows, ctx.uniform_columns
     feats["uniform_rows"] = float(rows)
+    feats["uniform_columns"] = float(columns)
     drawn = ctx.drawn_on_screen
     panels = ctx.panel_edges
     feats["panel_edges"] = float(panels)
     if (synthetic and phone) or overwhelming or drawn or panels:
         reasons, reasons_zh = [], []
-        if drawn:
+        if rows >= cfg.min_uniform_rows:
             reasons.append(f"{rows} rows are one exact colour across the full width, as only a screen draws them")
             reasons_zh.append(f"有 {rows} 行像素整行是完全相同的颜色，只有屏幕才会这样显示")
+        if columns >= cfg.min_uniform_rows:
+            reasons.append(f"{columns} columns are one exact colour down the full height, as only a screen draws "
+                           f"them (a capture turned a quarter)")
+            reasons_zh.append(f"有 {columns} 列像素整列是完全相同的颜色，只有屏幕才会这样显示（截图被旋转了 90 度）")
         if panels:
             reasons.append(f"{panels} edge{'s' if panels > 1 else ''} run{'' if panels > 1 else 's'} exactly along "
                            f"a pixel row or column across the whole picture, as a screen draws a panel's edge")
