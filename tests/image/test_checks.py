@@ -371,19 +371,39 @@ def test_uniform_rows_are_drawn_by_screens_not_cameras():
     photo_like = np.clip(rng.normal(150, 4, (200, 300, 3)), 0, 255).astype(np.uint8)
     assert uniform_rows(photo_like) == 0
     shot = photo_like.copy()
-    shot[:12] = (33, 150, 243)  # a blue app bar, 12 rows
+    shot[50:62] = (33, 150, 243)  # a blue app bar, 12 rows
     assert uniform_rows(shot) == 12
-    shot[12:40] = 255  # a white page background is clipped: a scanner's white looks the same
+    shot[62:90] = 255  # a white page background is clipped: a scanner's white looks the same
     assert uniform_rows(shot) == 12
     img, _ = photo("id_card", seed=11, background="wood")
     ctx, findings = run(img)
     assert ctx.uniform_rows == 0 and "image.screenshot" not in codes_of(findings)
     bar = img.copy()
-    bar[:20] = (60, 60, 64)  # a dark grey status bar drawn over the photo
+    bar[:40] = (60, 60, 64)  # a dark grey status bar drawn over the photo ...
+    bar[10:30, 20:140] = bar[10:30, -200:-40] = 250  # ... with its clock and icons
     ctx, findings = run(bar)
     f = next(f for f in findings if f.code == "image.screenshot")
     assert f.severity == "error" and ctx.drawn_on_screen
     assert "document.corner_missing" not in codes_of(findings) and "image.glare" not in codes_of(findings)
+
+
+def test_a_frame_around_a_picture_is_not_a_screens_drawing():
+    """A band of one colour along the picture's edge is a frame or padding (an editor's, an app's), laid around photos
+    and captures alike: only rows between content count."""
+    from idcheck.image.capture import uniform_rows
+    rng = np.random.default_rng(5)
+    photo_like = np.clip(rng.normal(150, 4, (200, 300, 3)), 0, 255).astype(np.uint8)
+    framed = photo_like.copy()
+    framed[:6] = framed[-6:] = framed[:, :6] = framed[:, -6:] = (100, 100, 100)  # a grey frame, 6 px
+    assert uniform_rows(framed) == 0 and uniform_rows(np.ascontiguousarray(framed.transpose(1, 0, 2))) == 0
+    framed[100:110] = (33, 150, 243)  # a bar drawn inside it still counts
+    assert uniform_rows(framed) == 10
+    assert uniform_rows(np.full((50, 80, 3), 120, np.uint8)) == 0  # one colour throughout: nothing drawn
+    img, _ = photo("id_card", seed=11, background="wood")
+    padded = np.pad(img, ((40, 40), (0, 0), (0, 0)), constant_values=128)  # padded to a taller shape
+    ctx, findings = run(padded)
+    assert not ctx.drawn_on_screen
+    assert all(f.severity != "error" for f in findings if f.code == "image.screenshot")
 
 
 def test_a_smooth_surface_within_a_level_is_not_a_drawn_row():
@@ -393,11 +413,11 @@ def test_a_smooth_surface_within_a_level_is_not_a_drawn_row():
     rng = np.random.default_rng(7)
     # noise of 0.7 levels, rounded: every pixel within 2 levels of the median, about a third exactly on it per channel
     face = np.clip(np.round(rng.normal(200.0, 0.7, (120, 400, 3))), 0, 255).astype(np.uint8)
-    assert uniform_rows(face, exact=0.0) == 120  # within tolerance everywhere: the old rule counted every row
+    face[:5] = face[-5:] = rng.integers(0, 255, (5, 400, 3))  # print above and below it
+    assert uniform_rows(face, exact=0.0) == 110  # within tolerance everywhere: the old rule counted every row
     assert uniform_rows(face) == 0
-    assert uniform_rows(np.ascontiguousarray(face.transpose(1, 0, 2))) == 0
     bar = face.copy()
-    bar[:10] = (200, 200, 201)  # drawn: every pixel the same value
+    bar[50:60] = (200, 200, 201)  # drawn: every pixel the same value
     assert uniform_rows(bar) == 10 and EXACT_SHARE > 0.5
 
 
@@ -405,8 +425,10 @@ def test_a_screenshot_turned_a_quarter_is_still_a_screenshot():
     """Uniform columns are the same evidence as uniform rows: a capture rotated in an editor keeps its error."""
     img, _ = photo("id_card", seed=11, background="wood")
     shot = img.copy()
-    shot[:20] = (60, 60, 64)  # a status bar
-    shot[-30:] = (245, 245, 240)  # a tool bar (unclipped)
+    shot[:40] = (60, 60, 64)  # a status bar ...
+    shot[10:30, 20:140] = shot[10:30, -200:-40] = 250  # ... with its clock and icons
+    shot[-50:] = (245, 245, 240)  # a tool bar (unclipped) ...
+    shot[-35:-15, 100:200] = 30  # ... with its buttons
     for turned in (shot, np.ascontiguousarray(np.rot90(shot)), np.ascontiguousarray(np.rot90(shot, 3))):
         ctx, findings = run(turned)
         f = next(f for f in findings if f.code == "image.screenshot")

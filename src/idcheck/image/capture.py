@@ -18,7 +18,12 @@ def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, ex
     """How many rows of ``rgb`` (H x W x 3 uint8) hold one unclipped colour across the full width: ``coverage`` of
     their pixels within ``tolerance`` levels of the row's median in every channel and ``exact`` of them equal to it
     (:data:`EXACT_SHARE`), that median between 8 and 247 (clipped white and black rows - a scanner's background, a
-    blown-out sky - are left out).  Columns: pass ``rgb.transpose(1, 0, 2)``."""
+    blown-out sky - are left out).  Columns: pass ``rgb.transpose(1, 0, 2)``.
+
+    Rows in an unbroken run from the picture's first or last row are not counted: a frame or padding that an editor
+    or app lays around any picture, photo or capture (web images of specimen IDs framed in grey, a photo padded to a
+    square).  A screen's bars and page backgrounds lie between its content: every real screenshot whose rows decide
+    has 5 or more away from the edges (5-94), and a status bar's icons break its run from the top."""
     # every k-th column (~128 per row): a row's share of pixels near its median is the same statistic on a
     # sample, at a tenth of the cost on a 1600 px working copy; the median as the middle of the sorted sample
     # (np.median is 6x slower here)
@@ -29,7 +34,11 @@ def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, ex
     near = np.count_nonzero(off <= tolerance, axis=1) / n
     same = np.count_nonzero(off == 0, axis=1) / n
     level = med[:, :, 0].mean(axis=1)
-    return int(np.count_nonzero((near >= coverage) & (same >= exact) & (level >= 8) & (level <= 247)))
+    drawn = (near >= coverage) & (same >= exact) & (level >= 8) & (level <= 247)
+    breaks = np.flatnonzero(~drawn)
+    if breaks.size == 0:
+        return 0  # one colour from the first row to the last: a blank frame, nothing drawn between content
+    return int(np.count_nonzero(drawn[breaks[0]:breaks[-1] + 1]))
 
 
 # Mean grey level under which a flat 8 x 8 block is deep shadow, not drawn colour: a camera's black level and noise

@@ -13,9 +13,10 @@ whole picture:
 * *uniform rows* (:func:`idcheck.image.capture.uniform_rows`): rows of the picture that are one exact, unclipped
   colour across the full width - an app bar, a panel, a page background - or columns down the full height (a capture
   turned a quarter).  Exact: most of the row is the very same value (``capture.EXACT_SHARE``), which a camera's
-  smooth surface, a blank card's face, never is.  A camera never records such a row; this
+  smooth surface, a blank card's face, never is; and between content, not in a run from the picture's edge (a frame
+  or padding, laid around photos too).  A camera never records such a row; this
   is the strongest of the three (real photos: none in 46 pictures; real screenshots, JPEG camera-preview captures
-  included: 6-125 rows)
+  included: 5-94 rows away from the edges where rows decide)
   and the one reported as an **error** (``screen.min_uniform_rows``).
 * *panel edges* (:func:`idcheck.image.capture.panel_edges`): an edge of 40 grey levels or more drawn along one pixel
   row or column across the whole picture (a bar or panel against the page, a shown photo's rectangle).  A lens
