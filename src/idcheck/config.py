@@ -443,8 +443,9 @@ class ScreenConfig:
         "thin toolbar's edge at the working size). Clipped white and black rows are left out: a flatbed scan's white "
         "background and a blown-out sky are uniform too. Columns down the full height count the same (a capture "
         "turned a quarter), and a row counts only when most of it is exactly one value (capture.EXACT_SHARE): the "
-        "blank face of a real card photo cropped flat ran within 2 levels down 25-121 columns, never exactly. Rows in a "
-        "run from the picture's edge are a frame or padding, not counted (real screenshots: 5-94 rows away from it).",
+        "blank face of a real card photo cropped flat ran within 2 levels down 25-121 columns, never exactly. Rows in "
+        "a run from the picture's edge are a frame or padding, not counted (real screenshots: 5-94 rows away from "
+        "it). Nor are the seams of photos stitched together (capture.composite_parts: image.composite).",
     )
     flat_share: float = setting(
         0.2, "share of picture area",

@@ -97,6 +97,7 @@ UNITS: dict[str, tuple[str, str]] = {
                                                      "距图片边缘 {v} 像素（负数表示超出画面）"),
     "outline confidence": ("outline confidence {v}", "轮廓置信度 {v}"),
     "text lines": ("{v} text lines", "{v} 行文字"),
+    "photos": ("{v} photos", "{v} 张照片"),
     "lines": ("{v} lines", "{v} 行"),
     "lines of print cut by the picture's edge": ("{v} lines of print cut by the picture's edge",
                                                  "{v} 行文字被画面边缘切断"),

@@ -547,3 +547,35 @@ def test_edge_blur_is_bit_repeatable_whatever_the_memory_alignment():
         view[:] = gray
         again = edge_blur(view)
         assert again[0] == first[0] and again[1] == first[1]
+
+
+@pytest.mark.parametrize("seam", ["touching", "grey gap", "white gap", "side by side"])
+def test_photos_stitched_together_are_a_composite_not_a_screenshot(seam):
+    """A card's front and back stitched into one picture: the seam is a line no camera draws, but both sides of it are
+    photographs, with no interface anywhere: image.composite (info), and the picture is judged, not called a capture."""
+    front, _ = photo("id_card", seed=11, background="wood")
+    back, _ = photo("id_card", seed=12, background="dark_cloth")
+    gap = {"grey gap": 200, "white gap": 255}.get(seam)
+    if seam == "side by side":
+        picture = np.hstack([front, np.full((front.shape[0], 30, 3), 235, np.uint8), back])
+    else:
+        parts = [front] + ([np.full((40, front.shape[1], 3), gap, np.uint8)] if gap is not None else []) + [back]
+        picture = np.vstack(parts)
+    ctx, findings = run(picture)
+    assert ctx.composite_parts == 2 and not ctx.drawn_on_screen
+    assert "image.screenshot" not in codes_of(findings)
+    assert next(f for f in findings if f.code == "image.composite").severity == "info"
+
+
+def test_an_interface_cut_along_its_lines_is_no_composite():
+    """The same photo shown in an app, under a status bar with its clock and above a button bar: the interface's parts
+    are drawn flat, so the lines stay a screen's drawing."""
+    img, _ = photo("id_card", seed=11, background="wood")
+    bar = np.full((120, img.shape[1], 3), (245, 245, 240), np.uint8)
+    bar[40:80, 100:400] = 30  # a button's label
+    shot = np.vstack([np.full((60, img.shape[1], 3), (60, 60, 64), np.uint8), img, bar])
+    shot[20:40, 20:140] = 250  # the clock
+    ctx, findings = run(shot)
+    assert ctx.composite_parts == 0 and ctx.drawn_on_screen
+    assert "image.composite" not in codes_of(findings)
+    assert next(f for f in findings if f.code == "image.screenshot").severity == "error"

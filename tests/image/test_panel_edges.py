@@ -48,7 +48,20 @@ def test_edges_at_the_picture_border_and_short_edges_do_not_count():
 
 
 def test_a_capture_with_panel_edges_is_a_screenshot_at_error():
+    # a photo (camera-like noise) under an app's panel drawn in exact colour, with a dark mark every 20 px along each
+    # of its rows (its text), so that no row is uniform and the panel's edge alone decides
+    rgb = np.dstack([_panels(noise=1.5, seed=s) for s in range(3)])
+    rgb[:240] = 250
+    rgb[:240, ::20] = 40
+    ctx, findings = run(rgb)
+    assert ctx.uniform_rows == 0 and ctx.panel_edges >= 1
+    assert ctx.drawn_on_screen and not ctx.composite_parts
+    assert "image.screenshot" in codes_of(findings, ("error",))
+
+
+def test_two_photographs_meeting_along_one_row_are_a_composite():
+    # the same edge between two noisy (photographic) halves: what a screen draws, but nothing drawn around it
     rgb = np.dstack([_panels(noise=1.5, seed=s) for s in range(3)])
     ctx, findings = run(rgb)
-    assert ctx.drawn_on_screen
-    assert "image.screenshot" in codes_of(findings, ("error",))
+    assert ctx.panel_edges >= 1 and ctx.composite_parts == 2 and not ctx.drawn_on_screen
+    assert "image.screenshot" not in codes_of(findings, ("error",))

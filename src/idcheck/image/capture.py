@@ -170,3 +170,79 @@ def photo_regions(gray: np.ndarray, min_share: float) -> list[tuple[int, int, in
         if bw * bh >= min_share * cells and fill >= PHOTO_MIN_FILL:
             out.append((int(x * b), int(y * b), int(bw * b), int(bh * b), fill))
     return sorted(out, key=lambda r: -r[2] * r[3])
+
+
+# -- photos put together (composite_parts) ---------------------------------------------------------------------------
+# A front and back stitched into one picture (an app's or an editor's collage) is cut by exactly the lines a screen
+# draws: a gap of one colour between the photos (uniform rows), or a step from one photo to the next along one pixel
+# row (a panel edge).  What tells it from a screen is what lies between those lines: photographs only, no interface.
+SEAM_SHOULDER = 2  # px either side of a cut row that belong to the cut (a gap's antialiased edge, JPEG ringing)
+SEAM_MIN_PART = 16  # px: a part thinner than this is a sliver of the seam, not a photo
+SEAM_DEPTH = 3  # cuts nested this deep at most (rows, then columns within a row, then rows again)
+# Share of a part's 4 x 4 cells that are exactly one value (clipped white and black included): an interface draws its
+# panels and bars so (the real screenshots' flattest part between their lines: 0.37-0.93), a camera's picture has
+# noise in nearly every cell (real development photos stitched in pairs, at 700-1200 px: 0.00-0.10 per part).
+# Bound between the two, geometrically (0.10 x 0.37) ** 0.5 = 0.19.
+COMPOSITE_MAX_FLAT = 0.2
+# Each part of a composite is a photo of a document: at least this share of the picture's area and 48 px each way.
+# An interface cut along its lines falls into bars, words and icons (real screenshots: parts of 16-30 px rows).
+COMPOSITE_MIN_PART = 0.05
+COMPOSITE_MIN_SIDE = 48
+
+
+def _cut_rows(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """Per row of ``rgb``: a line along which the picture is cut - exactly one colour across the full width (any
+    level: a white or black gap too), or a step of ``PANEL_STEP`` levels from this row to the next across
+    ``PANEL_COVER`` of it."""
+    g = np.ascontiguousarray(rgb[:, :: max(1, rgb.shape[1] // 128)].transpose(0, 2, 1)).astype(np.int16)
+    n = g.shape[2]
+    med = np.sort(g, axis=2)[:, :, n // 2 : n // 2 + 1]
+    off = np.abs(g - med).max(axis=1)
+    cut = (np.count_nonzero(off <= 2, axis=1) >= 0.97 * n) & (np.count_nonzero(off == 0, axis=1) >= EXACT_SHARE * n)
+    step = np.count_nonzero(cv2.absdiff(gray[1:], gray[:-1]) >= PANEL_STEP, axis=1) >= PANEL_COVER * gray.shape[1]
+    cut[:-1] |= step
+    return cut
+
+
+def _parts(rgb: np.ndarray, gray: np.ndarray, depth: int) -> list[np.ndarray]:
+    """The grey pictures between the cuts of ``rgb`` (recursively, rows and columns), or ``[gray]`` uncut."""
+    if depth > 0:
+        for turned in (False, True):
+            r = rgb.transpose(1, 0, 2) if turned else rgb
+            g = np.ascontiguousarray(gray.T) if turned else gray
+            cut = _cut_rows(r, g)
+            if not cut.any():
+                continue
+            wide = np.convolve(cut, np.ones(2 * SEAM_SHOULDER + 1), "same") > 0
+            edges = np.flatnonzero(np.diff(np.concatenate(([True], wide, [True])).astype(np.int8)))
+            pieces = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= SEAM_MIN_PART]
+            if not pieces or pieces == [(0, len(cut))]:
+                continue
+            out: list[np.ndarray] = []
+            for a, b in pieces:
+                sub_rgb, sub_gray = r[a:b], g[a:b]
+                if turned:
+                    sub_rgb, sub_gray = sub_rgb.transpose(1, 0, 2), np.ascontiguousarray(sub_gray.T)
+                out.extend(_parts(sub_rgb, sub_gray, depth - 1))
+            return out
+    return [gray]
+
+
+def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> int:
+    """How many photographs ``rgb`` (H x W x 3 uint8, ``gray`` its luminance) is put together from: 2 or more when
+    its full-width (full-height) lines cut it into parts that are all large (``COMPOSITE_MIN_PART``) and
+    photographic (``COMPOSITE_MAX_FLAT``), else 0 (not cut, or some part is small or drawn: an interface)."""
+    parts = _parts(rgb, gray, SEAM_DEPTH)
+    if len(parts) < 2:
+        return 0
+    for g in parts:
+        h, w = g.shape
+        if h * w < COMPOSITE_MIN_PART * gray.size or min(h, w) < COMPOSITE_MIN_SIDE:
+            return 0
+        g = np.ascontiguousarray(g[: h - h % 4, : w - w % 4])
+        k = np.ones((4, 4), np.uint8)
+        top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::4, ::4]
+        bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::4, ::4]
+        if float((top == bottom).mean()) >= COMPOSITE_MAX_FLAT:
+            return 0
+    return len(parts)

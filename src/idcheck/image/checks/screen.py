@@ -201,7 +201,7 @@ def colour_texture(rgb: np.ndarray) -> float:
     return float(np.sqrt((hcr[bright] ** 2 + hcb[bright] ** 2).mean()))
 
 
-@image_check("screen", codes=("image.screenshot", "image.screen_recapture"), section="screen")
+@image_check("screen", codes=("image.screenshot", "image.screen_recapture", "image.composite"), section="screen")
 def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.screen
     feats = dict(ctx.screen_features)
@@ -231,6 +231,13 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     drawn = ctx.drawn_on_screen
     panels = ctx.panel_edges
     feats["panel_edges"] = float(panels)
+    if ctx.composite_parts:
+        # photos stitched together (a front and back): the seams are an editor's lines, not a screen's drawing
+        feats["composite_parts"] = float(ctx.composite_parts)
+        ctx.extra["measures"]["composite_parts"] = ctx.composite_parts
+        rows = columns = panels = 0
+        yield codes.finding("image.composite", measured=Measure(ctx.composite_parts, "photos"),
+                            details={"parts": ctx.composite_parts})
     if (synthetic and phone) or overwhelming or drawn or panels:
         reasons, reasons_zh = [], []
         if rows >= cfg.min_uniform_rows:
