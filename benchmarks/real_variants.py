@@ -16,6 +16,9 @@ the same picture uploaded differently, which the held-out sets certainly contain
   JPEG quality ``MESSENGER_QUALITY``): nothing about the document may change; only the file's own facts may.
 * ``heic``, ``webp``: the picture as an iPhone (HEIC) or a web app (WebP) stores it, lossy at quality
   ``LOSSY_QUALITY``: the formats the registrar accepts besides JPEG and PNG.
+* ``stitched``: the picture twice in one, with a grey gap between (beside itself when it is taller than wide, else
+  above itself), saved as JPEG quality ``STITCH_QUALITY``: as apps put an ID card's front and back together.  Its
+  seam is an editor's line, not a screen's drawing: no error may come of it.
 * ``soft``: the picture mildly out of focus (a Gaussian of ``SOFT_SIGMA`` px per 1000 px of its long side, then the
   sensor's noise; the print stays legible to a person): it may gain ``image.blurry``, but never a finding about the
   document itself (a soft photo of a document is not a picture without one).
@@ -44,7 +47,7 @@ import numpy as np
 
 from .real import DEFAULT_DIR, ROOT, load_outlines
 
-VARIANTS = ("rot90", "rot180", "mirror", "crop", "crop_inside", "messenger", "heic", "webp", "soft")
+VARIANTS = ("rot90", "rot180", "mirror", "crop", "crop_inside", "messenger", "heic", "webp", "stitched", "soft")
 IGNORED_PREFIXES = ("file.", "tamper.")
 CROP_QUALITY = 88  # JPEG quality a scanner app saves at (CamScanner-style exports: 85-92)
 CROP_INSIDE = 0.01  # share of the document's side an app crops inside its corners
@@ -52,6 +55,9 @@ CROP_INSIDE = 0.01  # share of the document's side an app crops inside its corne
 MESSENGER_LONG_SIDE = 1280
 MESSENGER_QUALITY = 78
 LOSSY_QUALITY = 80  # HEIC and WebP: a phone's and a web encoder's usual setting
+STITCH_QUALITY = 90  # collage apps' JPEG export
+STITCH_GAP = 0.02  # the gap between the two photos, share of the stitched side's length
+STITCH_GREY = 210  # the gap's colour: a light grey (white gaps are clipped and say less)
 # Gaussian sigma of the "soft" variant, px per 1000 px of the picture's long side: a focus miss a reviewer still
 # reads (a 12 MP photo's 8 px; a card's 2 mm print filling half the frame is ~45 px high), which the whole-picture
 # edge-blur measure reads as 1.6-2.1 px per 1000 px on these photos, under image.blurry's 3
@@ -142,6 +148,13 @@ def variant_bytes(rgb: np.ndarray, variant: str, quad: Any = None) -> bytes | No
         buf = io.BytesIO()
         Image.fromarray(rgb).save(buf, "HEIF" if variant == "heic" else "WEBP", quality=LOSSY_QUALITY)
         return buf.getvalue()
+    if variant == "stitched":
+        h, w = rgb.shape[:2]
+        if h > w:
+            gap = np.full((h, max(2, round(STITCH_GAP * w)), 3), STITCH_GREY, np.uint8)
+            return _encode(np.hstack([rgb, gap, rgb]), "JPEG", STITCH_QUALITY)
+        gap = np.full((max(2, round(STITCH_GAP * h)), w, 3), STITCH_GREY, np.uint8)
+        return _encode(np.vstack([rgb, gap, rgb]), "JPEG", STITCH_QUALITY)
     if variant == "soft":
         import cv2
 

@@ -23,6 +23,16 @@ def test_turns_and_mirror_are_lossless_and_turned():
     assert rv.variant_bytes(rgb, "crop") is None  # no labelled corners: the crop cannot be made
 
 
+def test_stitched_is_the_picture_twice_with_a_grey_gap():
+    wide = np.random.default_rng(1).integers(0, 256, (100, 160, 3), dtype=np.uint8)
+    out = _decode(rv.variant_bytes(wide, "stitched"))
+    gap = max(2, round(rv.STITCH_GAP * 100))
+    assert out.shape == (200 + gap, 160, 3)  # one above the other
+    assert abs(int(out[100 + gap // 2].mean()) - rv.STITCH_GREY) <= 3
+    tall = np.ascontiguousarray(wide.transpose(1, 0, 2))
+    assert _decode(rv.variant_bytes(tall, "stitched")).shape == (160, 200 + gap, 3)  # side by side
+
+
 def test_the_crop_is_the_document_flattened():
     # a white sheet with a black square at its centre, drawn as a tilted quad on a blue desk
     canvas = np.zeros((400, 500, 3), np.uint8)
