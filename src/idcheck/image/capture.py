@@ -179,26 +179,38 @@ def photo_regions(gray: np.ndarray, min_share: float) -> list[tuple[int, int, in
 SEAM_SHOULDER = 2  # px either side of a cut row that belong to the cut (a gap's antialiased edge, JPEG ringing)
 SEAM_MIN_PART = 16  # px: a part thinner than this is a sliver of the seam, not a photo
 SEAM_DEPTH = 3  # cuts nested this deep at most (rows, then columns within a row, then rows again)
-# Share of a part's 4 x 4 cells that are exactly one value (clipped white and black included): an interface draws its
-# panels and bars so (the real screenshots' flattest part between their lines: 0.37-0.93), a camera's picture has
-# noise in nearly every cell (real development photos stitched in pairs, at 700-1200 px: 0.00-0.10 per part).
-# Bound between the two, geometrically (0.10 x 0.37) ** 0.5 = 0.19.
+# Share of a part's 4 x 4 cells that are exactly one unclipped value: an interface draws its panels and bars so, a
+# camera's picture has noise in nearly every cell (real development photos stitched in pairs, at 700-1200 px:
+# 0.00-0.10 per part; their stitched grey scans 0.0, their white paper being clipped).  Real screenshots are told
+# apart first by their small parts (bars, words, icons); where they are cut into large parts, their flattest one
+# measured 0.37-0.93 (clipped white included; 0.16-0.92 without).  Bound near the geometric middle of 0.10 and
+# 0.37: 0.2.
 COMPOSITE_MAX_FLAT = 0.2
-# Each part of a composite is a photo of a document: at least this share of the picture's area and 48 px each way.
-# An interface cut along its lines falls into bars, words and icons (real screenshots: parts of 16-30 px rows).
-COMPOSITE_MIN_PART = 0.05
+# Each part of a composite is a photo of a document: at least this share of the picture's area (two photos stitched:
+# 30-70% each; a grid of six: 16%) and 48 px each way.  An interface cut along its lines falls into bars, words and
+# icons (real screenshots: parts of 16-30 px rows), or into its photo and a band of buttons (a camera preview's
+# capture: 9% of it, white with two round buttons, which have few exactly flat cells once its clipped white is left
+# out).
+COMPOSITE_MIN_PART = 0.15
+GAP_FLAT = 0.95  # share of a part's 4 x 4 cells exactly flat above which it is the gap between photos, not a part
+# ... or above which a strip thinner than COMPOSITE_MIN_SIDE is (a white padding strip beside a shorter photo, its
+# cells next to the photo rippled by the JPEG: 0.74-0.89 flat); a bar of an interface thin and flat like it would
+# be left out too, but never decides alone (the large parts must still all be photographic)
+STRIP_FLAT = 0.7
 COMPOSITE_MIN_SIDE = 48
 
 
 def _cut_rows(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
-    """Per row of ``rgb``: a line along which the picture is cut - exactly one colour across the full width (any
-    level: a white or black gap too), or a step of ``PANEL_STEP`` levels from this row to the next across
-    ``PANEL_COVER`` of it."""
+    """Per row of ``rgb``: a line along which the picture is cut - exactly one unclipped colour across the full width
+    (as :func:`uniform_rows` counts them: a scan's white rows between its lines of print do not cut it), or a step of
+    ``PANEL_STEP`` levels from this row to the next across ``PANEL_COVER`` of it (a photo against a white gap)."""
     g = np.ascontiguousarray(rgb[:, :: max(1, rgb.shape[1] // 128)].transpose(0, 2, 1)).astype(np.int16)
     n = g.shape[2]
     med = np.sort(g, axis=2)[:, :, n // 2 : n // 2 + 1]
     off = np.abs(g - med).max(axis=1)
+    level = med[:, :, 0].mean(axis=1)
     cut = (np.count_nonzero(off <= 2, axis=1) >= 0.97 * n) & (np.count_nonzero(off == 0, axis=1) >= EXACT_SHARE * n)
+    cut &= (level >= 8) & (level <= 247)
     step = np.count_nonzero(cv2.absdiff(gray[1:], gray[:-1]) >= PANEL_STEP, axis=1) >= PANEL_COVER * gray.shape[1]
     cut[:-1] |= step
     return cut
@@ -232,17 +244,23 @@ def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> int:
     """How many photographs ``rgb`` (H x W x 3 uint8, ``gray`` its luminance) is put together from: 2 or more when
     its full-width (full-height) lines cut it into parts that are all large (``COMPOSITE_MIN_PART``) and
     photographic (``COMPOSITE_MAX_FLAT``), else 0 (not cut, or some part is small or drawn: an interface)."""
-    parts = _parts(rgb, gray, SEAM_DEPTH)
-    if len(parts) < 2:
-        return 0
-    for g in parts:
+    photos = 0
+    for g in _parts(rgb, gray, SEAM_DEPTH):
         h, w = g.shape
-        if h * w < COMPOSITE_MIN_PART * gray.size or min(h, w) < COMPOSITE_MIN_SIDE:
-            return 0
         g = np.ascontiguousarray(g[: h - h % 4, : w - w % 4])
+        if g.size == 0:
+            continue
         k = np.ones((4, 4), np.uint8)
         top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::4, ::4]
         bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::4, ::4]
-        if float((top == bottom).mean()) >= COMPOSITE_MAX_FLAT:
+        flat = top == bottom
+        if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE and flat.mean() >= STRIP_FLAT):
+            continue  # the gap itself (a white or black band between the photos, cut at its steps), or padding
+        if h * w < COMPOSITE_MIN_PART * gray.size or min(h, w) < COMPOSITE_MIN_SIDE:
             return 0
-    return len(parts)
+        # clipped white and black cells are a scanner's or a blown highlight's as much as an interface's
+        drawn = flat & (top < 254) & (top > 1)
+        if float(drawn.mean()) >= COMPOSITE_MAX_FLAT:
+            return 0
+        photos += 1
+    return photos if photos >= 2 else 0
