@@ -14,16 +14,8 @@ import numpy as np
 EXACT_SHARE = 0.6
 
 
-def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, exact: float = EXACT_SHARE) -> int:
-    """How many rows of ``rgb`` (H x W x 3 uint8) hold one unclipped colour across the full width: ``coverage`` of
-    their pixels within ``tolerance`` levels of the row's median in every channel and ``exact`` of them equal to it
-    (:data:`EXACT_SHARE`), that median between 8 and 247 (clipped white and black rows - a scanner's background, a
-    blown-out sky - are left out).  Columns: pass ``rgb.transpose(1, 0, 2)``.
-
-    Rows in an unbroken run from the picture's first or last row are not counted: a frame or padding that an editor
-    or app lays around any picture, photo or capture (web images of specimen IDs framed in grey, a photo padded to a
-    square).  A screen's bars and page backgrounds lie between its content: every real screenshot whose rows decide
-    has 5 or more away from the edges (5-94), and a status bar's icons break its run from the top."""
+def _drawn_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, exact: float = EXACT_SHARE) -> np.ndarray:
+    """Per row of ``rgb``: one unclipped colour across the full width, as :func:`uniform_rows` asks (wherever it is)."""
     # every k-th column (~128 per row): a row's share of pixels near its median is the same statistic on a
     # sample, at a tenth of the cost on a 1600 px working copy; the median as the middle of the sorted sample
     # (np.median is 6x slower here)
@@ -34,7 +26,20 @@ def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, ex
     near = np.count_nonzero(off <= tolerance, axis=1) / n
     same = np.count_nonzero(off == 0, axis=1) / n
     level = med[:, :, 0].mean(axis=1)
-    drawn = (near >= coverage) & (same >= exact) & (level >= 8) & (level <= 247)
+    return (near >= coverage) & (same >= exact) & (level >= 8) & (level <= 247)
+
+
+def uniform_rows(rgb: np.ndarray, tolerance: int = 2, coverage: float = 0.97, exact: float = EXACT_SHARE) -> int:
+    """How many rows of ``rgb`` (H x W x 3 uint8) hold one unclipped colour across the full width: ``coverage`` of
+    their pixels within ``tolerance`` levels of the row's median in every channel and ``exact`` of them equal to it
+    (:data:`EXACT_SHARE`), that median between 8 and 247 (clipped white and black rows - a scanner's background, a
+    blown-out sky - are left out).  Columns: pass ``rgb.transpose(1, 0, 2)``.
+
+    Rows in an unbroken run from the picture's first or last row are not counted: a frame or padding that an editor
+    or app lays around any picture, photo or capture (web images of specimen IDs framed in grey, a photo padded to a
+    square).  A screen's bars and page backgrounds lie between its content: every real screenshot whose rows decide
+    has 5 or more away from the edges (5-94), and a status bar's icons break its run from the top."""
+    drawn = _drawn_rows(rgb, tolerance, coverage, exact)
     breaks = np.flatnonzero(~drawn)
     if breaks.size == 0:
         return 0  # one colour from the first row to the last: a blank frame, nothing drawn between content
@@ -144,6 +149,16 @@ PHOTO_OPEN = 5  # cells (20 px): thinner photo-like strips (a line of text, an i
 PHOTO_MIN_FILL = 0.5  # share of its bounding box a region must fill: a photo is a rectangle on a screen
 
 
+def _cell_extremes(gray: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per ``b`` x ``b`` cell of ``gray`` (its whole cells from the top-left): (brightest, darkest) pixel."""
+    h, w = gray.shape
+    g = np.ascontiguousarray(gray[: h - h % b, : w - w % b])
+    k = np.ones((b, b), np.uint8)
+    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    return top, bottom
+
+
 def photo_regions(gray: np.ndarray, min_share: float) -> list[tuple[int, int, int, int, float]]:
     """Rectangles of a screen capture where the screen shows a photo, largest first: (x, y, w, h, fill) in ``gray``'s
     pixels, each covering at least ``min_share`` of the picture.
@@ -155,10 +170,7 @@ def photo_regions(gray: np.ndarray, min_share: float) -> list[tuple[int, int, in
     b = PHOTO_BLOCK
     if h < 4 * b * PHOTO_OPEN or w < 4 * b * PHOTO_OPEN:
         return []
-    g = np.ascontiguousarray(gray[: h - h % b, : w - w % b])
-    k = np.ones((b, b), np.uint8)
-    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
-    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    top, bottom = _cell_extremes(gray, b)
     flat = ((top.astype(np.int16) - bottom) <= FLAT_RANGE).astype(np.float32)
     photo: np.ndarray = (cv2.blur(flat, (PHOTO_WINDOW, PHOTO_WINDOW)) < PHOTO_MAX_FLAT).astype(np.uint8)
     photo = cv2.morphologyEx(photo, cv2.MORPH_OPEN, np.ones((PHOTO_OPEN, PHOTO_OPEN), np.uint8))
@@ -204,13 +216,7 @@ def _cut_rows(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
     """Per row of ``rgb``: a line along which the picture is cut - exactly one unclipped colour across the full width
     (as :func:`uniform_rows` counts them: a scan's white rows between its lines of print do not cut it), or a step of
     ``PANEL_STEP`` levels from this row to the next across ``PANEL_COVER`` of it (a photo against a white gap)."""
-    g = np.ascontiguousarray(rgb[:, :: max(1, rgb.shape[1] // 128)].transpose(0, 2, 1)).astype(np.int16)
-    n = g.shape[2]
-    med = np.sort(g, axis=2)[:, :, n // 2 : n // 2 + 1]
-    off = np.abs(g - med).max(axis=1)
-    level = med[:, :, 0].mean(axis=1)
-    cut = (np.count_nonzero(off <= 2, axis=1) >= 0.97 * n) & (np.count_nonzero(off == 0, axis=1) >= EXACT_SHARE * n)
-    cut &= (level >= 8) & (level <= 247)
+    cut = _drawn_rows(rgb)
     step = np.count_nonzero(cv2.absdiff(gray[1:], gray[:-1]) >= PANEL_STEP, axis=1) >= PANEL_COVER * gray.shape[1]
     cut[:-1] |= step
     return cut
@@ -247,12 +253,9 @@ def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> int:
     photos = 0
     for g in _parts(rgb, gray, SEAM_DEPTH):
         h, w = g.shape
-        g = np.ascontiguousarray(g[: h - h % 4, : w - w % 4])
-        if g.size == 0:
+        if h < 4 or w < 4:
             continue
-        k = np.ones((4, 4), np.uint8)
-        top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::4, ::4]
-        bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::4, ::4]
+        top, bottom = _cell_extremes(g, 4)
         flat = top == bottom
         if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE and flat.mean() >= STRIP_FLAT):
             continue  # the gap itself (a white or black band between the photos, cut at its steps), or padding
