@@ -131,19 +131,21 @@ class ImageContext:
         across it (``screen.min_uniform_rows``) or an edge drawn exactly along a pixel row or column across it
         (:attr:`panel_edges`).  The checks that judge a photographed document (corners, glare, a finger) then have
         nothing to judge."""
+        return self.screen_lines and not self.composite_parts
+
+    @cached_property
+    def screen_lines(self) -> bool:
+        """Whether the picture has the lines a screen draws: ``screen.min_uniform_rows`` uniform rows or columns, or a
+        panel edge (the seams of stitched photos are such lines too: :attr:`composite_parts`)."""
         need = self.config.screen.min_uniform_rows
-        drawn = self.uniform_rows >= need or self.uniform_columns >= need or self.panel_edges > 0
-        return drawn and not self.composite_parts
+        return self.uniform_rows >= need or self.uniform_columns >= need or self.panel_edges > 0
 
     @cached_property
     def composite_parts(self) -> int:
         """How many photos the picture is put together from (a front and back stitched by an app or an editor), 0
         when it is not one (:func:`idcheck.image.capture.composite_parts`).  Its seams are the lines a screen draws, so
         it is looked for only where such lines are (no cost on a photo)."""
-        need = self.config.screen.min_uniform_rows
-        if not (self.uniform_rows >= need or self.uniform_columns >= need or self.panel_edges > 0):
-            return 0
-        return capture.composite_parts(self.rgb, self.gray)
+        return capture.composite_parts(self.rgb, self.gray) if self.screen_lines else 0
 
     # -- document views (idcheck.image.document) ----------------------------
     @cached_property

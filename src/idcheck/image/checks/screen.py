@@ -233,7 +233,6 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     feats["panel_edges"] = float(panels)
     if ctx.composite_parts:
         # photos stitched together (a front and back): the seams are an editor's lines, not a screen's drawing
-        feats["composite_parts"] = float(ctx.composite_parts)
         ctx.extra["measures"]["composite_parts"] = ctx.composite_parts
         rows = columns = panels = 0
         yield codes.finding("image.composite", measured=Measure(ctx.composite_parts, "photos"),
