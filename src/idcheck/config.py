@@ -232,10 +232,11 @@ class BlurConfig:
     )
     sampling_floor: float = setting(
         1.2, "pixels of the measured (rectified) image, gaussian sigma",
-        "A sharp printed edge in a real photo - demosaiced, sharpened and compressed by the phone, then area-reduced to "
-        "the working copy - measures sigma 0.92-1.47 px (median 1.2) in the measured copy whatever the reduction (25 "
-        "real development photos, each at 1, 0.7, 0.5 and 0.35 times its working size); what is left above this floor "
-        "is the scene's blur, which scales with the document, so a small or reduced document reads like a large one. "
+        "A sharp printed edge in a real photo - demosaiced, sharpened and compressed by the phone, then area-reduced "
+        "to the working copy - measures sigma 0.92-1.47 px (median 1.2) in the measured copy whatever the reduction "
+        "(25 real development photos, each at 1, 0.7, 0.5 and 0.35 times its working size); what is left above this "
+        "floor is the scene's blur, which scales with the document, so a small or reduced document reads like a "
+        "large one. "
         "The 0.9 measured on generated edges (sampled once) left 0.6-0.8 px that, divided by a document reduced to "
         "about 500 px, read 1.5-1.9 per 1000 px: sharp photos stitched into a front-and-back collage were called "
         "blurry (4 of the 61). With 1.2, the same photos mildly out of focus (benchmarks.real_variants soft) are "
