@@ -562,9 +562,46 @@ def test_photos_stitched_together_are_a_composite_not_a_screenshot(seam):
         parts = [front] + ([np.full((40, front.shape[1], 3), gap, np.uint8)] if gap is not None else []) + [back]
         picture = np.vstack(parts)
     ctx, findings = run(picture)
-    assert ctx.composite_parts == 2 and not ctx.drawn_on_screen
+    assert len(ctx.composite_parts) == 2 and not ctx.drawn_on_screen
     assert "image.screenshot" not in codes_of(findings)
     assert next(f for f in findings if f.code == "image.composite").severity == "info"
+
+
+def test_each_photo_of_a_composite_is_judged_on_its_own():
+    """A front whose corner the camera cut, stitched above a clean back: the cut corner is said of photo 1, inside
+    photo 1's part of the picture; photo 2's document is outlined in its own part; nothing is said of photo 2."""
+    front, labels = photo("id_card", [("corner_cut", 0.12)], seed=21, background="wood")
+    back, _ = photo("id_card", seed=12, background="dark_cloth")
+    assert labels["corners_cut"]
+    gap = np.full((40, front.shape[1], 3), 200, np.uint8)
+    ctx, findings = run(np.vstack([front, gap, back]))
+    assert len(ctx.composite_parts) == 2
+    corner = [f for f in findings if f.code == "document.corner_missing"]
+    assert corner and all(f.details["photo"] == 1 for f in corner)
+    assert corner[0].message.startswith("Photo 1 of 2: ")
+    assert corner[0].render(lang="zh").startswith("第 1 张照片（共 2 张）：")
+    # regions in the whole picture's full-resolution pixels (the working copy stands for one twice its size)
+    h = front.shape[0] * 2
+    assert all(y <= h for _, y in corner[0].region)
+    assert not any(f.details.get("photo") == 2 for f in findings if f.severity != "info")
+    photos = ctx.extra["photos"]
+    assert [p["document"] is not None for p in photos] == [True, True]
+    assert min(y for _, y in photos[1]["document"]["quad"]) >= 2 * (front.shape[0] + gap.shape[0]) - 4
+    # the same front alone says the same
+    _, alone = run(front)
+    assert "document.corner_missing" in codes_of(alone)
+
+
+def test_a_composite_with_a_photo_without_a_document_says_which():
+    """A clean card stitched beside a photo of a bare desk: "no document" is said of photo 2 only."""
+    card, _ = photo("id_card", seed=11, background="wood")
+    rng = np.random.default_rng(3)
+    desk = np.clip(rng.normal(120, 6, card.shape), 0, 255).astype(np.uint8)
+    ctx, findings = run(np.hstack([card, np.full((card.shape[0], 30, 3), 230, np.uint8), desk]))
+    assert len(ctx.composite_parts) == 2
+    said = {(f.code, f.details.get("photo")) for f in findings if f.severity != "info"}
+    assert ("document.not_found", 2) in said
+    assert not any(photo_no == 1 for _, photo_no in said)
 
 
 def test_an_interface_cut_along_its_lines_is_no_composite():
@@ -576,6 +613,6 @@ def test_an_interface_cut_along_its_lines_is_no_composite():
     shot = np.vstack([np.full((60, img.shape[1], 3), (60, 60, 64), np.uint8), img, bar])
     shot[20:40, 20:140] = 250  # the clock
     ctx, findings = run(shot)
-    assert ctx.composite_parts == 0 and ctx.drawn_on_screen
+    assert not ctx.composite_parts and ctx.drawn_on_screen
     assert "image.composite" not in codes_of(findings)
     assert next(f for f in findings if f.code == "image.screenshot").severity == "error"

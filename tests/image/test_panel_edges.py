@@ -63,5 +63,5 @@ def test_two_photographs_meeting_along_one_row_are_a_composite():
     # the same edge between two noisy (photographic) halves: what a screen draws, but nothing drawn around it
     rgb = np.dstack([_panels(noise=1.5, seed=s) for s in range(3)])
     ctx, findings = run(rgb)
-    assert ctx.panel_edges >= 1 and ctx.composite_parts == 2 and not ctx.drawn_on_screen
+    assert ctx.panel_edges >= 1 and len(ctx.composite_parts) == 2 and not ctx.drawn_on_screen
     assert "image.screenshot" not in codes_of(findings, ("error",))

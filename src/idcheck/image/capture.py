@@ -222,8 +222,10 @@ def _cut_rows(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
     return cut
 
 
-def _parts(rgb: np.ndarray, gray: np.ndarray, depth: int) -> list[np.ndarray]:
-    """The grey pictures between the cuts of ``rgb`` (recursively, rows and columns), or ``[gray]`` uncut."""
+def _parts(rgb: np.ndarray, gray: np.ndarray, depth: int, x0: int = 0, y0: int = 0
+           ) -> list[tuple[int, int, np.ndarray]]:
+    """The grey pictures between the cuts of ``rgb`` (recursively, rows and columns), each with the x, y of its top
+    left corner in the picture (``x0``, ``y0``: this piece's own), or ``[(x0, y0, gray)]`` uncut."""
     if depth > 0:
         for turned in (False, True):
             r = rgb.transpose(1, 0, 2) if turned else rgb
@@ -236,22 +238,25 @@ def _parts(rgb: np.ndarray, gray: np.ndarray, depth: int) -> list[np.ndarray]:
             pieces = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= SEAM_MIN_PART]
             if not pieces or pieces == [(0, len(cut))]:
                 continue
-            out: list[np.ndarray] = []
+            out: list[tuple[int, int, np.ndarray]] = []
             for a, b in pieces:
                 sub_rgb, sub_gray = r[a:b], g[a:b]
                 if turned:
                     sub_rgb, sub_gray = sub_rgb.transpose(1, 0, 2), np.ascontiguousarray(sub_gray.T)
-                out.extend(_parts(sub_rgb, sub_gray, depth - 1))
+                    out.extend(_parts(sub_rgb, sub_gray, depth - 1, x0 + int(a), y0))
+                else:
+                    out.extend(_parts(sub_rgb, sub_gray, depth - 1, x0, y0 + int(a)))
             return out
-    return [gray]
+    return [(x0, y0, gray)]
 
 
-def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> int:
-    """How many photographs ``rgb`` (H x W x 3 uint8, ``gray`` its luminance) is put together from: 2 or more when
-    its full-width (full-height) lines cut it into parts that are all large (``COMPOSITE_MIN_PART``) and
-    photographic (``COMPOSITE_MAX_FLAT``), else 0 (not cut, or some part is small or drawn: an interface)."""
-    photos = 0
-    for g in _parts(rgb, gray, SEAM_DEPTH):
+def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The photographs ``rgb`` (H x W x 3 uint8, ``gray`` its luminance) is put together from, as boxes (x, y, width,
+    height in its pixels, in reading order): 2 or more when its full-width (full-height) lines cut it into parts that
+    are all large (``COMPOSITE_MIN_PART``) and photographic (``COMPOSITE_MAX_FLAT``), else none (not cut, or some
+    part is small or drawn: an interface)."""
+    photos: list[tuple[int, int, int, int]] = []
+    for x, y, g in _parts(rgb, gray, SEAM_DEPTH):
         h, w = g.shape
         if h < 4 or w < 4:
             continue
@@ -260,10 +265,10 @@ def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> int:
         if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE and flat.mean() >= STRIP_FLAT):
             continue  # the gap itself (a white or black band between the photos, cut at its steps), or padding
         if h * w < COMPOSITE_MIN_PART * gray.size or min(h, w) < COMPOSITE_MIN_SIDE:
-            return 0
+            return []
         # clipped white and black cells are a scanner's or a blown highlight's as much as an interface's
         drawn = flat & (top < 254) & (top > 1)
         if float(drawn.mean()) >= COMPOSITE_MAX_FLAT:
-            return 0
-        photos += 1
-    return photos if photos >= 2 else 0
+            return []
+        photos.append((x, y, w, h))
+    return photos if len(photos) >= 2 else []

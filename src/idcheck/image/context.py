@@ -141,11 +141,31 @@ class ImageContext:
         return self.uniform_rows >= need or self.uniform_columns >= need or self.panel_edges > 0
 
     @cached_property
-    def composite_parts(self) -> int:
-        """How many photos the picture is put together from (a front and back stitched by an app or an editor), 0
-        when it is not one (:func:`idcheck.image.capture.composite_parts`).  Its seams are the lines a screen draws, so
-        it is looked for only where such lines are (no cost on a photo)."""
-        return capture.composite_parts(self.rgb, self.gray) if self.screen_lines else 0
+    def composite_parts(self) -> tuple[tuple[int, int, int, int], ...]:
+        """The photos the picture is put together from (a front and back stitched by an app or an editor), as
+        working-copy boxes (x, y, width, height); empty when it is not one
+        (:func:`idcheck.image.capture.composite_parts`).  Its seams are the lines a screen draws, so they are looked
+        for only where such lines are (no cost on a photo)."""
+        return tuple(capture.composite_parts(self.rgb, self.gray)) if self.screen_lines else ()
+
+    def photo(self, box: tuple[int, int, int, int]) -> ImageContext:
+        """A context of its own for the photo in working-copy ``box`` (x, y, width, height) of a composite: its
+        "original" is that photo at full resolution (its frame is the photo's edges), without the file's bytes (the
+        file-level evidence belongs to the whole picture).  Regions its checks report are the photo's own; add
+        :meth:`box_origin` to place them in the picture."""
+        x, y, w, h = box
+        decoded = DecodedImage(
+            np.ascontiguousarray(self.rgb[y:y + h, x:x + w]),
+            (max(1, round(w * self.scale_x)), max(1, round(h * self.scale_y))),
+            self.decoded.format, self.decoded.mode, self.decoded.reduced_by, dict(self.decoded.notes),
+        )
+        sub = ImageContext(decoded, self.config, self.file_facts)
+        sub.requested_kind = self.requested_kind
+        return sub
+
+    def box_origin(self, box: tuple[int, int, int, int]) -> Point:
+        """The top-left corner of working-copy ``box`` in full-resolution upright pixels."""
+        return self.to_original([box[:2]])[0]
 
     # -- document views (idcheck.image.document) ----------------------------
     @cached_property

@@ -81,11 +81,14 @@ def annotate(report_or_dict: Any, source: Any = None, *, long_side: int = 1600, 
     def scaled(points: Iterable[Iterable[float]]) -> list[tuple[float, float]]:
         return [(x * sx, y * sy) for x, y in points]
 
-    document = (data.get("extra") or {}).get("document") or {}
-    quad = document.get("quad")
-    if quad:
-        pts = scaled(quad)
-        draw.line(pts + [pts[0]], fill=COLOURS["document"] + (255,), width=line)
+    extra = data.get("extra") or {}
+    # the document's outline; on a composite (photos put together), each photo's
+    documents = [extra.get("document") or {}] + [p.get("document") or {} for p in extra.get("photos") or ()]
+    for document in documents:
+        quad = document.get("quad")
+        if quad:
+            pts = scaled(quad)
+            draw.line(pts + [pts[0]], fill=COLOURS["document"] + (255,), width=line)
     for finding in data.get("findings", []):
         region = finding.get("region")
         if not region:

@@ -233,10 +233,11 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     feats["panel_edges"] = float(panels)
     if ctx.composite_parts:
         # photos stitched together (a front and back): the seams are an editor's lines, not a screen's drawing
-        ctx.extra["measures"]["composite_parts"] = ctx.composite_parts
+        n = len(ctx.composite_parts)
+        ctx.extra["measures"]["composite_parts"] = n
         rows = columns = panels = 0
-        yield codes.finding("image.composite", measured=Measure(ctx.composite_parts, "photos"),
-                            details={"parts": ctx.composite_parts})
+        boxes = [[[round(x, 1), round(y, 1)] for x, y in ctx.box_to_original(*box)] for box in ctx.composite_parts]
+        yield codes.finding("image.composite", measured=Measure(n, "photos"), details={"parts": n, "photos": boxes})
     if (synthetic and phone) or overwhelming or drawn or panels:
         reasons, reasons_zh = [], []
         if rows >= cfg.min_uniform_rows:
