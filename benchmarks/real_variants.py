@@ -18,7 +18,8 @@ the same picture uploaded differently, which the held-out sets certainly contain
   ``LOSSY_QUALITY``: the formats the registrar accepts besides JPEG and PNG.
 * ``stitched``: the picture twice in one, with a grey gap between (beside itself when it is taller than wide, else
   above itself), saved as JPEG quality ``STITCH_QUALITY``: as apps put an ID card's front and back together.  Its
-  seam is an editor's line, not a screen's drawing: no error may come of it.
+  seam is an editor's line, not a screen's drawing: no error may come of it; and each photo, judged on its own, is
+  compared with the picture alone (a gain or loss says "(photo k)").
 * ``soft``: the picture mildly out of focus (a Gaussian of ``SOFT_SIGMA`` px per 1000 px of its long side, then the
   sensor's noise; the print stays legible to a person): it may gain ``image.blurry``, but never a finding about the
   document itself (a soft photo of a document is not a picture without one).
@@ -85,13 +86,23 @@ def _bench_channel() -> None:
 
 def judged(data: bytes) -> list[str]:
     """``code:severity`` of the warnings and errors idcheck gives for ``data`` (file and edit traces aside), checked
-    whatever the file's size (:data:`BENCH_CHANNEL`)."""
+    whatever the file's size (:data:`BENCH_CHANNEL`); a finding about one photo of a composite ends in ``@k``."""
     import idcheck
 
     _bench_channel()
     report = idcheck.check(data, channel=BENCH_CHANNEL)
-    return sorted({f"{f.code}:{f.severity}" for f in report.findings
-                   if f.severity != "info" and not f.code.startswith(IGNORED_PREFIXES)})
+    return sorted({f"{f.code}:{f.severity}" + (f"@{f.details['photo']}" if f.details.get("photo") else "")
+                   for f in report.findings if f.severity != "info" and not f.code.startswith(IGNORED_PREFIXES)})
+
+
+def per_photo(found: list[str]) -> dict[int, list[str]]:
+    """What was said of each photo of a composite (``@k`` findings, and those about the whole picture), or ``{0:
+    found}`` when nothing names a photo (the picture was judged as one)."""
+    photos = sorted({int(c.rsplit("@", 1)[1]) for c in found if "@" in c})
+    if not photos:
+        return {0: found}
+    whole = [c for c in found if "@" not in c]
+    return {k: sorted(whole + [c.rsplit("@", 1)[0] for c in found if c.endswith(f"@{k}")]) for k in photos}
 
 
 def _encode(rgb: np.ndarray, fmt: str, quality: int = CROP_QUALITY) -> bytes:
@@ -183,7 +194,11 @@ def _job(args: tuple[str, list[str], Any]) -> dict[str, Any]:
         data = variant_bytes(rgb, v, quad)
         if data is not None:
             found = judged(data)
-            out["variants"][v] = {"codes": found, **compare(base, found)}
+            # each photo of a composite (the stitched picture's two copies) is compared with the picture alone
+            diffs = {k: compare(base, codes) for k, codes in per_photo(found).items()}
+            out["variants"][v] = {"codes": found,
+                                  **{key: sorted({c + (f" (photo {k})" if k else "") for k, d in diffs.items()
+                                                  for c in d[key]}) for key in ("gained", "lost")}}
     return out
 
 
@@ -193,7 +208,7 @@ def summarise(records: list[dict[str, Any]], variants: list[str]) -> dict[str, A
     for v in variants:
         ran = [r for r in records if v in r["variants"]]
         changed = {r["file"]: r["variants"][v] for r in ran if r["variants"][v]["gained"] or r["variants"][v]["lost"]}
-        errors = {f: [c for c in d["gained"] if c.endswith(":error")] for f, d in changed.items()}
+        errors = {f: [c for c in d["gained"] if c.split(" (photo")[0].endswith(":error")] for f, d in changed.items()}
         summary[v] = {"pictures": len(ran), "changed": len(changed),
                       "errors_gained": {f: c for f, c in errors.items() if c},
                       "gained": {f: d["gained"] for f, d in changed.items() if d["gained"]},

@@ -129,3 +129,14 @@ def test_heic_and_webp_variants_are_those_formats_at_the_same_size():
     pillow_heif.register_heif_opener()
     for data in (heic, webp):
         assert _decode(data).shape == rgb.shape
+
+
+def test_each_photo_of_a_composite_is_compared_with_the_picture_alone():
+    found = ["image.blurry:warning", "document.corner_missing:error@1", "image.glare:warning@2"]
+    assert rv.per_photo(found) == {1: ["document.corner_missing:error", "image.blurry:warning"],
+                                   2: ["image.blurry:warning", "image.glare:warning"]}
+    assert rv.per_photo(["a:warning"]) == {0: ["a:warning"]}
+    records = [{"file": "x.jpg", "base": ["image.glare:warning"], "variants": {"stitched": {
+        "codes": [], "gained": ["document.corner_missing:error (photo 1)"], "lost": []}}}]
+    assert rv.summarise(records, ["stitched"])["stitched"]["errors_gained"] == {
+        "x.jpg": ["document.corner_missing:error (photo 1)"]}
