@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 from .config import Config
 from .deadline import Deadline
 from .image.checks import (
@@ -78,6 +80,7 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
     per_photo = tuple(c for c in CHECKS if c.name in PER_PHOTO)
     extra: list[dict[str, Any]] = []
     not_applicable: dict[str, list[Any]] = {}
+    ctx.photo_documents = []
     for k, box in enumerate(photos, 1):
         sub = ctx.photo(box)
         sub_timings: dict[str, float] = {}
@@ -90,6 +93,9 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
             ctx.timings[name] = ctx.timings.get(name, 0.0) + ms
         for name, reason in sub.extra.get("not_applicable", {}).items():
             not_applicable.setdefault(name, []).append(reason)
+        found_doc = sub.document
+        if found_doc is not None and found_doc.method != "frame":
+            ctx.photo_documents.append(found_doc.quad + np.asarray(box[:2], found_doc.quad.dtype))
         document = sub.extra.get("document")
         if document and document.get("quad"):
             document = {**document, "quad": [[round(x + origin[0], 1), round(y + origin[1], 1)]

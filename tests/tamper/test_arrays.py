@@ -68,3 +68,52 @@ def test_the_document_mask_eroded_over_its_box_equals_the_whole_picture_erosion(
         k = max(9, int(0.04 * side) | 1)
         want = cv2.erode(mask, np.ones((k, k), np.uint8))
         np.testing.assert_array_equal(local._erode_doc_mask(ctx), want)
+
+
+def test_the_seams_of_a_composite_are_left_out_of_the_document_mask():
+    """Photos put together: the padding between them carries no sensor noise by construction, so the edit-trace
+    detectors compare the photos only, staying as clear of the seam as of the outline."""
+    from types import SimpleNamespace
+
+    from idcheck.tamper import local
+
+    h, w = 200, 430
+    mask = np.full((h, w), 255, np.uint8)
+    photos = ((0, 0, 200, 200), (230, 0, 200, 200))  # a 30 px gap between them
+    ctx = SimpleNamespace(doc_mask=mask, height=h, width=w, composite_parts=photos)
+    out = local._erode_doc_mask(ctx)
+    assert out.max() == 255 and not out[:, 200:230].any()
+    k = max(9, int(0.04 * min(h, w) * np.sqrt(400 / 430)) | 1)
+    assert not out[:, 200 - k // 2:230 + k // 2].any()  # clear of the seam by the erosion's reach
+    assert out[100, 200 - k // 2 - 1] and out[100, 230 + k // 2]  # and only that
+    plain = local._erode_doc_mask(SimpleNamespace(doc_mask=mask, height=h, width=w))
+    assert plain[:, 200:230].all()  # the same picture not put together: the middle is the document's
+
+
+def test_the_noise_of_each_photo_of_a_composite_is_compared_with_its_own_paper():
+    """A camera photo (sensor noise) beside a noiseless picture (a scan, an app's render): over the two, the noiseless
+    one's text reads as "text without the noise the rest of the document has"; each against its own paper, neither
+    is an edit (a noiseless picture alone has nothing to compare)."""
+    from types import SimpleNamespace
+
+    from idcheck.config import Config
+    from idcheck.tamper import local
+
+    h, w_photo, w_scan = 480, 640, 320
+    page = np.full((h, w_photo + w_scan), 200.0)
+    for y in range(20, h - 20, 24):  # rows of small dark glyphs
+        for x in range(10, w_photo + w_scan - 20, 14):
+            page[y:y + 10, x:x + 3] = 60
+            page[y + 4:y + 6, x:x + 9] = 60
+    noise = np.concatenate([np.random.default_rng(0).normal(0, 1.5, (h, w_photo)), np.zeros((h, w_scan))], axis=1)
+    gray = np.clip(page + noise, 0, 255).astype(np.uint8)
+
+    def ctx():
+        return SimpleNamespace(gray=gray, doc_mask=np.full(gray.shape, 255, np.uint8), height=h,
+                               width=w_photo + w_scan)
+
+    cfg = Config().tamper
+    together = local.detect_noise(ctx(), cfg)
+    assert len(together) == 1 and together[0].box[0] >= w_photo - 16  # the noiseless part, against the photo's paper
+    assert local.detect_noise(ctx(), cfg, (w_photo, 0, w_scan, h)) == []
+    assert local.detect_noise(ctx(), cfg, (0, 0, w_photo, h)) == []

@@ -91,7 +91,7 @@ def test_full_luma_is_decoded_once_and_only_for_jpeg(camera_jpeg):
 def test_no_sensor_noise_analysis_on_a_screen_capture(base, monkeypatch):
     """A screenshot has no camera noise anywhere, so "no noise over this text" says nothing about an edit."""
     called = []
-    monkeypatch.setattr(local, "detect_noise", lambda ctx, cfg: called.append(1) or [])
+    monkeypatch.setattr(local, "detect_noise", lambda ctx, cfg, within=None: called.append(1) or [])
     photo = np.asarray(base["photo_a"])
     check(_jpeg(photo))
     assert called, "the noise analysis runs on a camera photo"

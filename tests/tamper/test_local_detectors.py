@@ -321,3 +321,38 @@ def test_a_real_textured_sheet_saved_as_png_is_not_called_copied():
     buf = io.BytesIO()
     Image.fromarray(rgb[::2, ::2].copy()).save(buf, "PNG", compress_level=1)
     assert _edits(check(buf.getvalue()), "copy") == []
+
+
+# ------------------------------------------------------------------------- photos put together ---
+def _stitched(left: np.ndarray, right: np.ndarray, gap: int = 37) -> np.ndarray:
+    """Two photos side by side with a light grey gap, as a collage app puts a card's front and back (a gap whose
+    width puts the second photo off the first one's 8 px block grid)."""
+    h = max(left.shape[0], right.shape[0])
+    pad = [np.pad(p, ((0, h - p.shape[0]), (0, 0), (0, 0)), constant_values=235) for p in (left, right)]
+    return np.hstack([pad[0], np.full((h, gap, 3), 210, np.uint8), pad[1]])
+
+
+def test_the_same_photo_put_in_twice_is_no_copy_move_and_no_paste(camera_jpeg):
+    """A front-and-back collage made of two JPEG photos: each brings its own block grid and noise; the second is no
+    paste into the first, and the same photo twice is no copy-move of itself."""
+    photo = forgery.decode(camera_jpeg)
+    report = check(forgery.jpeg(_stitched(photo, photo), 92))
+    assert any(f.code == "image.composite" for f in report.findings)
+    assert _edits(report) == []
+    assert report.extra["tamper"]["not_compared"].startswith("jpeg history")
+    # the control: the photo alone is no different (nothing was found in it)
+    assert _edits(check(camera_jpeg)) == []
+
+
+def test_a_copy_move_inside_one_photo_of_a_composite_is_still_found(base):
+    rng = np.random.default_rng(21)
+    img = forgery.decode(forgery.jpeg(base["photo_a"], 92)).copy()
+    donor, mask = forgery._copy_move(img, base, rng)
+    edited = np.where((mask > 0)[..., None], donor, img).astype(np.uint8)
+    other = forgery.decode(forgery.jpeg(base["photo_b"], 90))
+    report = check(forgery.jpeg(_stitched(edited, other), 90))
+    assert any(f.code == "image.composite" for f in report.findings)
+    found = _edits(report, "copy")
+    assert found
+    ys, xs = np.nonzero(mask)
+    assert _overlaps(found[0].region, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))

@@ -62,6 +62,9 @@ class ImageContext:
         self.timings: dict[str, float] = {}
         # The document kind the caller named ("auto" when unknown; see idcheck.api.KINDS); set by idcheck.check.
         self.requested_kind: str = "auto"
+        # On a composite (photos put together), the documents found in its photos (working-copy quads), set by the
+        # pipeline once each photo was judged: the whole picture's document mask is theirs (:attr:`doc_mask`).
+        self.photo_documents: list[np.ndarray] | None = None
 
     # -- coordinates -------------------------------------------------------
     def to_original(self, points: Iterable[Sequence[float]]) -> list[Point]:
@@ -287,11 +290,16 @@ class ImageContext:
         """H x W uint8 mask (255 inside the document quad, within the frame), or None when no document was located:
         none was found, or only the picture's frame stands for one that fills it (``method == "frame"``, see
         :mod:`.document.print_fit`), so the edit-trace analyses comparing the document's regions run as without one."""
-        doc = self.document
-        if doc is None or doc.method == "frame":
+        if self.photo_documents is not None:  # a composite: each photo's own document
+            quads = self.photo_documents
+        else:
+            doc = self.document
+            quads = [] if doc is None or doc.method == "frame" else [doc.quad]
+        if not quads:
             return None
         mask = np.zeros((self.height, self.width), np.uint8)
-        cv2.fillConvexPoly(mask, np.round(doc.quad).astype(np.int32), 255)
+        for quad in quads:
+            cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 255)
         return mask
 
     @cached_property

@@ -93,9 +93,17 @@ def check_local(ctx: ImageContext) -> Iterator[Finding]:
     anomalies: list[local.Anomaly] = []
     facts: dict[str, Any] = {}
     q = _quant(ctx)
+    # photos put together (a front and back stitched by an app) each bring their own JPEG history, on their own
+    # block grid: the compression analyses would find every photo but the first "pasted" (the same 61 development
+    # photos stitched in pairs: 9 such errors).  They are not run on a composite (said in the report's extra);
+    # the noise and copy-move detectors compare within the photos
+    photos = _photo_boxes(ctx)
     with blas.one_thread():  # many small matrix products: threaded BLAS cost 2x the time (see .blas)
         t = time.perf_counter()
-        if ctx.decoded.format == "jpeg" and q is not None and q.quality is not None and q.quality >= local.MIN_QUALITY:
+        if photos:
+            ctx.extra.setdefault("tamper", {})["not_compared"] = "jpeg history: photos put together"
+        elif ctx.decoded.format == "jpeg" and q is not None and q.quality is not None \
+                and q.quality >= local.MIN_QUALITY:
             found, facts = local.detect_jpeg(ctx, cfg)
             anomalies += found
         timings["jpeg"] = (time.perf_counter() - t) * 1000
@@ -107,12 +115,17 @@ def check_local(ctx: ImageContext) -> Iterator[Finding]:
         # of it (a real phone screenshot gave three noise warnings over its text)
         if not (ctx.decoded.format == "jpeg" and q is not None and q.quality is not None
                 and q.quality < local.NOISE_MIN_QUALITY) and not ctx.drawn_on_screen:
-            anomalies += local.detect_noise(ctx, cfg)
+            for within in (ctx.composite_parts or (None,)):  # a composite's photos each against its own paper
+                anomalies += local.detect_noise(ctx, cfg, within)
         timings["noise"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         anomalies += local.detect_copy_move(ctx, cfg)
         timings["copy"] = (time.perf_counter() - t) * 1000
     ctx.timings.update({f"tamper.{k}": v for k, v in timings.items()})  # into Report.timings, not extra
+    if photos:
+        # a block and its copy in two different photos is the same thing photographed twice (or the same photo
+        # put in twice), not an edit of either
+        anomalies = [a for a in anomalies if not _across_photos(ctx, a, photos)]
     if not anomalies:
         return
     boxes = [(_original_box(ctx, a), a) for a in anomalies]
@@ -144,6 +157,37 @@ def check_local(ctx: ImageContext) -> Iterator[Finding]:
         used.add(i)
         if len(used) >= 3:
             break
+
+
+def _photo_boxes(ctx: ImageContext) -> list[tuple[float, float, float, float]]:
+    """The photos of a composite (``ctx.composite_parts``) as (x0, y0, x1, y1) boxes in original pixels; none for a
+    picture that is one photo."""
+    out = []
+    for box in getattr(ctx, "composite_parts", ()) or ():
+        pts = ctx.box_to_original(*box)
+        out.append((pts[0][0], pts[0][1], pts[2][0], pts[2][1]))
+    return out
+
+
+def _photo_of(box: tuple[float, ...], photos: list[tuple[float, float, float, float]]) -> int | None:
+    """The index of the photo holding ``box``'s centre, or None (a seam)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return next((i for i, (x0, y0, x1, y1) in enumerate(photos) if x0 <= cx <= x1 and y0 <= cy <= y1), None)
+
+
+def _across_photos(ctx: ImageContext, a: local.Anomaly, photos: list[tuple[float, float, float, float]]) -> bool:
+    """Whether ``a`` is a copy-move whose block (``a.partner``) and copy (the block moved by its displacement) lie
+    in two different photos of a composite."""
+    if a.detector != "copy" or a.partner is None:
+        return False
+    block = _box_original(ctx, tuple(float(v) for v in a.partner), a.space)
+    region = _original_box(ctx, a)  # the copy, or both blocks when the seams did not tell which is the copy
+    # the displacement is in upright original px, its sign relative to the block not stated: the copy is the end
+    # that lies in the region
+    dx, dy = (float(v) for v in a.details.get("displacement_px", (0.0, 0.0)))
+    ends = [(block[0] + sx * dx, block[1] + sx * dy, block[2] + sx * dx, block[3] + sx * dy) for sx in (1.0, -1.0)]
+    copy = next((e for e in ends if _photo_of(e, [region]) is not None), ends[0])
+    return _photo_of(block, photos) != _photo_of(copy, photos)
 
 
 def _rank(a: local.Anomaly, cfg: Any) -> float:

@@ -547,6 +547,15 @@ def _erode_doc_mask(ctx: Any) -> np.ndarray | None:
         return None
     # stay clear of the outline (rounded corners, the background showing at an imprecise edge)
     mask = mask if mask.dtype == np.uint8 else (mask > 0).astype(np.uint8)
+    photos = getattr(ctx, "composite_parts", ())
+    if photos:
+        # photos put together: the seams between them are an editor's flat padding, without sensor noise by
+        # construction (read as "text on a background without noise" on a real pair); only the photos are compared,
+        # and the erosion below keeps clear of their edges too
+        inside = np.zeros_like(mask)
+        for x, y, w, h in photos:
+            inside[y:y + h, x:x + w] = 1
+        mask = cv2.bitwise_and(mask, mask, mask=inside)
     box = mask_box(mask)
     if box is None:
         return np.zeros_like(mask)
@@ -562,9 +571,16 @@ def _erode_doc_mask(ctx: Any) -> np.ndarray | None:
     return out
 
 
-def detect_noise(ctx: Any, cfg: Any) -> list[Anomaly]:
-    """Textured cells whose flat pixels carry far less noise than the document's paper (working copy)."""
+def detect_noise(ctx: Any, cfg: Any, within: tuple[int, int, int, int] | None = None) -> list[Anomaly]:
+    """Textured cells whose flat pixels carry far less noise than the document's paper (working copy); ``within``:
+    only the document's part inside this working-copy box (x, y, width, height: one photo of a composite, whose
+    noise is compared with its own paper's, not with another camera's)."""
     mask = _doc_mask_working(ctx)
+    if mask is not None and within is not None:
+        x, y, w, h = within
+        part = np.zeros_like(mask)
+        part[y:y + h, x:x + w] = mask[y:y + h, x:x + w]
+        mask = part
     if mask is None:
         return []
     cell = 16
