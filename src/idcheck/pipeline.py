@@ -13,6 +13,7 @@ To add a check: write it under ``image/checks/`` (or ``tamper/``) with
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 import numpy as np
@@ -73,7 +74,9 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
     (:func:`idcheck.image.checks.not_judged.settle`).  On a composite (``ctx.composite_parts``: two or more photos
     put together) the :data:`PER_PHOTO` checks run on each photo, and what they find names the photo
     (:func:`_on_photo`)."""
-    photos = _composite_parts(ctx)
+    start = time.perf_counter()
+    photos = _composite_parts(ctx)  # the screen's lines it needs are the screen check's too (computed once)
+    ctx.timings["composite"] = (time.perf_counter() - start) * 1000.0
     if not photos:
         return not_judged.settle(_run(ctx, CHECKS, timings, deadline))
     findings: list[Finding] = []
@@ -93,7 +96,10 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
             ctx.timings[name] = ctx.timings.get(name, 0.0) + ms
         for name, reason in sub.extra.get("not_applicable", {}).items():
             not_applicable.setdefault(name, []).append(reason)
-        found_doc = sub.document
+        try:
+            found_doc = sub.document
+        except Exception:  # noqa: BLE001 - the photo's document check reported it (internal.check_failed)
+            found_doc = None
         if found_doc is not None and found_doc.method != "frame":
             ctx.photo_documents.append(found_doc.quad + np.asarray(box[:2], found_doc.quad.dtype))
         document = sub.extra.get("document")

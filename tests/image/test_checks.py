@@ -616,3 +616,23 @@ def test_an_interface_cut_along_its_lines_is_no_composite():
     assert not ctx.composite_parts and ctx.drawn_on_screen
     assert "image.composite" not in codes_of(findings)
     assert next(f for f in findings if f.code == "image.screenshot").severity == "error"
+
+
+def test_a_check_that_crashes_on_a_photo_of_a_composite_fails_that_photo_and_the_rest_runs(monkeypatch):
+    import dataclasses
+
+    from idcheck import pipeline
+
+    def crash(ctx):
+        raise ValueError("boom")
+
+    checks = tuple(dataclasses.replace(c, fn=crash) if c.name == "glare" else c for c in pipeline.CHECKS)
+    monkeypatch.setattr(pipeline, "CHECKS", checks)
+    front, _ = photo("id_card", seed=11, background="wood")
+    back, _ = photo("id_card", seed=12, background="dark_cloth")
+    ctx, findings = run(np.vstack([front, np.full((40, front.shape[1], 3), 200, np.uint8), back]))
+    crashed = [f for f in findings if f.code == "internal.check_failed"]
+    assert sorted(f.details["photo"] for f in crashed) == [1, 2]
+    assert all(f.severity == "error" for f in crashed)
+    assert any(f.code == "image.composite" for f in findings)  # the whole picture's checks still ran
+    assert [p["document"] is not None for p in ctx.extra["photos"]] == [True, True]
