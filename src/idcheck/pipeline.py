@@ -62,10 +62,12 @@ def make_context(
     return ImageContext(decoded, config, file_facts, data=data, read_jpeg_tables=jpegtables.read)
 
 
-# The checks that judge one photographed document (its outline and corners, what lies over it, its size and
-# sharpness): on a picture put together from several photos (a card's front and back stitched by an app) they run on
-# each photo, whose frame is its own edges.  The others judge the picture or the file as a whole.
-PER_PHOTO = frozenset({"document", "resolution", "blur", "glare", "occlusion", "watermark"})
+# The checks that judge one photographed document (its outline and corners, what lies over it, its size, sharpness
+# and colour, a licence's seal): on a picture put together from several photos (a card's front and back stitched by
+# an app) they run on each photo, whose frame is its own edges (a grey copy of the back beside a colour photo of the
+# front is still a grey copy).  The others judge the picture or the file as a whole: the screen check (reading each
+# photo's document for a screen's traces) and the edit traces (inside each photo's document).
+PER_PHOTO = frozenset({"document", "resolution", "blur", "glare", "colour", "occlusion", "watermark", "seal"})
 
 
 def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline | None = None) -> list[Finding]:
@@ -98,10 +100,11 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
             not_applicable.setdefault(name, []).append(reason)
         try:
             found_doc = sub.document
+            sure = found_doc is not None and bool(sub.document_confident)
         except Exception:  # noqa: BLE001 - the photo's document check reported it (internal.check_failed)
-            found_doc = None
+            found_doc, sure = None, False
         if found_doc is not None and found_doc.method != "frame":
-            ctx.photo_documents.append(found_doc.quad + np.asarray(box[:2], found_doc.quad.dtype))
+            ctx.photo_documents.append((found_doc.quad + np.asarray(box[:2], found_doc.quad.dtype), sure))
         document = sub.extra.get("document")
         if document and document.get("quad"):
             document = {**document, "quad": [[round(x + origin[0], 1), round(y + origin[1], 1)]

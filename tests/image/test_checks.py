@@ -636,3 +636,68 @@ def test_a_check_that_crashes_on_a_photo_of_a_composite_fails_that_photo_and_the
     assert all(f.severity == "error" for f in crashed)
     assert any(f.code == "image.composite" for f in findings)  # the whole picture's checks still ran
     assert [p["document"] is not None for p in ctx.extra["photos"]] == [True, True]
+
+
+def _jpeg(rgb, quality=90):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=quality)  # colour at half resolution (4:2:0), as apps save
+    return buf.getvalue()
+
+
+def _said(data):
+    import idcheck
+
+    report = idcheck.check(data)
+    return report, {(f.code, f.severity) for f in report.findings}
+
+
+def test_a_narrow_gap_whose_colour_rings_in_the_jpeg_still_parts_the_photos():
+    """A 12 px grey gap between two photos, saved as a JPEG: its colour takes on the photos' ringing (stored at half
+    resolution), its grey stays exact: the photos are still told apart."""
+    front, _ = photo("id_card", seed=11, background="wood")
+    back, _ = photo("business_license", seed=12, background="dark_cloth")
+    data = _jpeg(np.vstack([front, np.full((12, front.shape[1], 3), 200, np.uint8), back]))
+    report, said = _said(data)
+    assert ("image.composite", "info") in said
+    assert len(report.extra["photos"]) == 2
+    assert not any(code == "image.screenshot" for code, _ in said)
+
+
+def test_a_photo_with_straight_edges_of_its_own_in_a_collage_is_not_cut_to_pieces():
+    """Two photos one above the other with a grey gap; the lower one holds a straight edge across it and, below that
+    edge, another down it (a desk's edge, a monitor's frame).  Cut as deep as a grid, its corner pieces are too small
+    for photos; cut along the first lines only, every piece is a large photographic one: a composite, not a screen's
+    drawing."""
+    from idcheck.image import capture
+
+    rng = np.random.default_rng(5)
+
+    def surface(h, w, level):
+        return np.clip(rng.normal(level, 6, (h, w)), 0, 255).astype(np.uint8)
+
+    lower = np.vstack([surface(250, 600, 90), np.hstack([surface(150, 240, 30), surface(150, 360, 200)])])
+    gray = np.vstack([surface(400, 600, 120), np.full((24, 600), 210, np.uint8), lower])
+    parts = capture.composite_parts(gray)
+    assert len(parts) == 3 and parts[0][:3] == (0, 0, 600) and parts[0][3] >= 396  # the upper photo whole
+    assert capture._photos(capture._parts(gray, capture.SEAM_DEPTH), gray.size) == []  # the grid's cut fails
+
+
+def test_a_white_gap_between_photos_is_a_gap_though_clipped_and_rippled():
+    """A white gap is clipped (no row of it one unclipped level): only the steps at its sides cut the picture, and
+    what lies between them is white rippled by the JPEG, few cells exactly flat.  Thin and within a few levels of
+    white, it is the gap, not a piece of an interface."""
+    from idcheck.image import capture
+
+    rng = np.random.default_rng(6)
+    photo_a = np.clip(rng.normal(120, 6, (300, 500)), 0, 255).astype(np.uint8)
+    photo_b = np.clip(rng.normal(130, 6, (300, 500)), 0, 255).astype(np.uint8)
+    gap = rng.integers(251, 256, (22, 500)).astype(np.uint8)
+    gray = np.vstack([photo_a, gap, photo_b])
+    assert len(capture.composite_parts(gray)) == 2
+    words = gap.copy()
+    words[5:17, 20:480:3] = 40  # a strip with a line of words in it is no gap: an interface's, not a collage's
+    assert capture.composite_parts(np.vstack([photo_a, words, photo_b])) == []

@@ -212,25 +212,26 @@ STRIP_FLAT = 0.7
 COMPOSITE_MIN_SIDE = 48
 
 
-def _cut_rows(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
-    """Per row of ``rgb``: a line along which the picture is cut - exactly one unclipped colour across the full width
-    (as :func:`uniform_rows` counts them: a scan's white rows between its lines of print do not cut it), or a step of
-    ``PANEL_STEP`` levels from this row to the next across ``PANEL_COVER`` of it (a photo against a white gap)."""
-    cut = _drawn_rows(rgb)
+def _cut_rows(gray: np.ndarray) -> np.ndarray:
+    """Per row of ``gray``: a line along which the picture is cut - exactly one unclipped grey level across the full
+    width (as :func:`uniform_rows` counts them: a scan's white rows between its lines of print do not cut it), or a
+    step of ``PANEL_STEP`` levels from this row to the next across ``PANEL_COVER`` of it (a photo against a white
+    gap).  One grey level, not one colour: a JPEG stores colour at half resolution, in blocks of 16 px, so a gap
+    narrower than about 32 px between two photos takes on their colours' ringing in every row (a real collage with a
+    24 px grey gap: its rows vary by 2-4 levels of blue, none of them one colour), while its grey stays exact."""
+    cut = _drawn_rows(gray[:, :, None])
     step = np.count_nonzero(cv2.absdiff(gray[1:], gray[:-1]) >= PANEL_STEP, axis=1) >= PANEL_COVER * gray.shape[1]
     cut[:-1] |= step
     return cut
 
 
-def _parts(rgb: np.ndarray, gray: np.ndarray, depth: int, x0: int = 0, y0: int = 0
-           ) -> list[tuple[int, int, np.ndarray]]:
-    """The grey pictures between the cuts of ``rgb`` (recursively, rows and columns), each with the x, y of its top
-    left corner in the picture (``x0``, ``y0``: this piece's own), or ``[(x0, y0, gray)]`` uncut."""
+def _parts(gray: np.ndarray, depth: int, x0: int = 0, y0: int = 0) -> list[tuple[int, int, np.ndarray]]:
+    """The pieces of ``gray`` between its cuts (recursively, rows and columns, ``depth`` levels), each with the x, y
+    of its top left corner in the picture (``x0``, ``y0``: this piece's own), or ``[(x0, y0, gray)]`` uncut."""
     if depth > 0:
         for turned in (False, True):
-            r = rgb.transpose(1, 0, 2) if turned else rgb
             g = np.ascontiguousarray(gray.T) if turned else gray
-            cut = _cut_rows(r, g)
+            cut = _cut_rows(g)
             if not cut.any():
                 continue
             wide = np.convolve(cut, np.ones(2 * SEAM_SHOULDER + 1), "same") > 0
@@ -240,31 +241,42 @@ def _parts(rgb: np.ndarray, gray: np.ndarray, depth: int, x0: int = 0, y0: int =
                 continue
             out: list[tuple[int, int, np.ndarray]] = []
             for a, b in pieces:
-                sub_rgb, sub_gray = r[a:b], g[a:b]
                 if turned:
-                    sub_rgb, sub_gray = sub_rgb.transpose(1, 0, 2), np.ascontiguousarray(sub_gray.T)
-                    out.extend(_parts(sub_rgb, sub_gray, depth - 1, x0 + int(a), y0))
+                    out.extend(_parts(np.ascontiguousarray(g[a:b].T), depth - 1, x0 + int(a), y0))
                 else:
-                    out.extend(_parts(sub_rgb, sub_gray, depth - 1, x0, y0 + int(a)))
+                    out.extend(_parts(g[a:b], depth - 1, x0, y0 + int(a)))
             return out
     return [(x0, y0, gray)]
 
 
-def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """The photographs ``rgb`` (H x W x 3 uint8, ``gray`` its luminance) is put together from, as boxes (x, y, width,
-    height in its pixels, in reading order): 2 or more when its full-width (full-height) lines cut it into parts that
-    are all large (``COMPOSITE_MIN_PART``) and photographic (``COMPOSITE_MAX_FLAT``), else none (not cut, or some
-    part is small or drawn: an interface)."""
+# A thin piece (under COMPOSITE_MIN_SIDE) is the gap between photos when this share of its pixels lies within
+# THIN_GAP_LEVELS grey levels of its median: a white gap is clipped (no uniform row cuts it, only the steps at its
+# sides, which leave a sliver of JPEG ringing by them: 16-19 rows of a real collage's 24 px white gap, 20-57% of their
+# cells exactly flat, all within 4 levels of white); a strip of an interface holds words and icons
+THIN_GAP_LEVELS = 4
+THIN_GAP_SHARE = 0.9
+
+
+def _even(gray: np.ndarray) -> bool:
+    """Whether ``THIN_GAP_SHARE`` of ``gray`` lies within ``THIN_GAP_LEVELS`` of its median."""
+    med = int(np.median(gray))
+    return float(np.count_nonzero(np.abs(gray.astype(np.int16) - med) <= THIN_GAP_LEVELS)) >= THIN_GAP_SHARE * gray.size
+
+
+def _photos(pieces: list[tuple[int, int, np.ndarray]], area: int) -> list[tuple[int, int, int, int]]:
+    """The boxes of ``pieces`` (gaps and padding strips left out) when they are 2 or more photos - each large
+    (``COMPOSITE_MIN_PART`` of ``area``, ``COMPOSITE_MIN_SIDE`` each way) and photographic (``COMPOSITE_MAX_FLAT``) -
+    else none."""
     photos: list[tuple[int, int, int, int]] = []
-    for x, y, g in _parts(rgb, gray, SEAM_DEPTH):
+    for x, y, g in pieces:
         h, w = g.shape
         if h < 4 or w < 4:
             continue
         top, bottom = _cell_extremes(g, 4)
         flat = top == bottom
-        if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE and flat.mean() >= STRIP_FLAT):
+        if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE and (flat.mean() >= STRIP_FLAT or _even(g))):
             continue  # the gap itself (a white or black band between the photos, cut at its steps), or padding
-        if h * w < COMPOSITE_MIN_PART * gray.size or min(h, w) < COMPOSITE_MIN_SIDE:
+        if h * w < COMPOSITE_MIN_PART * area or min(h, w) < COMPOSITE_MIN_SIDE:
             return []
         # clipped white and black cells are a scanner's or a blown highlight's as much as an interface's
         drawn = flat & (top < 254) & (top > 1)
@@ -272,3 +284,13 @@ def composite_parts(rgb: np.ndarray, gray: np.ndarray) -> list[tuple[int, int, i
             return []
         photos.append((x, y, w, h))
     return photos if len(photos) >= 2 else []
+
+
+def composite_parts(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The photographs the picture ``gray`` (its luminance, H x W uint8) is put together from, as boxes (x, y, width,
+    height in its pixels, in reading order): 2 or more when its full-width (full-height) lines cut it into parts that
+    are all large (``COMPOSITE_MIN_PART``) and photographic (``COMPOSITE_MAX_FLAT``), else none (not cut, or some
+    part is small or drawn: an interface).  Cut as deep as ``SEAM_DEPTH`` (a grid of photos); failing that, along
+    the first lines only: a photo may hold a straight line of its own across it (a monitor's, a table's edge), whose
+    deeper cuts leave pieces too small for photos, while the collage's seams alone leave the photos whole."""
+    return _photos(_parts(gray, SEAM_DEPTH), gray.size) or _photos(_parts(gray, 1), gray.size)

@@ -62,9 +62,10 @@ class ImageContext:
         self.timings: dict[str, float] = {}
         # The document kind the caller named ("auto" when unknown; see idcheck.api.KINDS); set by idcheck.check.
         self.requested_kind: str = "auto"
-        # On a composite (photos put together), the documents found in its photos (working-copy quads), set by the
-        # pipeline once each photo was judged: the whole picture's document mask is theirs (:attr:`doc_mask`).
-        self.photo_documents: list[np.ndarray] | None = None
+        # On a composite (photos put together), the documents found in its photos (working-copy quad, whether its
+        # outline is sure), set by the pipeline once each photo was judged: the whole picture's checks read these
+        # instead of one outline of the whole (:attr:`doc_mask`, the screen check's recapture measures).
+        self.photo_documents: list[tuple[np.ndarray, bool]] | None = None
 
     # -- coordinates -------------------------------------------------------
     def to_original(self, points: Iterable[Sequence[float]]) -> list[Point]:
@@ -125,8 +126,15 @@ class ImageContext:
 
     @cached_property
     def screen_features(self) -> dict[str, float]:
-        """Flat 8 x 8 blocks and sensor noise of the whole picture (:func:`idcheck.image.capture.screen_features`)."""
-        return capture.screen_features(self.gray)
+        """Flat 8 x 8 blocks and sensor noise of the whole picture (:func:`idcheck.image.capture.screen_features`);
+        of a composite's photos, weighted by their areas (the gap between them is the collage app's flat colour: two
+        grey flatbed scans with a grey gap between read as 30% drawn flat)."""
+        if not self.composite_parts:
+            return capture.screen_features(self.gray)
+        measured = [(capture.screen_features(self.gray[y:y + h, x:x + w]), w * h)
+                    for x, y, w, h in self.composite_parts]
+        total = float(sum(area for _, area in measured))
+        return {k: sum(f[k] * area for f, area in measured) / total for k in measured[0][0]}
 
     @cached_property
     def drawn_on_screen(self) -> bool:
@@ -149,7 +157,15 @@ class ImageContext:
         working-copy boxes (x, y, width, height); empty when it is not one
         (:func:`idcheck.image.capture.composite_parts`).  Its seams are the lines a screen draws, so they are looked
         for only where such lines are (no cost on a photo)."""
-        return tuple(capture.composite_parts(self.rgb, self.gray)) if self.screen_lines else ()
+        return tuple(capture.composite_parts(self.gray)) if self.screen_lines or self._grey_lines else ()
+
+    @property
+    def _grey_lines(self) -> bool:
+        """Rows or columns of one exact grey level across the picture (``screen.min_uniform_rows``): a collage's gap
+        as a JPEG stores it (its colour rings with the photos' beside it, its grey stays exact)."""
+        need = self.config.screen.min_uniform_rows
+        grey = self.gray[:, :, None]
+        return capture.uniform_rows(grey) >= need or capture.uniform_rows(grey.transpose(1, 0, 2)) >= need
 
     def photo(self, box: tuple[int, int, int, int]) -> ImageContext:
         """A context of its own for the photo in working-copy ``box`` (x, y, width, height) of a composite: its
@@ -291,7 +307,7 @@ class ImageContext:
         none was found, or only the picture's frame stands for one that fills it (``method == "frame"``, see
         :mod:`.document.print_fit`), so the edit-trace analyses comparing the document's regions run as without one."""
         if self.photo_documents is not None:  # a composite: each photo's own document
-            quads = self.photo_documents
+            quads = [quad for quad, _ in self.photo_documents]
         else:
             doc = self.document
             quads = [] if doc is None or doc.method == "frame" else [doc.quad]

@@ -64,8 +64,10 @@ real cases so far, hence a warning too.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator
+from typing import Any
 
 import cv2
 import numpy as np
@@ -208,7 +210,8 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
     ow, oh = ctx.decoded.original_size
     aspect = max(ow, oh) / max(1, min(ow, oh))
     feats["aspect"] = aspect
-    phone = aspect >= cfg.phone_aspect
+    # (a composite's proportions are the collage's: two photos one above the other are as tall as a phone screen)
+    phone = aspect >= cfg.phone_aspect and not ctx.composite_parts
     # without phone proportions, only flat colour that is not clipped white/black (a scanner's) counts; and not in a
     # coarsely quantised JPEG, whose smooth areas (paper, wall) decode to exactly flat blocks: a chat app's
     # recompression of a photo, not a screen
@@ -284,14 +287,28 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
             details={"grid_tiles": grid.agreeing, "tiles": grid.tiles, "period_px": grid.period_px},
         )
         return
-    doc = ctx.document
-    if doc is None or not ctx.document_confident:
-        # both measures read a document's plain paper: on a picture without one (a landscape, a texture, a
-        # colourful scene) they measure the scene, and document.not_found already says what is wrong; from a
-        # doubtful outline they read whatever it holds (a glare spot's red-white rim read as a screen's sub-pixels),
-        # and image.not_judged says so
-        return
-    x, y, w, h = cv2.boundingRect(np.round(doc.quad).astype(np.int32))
+    # both measures read a document's plain paper: on a picture without one (a landscape, a texture, a colourful
+    # scene) they measure the scene, and document.not_found already says what is wrong; from a doubtful outline they
+    # read whatever it holds (a glare spot's red-white rim read as a screen's sub-pixels), and image.not_judged says
+    # so.  On a composite, each photo's sure document is read (the whole picture's outline would span the seam)
+    quads: list[tuple[int | None, np.ndarray]]
+    if ctx.photo_documents is not None:
+        quads = [(k, quad) for k, (quad, sure) in enumerate(ctx.photo_documents, 1) if sure]
+    else:
+        doc = ctx.document
+        quads = [(None, doc.quad)] if doc is not None and ctx.document_confident else []
+    for photo, quad in quads:
+        found = _recapture_on(ctx, quad, cfg)
+        if found is not None:
+            yield found if photo is None else dataclasses.replace(
+                found, details={**found.details, "photo": photo})
+            return
+
+
+def _recapture_on(ctx: ImageContext, quad: np.ndarray, cfg: Any) -> Finding | None:
+    """``image.screen_recapture`` from the moire and colour texture of the document within ``quad`` (working-copy
+    px), or None."""
+    x, y, w, h = cv2.boundingRect(np.round(quad).astype(np.int32))
     x0, y0 = max(0, x), max(0, y)
     region = ctx.rgb[y0:min(ctx.height, y + h), x0:min(ctx.width, x + w)]
     spectral = moire_measures(region)
@@ -315,7 +332,7 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
         threshold = Measure(cfg.min_colour_stripes, "Cr/Cb levels (stripe amplitude)", "<")
         reason = f"regular colour bands of +/-{stripes:.1f} Cr/Cb levels across the document (colour moire)"
     else:
-        return
-    yield codes.finding(
+        return None
+    return codes.finding(
         "image.screen_recapture", measured=measured, threshold=threshold, reason=reason, details=measures,
     )
