@@ -683,7 +683,7 @@ def test_a_photo_with_straight_edges_of_its_own_in_a_collage_is_not_cut_to_piece
     gray = np.vstack([surface(400, 600, 120), np.full((24, 600), 210, np.uint8), lower])
     parts = capture.composite_parts(gray)
     assert len(parts) == 3 and parts[0][:3] == (0, 0, 600) and parts[0][3] >= 396  # the upper photo whole
-    assert capture._photos(capture._parts(gray, capture.SEAM_DEPTH), gray.size) == []  # the grid's cut fails
+    assert capture._photos(capture._parts(gray, capture.SEAM_DEPTH), gray.shape) == []  # the grid's cut fails
 
 
 def test_a_white_gap_between_photos_is_a_gap_though_clipped_and_rippled():

@@ -263,10 +263,12 @@ def _even(gray: np.ndarray) -> bool:
     return float(np.count_nonzero(np.abs(gray.astype(np.int16) - med) <= THIN_GAP_LEVELS)) >= THIN_GAP_SHARE * gray.size
 
 
-def _photos(pieces: list[tuple[int, int, np.ndarray]], area: int) -> list[tuple[int, int, int, int]]:
-    """The boxes of ``pieces`` (gaps and padding strips left out) when they are 2 or more photos - each large
-    (``COMPOSITE_MIN_PART`` of ``area``, ``COMPOSITE_MIN_SIDE`` each way) and photographic (``COMPOSITE_MAX_FLAT``) -
-    else none."""
+def _photos(pieces: list[tuple[int, int, np.ndarray]], shape: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    """The boxes of ``pieces`` of a picture of ``shape`` (H, W; gaps and padding strips left out) when they are 2 or
+    more photos - each large (``COMPOSITE_MIN_PART`` of it, ``COMPOSITE_MIN_SIDE`` each way) and photographic
+    (``COMPOSITE_MAX_FLAT``) - else none."""
+    height, width = shape
+    area = height * width
     photos: list[tuple[int, int, int, int]] = []
     for x, y, g in pieces:
         h, w = g.shape
@@ -274,7 +276,11 @@ def _photos(pieces: list[tuple[int, int, np.ndarray]], area: int) -> list[tuple[
             continue
         top, bottom = _cell_extremes(g, 4)
         flat = top == bottom
-        if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE and (flat.mean() >= STRIP_FLAT or _even(g))):
+        # an even thin piece is a gap only between pieces: at the picture's edge it may be a screen's bar, whose
+        # edge is a screen's evidence (a web capture's grey header, 30 px)
+        between = (y > 0 and y + h < height) if w >= h else (x > 0 and x + w < width)
+        if flat.mean() >= GAP_FLAT or (min(h, w) < COMPOSITE_MIN_SIDE
+                                       and (flat.mean() >= STRIP_FLAT or (between and _even(g)))):
             continue  # the gap itself (a white or black band between the photos, cut at its steps), or padding
         if h * w < COMPOSITE_MIN_PART * area or min(h, w) < COMPOSITE_MIN_SIDE:
             return []
@@ -293,4 +299,4 @@ def composite_parts(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     part is small or drawn: an interface).  Cut as deep as ``SEAM_DEPTH`` (a grid of photos); failing that, along
     the first lines only: a photo may hold a straight line of its own across it (a monitor's, a table's edge), whose
     deeper cuts leave pieces too small for photos, while the collage's seams alone leave the photos whole."""
-    return _photos(_parts(gray, SEAM_DEPTH), gray.size) or _photos(_parts(gray, 1), gray.size)
+    return _photos(_parts(gray, SEAM_DEPTH), gray.shape) or _photos(_parts(gray, 1), gray.shape)

@@ -141,8 +141,23 @@ class ImageContext:
         """Whether the picture is a screen capture by its strongest evidence: rows (or columns) of one exact colour
         across it (``screen.min_uniform_rows``) or an edge drawn exactly along a pixel row or column across it
         (:attr:`panel_edges`).  The checks that judge a photographed document (corners, glare, a finger) then have
-        nothing to judge."""
-        return self.screen_lines and not self.composite_parts
+        nothing to judge.  On a composite, the seams are an editor's, not a screen's: only a photo's own lines count
+        (:attr:`photo_lines`: a screenshot put in a collage is still a screenshot)."""
+        if self.composite_parts:
+            need = self.config.screen.min_uniform_rows
+            return any(rows >= need or columns >= need or panels > 0 for rows, columns, panels in self.photo_lines)
+        return self.screen_lines
+
+    @cached_property
+    def photo_lines(self) -> list[tuple[int, int, int]]:
+        """Per photo of a composite (:attr:`composite_parts`): its own uniform rows, uniform columns and panel edges,
+        as :attr:`uniform_rows`, :attr:`uniform_columns` and :attr:`panel_edges` count them on a picture."""
+        out = []
+        for x, y, w, h in self.composite_parts:
+            rgb = self.rgb[y:y + h, x:x + w]
+            out.append((capture.uniform_rows(rgb), capture.uniform_rows(rgb.transpose(1, 0, 2)),
+                        capture.panel_edges(np.ascontiguousarray(self.gray[y:y + h, x:x + w]))))
+        return out
 
     @cached_property
     def screen_lines(self) -> bool:

@@ -238,7 +238,8 @@ def check_screen(ctx: ImageContext) -> Iterator[Finding]:
         # photos stitched together (a front and back): the seams are an editor's lines, not a screen's drawing
         n = len(ctx.composite_parts)
         ctx.extra["measures"]["composite_parts"] = n
-        rows = columns = panels = 0
+        # the seams are an editor's lines; a photo's own lines are a screen's still (a screenshot in a collage)
+        rows, columns, panels = (max(counts) for counts in zip(*ctx.photo_lines, strict=True))
         boxes = [[[round(x, 1), round(y, 1)] for x, y in ctx.box_to_original(*box)] for box in ctx.composite_parts]
         yield codes.finding("image.composite", measured=Measure(n, "photos"), details={"parts": n, "photos": boxes})
     if (synthetic and phone) or overwhelming or drawn or panels:
