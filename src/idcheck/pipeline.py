@@ -86,6 +86,7 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
     extra: list[dict[str, Any]] = []
     not_applicable: dict[str, list[Any]] = {}
     ctx.photo_documents = []
+    lines: list[tuple[int, int, int]] = []
     for k, box in enumerate(photos, 1):
         sub = ctx.photo(box)
         sub_timings: dict[str, float] = {}
@@ -105,6 +106,8 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
             found_doc, sure = None, False
         if found_doc is not None and found_doc.method != "frame":
             ctx.photo_documents.append((found_doc.quad + np.asarray(box[:2], found_doc.quad.dtype), sure))
+        # the photo's own lines, as its context counted them (the screen check asks: a screenshot in a collage)
+        lines.append((sub.uniform_rows, sub.uniform_columns, sub.panel_edges))
         document = sub.extra.get("document")
         if document and document.get("quad"):
             document = {**document, "quad": [[round(x + origin[0], 1), round(y + origin[1], 1)]
@@ -112,6 +115,7 @@ def run_checks(ctx: ImageContext, timings: dict[str, float], deadline: Deadline 
         extra.append({"box": [[round(x, 1), round(y, 1)] for x, y in ctx.box_to_original(*box)],
                       "document": document})
     ctx.extra["photos"] = extra
+    ctx.photo_lines = lines  # the same crops' counts: not counted twice (see ImageContext.photo_lines)
     for name, reasons in not_applicable.items():
         if len(reasons) == len(photos):  # nothing to judge in any photo
             ctx.extra.setdefault("not_applicable", {})[name] = reasons[0]

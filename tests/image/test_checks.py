@@ -587,6 +587,8 @@ def test_each_photo_of_a_composite_is_judged_on_its_own():
     photos = ctx.extra["photos"]
     assert [p["document"] is not None for p in photos] == [True, True]
     assert min(y for _, y in photos[1]["document"]["quad"]) >= 2 * (front.shape[0] + gap.shape[0]) - 4
+    # the photos' own lines, taken from their contexts, are what the picture's would count on the same crops
+    assert ctx.photo_lines == type(ctx).photo_lines.func(ctx)
     # the same front alone says the same
     _, alone = run(front)
     assert "document.corner_missing" in codes_of(alone)
