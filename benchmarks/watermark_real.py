@@ -1,6 +1,8 @@
 """Watermarks made the way people make them, laid over real photographs: does document.watermark see them?
 
     .venv/bin/python -m benchmarks.watermark_real [--dir ../shared/photos-dev] [--long-side 2000] [--list]
+    .venv/bin/python -m benchmarks.watermark_real --bases crop          # over the documents cut out and flattened
+    .venv/bin/python -m benchmarks.watermark_real --dir ../shared/mrz-dev   # over real ID and passport scans
 
 No real watermarked document is in the development set, and a generator's own watermarks share its author's blind
 spots.  This benchmark takes every real photo of a document in ``--dir`` (screenshots and "no document" pictures
@@ -8,7 +10,10 @@ aside) and lays over it what watermark apps and editors lay over an ID photo: on
 picture, rotated 20-45 degrees, semi-transparent, in grey, red or blue, then saved as a phone would (JPEG, q 90).
 It reports, for each style, how many watermarked pictures were found, missed, or not judged (no usable outline:
 ``image.not_judged`` names the watermark among what it could not judge), and the false alarms on the same pictures
-without a watermark.  Skips cleanly without the folder (exit 0).
+without a watermark.  People lay watermarks over scans and scanner apps' crops as often as over photos: ``--bases
+crop`` lays them over each labelled document cut out along its hand-labelled corners and flattened (as a scanner app
+exports it), and a ``--dir`` without ``labels.jsonl`` (the real ID and passport scans of ``../shared/mrz-dev``) takes
+every picture in it.  Skips cleanly without the folder (exit 0).
 """
 
 from __future__ import annotations
@@ -97,6 +102,44 @@ def overlay(im: Image.Image, style: Style) -> Image.Image:
     return out.convert("RGB")
 
 
+def _bases(folder: str, bases: str) -> list[dict] | None:
+    """The pictures to lay watermarks over: the folder's labelled photos of documents (screenshots and pictures
+    without a document aside), or every picture of a folder without labels (scans such as ../shared/mrz-dev);
+    ``bases == "crop"``: only the documents with four labelled corners.  None: no such folder."""
+    if not os.path.isdir(folder):
+        return None
+    labels_path = os.path.join(folder, "labels.jsonl")
+    if os.path.exists(labels_path):
+        labels = [json.loads(line) for line in open(labels_path, encoding="utf-8") if line.strip()]
+        pictures = [lab for lab in labels if lab["defect"] not in ("image.screenshot", "document.not_found")]
+    else:
+        pictures = [{"file": f} for f in sorted(os.listdir(folder))
+                    if f.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic"))]
+    if bases == "crop":
+        from pathlib import Path
+
+        from .real import load_outlines
+
+        outlines = load_outlines(Path(folder))
+        pictures = [dict(lab, quad=outlines[lab["file"]]["quad"]) for lab in pictures
+                    if outlines.get(lab["file"], {}).get("all_corners_visible") and outlines[lab["file"]].get("quad")]
+    return pictures
+
+
+def _base_picture(folder: str, lab: dict, bases: str) -> Image.Image:
+    from PIL import ImageOps
+
+    with Image.open(os.path.join(folder, lab["file"])) as src:
+        im = (ImageOps.exif_transpose(src) if bases == "crop" else src).convert("RGB")
+    if bases == "crop":
+        import numpy as np
+
+        from .real_variants import flatten
+
+        im = Image.fromarray(flatten(np.asarray(im), lab["quad"]))
+    return im
+
+
 def _jpeg(im: Image.Image) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=90)
@@ -123,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="watermark.colour_lattice on: look for a coloured phrase repeated at a tilt (chroma)")
     parser.add_argument("--style", choices=("default", "heldout"), default="default",
                         help="heldout: other phrases, tilts, sizes, spacings and colours, never used to tune")
+    parser.add_argument("--bases", choices=("photos", "crop"), default="photos",
+                        help="crop: each document cut out along its hand-labelled corners and flattened, as a scanner "
+                             "app exports it (benchmarks/labels/<folder>-outlines.jsonl), the watermark laid over that")
     parser.add_argument("--out", default="")
     args = parser.parse_args(argv)
     styles = HELDOUT if args.style == "heldout" else STYLES
@@ -132,18 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.colour_lattice:
         wm["colour_lattice"] = True
     config = Config.from_dict({"watermark": wm}) if wm else Config()
-    labels_path = os.path.join(args.dir, "labels.jsonl")
-    if not os.path.exists(labels_path):
+    pictures = _bases(args.dir, args.bases)
+    if pictures is None:
         print(f"watermark_real: {args.dir} not found, skipped")
         return 0
-    labels = [json.loads(line) for line in open(labels_path, encoding="utf-8") if line.strip()]
-    pictures = [lab for lab in labels if lab["defect"] not in ("image.screenshot", "document.not_found")]
     tally = {s.name: {"found": 0, "missed": 0, "not judged": 0} for s in styles}
     false_alarms: list[str] = []
     rows = []
     for lab in pictures:
-        with Image.open(os.path.join(args.dir, lab["file"])) as src:
-            im = src.convert("RGB")
+        im = _base_picture(args.dir, lab, args.bases)
         im.thumbnail((args.long_side, args.long_side))
         original = _outcome(idcheck.check(_jpeg(im), config=config))
         if original == "found":
@@ -157,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {lab['file']:11s} original {original:10s} " + "  ".join(f"{o:10s}" for o in outcomes),
                   flush=True)
     n = len(pictures)
-    print(f"{args.dir}: {n} real photos of documents, {len(styles)} watermark styles laid over each"
+    what = "documents cut out and flattened" if args.bases == "crop" else "pictures of documents"
+    print(f"{args.dir}: {n} real {what}, {len(styles)} watermark styles laid over each"
           + (" (text detector on every picture)" if args.every_picture else "")
           + (" (colour lattice on)" if args.colour_lattice else ""))
     print(f"{'style':18s} {'found':>6s} {'missed':>7s} {'not judged':>11s} {'recall':>7s}")
