@@ -156,3 +156,33 @@ def test_an_outline_overlapping_the_best_is_no_second_document():
     page = _quad((50, 50, 580, 650), confidence=0.4)
     lines = _lines(range(60, 640, 40), 300, 540)
     assert print_fit.second_document(_with(inner, overlapping, page), lines) is None
+
+
+def _turned(box, deg, centre=(200.0, 150.0)):
+    """``box`` (x0, y0, x1, y1) turned by ``deg`` degrees about ``centre``."""
+    t = np.radians(deg)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]], np.float32)
+    return (_rect(*box) - centre) @ rot.T + centre
+
+
+def test_the_print_fills_the_frame_only_when_it_reaches_near_every_side():
+    frame = (400, 300)
+    full = _lines([10, 100, 280], 15, 385)  # 10 px from the top, 10 from the bottom, 15 from the sides
+    assert print_fit.print_fills_frame(full, frame)
+    # the same print with a desk showing beyond its right side: 26% of the width free
+    assert not print_fit.print_fills_frame(_lines([10, 100, 280], 15, 295), frame)
+    assert not print_fit.print_fills_frame([], frame)
+
+
+def test_the_print_direction_is_the_lines_turn_from_the_axes_folded_onto_the_nearest():
+    rows = [(20, y, 380, y + 12) for y in range(20, 280, 30)]
+    assert print_fit.print_direction_deg([_rect(*r) for r in rows]) == 0.0
+    for deg in (2.0, -7.5, 30.0, -40.0):
+        got = print_fit.print_direction_deg([_turned(r, deg) for r in rows])
+        assert abs(got - deg) < 0.01
+    # a page turned a quarter is square to the frame again; its lines stand upright
+    assert abs(print_fit.print_direction_deg([_turned(r, 90.0) for r in rows])) < 0.01
+    # the longer lines outweigh a few short ones at another angle (a stamp's words, a watermark's row)
+    mixed = [_rect(*r) for r in rows] + [_turned((100, 100, 160, 110), 35.0)] * 3
+    assert print_fit.print_direction_deg(mixed) == 0.0
+    assert print_fit.print_direction_deg([]) == 0.0

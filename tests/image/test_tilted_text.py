@@ -102,11 +102,26 @@ def test_a_watermarked_page_without_outline_is_found_and_the_clean_one_is_not():
     assert ctx.print_without_outline  # the document stage ran the text detector
     found = list(check_watermark(ctx))
     assert [f.code for f in found] == ["document.watermark"]
-    assert found[0].details["evidence"] == "tilted rows of text" and found[0].details["reference"] == "print"
+    # the page fills the picture: the whole picture is read as the document (its tilted period), before the rows
+    assert ctx.frame_document and found[0].details["read"] == "the whole picture"
     clean = context(_watermarked_page(alpha=0.0))
     clean.__dict__["document"] = None
     assert clean.print_without_outline
     assert list(check_watermark(clean)) == []
+
+
+@needs_detector
+def test_a_watermarked_page_on_a_desk_without_outline_is_found_by_its_rows():
+    page = _watermarked_page(alpha=0.45)
+    h, w = page.shape[:2]
+    desk = np.clip(np.random.default_rng(4).normal((70, 55, 40), 4, (int(1.25 * h), int(1.3 * w), 3)), 0, 255)
+    desk[h // 8:h // 8 + h, w // 7:w // 7 + w] = page
+    ctx = context(desk.astype(np.uint8))
+    ctx.__dict__["document"] = None
+    assert ctx.print_without_outline and not ctx.frame_document  # the desk is in the picture: not the document
+    found = list(check_watermark(ctx))
+    assert [f.code for f in found] == ["document.watermark"]
+    assert found[0].details["evidence"] == "tilted rows of text" and found[0].details["reference"] == "print"
 
 
 @needs_detector

@@ -96,7 +96,11 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
         yield not_judged.finding(
             (["document.not_found"] if no_print and cut is None else [])
             + (["document.corner_missing"] if cut is None else [])
-            + ["document.occluded", "image.glare", "document.watermark", "image.screen_recapture"],
+            + ["document.occluded", "image.glare"]
+            # a picture that is the document (a scan, a scanner app's crop) has its watermarks read from the whole
+            # picture (idcheck.image.checks.watermark)
+            + ([] if ctx.frame_document else ["document.watermark"])
+            + ["image.screen_recapture"],
             reason=("the document's edges run along the picture's frame (it was cropped to them), so whether the "
                     "crop cut its corners cannot be told") if doc.details.get("edges_on_frame") else
                    "the document's print fills the picture, so its edges are at or beyond the frame"

@@ -32,6 +32,11 @@ On a sure outline whose lattice index stays low, the faint strokes' directions a
 (:mod:`idcheck.image.stroke_tilt`): a phrase at a tilt puts them at one angle and its perpendicular, off the
 document's axes.
 
+A picture that *is* the document (``ImageContext.frame_document``: a scan or a scanner app's crop, its print
+reaching the frame square to it, or its edges running along the frame) has no outline to be sure of, but none is
+needed: the whole picture is read as the flattened document (``ImageContext.frame_rectified``), by the same two
+measures.
+
 Two more kinds of evidence need no sure outline: rows of text at a tilt (:mod:`idcheck.image.tilted_text`) and, with
 ``watermark.colour_lattice`` on, a coloured phrase repeated at a tilt in the chroma
 (:mod:`idcheck.image.colour_lattice`), looked for only when the others found nothing.
@@ -48,7 +53,7 @@ import numpy as np
 from ... import codes
 from ...report import Finding, Measure
 from ..colour_lattice import lattice_peak
-from ..context import ImageContext
+from ..context import ImageContext, Rectified
 from ..registry import image_check
 from ..stats import percentile_u8
 from ..stroke_tilt import TiltPeak, tilted_strokes
@@ -145,11 +150,32 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.watermark
     rect = ctx.rectified
     doc = ctx.document
+    if ctx.frame_document:
+        # no outline, but the picture is the document (a scan, a scanner app's crop): its frame is read as the
+        # document's edges
+        found = list(_lattice_or_strokes(ctx, ctx.frame_rectified, _frame_quad(ctx), "the whole picture"))
+        yield from found
+        if not found:
+            yield from _tilted_rows(ctx)
+        return
     if rect is None or doc is None or doc.confidence < cfg.min_outline_confidence:
         # no sure outline for the spectrum (image.not_judged from the document check says so); the print the text
         # detector found there may still show an app's watermark: rows of text at a tilt across it
         yield from _tilted_rows(ctx)
         return
+    yield from _lattice_or_strokes(ctx, rect, doc.quad, "the document")
+
+
+def _frame_quad(ctx: ImageContext) -> np.ndarray:
+    w, h = float(ctx.width), float(ctx.height)
+    return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+
+
+def _lattice_or_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray, read: str) -> Iterator[Finding]:
+    """document.watermark from the tilted lattice of ``rect`` (the flattened document, or the whole picture when it
+    is the document), else from its faint strokes at one tilt, else - when they lean at a tilt - from rows of text
+    at a tilt.  ``quad`` (working px) is the finding's region; ``read`` says in the details what was read."""
+    cfg = ctx.config.watermark
     index, details = lattice_index(rect.gray, cfg.stroke_clip, cfg.print_below_paper)
     ctx.extra.setdefault("measures", {})["watermark_index"] = round(index, 3)
     ctx.extra["measures"]["watermark_tilt_ratio"] = details.get("tilted_over_axis", 0.0)
@@ -160,11 +186,11 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
             "document.watermark",
             measured=Measure(round(index, 2), "x spectral floor (tilted period)"),
             threshold=Measure(cfg.min_lattice, "x", "<"),
-            region=ctx.to_original(doc.quad),
-            details=details,
+            region=ctx.to_original(quad),
+            details={**details, "read": read},
         )
     else:
-        strokes, peak = _tilted_strokes(ctx)
+        strokes, peak = _tilted_strokes(ctx, rect, quad, read)
         if strokes:
             yield from strokes
         elif cfg.text_rows_on_every_picture or (peak is not None and peak.prominence >= cfg.rows_from_stroke_tilt):
@@ -173,13 +199,12 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
             yield from _tilted_rows(ctx, run_detector=True)
 
 
-def _tilted_strokes(ctx: ImageContext) -> tuple[list[Finding], TiltPeak | None]:
-    """document.watermark from the faint strokes of the flattened document at one tilt and its perpendicular
+def _tilted_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray,
+                    read: str) -> tuple[list[Finding], TiltPeak | None]:
+    """document.watermark from the faint strokes of the flattened document ``rect`` at one tilt and its perpendicular
     (:mod:`idcheck.image.stroke_tilt`): a phrase laid over it at an angle, too few or too uneven rows for the
     lattice.  Also returns the peak measured (None: too few faint edges)."""
     cfg = ctx.config.watermark
-    rect, doc = ctx.rectified, ctx.document
-    assert rect is not None and doc is not None  # a sure outline (the caller's condition)
     peak = tilted_strokes(rect.gray, rect.valid, cfg.print_below_paper)
     if peak is None:
         return [], None
@@ -190,8 +215,9 @@ def _tilted_strokes(ctx: ImageContext) -> tuple[list[Finding], TiltPeak | None]:
         "document.watermark",
         measured=Measure(round(peak.prominence, 2), "x the strokes' other directions (at one tilt)"),
         threshold=Measure(cfg.min_stroke_tilt, "x", "<"),
-        region=ctx.to_original(doc.quad),
-        details={"evidence": "faint strokes at one tilt and its perpendicular", "angle_deg": peak.angle_deg,
+        region=ctx.to_original(quad),
+        details={"evidence": "faint strokes at one tilt and its perpendicular", "read": read,
+                 "angle_deg": peak.angle_deg,
                  "prominence": round(peak.prominence, 3), "pair_prominence": round(peak.pair_prominence, 3)},
     )], peak
 

@@ -127,15 +127,43 @@ def fit_to_print(best: DocumentQuad, lines: list[np.ndarray], frame: tuple[int, 
     return framed if framed is not None else best
 
 
-def _frame_if_filled(best: DocumentQuad, lines: list[np.ndarray], frame: tuple[int, int]) -> DocumentQuad | None:
-    """The picture's own frame as the outline, doubtful, when the print reaches within ``FILLS_FRAME_MARGIN`` of it on
-    every side (the document fills the picture, its edges at or beyond the frame); else None."""
+def print_fills_frame(lines: list[np.ndarray], frame: tuple[int, int]) -> bool:
+    """Whether the print (``lines``, text-line quads) reaches within ``FILLS_FRAME_MARGIN`` of every side of
+    ``frame`` (the picture's width, height in the same coordinates): the document fills the picture."""
+    if not lines:
+        return False
     w, h = frame
     pts = np.vstack([np.asarray(b, np.float32).reshape(-1, 2) for b in lines])
     x0, y0 = pts.min(axis=0)
     x1, y1 = pts.max(axis=0)
-    if max(x0 / w, 1 - x1 / w, y0 / h, 1 - y1 / h) > FILLS_FRAME_MARGIN:
+    return max(x0 / w, 1 - x1 / w, y0 / h, 1 - y1 / h) <= FILLS_FRAME_MARGIN
+
+
+def print_direction_deg(lines: list[np.ndarray]) -> float:
+    """The direction of the print's lines relative to the picture's axes, degrees in [-45, 45): the median over the
+    lines (each weighted by its length) of the direction of its long side, folded onto the nearest axis.  0 for a
+    scan or a flattened crop; a document photographed turned reads its turn."""
+    angles, weights = [], []
+    for b in lines:
+        q = np.asarray(b, np.float32).reshape(-1, 2)
+        e1, e2 = q[1] - q[0], q[2] - q[1]
+        e = e1 if float(np.hypot(*e1)) >= float(np.hypot(*e2)) else e2
+        a = float(np.degrees(np.arctan2(e[1], e[0]))) % 90.0
+        angles.append(a - 90.0 if a >= 45.0 else a)
+        weights.append(float(np.hypot(*e)))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(angles)[order][int(np.searchsorted(cum, cum[-1] / 2))])
+
+
+def _frame_if_filled(best: DocumentQuad, lines: list[np.ndarray], frame: tuple[int, int]) -> DocumentQuad | None:
+    """The picture's own frame as the outline, doubtful, when the print reaches within ``FILLS_FRAME_MARGIN`` of it on
+    every side (the document fills the picture, its edges at or beyond the frame); else None."""
+    if not print_fills_frame(lines, frame):
         return None
+    w, h = frame
     quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     return DocumentQuad(quad, 0.0, 1.0, "frame", 1.0,
                         {"fills_frame": True, "print_outside": best.details["print_outside"],
