@@ -174,15 +174,28 @@ def test_the_print_fills_the_frame_only_when_it_reaches_near_every_side():
     assert not print_fit.print_fills_frame([], frame)
 
 
-def test_the_print_direction_is_the_lines_turn_from_the_axes_folded_onto_the_nearest():
+def test_the_print_is_square_to_the_picture_when_its_own_lines_run_along_the_axes():
     rows = [(20, y, 380, y + 12) for y in range(20, 280, 30)]
-    assert print_fit.print_direction_deg([_rect(*r) for r in rows]) == 0.0
-    for deg in (2.0, -7.5, 30.0, -40.0):
-        got = print_fit.print_direction_deg([_turned(r, deg) for r in rows])
-        assert abs(got - deg) < 0.01
-    # a page turned a quarter is square to the frame again; its lines stand upright
-    assert abs(print_fit.print_direction_deg([_turned(r, 90.0) for r in rows])) < 0.01
-    # the longer lines outweigh a few short ones at another angle (a stamp's words, a watermark's row)
-    mixed = [_rect(*r) for r in rows] + [_turned((100, 100, 160, 110), 35.0)] * 3
-    assert print_fit.print_direction_deg(mixed) == 0.0
-    assert print_fit.print_direction_deg([]) == 0.0
+    assert print_fit.print_square([_rect(*r) for r in rows])
+    # a page turned a quarter is square again: its lines stand upright
+    assert print_fit.print_square([_turned(r, 90.0) for r in rows])
+    for deg in (5.0, -7.5, 30.0, -40.0):  # a document turned in the frame
+        assert not print_fit.print_square([_turned(r, deg) for r in rows])
+    # an app's rows at 30 degrees over a square page may outnumber its lines: they are no evidence either way
+    wm = [_turned((0, y, 400, y + 14), 30.0) for y in range(0, 300, 20)]
+    assert print_fit.print_square([_rect(*r) for r in rows[:3]] + wm)
+    assert not print_fit.print_square([_turned(r, 5.0) for r in rows] + wm)
+    assert not print_fit.print_square([_rect(*r) for r in rows[:2]])  # two lines are no print to go by
+    assert not print_fit.print_square([])
+
+
+def test_a_card_cut_out_fills_its_picture_with_its_portrait_side_free():
+    card = (1012, 638)  # ID-1 proportions, 1.586
+    fields = [_rect(60, y, 640, y + 30) for y in (80, 150, 220, 290, 360)] + [_rect(60, 520, 640, 560)]
+    assert not print_fit.print_fills_frame(fields, card)  # the portrait leaves 37% of the width free
+    assert print_fit.print_fills_card(fields, card)
+    assert not print_fit.print_fills_card(fields, (1012, 760))  # a 4:3 photo is no card cut out
+    assert not print_fit.print_fills_card(fields, (1012, 675))  # nor a 3:2 one
+    # a card lying in the middle of a card-shaped picture leaves more than one side free
+    assert not print_fit.print_fills_card([_rect(250, y, 700, y + 20) for y in (200, 260, 320, 380)], card)
+    assert not print_fit.print_fills_card([], card)

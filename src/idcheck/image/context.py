@@ -370,9 +370,10 @@ class ImageContext:
     def frame_document(self) -> bool:
         """Whether the picture is the document, square to its frame, though no sure outline was found: it holds print
         (``document.min_text_lines`` text lines) and either its edges run along the frame (``method ==
-        "frame-edges"``) or the print reaches within ``print_fit.FILLS_FRAME_MARGIN`` of every side and runs within
-        :data:`FRAME_SQUARE_DEG` of the picture's axes - a scan cropped to the document, a scanner app's flattened
-        crop, a page photographed so close that it fills the frame.  Its corners still cannot be judged,
+        "frame-edges"``) or its print runs square to the picture (:func:`print_fit.print_square`) and reaches within
+        ``print_fit.FILLS_FRAME_MARGIN`` of every side (or, in a picture with an ID card's proportions, of three:
+        :func:`print_fit.print_fills_card`) - a scan cropped to the document, a scanner app's flattened crop, a page
+        photographed so close that it fills the frame.  Its corners still cannot be judged,
         but what lies over its print can be read from the whole picture (:attr:`frame_rectified`).  Never an app's
         capture (its frame is the screen's) nor a picture with a sure outline (that is read instead)."""
         if self.document_confident or self.drawn_on_screen:
@@ -389,8 +390,9 @@ class ImageContext:
             # was cropped to them (an ID card's front, whose portrait leaves a third of the card free of text lines,
             # passes no test of the print's reach)
             return True
-        return (print_fit.print_fills_frame(lines, (self.width, self.height))
-                and abs(print_fit.print_direction_deg(lines)) <= FRAME_SQUARE_DEG)
+        frame = (self.width, self.height)
+        return ((print_fit.print_fills_frame(lines, frame) or print_fit.print_fills_card(lines, frame))
+                and print_fit.print_square(lines))
 
     @cached_property
     def frame_rectified(self) -> Rectified:
@@ -419,13 +421,6 @@ class ImageContext:
             valid = cv2.warpPerspective(np.full((self.height, self.width), 255, np.uint8), M, (W, H),
                                         flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
         return Rectified(rgb=rgb, valid=valid, matrix=M, doc_long_side=float(long_side), factor=f)
-
-
-# Degrees from the picture's axes within which the print of a document filling the frame runs square to it: scanners
-# and scanner apps leave 0-2 degrees (the 36 real MRZ documents and the development photos flattened along their
-# labelled corners: 0.0-1.4 degrees, median 0).  A document photographed turned reads its turn (a card at 30 degrees:
-# 32.6); the measures of what lies over the print read the picture's axes as the document's rows and columns.
-FRAME_SQUARE_DEG = 3.0
 
 
 # Share of an outline's area that must lie within a screen's photo region for the outline to be in that photo

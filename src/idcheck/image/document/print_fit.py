@@ -139,23 +139,58 @@ def print_fills_frame(lines: list[np.ndarray], frame: tuple[int, int]) -> bool:
     return max(x0 / w, 1 - x1 / w, y0 / h, 1 - y1 / h) <= FILLS_FRAME_MARGIN
 
 
-def print_direction_deg(lines: list[np.ndarray]) -> float:
-    """The direction of the print's lines relative to the picture's axes, degrees in [-45, 45): the median over the
-    lines (each weighted by its length) of the direction of its long side, folded onto the nearest axis.  0 for a
-    scan or a flattened crop; a document photographed turned reads its turn."""
-    angles, weights = [], []
-    for b in lines:
-        q = np.asarray(b, np.float32).reshape(-1, 2)
-        e1, e2 = q[1] - q[0], q[2] - q[1]
-        e = e1 if float(np.hypot(*e1)) >= float(np.hypot(*e2)) else e2
-        a = float(np.degrees(np.arctan2(e[1], e[0]))) % 90.0
-        angles.append(a - 90.0 if a >= 45.0 else a)
-        weights.append(float(np.hypot(*e)))
-    if not angles:
-        return 0.0
-    order = np.argsort(angles)
-    cum = np.cumsum(np.asarray(weights)[order])
-    return float(np.asarray(angles)[order][int(np.searchsorted(cum, cum[-1] / 2))])
+# An ID card (ISO/IEC 7810 ID-1: 85.6 x 54 mm, 1.585) cut out along its edges: the picture's own proportions within this
+# share of the card's, which no camera's frame has (4:3 1.333, 3:2 1.5, 16:9 1.778) ...
+ID1_ASPECT = 85.6 / 54.0
+ID1_ASPECT_TOLERANCE = 0.03
+# ... and its print reaching within this share of three of its sides: a card's fields stop 5-14% short of its edges
+# (the 36 real MRZ documents' cards; the generated resident ID's front: 6% left, 13% top, 14% bottom), its portrait
+# takes the fourth side (36% free on the resident ID's front)
+CARD_PRINT_MARGIN = 0.15
+
+
+def print_fills_card(lines: list[np.ndarray], frame: tuple[int, int]) -> bool:
+    """Whether ``frame`` (width, height) has an ID card's proportions and the print (``lines``) reaches within
+    ``CARD_PRINT_MARGIN`` of three of its sides: a card cut out along its edges, its portrait side free of text."""
+    if not lines:
+        return False
+    w, h = frame
+    if abs(max(w, h) / max(1, min(w, h)) / ID1_ASPECT - 1.0) > ID1_ASPECT_TOLERANCE:
+        return False
+    pts = np.vstack([np.asarray(b, np.float32).reshape(-1, 2) for b in lines])
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    margins = [x0 / w, 1 - x1 / w, y0 / h, 1 - y1 / h]
+    return sum(m <= CARD_PRINT_MARGIN for m in margins) >= 3
+
+
+# A document square to the frame: its own lines run within SQUARE_DEG of the picture's axes (scanners and scanner apps
+# leave 0-2 degrees: the 36 real MRZ documents and the development photos flattened along their labelled corners:
+# 0.0-1.4 degrees) - at least SQUARE_LINES of them, and most of the print near the axes (within NEAR_AXES_DEG).  A
+# document turned in the frame has its lines at its turn (a card photographed at 30 degrees: 32.6; one turned 5
+# degrees: none within 3); an app's watermark over a square document adds rows at 15-75 degrees, which are no
+# evidence either way (they may outnumber the document's own lines: 92% of the print's length on a generated card).
+SQUARE_DEG = 3.0
+SQUARE_LINES = 3
+NEAR_AXES_DEG = 15.0
+
+
+def _fold_deg(box: np.ndarray) -> tuple[float, float]:
+    """(direction of a text-line box's long side, degrees from the nearest axis in [-45, 45); its length)."""
+    q = np.asarray(box, np.float32).reshape(-1, 2)
+    e1, e2 = q[1] - q[0], q[2] - q[1]
+    e = e1 if float(np.hypot(*e1)) >= float(np.hypot(*e2)) else e2
+    a = float(np.degrees(np.arctan2(e[1], e[0]))) % 90.0
+    return (a - 90.0 if a >= 45.0 else a), float(np.hypot(*e))
+
+
+def print_square(lines: list[np.ndarray]) -> bool:
+    """Whether the print runs square to the picture: ``SQUARE_LINES`` lines or more within ``SQUARE_DEG`` of its
+    axes, holding at least half the length of the lines within ``NEAR_AXES_DEG`` of them."""
+    folded = [_fold_deg(b) for b in lines]
+    square = [n for a, n in folded if abs(a) <= SQUARE_DEG]
+    near = sum(n for a, n in folded if abs(a) < NEAR_AXES_DEG)
+    return len(square) >= SQUARE_LINES and sum(square) >= 0.5 * near
 
 
 def _frame_if_filled(best: DocumentQuad, lines: list[np.ndarray], frame: tuple[int, int]) -> DocumentQuad | None:
