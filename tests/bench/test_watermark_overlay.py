@@ -51,3 +51,19 @@ def test_the_rows_run_at_the_styles_tilt():
         x, y = xs[near] - xs[near].mean(), ys[near] - ys[near].mean()
         angle = np.degrees(0.5 * np.arctan2(2 * (x * y).mean(), (x * x).mean() - (y * y).mean()))
         assert abs(-angle - style.angle_deg) < 6, (style.name, angle)
+
+
+def test_the_bases_are_every_picture_of_a_folder_without_labels_or_the_labelled_corners_crops(tmp_path):
+    from PIL import Image
+
+    from benchmarks.watermark_real import _base_picture, _bases
+
+    assert _bases(str(tmp_path / "absent"), "photos") is None
+    for name in ("b.png", "a.jpg"):
+        Image.new("RGB", (40, 30), (200, 190, 180)).save(tmp_path / name)
+    (tmp_path / "notes.txt").write_text("not a picture")
+    assert [p["file"] for p in _bases(str(tmp_path), "photos")] == ["a.jpg", "b.png"]
+    # no hand-labelled corners for this folder (benchmarks/labels/<folder>-outlines.jsonl): nothing to cut out
+    assert _bases(str(tmp_path), "crop") == []
+    crop = _base_picture(str(tmp_path), {"file": "a.jpg", "quad": [[5, 5], [35, 5], [35, 25], [5, 25]]}, "crop")
+    assert crop.size == (30, 20)
