@@ -94,3 +94,25 @@ def test_a_card_cut_to_its_edges_is_read_for_watermarks_though_its_print_leaves_
     ctx, findings = run(_card_cut_to_its_edges(_watermarked(_page())))
     assert ctx.frame_document
     assert "document.watermark" in {f.code for f in findings}
+
+
+@needs_detector
+def test_an_outline_too_doubtful_for_watermarks_gives_way_to_the_whole_picture_when_it_is_the_document():
+    from idcheck.image.checks.document import check_document
+    from idcheck.image.checks.watermark import check_watermark
+    from idcheck.image.document import DocumentQuad
+
+    from .conftest import context
+
+    for rgb, marked in ((_page(), False), (_watermarked(_page()), True)):
+        ctx = context(rgb)
+        assert ctx.text_lines  # as the document stage reads them on a doubtful outline
+        h, w = rgb.shape[:2]
+        inner = np.array([[0.04 * w, 0.03 * h], [0.96 * w, 0.03 * h], [0.96 * w, 0.97 * h], [0.04 * w, 0.97 * h]],
+                         np.float32)  # the page's printed frame: sure enough for corners, not for watermarks (0.8)
+        ctx.__dict__["document"] = DocumentQuad(inner, 0.9, 1.0, "lines", 0.85, {}, confidence=0.65)
+        assert ctx.document_confident and ctx.frame_document
+        found = list(check_watermark(ctx))
+        assert [f.details["read"] for f in found] == (["the whole picture"] if marked else [])
+        said = list(check_document(ctx))
+        assert not any("document.watermark" in f.details.get("codes", []) for f in said if f.code == "image.not_judged")

@@ -368,15 +368,16 @@ class ImageContext:
 
     @property
     def frame_document(self) -> bool:
-        """Whether the picture is the document, square to its frame, though no sure outline was found: it holds print
+        """Whether the picture is the document, square to its frame: it holds print
         (``document.min_text_lines`` text lines) and either its edges run along the frame (``method ==
         "frame-edges"``) or its print runs square to the picture (:func:`print_fit.print_square`) and reaches within
         ``print_fit.FILLS_FRAME_MARGIN`` of every side (or, in a picture with an ID card's proportions, of three:
         :func:`print_fit.print_fills_card`) - a scan cropped to the document, a scanner app's flattened crop, a page
-        photographed so close that it fills the frame.  Its corners still cannot be judged,
-        but what lies over its print can be read from the whole picture (:attr:`frame_rectified`).  Never an app's
-        capture (its frame is the screen's) nor a picture with a sure outline (that is read instead)."""
-        if self.document_confident or self.drawn_on_screen:
+        photographed so close that it fills the frame.  Its corners cannot be judged from it, but what lies over
+        its print can be read from the whole picture (:attr:`frame_rectified`) where no outline is sure enough for
+        it (an outline found, if any, is the printed frame or a part of the document).  Never an app's capture (its
+        frame is the screen's).  Read only the print the document stage read (on a missing or doubtful outline)."""
+        if self.drawn_on_screen:
             return False
         need = self.config.document.min_text_lines
         # the print the document stage read on a missing or doubtful outline (never a run of the detector of its own:

@@ -135,7 +135,7 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             details={"confidence": round(doc.confidence, 3),
                      **({"text_lines": len(ctx.text_lines or ())} if no_print else {})},
         )
-    elif doc.confidence < ctx.config.watermark.min_outline_confidence:
+    elif doc.confidence < ctx.config.watermark.min_outline_confidence and not ctx.frame_document:
         # watermarks are looked for only inside a surely outlined document; said, not alarmed (info): the checks
         # that matter most for this picture did run
         yield not_judged.finding(

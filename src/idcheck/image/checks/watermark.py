@@ -150,20 +150,19 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.watermark
     rect = ctx.rectified
     doc = ctx.document
-    if ctx.frame_document:
-        # no outline, but the picture is the document (a scan, a scanner app's crop): its frame is read as the
-        # document's edges
+    if rect is not None and doc is not None and doc.confidence >= cfg.min_outline_confidence:
+        yield from _lattice_or_strokes(ctx, rect, doc.quad, "the document")
+    elif ctx.frame_document:
+        # no outline sure enough for it, but the picture is the document (a scan, a scanner app's crop; an outline
+        # found there is its printed frame or a part of it): the picture's frame is read as the document's edges
         found = list(_lattice_or_strokes(ctx, ctx.frame_rectified, _frame_quad(ctx), "the whole picture"))
         yield from found
         if not found:
             yield from _tilted_rows(ctx)
-        return
-    if rect is None or doc is None or doc.confidence < cfg.min_outline_confidence:
+    else:
         # no sure outline for the spectrum (image.not_judged from the document check says so); the print the text
         # detector found there may still show an app's watermark: rows of text at a tilt across it
         yield from _tilted_rows(ctx)
-        return
-    yield from _lattice_or_strokes(ctx, rect, doc.quad, "the document")
 
 
 def _frame_quad(ctx: ImageContext) -> np.ndarray:
