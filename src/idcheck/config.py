@@ -380,7 +380,8 @@ class WatermarkConfig:
         "The lattice measure reads faint periodic texture over the whole outlined region: an outline that is only "
         "doubtfully the document's (0.5-0.8) takes in what is beside it, and windows, wardrobe doors, tiles and "
         "fabric are periodic too (a building's windows outlined at 0.57 read as a watermark on a real photo). "
-        "Generated documents are outlined at 0.9-1.0.",
+        "Generated documents are outlined at 0.9-1.0. Below it, a picture that is the document (a scan, a scanner "
+        "app's crop: ImageContext.frame_document) is read whole instead.",
     )
     stroke_clip: float = setting(
         4.0, "grey levels",
