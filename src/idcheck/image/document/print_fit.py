@@ -143,9 +143,9 @@ def print_fills_frame(lines: list[np.ndarray], frame: tuple[int, int]) -> bool:
 # share of the card's, which no camera's frame has (4:3 1.333, 3:2 1.5, 16:9 1.778) ...
 ID1_ASPECT = 85.6 / 54.0
 ID1_ASPECT_TOLERANCE = 0.03
-# ... and its print reaching within this share of three of its sides: a card's fields stop 5-14% short of its edges
-# (the 36 real MRZ documents' cards; the generated resident ID's front: 6% left, 13% top, 14% bottom), its portrait
-# takes the fourth side (36% free on the resident ID's front)
+# ... and its print reaching within this share of three of its sides: a card's fields stop short of its edges by 0-16%
+# on the side they leave widest (the real ID-1 cards of ../shared/mrz-dev: 4-16%; the generated resident ID's front: 6%
+# left, 13% top, 14% bottom), its portrait takes the fourth side (36% free on the resident ID's front)
 CARD_PRINT_MARGIN = 0.15
 
 
