@@ -155,10 +155,9 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
     elif ctx.frame_document:
         # no outline sure enough for it, but the picture is the document (a scan, a scanner app's crop; an outline
         # found there is its printed frame or a part of it): the picture's frame is read as the document's edges
-        found = list(_lattice_or_strokes(ctx, ctx.frame_rectified, _frame_quad(ctx), "the whole picture"))
-        yield from found
-        if not found:
-            yield from _tilted_rows(ctx)
+        # (its print is read already: the rows at a tilt are asked for whenever the other two say nothing)
+        yield from _lattice_or_strokes(ctx, ctx.frame_rectified, _frame_quad(ctx), "the whole picture",
+                                       rows_always=True)
     else:
         # no sure outline for the spectrum (image.not_judged from the document check says so); the print the text
         # detector found there may still show an app's watermark: rows of text at a tilt across it
@@ -170,10 +169,12 @@ def _frame_quad(ctx: ImageContext) -> np.ndarray:
     return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
 
 
-def _lattice_or_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray, read: str) -> Iterator[Finding]:
+def _lattice_or_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray, read: str,
+                        rows_always: bool = False) -> Iterator[Finding]:
     """document.watermark from the tilted lattice of ``rect`` (the flattened document, or the whole picture when it
-    is the document), else from its faint strokes at one tilt, else - when they lean at a tilt - from rows of text
-    at a tilt.  ``quad`` (working px) is the finding's region; ``read`` says in the details what was read."""
+    is the document), else from its faint strokes at one tilt, else - when they lean at a tilt, or ``rows_always`` -
+    from rows of text at a tilt.  ``quad`` (working px) is the finding's region; ``read`` says in the details what
+    was read."""
     cfg = ctx.config.watermark
     index, details = lattice_index(rect.gray, cfg.stroke_clip, cfg.print_below_paper)
     ctx.extra.setdefault("measures", {})["watermark_index"] = round(index, 3)
@@ -192,7 +193,8 @@ def _lattice_or_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray, re
         strokes, peak = _tilted_strokes(ctx, rect, quad, read)
         if strokes:
             yield from strokes
-        elif cfg.text_rows_on_every_picture or (peak is not None and peak.prominence >= cfg.rows_from_stroke_tilt):
+        elif rows_always or cfg.text_rows_on_every_picture or (
+                peak is not None and peak.prominence >= cfg.rows_from_stroke_tilt):
             # strokes leaning at one tilt, too weakly to say on their own (a grey phrase over a dim page, a faint
             # one over dense print): the text detector is asked whether they are rows of text at a tilt
             yield from _tilted_rows(ctx, run_detector=True)
