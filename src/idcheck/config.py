@@ -417,6 +417,25 @@ class WatermarkConfig:
         "dense print measures 1.2-1.8 (benchmarks/watermark_real.py: 58 -> 63 of 132 found, held-out styles "
         "67 -> 75 of 176, no false alarm).",
     )
+    min_phrase_repeat: float = setting(
+        0.04, "autocorrelation peak prominence (share of the zero-shift energy)",
+        "Third evidence on a sure outline or a frame document, when the spectrum and the strokes' directions say "
+        "nothing (image/phrase_repeat.py): a tiled phrase makes the faint-stroke layer repeat, glyph for glyph, at "
+        "a tilted shift. Noise alone peaks near 0.005 at this size; the real originals' tilted peaks reach 0.03-0.13, "
+        "all cross terms of their print (min_phrase_over_parents) or echoes of security print (phrase_repeat."
+        "FINE_RATIO); app-style phrases over the 36 real scans and the 29 cut-out development documents 0.04-0.3.",
+    )
+    min_phrase_over_parents: float = setting(
+        1.5, "peak / the weaker of its two projections on the axes",
+        "A document's rows (0, b) and columns (a, 0) of print repeat at (a, b) too, no more strongly than either "
+        "parent: the real originals' strongest tilted repeats measure 0.09-0.97x their parents; a phrase's repeat "
+        "has none on the axes (mostly 3-50x). 1.5 as for the chroma (colour_lattice.PARENT_RATIO).",
+    )
+    min_phrase_spread: float = setting(
+        0.66, "share of a 3 x 3 grid over the document",
+        "An app tiles its phrase over the whole document, print and portrait alike: the repeat must hold in 6 of the "
+        "9 cells or more (a real passport's diamond pattern, printed over part of its page, in 2-5 of 9).",
+    )
     text_rows_on_every_picture: bool = setting(
         False, "on / off",
         "Rows of text laid at a tilt across the print (an app's tiled watermark) are looked for in the text lines "

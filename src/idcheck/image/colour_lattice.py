@@ -21,33 +21,19 @@ score like the originals (this measure does not see them).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import cv2
 import numpy as np
+
+from .autocorr import autocorrelation, isolated_peak
 
 LONG_SIDE = 512
 HP_SIGMA = 2.0  # px at LONG_SIDE: keeps glyph strokes, drops the colour of large areas
 CLIP = 4.0  # chroma levels: every stroke of a faint overlay weighs alike, a saturated object no more
 MIN_SHIFT, MAX_SHIFT = 0.04, 0.6  # displacement band, share of the short side
 MIN_OFF_AXIS_DEG = 6.0
-RING = 0.012  # share of the short side
 # the peak must be this many times its parents: watermarks on the real photos keep every finding up to 2x; a
 # synthetic coloured guilloche's and a red table's tilted cross terms have parents 1.8x and 2.2x above them
 PARENT_RATIO = 1.5
-
-
-@lru_cache(maxsize=4)
-def _geometry(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-    yy, xx = np.mgrid[-(h // 2):h - h // 2, -(w // 2):w - w // 2]
-    r = np.hypot(xx, yy)
-    s = min(h, w)
-    ang = np.degrees(np.arctan2(yy, xx)) % 90.0
-    band = (r >= MIN_SHIFT * s) & (r <= MAX_SHIFT * s) & (np.minimum(ang, 90.0 - ang) >= MIN_OFF_AXIS_DEG)
-    rho = max(3, round(RING * s))
-    ring = np.zeros((2 * rho + 1, 2 * rho + 1), np.uint8)
-    cv2.circle(ring, (rho, rho), rho, 1, 1)
-    return band, ring
 
 
 def chroma(rgb: np.ndarray) -> np.ndarray:
@@ -78,19 +64,4 @@ def lattice_measures(rgb: np.ndarray) -> tuple[float, tuple[int, int], float]:
         return 0.0, (0, 0), 0.0
     hp = np.clip(c - cv2.GaussianBlur(c, (0, 0), HP_SIGMA), -CLIP, CLIP)
     hp -= hp.mean()
-    spec = cv2.dft(hp, flags=cv2.DFT_COMPLEX_OUTPUT)
-    power = spec[..., 0] ** 2 + spec[..., 1] ** 2
-    raw = cv2.idft(power, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
-    zero = float(raw[0, 0])
-    if zero <= 1e-6:
-        return 0.0, (0, 0), 0.0
-    ac = (np.fft.fftshift(raw) / zero).astype(np.float32)
-    band, ring = _geometry(h, w)
-    prom = np.where(band, ac - cv2.dilate(ac, ring), -1.0)
-    k = int(np.argmax(prom))
-    ky, kx = divmod(k, w)
-    # a lattice along the axes (a coloured table, tiled security print) has tilted vectors too, its cross terms
-    # (a, b) = (a, 0) + (0, b): both parents are lattice vectors, so it correlates there as well
-    parents = min(float(ac[h // 2 - 1:h // 2 + 2, max(kx - 1, 0):kx + 2].max()),
-                  float(ac[max(ky - 1, 0):ky + 2, w // 2 - 1:w // 2 + 2].max()))
-    return max(0.0, float(prom.flat[k])), (kx - w // 2, ky - h // 2), max(0.0, parents)
+    return isolated_peak(autocorrelation(hp), MIN_SHIFT, MAX_SHIFT, MIN_OFF_AXIS_DEG)

@@ -54,6 +54,7 @@ from ... import codes
 from ...report import Finding, Measure
 from ..colour_lattice import lattice_peak
 from ..context import ImageContext, Rectified
+from ..phrase_repeat import phrase_repeat
 from ..registry import image_check
 from ..stats import percentile_u8
 from ..stroke_tilt import TiltPeak, tilted_strokes
@@ -191,6 +192,8 @@ def _lattice_or_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray, re
         )
     else:
         strokes, peak = _tilted_strokes(ctx, rect, quad, read)
+        if not strokes:
+            strokes = _phrase_repeat(ctx, rect, quad, read)
         if strokes:
             yield from strokes
         elif rows_always or cfg.text_rows_on_every_picture or (
@@ -221,6 +224,33 @@ def _tilted_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray,
                  "angle_deg": peak.angle_deg,
                  "prominence": round(peak.prominence, 3), "pair_prominence": round(peak.pair_prominence, 3)},
     )], peak
+
+
+def _phrase_repeat(ctx: ImageContext, rect: Rectified, quad: np.ndarray, read: str) -> list[Finding]:
+    """document.watermark from the faint strokes of the flattened document ``rect`` repeating at a tilted shift
+    (:mod:`idcheck.image.phrase_repeat`): one phrase tiled over it, too faint over dense print for the other two."""
+    cfg = ctx.config.watermark
+    rep = phrase_repeat(rect.gray, cfg.print_below_paper, spread_from=cfg.min_phrase_repeat)
+    if rep is None:
+        return []
+    measures = ctx.extra.setdefault("measures", {})
+    measures["watermark_phrase_repeat"] = round(rep.peak, 3)
+    measures["watermark_phrase_parents"] = round(rep.parents, 3)
+    measures["watermark_phrase_fine"] = round(rep.fine, 3)
+    measures["watermark_phrase_spread"] = round(rep.spread, 2)
+    if (rep.peak < cfg.min_phrase_repeat or rep.peak < cfg.min_phrase_over_parents * rep.parents
+            or not rep.phrase_like or rep.spread < cfg.min_phrase_spread):
+        return []
+    return [codes.finding(
+        "document.watermark",
+        measured=Measure(round(rep.peak, 3), "autocorrelation peak of the faint strokes (tilted repeat)"),
+        threshold=Measure(cfg.min_phrase_repeat, "", "<"),
+        region=ctx.to_original(quad),
+        details={"evidence": "faint strokes repeating at a tilted shift", "read": read,
+                 "shift_px_512": [int(rep.shift[0]), int(rep.shift[1])],
+                 "over_parents": round(rep.peak / max(rep.parents, 1e-3), 2),
+                 "over_fine": round(rep.peak / max(rep.fine, 1e-3), 2), "spread": round(rep.spread, 2)},
+    )]
 
 
 def _tilted_rows(ctx: ImageContext, run_detector: bool = False) -> Iterator[Finding]:

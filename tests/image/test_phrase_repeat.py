@@ -1,0 +1,149 @@
+"""image.phrase_repeat: a phrase tiled over a document repeats glyph for glyph at a tilted shift; the document's own
+print, and a patch of tilted security print, do not make such a repeat."""
+
+import cv2
+import numpy as np
+import pytest
+
+from fixtures import docgen
+from idcheck.config import Config
+from idcheck.image.autocorr import autocorrelation, isolated_peak
+from idcheck.image.phrase_repeat import MIN_SHIFT, phrase_repeat
+
+from .test_watermark_frame import _page
+
+CFG = Config().watermark
+
+
+def _tiled_phrase(shape, angle_deg=30.0, font_share=0.045, seed=0):
+    """A 0-1 mask of one Latin phrase tiled in staggered rows over ``shape`` (h, w), rotated by ``angle_deg``."""
+    h, w = shape
+    diag = int(np.hypot(w, h)) + 20
+    layer = np.zeros((diag, diag), np.uint8)
+    scale = font_share * min(h, w) / 22.0  # Hershey simplex: about 22 px high at scale 1
+    text = "FOR VERIFICATION ONLY"
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
+    step, row_gap = tw + 2 * th, int(3 * th)
+    for row, y in enumerate(range(th, diag, row_gap)):
+        x = -(row % 2) * step // 2
+        while x < diag:
+            cv2.putText(layer, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, 255, 2, cv2.LINE_AA)
+            x += step
+    rot = cv2.warpAffine(layer, cv2.getRotationMatrix2D((diag / 2, diag / 2), angle_deg, 1.0), (diag, diag))
+    y0, x0 = (diag - h) // 2, (diag - w) // 2
+    return rot[y0:y0 + h, x0:x0 + w].astype(np.float32) / 255.0
+
+
+def _overlay(page, alpha, colour=(120, 120, 120), **kw):
+    a = _tiled_phrase(page.shape[:2], **kw)[..., None] * alpha
+    return np.clip(page * (1 - a) + np.array(colour, np.float32) * a, 0, 255).astype(np.uint8)
+
+
+def _gray(rgb):
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def _found(rep):
+    return (rep is not None and rep.peak >= CFG.min_phrase_repeat and rep.peak >= CFG.min_phrase_over_parents
+            * rep.parents and rep.phrase_like and rep.spread >= CFG.min_phrase_spread)
+
+
+def test_the_peak_is_the_layers_own_repeat_vector():
+    # one random patch stamped at the points of a tilted lattice: the autocorrelation peaks at a lattice vector
+    rng = np.random.default_rng(1)
+    patch = rng.normal(0, 1, (15, 15)).astype(np.float32)
+    layer = np.zeros((400, 512), np.float32)
+    u, v = np.array([70, 40]), np.array([-30, 75])
+    for i in range(-12, 13):
+        for j in range(-12, 13):
+            x, y = 250 + i * u + j * v
+            if 0 <= x < 512 - 15 and 0 <= y < 400 - 15:
+                layer[y:y + 15, x:x + 15] += patch
+    layer -= layer.mean()
+    peak, shift, parents = isolated_peak(autocorrelation(layer), 0.06, 0.6, 10.0)
+    lattice = {tuple(a * u + b * v) for a in range(-3, 4) for b in range(-3, 4)}
+    assert shift in lattice and peak > 0.3
+    assert parents < 0.1 * peak  # a tilted lattice has no parents on the axes
+
+
+def test_a_faint_tiled_phrase_repeats_and_the_print_does_not():
+    page = _page((900, 640), seed=4)
+    assert not _found(phrase_repeat(_gray(page), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat))
+    for angle in (30.0, -35.0, 60.0):
+        marked = _overlay(page, 0.25, angle_deg=angle)
+        rep = phrase_repeat(_gray(marked), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat)
+        assert _found(rep), (angle, rep)
+        assert np.hypot(*rep.shift) >= MIN_SHIFT * 512 * 640 / 900
+
+
+def test_more_opacity_a_stronger_repeat():
+    page = _page((900, 640), seed=6)
+    peaks = [phrase_repeat(_gray(_overlay(page, a))).peak for a in (0.08, 0.2, 0.45)]
+    assert peaks[0] < peaks[1] < peaks[2]
+
+
+def test_a_patch_of_tilted_security_print_does_not_hold_across_the_document():
+    # a fine diamond lattice (two families of lines at +-45 degrees, 26 px apart) printed over the top-left third
+    page = _page((900, 640), seed=7)
+    h, w = page.shape[:2]
+    pattern = np.zeros((h, w), np.uint8)
+    for c in range(-h, w + h, 26):
+        cv2.line(pattern, (c, 0), (c + h, h), 255, 1, cv2.LINE_AA)
+        cv2.line(pattern, (c, 0), (c - h, h), 255, 1, cv2.LINE_AA)
+    pattern[int(0.4 * h):, :] = 0
+    pattern[:, int(0.4 * w):] = 0
+    a = pattern.astype(np.float32)[..., None] / 255.0 * 0.35
+    guilloche = np.clip(page * (1 - a) + np.array((200, 120, 150), np.float32) * a, 0, 255).astype(np.uint8)
+    rep = phrase_repeat(_gray(guilloche), CFG.print_below_paper, spread_from=0.0)
+    assert not _found(rep), rep
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_generated_documents_with_guilloche_are_not_called_watermarked(seed):
+    rng = np.random.default_rng(seed)
+    for kind in ("id_card", "business_license"):
+        doc, _ = docgen.render_document(kind, rng)
+        rep = phrase_repeat(_gray(doc.astype(np.uint8)), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat)
+        assert not _found(rep), (kind, rep)
+
+
+def test_the_check_reports_the_repeat_when_the_other_measures_say_nothing():
+    from dataclasses import replace
+
+    from idcheck.image.context import DecodedImage, ImageContext
+    from idcheck.pipeline import run_checks
+
+    page = _overlay(_page(), 0.22, angle_deg=25.0)
+    base = Config()
+    # the spectrum and the strokes' directions turned off: what is found comes from the repeat alone
+    quiet = replace(base.watermark, min_lattice=1e9, min_stroke_tilt=1e9, rows_from_stroke_tilt=1e9)
+
+    def watermark_findings(cfg):
+        ctx = ImageContext(DecodedImage(page, (page.shape[1], page.shape[0]), "jpeg", "RGB"),
+                           replace(base, watermark=cfg))
+        return ctx, [f for f in run_checks(ctx, {}) if f.code == "document.watermark"]
+
+    ctx, marks = watermark_findings(quiet)
+    if not (ctx.frame_document or ctx.document_confident):
+        pytest.skip("the page is neither outlined surely nor read as the picture (no text detector here)")
+    assert marks and marks[0].details["evidence"] == "faint strokes repeating at a tilted shift"
+    assert marks[0].details["spread"] >= base.watermark.min_phrase_spread
+    _, marks = watermark_findings(replace(quiet, min_phrase_repeat=1e9))
+    assert not marks
+
+
+def test_a_repeat_over_part_of_the_document_does_not_spread():
+    from idcheck.image.phrase_repeat import repeat_spread
+
+    rng = np.random.default_rng(2)
+    patch = rng.normal(0, 1, (12, 12)).astype(np.float32)
+    whole = np.zeros((360, 512), np.float32)
+    for y in range(0, 360 - 12, 40):
+        for x in range((y // 40) * 17 % 60, 512 - 12, 60):
+            whole[y:y + 12, x:x + 12] = patch
+    part = whole.copy()
+    part[130:, :] = 0
+    part[:, 180:] = 0
+    shift = (17, 40)  # the next row's copy
+    assert repeat_spread(whole - whole.mean(), shift) >= 0.88
+    assert repeat_spread(part - part.mean(), shift) <= 0.34
