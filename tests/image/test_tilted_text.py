@@ -131,3 +131,31 @@ def test_the_detector_is_not_run_for_rows_unless_asked():
     assert ctx.text_lines_if_found is None  # nothing has run it yet
     assert list(check_watermark(ctx)) == []  # no outline, no lines found: nothing said, nothing run
     assert "text_lines" not in ctx.__dict__
+
+
+@needs_detector
+def test_print_without_outline_and_not_the_picture_says_the_watermark_was_not_judged():
+    # a clean page on a desk, its outline withheld: the picture is not the document and no tilted rows are found, so
+    # the watermark was not judged - said in image.not_judged, never a silent pass
+    from idcheck.image.checks.document import check_document
+    from idcheck.image.checks.not_judged import settle
+
+    page = _watermarked_page(alpha=0.0)
+    h, w = page.shape[:2]
+    desk = np.clip(np.random.default_rng(4).normal((70, 55, 40), 4, (int(1.25 * h), int(1.3 * w), 3)), 0, 255)
+    desk[h // 8:h // 8 + h, w // 7:w // 7 + w] = page
+    ctx = context(desk.astype(np.uint8))
+    ctx.__dict__["document"] = None
+    findings = settle(list(check_document(ctx)) + list(check_watermark(ctx)))
+    assert ctx.print_without_outline and not ctx.frame_document
+    not_judged = {c for f in findings if f.code == "image.not_judged" for c in f.details.get("codes", [])}
+    assert {"document.watermark", "image.screen_recapture"} <= not_judged
+    # a page whose print fills the picture is the document: its watermark is judged from the whole picture
+    from .test_watermark_frame import _page
+
+    ctx = context(_page())
+    ctx.__dict__["document"] = None
+    findings = settle(list(check_document(ctx)) + list(check_watermark(ctx)))
+    assert ctx.frame_document
+    not_judged = {c for f in findings if f.code == "image.not_judged" for c in f.details.get("codes", [])}
+    assert "document.watermark" not in not_judged

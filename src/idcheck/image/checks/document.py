@@ -44,7 +44,11 @@ def check_document(ctx: ImageContext) -> Iterator[Finding]:
             if cut is not None:
                 yield cut
             yield not_judged.finding(
-                (["document.corner_missing"] if cut is None else []) + ["document.occluded", "image.glare"],
+                (["document.corner_missing"] if cut is None else []) + ["document.occluded", "image.glare"]
+                # the watermark is read from the whole picture only when it is the document, and from rows of text at
+                # a tilt otherwise (a finding takes it out of this list: not_judged.settle); the screen's moire and
+                # colour texture only inside a sure outline
+                + ([] if ctx.frame_document else ["document.watermark"]) + ["image.screen_recapture"],
                 reason=f"the document's print was found ({n_lines} lines of text) but not its edges: it may fill the "
                        f"picture or run out of it",
                 reason_zh=f"找到了证件上的文字（{n_lines} 行），但没有找到证件边缘：证件可能占满画面或超出画面",
