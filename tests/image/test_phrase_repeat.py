@@ -147,3 +147,39 @@ def test_a_repeat_over_part_of_the_document_does_not_spread():
     shift = (17, 40)  # the next row's copy
     assert repeat_spread(whole - whole.mean(), shift) >= 0.88
     assert repeat_spread(part - part.mean(), shift) <= 0.34
+
+
+def _rows_at(angle_deg, size, n=8):
+    """``n`` long text-line quads at ``angle_deg`` spread over a picture of ``size`` (w, h), reaching every side."""
+    w, h = size
+    t = np.radians(angle_deg)
+    d, nrm = np.array([np.cos(t), np.sin(t)]), np.array([-np.sin(t), np.cos(t)])
+    centre, half = np.array([w / 2, h / 2]), 0.75 * np.hypot(w, h)
+    quads = []
+    for k in np.linspace(-0.45, 0.45, n) * np.hypot(w, h):
+        c = centre + k * nrm
+        a, b = c - half * d, c + half * d
+        quad = np.array([a - 8 * nrm, b - 8 * nrm, b + 8 * nrm, a + 8 * nrm], np.float32)
+        quads.append(np.clip(quad, [1, 1], [w - 2, h - 2]).astype(np.float32))
+    return quads
+
+
+def test_print_filling_the_picture_at_a_tilt_is_read_for_the_repeat_alone():
+    # the detector found only an app's rows (at 30 degrees, reaching every side): the picture is not a frame document
+    # (its print is not square to it), yet the phrase's repeat over the whole picture tells the watermark
+    from idcheck.image.checks.watermark import check_watermark
+
+    from .conftest import context
+
+    marked = _overlay(_page((900, 1200), seed=8), 0.3, angle_deg=30.0)
+    clean = _page((900, 1200), seed=8)
+    for rgb, expect in ((marked, True), (clean, False)):
+        ctx = context(rgb)
+        ctx.__dict__["document"] = None
+        ctx.__dict__["text_lines"] = _rows_at(30.0, (ctx.width, ctx.height))
+        assert ctx.print_fills_picture and not ctx.frame_document
+        found = list(check_watermark(ctx))
+        assert bool(found) == expect
+        if found:
+            assert found[0].details["evidence"] == "faint strokes repeating at a tilted shift"
+            assert found[0].details["read"] == "the whole picture"

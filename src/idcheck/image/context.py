@@ -391,9 +391,22 @@ class ImageContext:
             # was cropped to them (an ID card's front, whose portrait leaves a third of the card free of text lines,
             # passes no test of the print's reach)
             return True
+        return self.print_fills_picture and print_fit.print_square(lines)
+
+    @property
+    def print_fills_picture(self) -> bool:
+        """Whether the print the document stage read (on a missing or doubtful outline: never a run of the detector of
+        its own) reaches within ``print_fit.FILLS_FRAME_MARGIN`` of every side of the picture, or of three in a
+        picture with an ID card's proportions (:attr:`frame_document` without its squareness).  Never an app's
+        capture."""
+        if self.drawn_on_screen:
+            return False
+        need = self.config.document.min_text_lines
+        lines = self.text_lines_if_found
+        if need <= 0 or not lines or len(lines) < need:
+            return False
         frame = (self.width, self.height)
-        return ((print_fit.print_fills_frame(lines, frame) or print_fit.print_fills_card(lines, frame))
-                and print_fit.print_square(lines))
+        return print_fit.print_fills_frame(lines, frame) or print_fit.print_fills_card(lines, frame)
 
     @cached_property
     def frame_rectified(self) -> Rectified:

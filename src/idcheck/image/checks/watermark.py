@@ -159,6 +159,15 @@ def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
         # (its print is read already: the rows at a tilt are asked for whenever the other two say nothing)
         yield from _lattice_or_strokes(ctx, ctx.frame_rectified, _frame_quad(ctx), "the whole picture",
                                        rows_always=True)
+    elif ctx.print_fills_picture:
+        # the print reaches the frame all round but does not run square to it: a document turned in a tight crop, or
+        # an app's rows, which the detector found in place of the print they cross (on the development documents cut
+        # out flat with a phrase over them: 10-14 of the 13-14 lines found).  The spectrum and the strokes' directions
+        # take the picture's axes for the document's; the phrase's repeat needs no axes but for its parents test, and
+        # a turned document's own print does not repeat glyph for glyph.  image.not_judged still names the watermark
+        # unless it is found
+        found = _phrase_repeat(ctx, ctx.frame_rectified, _frame_quad(ctx), "the whole picture")
+        yield from found or _tilted_rows(ctx)
     else:
         # no sure outline for the spectrum (image.not_judged from the document check says so); the print the text
         # detector found there may still show an app's watermark: rows of text at a tilt across it
