@@ -183,3 +183,43 @@ def test_print_filling_the_picture_at_a_tilt_is_read_for_the_repeat_alone():
         if found:
             assert found[0].details["evidence"] == "faint strokes repeating at a tilted shift"
             assert found[0].details["read"] == "the whole picture"
+
+
+def _scene(weave_px, base):
+    """A page (800 x 740) on cloth of grey ``base`` in a 1200 x 900 picture; a weave of rows and columns of
+    ``weave_px`` px in the cloth (none: 0)."""
+    rng = np.random.default_rng(weave_px)
+    h, w = 900, 1200
+    yy, xx = np.mgrid[0:h, 0:w]
+    cloth = base + 4 * rng.normal(size=(h, w))
+    if weave_px:
+        cloth += 12 * np.sin(2 * np.pi * xx / weave_px) * np.sin(2 * np.pi * yy / weave_px)
+    scene = np.repeat(np.clip(cloth, 0, 255)[..., None], 3, axis=2).astype(np.uint8)
+    scene[80:80 + 740, 200:200 + 800] = _page((800, 740), seed=9)
+    return scene
+
+
+@pytest.mark.parametrize("base", [70, 150])
+def test_a_phrase_tiled_over_the_whole_photo_repeats_in_the_picture_as_taken(base):
+    # an app tiles its phrase in the picture's own frame, over the page and the cloth behind it alike: the picture as
+    # taken repeats by an exact translation; the same photo without it does not
+    from idcheck.image.checks.watermark import _picture_repeat
+
+    from .conftest import context
+
+    scene = _scene(0, base)
+    ctx = context(scene)
+    assert ctx.document is not None
+    assert _picture_repeat(ctx) == []
+    found = _picture_repeat(context(_overlay(scene, 0.3, colour=(200, 40, 40), angle_deg=35.0)))
+    assert found and found[0].details["read"] == "the whole picture as taken"
+    assert found[0].details["evidence"] == "faint strokes repeating at a tilted shift"
+
+
+@pytest.mark.parametrize("weave_px", [9, 26])
+def test_woven_cloth_behind_the_document_is_no_phrase(weave_px):
+    from idcheck.image.checks.watermark import _picture_repeat
+
+    from .conftest import context
+
+    assert _picture_repeat(context(_scene(weave_px, 150))) == []

@@ -43,6 +43,7 @@ FINE_RATIO = 2.0
 # slight turn repeats its lines at 7 degrees), an app tilts its rows 15-75 degrees
 MIN_OFF_AXIS_DEG = 10.0
 CELLS = 3  # the grid over which the repeat must hold (repeat_spread)
+EMPTY_CELL = 0.25  # a cell with less than this share of the cells' mean stroke energy has nothing to repeat
 GLARE = 248  # grey level from which a pixel is blown out
 
 
@@ -126,7 +127,10 @@ def repeat_spread(layer: np.ndarray, shift: tuple[int, int], cells: int = 3) -> 
     covered = np.zeros((h, w), np.float32)
     covered[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)] = 1.0
     cover = np.array([[covered[ys[i]:ys[i + 1], xs[j]:xs[j + 1]].mean() for j in range(cells)] for i in range(cells)])
+    # ... and so do cells with hardly any faint strokes (a dark desk, left out with the print: see stroke_layer)
     use = cover >= 0.5
+    if use.any():
+        use &= energy >= EMPTY_CELL * float(energy[use].mean())
     return float(np.mean((at > around)[use])) if use.any() else 0.0
 
 

@@ -123,9 +123,22 @@ def lattice_index(gray: np.ndarray, clip: float = 4.0, print_below_paper: float 
 @image_check("watermark", codes=("document.watermark",), section="watermark")
 def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     found = list(_outline_or_rows(ctx))
+    if not found:
+        found = _picture_repeat(ctx)
     yield from found
     if not found and ctx.config.watermark.colour_lattice:
         yield from _colour_lattice(ctx)
+
+
+def _picture_repeat(ctx: ImageContext) -> list[Finding]:
+    """document.watermark from the whole picture's faint strokes repeating at a tilted shift: an app tiles its phrase
+    in the picture's own frame, over the document and what lies around it alike, so the repeat is an exact
+    translation there - where the flattened document (a homography of it, and often less than one phrase across)
+    keeps none.  Looked for when nothing else was found, on a picture with a document or print in it, never on an
+    app's capture (its interface is drawn on a grid)."""
+    if ctx.drawn_on_screen or (ctx.document is None and not ctx.text_lines_if_found):
+        return []
+    return _phrase_repeat(ctx, None, _frame_quad(ctx), "the whole picture as taken", key="watermark_picture")
 
 
 def _colour_lattice(ctx: ImageContext) -> Iterator[Finding]:
@@ -235,18 +248,21 @@ def _tilted_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray,
     )], peak
 
 
-def _phrase_repeat(ctx: ImageContext, rect: Rectified, quad: np.ndarray, read: str) -> list[Finding]:
-    """document.watermark from the faint strokes of the flattened document ``rect`` repeating at a tilted shift
-    (:mod:`idcheck.image.phrase_repeat`): one phrase tiled over it, too faint over dense print for the other two."""
+def _phrase_repeat(ctx: ImageContext, rect: Rectified | None, quad: np.ndarray, read: str,
+                   key: str = "watermark_phrase") -> list[Finding]:
+    """document.watermark from the faint strokes of the flattened document ``rect`` (None: the picture as taken)
+    repeating at a tilted shift (:mod:`idcheck.image.phrase_repeat`): one phrase tiled over it, too faint over dense
+    print for the other measures.  Its measures are kept as ``key``_repeat, _parents, _fine and _spread."""
     cfg = ctx.config.watermark
-    rep = phrase_repeat(rect.gray, cfg.print_below_paper, spread_from=cfg.min_phrase_repeat)
+    rep = phrase_repeat(ctx.gray if rect is None else rect.gray, cfg.print_below_paper,
+                        spread_from=cfg.min_phrase_repeat)
     if rep is None:
         return []
     measures = ctx.extra.setdefault("measures", {})
-    measures["watermark_phrase_repeat"] = round(rep.peak, 3)
-    measures["watermark_phrase_parents"] = round(rep.parents, 3)
-    measures["watermark_phrase_fine"] = round(rep.fine, 3)
-    measures["watermark_phrase_spread"] = round(rep.spread, 2)
+    measures[f"{key}_repeat"] = round(rep.peak, 3)
+    measures[f"{key}_parents"] = round(rep.parents, 3)
+    measures[f"{key}_fine"] = round(rep.fine, 3)
+    measures[f"{key}_spread"] = round(rep.spread, 2)
     if (rep.peak < cfg.min_phrase_repeat or rep.peak < cfg.min_phrase_over_parents * rep.parents
             or not rep.phrase_like or rep.spread < cfg.min_phrase_spread):
         return []
