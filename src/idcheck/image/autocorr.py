@@ -50,13 +50,14 @@ def autocorrelation(layer: np.ndarray) -> np.ndarray | None:
     return (np.fft.fftshift(raw) / zero).astype(np.float32)
 
 
-def isolated_peak(ac: np.ndarray | None, min_shift: float, max_shift: float,
-                  min_off_axis_deg: float) -> tuple[float, tuple[int, int], float]:
+def isolated_peak(ac: np.ndarray | None, min_shift: float, max_shift: float, min_off_axis_deg: float,
+                  axes_deg: tuple[float, float] = (0.0, 90.0)) -> tuple[float, tuple[int, int], float]:
     """(peak, its shift (dx, dy) in px, parents) of an autocorrelation ``ac`` (:func:`autocorrelation`): its
     largest value minus its maximum on a ring of :data:`RING` around it, over shifts of ``min_shift`` - ``max_shift``
     of the short side at least ``min_off_axis_deg`` degrees from both axes; parents: the weaker of the
-    autocorrelation at the shift's two projections on the axes, (dx, 0) and (0, dy) (+-1 px).  Zeros for None (a
-    flat layer)."""
+    autocorrelation at the shift's two components along ``axes_deg`` (the directions, in degrees with y down, of the
+    lattice the print is set in: the picture's axes for a flattened document, the outline's sides for a document
+    photographed at a turn), +-1 px.  Zeros for None (a flat layer)."""
     if ac is None:
         return 0.0, (0, 0), 0.0
     h, w = ac.shape
@@ -64,6 +65,19 @@ def isolated_peak(ac: np.ndarray | None, min_shift: float, max_shift: float,
     prom = np.where(band, ac - cv2.dilate(ac, ring), -1.0)
     k = int(np.argmax(prom))
     ky, kx = divmod(k, w)
-    parents = min(float(ac[h // 2 - 1:h // 2 + 2, max(kx - 1, 0):kx + 2].max()),
-                  float(ac[max(ky - 1, 0):ky + 2, w // 2 - 1:w // 2 + 2].max()))
-    return max(0.0, float(prom.flat[k])), (kx - w // 2, ky - h // 2), max(0.0, parents)
+    dx, dy = kx - w // 2, ky - h // 2
+    # (dx, dy) = a u + b v over the lattice's two directions: its parents are a u and b v
+    u = np.array([np.cos(np.radians(axes_deg[0])), np.sin(np.radians(axes_deg[0]))])
+    v = np.array([np.cos(np.radians(axes_deg[1])), np.sin(np.radians(axes_deg[1]))])
+    basis = np.stack([u, v], axis=1)
+    if abs(float(np.linalg.det(basis))) < 0.2:  # directions within 12 degrees of each other: no lattice
+        basis = np.eye(2)
+        u, v = basis[:, 0], basis[:, 1]
+    a, b = np.linalg.solve(basis, np.array([dx, dy], np.float64))
+
+    def at(p: np.ndarray) -> float:
+        x, y = int(round(p[0])) + w // 2, int(round(p[1])) + h // 2
+        return float(ac[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].max()) if 0 <= x < w and 0 <= y < h else 0.0
+
+    parents = min(at(a * u), at(b * v))
+    return max(0.0, float(prom.flat[k])), (dx, dy), max(0.0, parents)

@@ -80,17 +80,18 @@ class PhraseRepeat:
         return self.peak >= FINE_RATIO * self.fine
 
 
-def phrase_repeat(gray: np.ndarray, print_below_paper: float = 110.0,
-                  spread_from: float = 0.0) -> PhraseRepeat | None:
+def phrase_repeat(gray: np.ndarray, print_below_paper: float = 110.0, spread_from: float = 0.0,
+                  axes_deg: tuple[float, float] = (0.0, 90.0)) -> PhraseRepeat | None:
     """The faint-stroke layer's strongest isolated repeat at a tilted shift
     (:func:`idcheck.image.autocorr.isolated_peak`), the strongest at shorter shifts, and where the first holds
     (:func:`repeat_spread`, measured only for a phrase-like peak of ``spread_from`` or more: it costs 9 shifted
-    products).  None for a document under 64 px."""
+    products).  ``axes_deg``: the directions the document's print runs in (the picture's axes for a flattened
+    document; its outline's sides in a picture as taken), for the parents test.  None for a document under 64 px."""
     if min(gray.shape[:2]) < 64:
         return None
     layer = stroke_layer(gray, print_below_paper)
     ac = autocorrelation(layer)
-    peak, shift, parents = isolated_peak(ac, MIN_SHIFT, MAX_SHIFT, MIN_OFF_AXIS_DEG)
+    peak, shift, parents = isolated_peak(ac, MIN_SHIFT, MAX_SHIFT, MIN_OFF_AXIS_DEG, axes_deg)
     fine, _, _ = isolated_peak(ac, FINE_BAND[0], FINE_BAND[1], MIN_OFF_AXIS_DEG)
     rep = PhraseRepeat(peak, shift, parents, fine, 0.0)
     if peak > 0 and peak >= spread_from and rep.phrase_like:

@@ -134,11 +134,22 @@ def _picture_repeat(ctx: ImageContext) -> list[Finding]:
     """document.watermark from the whole picture's faint strokes repeating at a tilted shift: an app tiles its phrase
     in the picture's own frame, over the document and what lies around it alike, so the repeat is an exact
     translation there - where the flattened document (a homography of it, and often less than one phrase across)
-    keeps none.  Looked for when nothing else was found, on a picture with a document or print in it, never on an
-    app's capture (its interface is drawn on a grid)."""
-    if ctx.drawn_on_screen or (ctx.document is None and not ctx.text_lines_if_found):
+    keeps none.  Looked for when nothing else was found, on a picture with a surely outlined document or print in
+    it, never on an app's capture (its interface is drawn on a grid).  The document's own print runs along its
+    outline's sides, turned as it was photographed: its parents are sought along them."""
+    if ctx.drawn_on_screen or not (ctx.document_confident or ctx.text_lines_if_found):
         return []
-    return _phrase_repeat(ctx, None, _frame_quad(ctx), "the whole picture as taken", key="watermark_picture")
+    doc = ctx.document
+    axes = (0.0, 90.0)
+    if doc is not None:
+        # the document's print runs along its outline's sides, turned in the picture as it was photographed: its
+        # rows and columns repeat at their sums along those directions, not the picture's axes
+        q = np.asarray(doc.quad, np.float64)
+        across = (q[1] - q[0]) + (q[2] - q[3])
+        down = (q[3] - q[0]) + (q[2] - q[1])
+        axes = (float(np.degrees(np.arctan2(across[1], across[0]))), float(np.degrees(np.arctan2(down[1], down[0]))))
+    return _phrase_repeat(ctx, None, _frame_quad(ctx), "the whole picture as taken", key="watermark_picture",
+                          axes_deg=axes)
 
 
 def _colour_lattice(ctx: ImageContext) -> Iterator[Finding]:
@@ -249,13 +260,13 @@ def _tilted_strokes(ctx: ImageContext, rect: Rectified, quad: np.ndarray,
 
 
 def _phrase_repeat(ctx: ImageContext, rect: Rectified | None, quad: np.ndarray, read: str,
-                   key: str = "watermark_phrase") -> list[Finding]:
+                   key: str = "watermark_phrase", axes_deg: tuple[float, float] = (0.0, 90.0)) -> list[Finding]:
     """document.watermark from the faint strokes of the flattened document ``rect`` (None: the picture as taken)
     repeating at a tilted shift (:mod:`idcheck.image.phrase_repeat`): one phrase tiled over it, too faint over dense
     print for the other measures.  Its measures are kept as ``key``_repeat, _parents, _fine and _spread."""
     cfg = ctx.config.watermark
     rep = phrase_repeat(ctx.gray if rect is None else rect.gray, cfg.print_below_paper,
-                        spread_from=cfg.min_phrase_repeat)
+                        spread_from=cfg.min_phrase_repeat, axes_deg=axes_deg)
     if rep is None:
         return []
     measures = ctx.extra.setdefault("measures", {})
