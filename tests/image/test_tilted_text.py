@@ -110,13 +110,17 @@ def test_a_watermarked_page_without_outline_is_found_and_the_clean_one_is_not():
     assert list(check_watermark(clean)) == []
 
 
-@needs_detector
-def test_a_watermarked_page_on_a_desk_without_outline_is_found_by_its_rows():
-    page = _watermarked_page(alpha=0.45)
+def _on_desk(page):
+    """``page`` lying on a dark desk that shows on every side."""
     h, w = page.shape[:2]
     desk = np.clip(np.random.default_rng(4).normal((70, 55, 40), 4, (int(1.25 * h), int(1.3 * w), 3)), 0, 255)
     desk[h // 8:h // 8 + h, w // 7:w // 7 + w] = page
-    ctx = context(desk.astype(np.uint8))
+    return desk.astype(np.uint8)
+
+
+@needs_detector
+def test_a_watermarked_page_on_a_desk_without_outline_is_found_by_its_rows():
+    ctx = context(_on_desk(_watermarked_page(alpha=0.45)))
     ctx.__dict__["document"] = None
     assert ctx.print_without_outline and not ctx.frame_document  # the desk is in the picture: not the document
     found = list(check_watermark(ctx))
@@ -140,11 +144,7 @@ def test_print_without_outline_and_not_the_picture_says_the_watermark_was_not_ju
     from idcheck.image.checks.document import check_document
     from idcheck.image.checks.not_judged import settle
 
-    page = _watermarked_page(alpha=0.0)
-    h, w = page.shape[:2]
-    desk = np.clip(np.random.default_rng(4).normal((70, 55, 40), 4, (int(1.25 * h), int(1.3 * w), 3)), 0, 255)
-    desk[h // 8:h // 8 + h, w // 7:w // 7 + w] = page
-    ctx = context(desk.astype(np.uint8))
+    ctx = context(_on_desk(_watermarked_page(alpha=0.0)))
     ctx.__dict__["document"] = None
     findings = settle(list(check_document(ctx)) + list(check_watermark(ctx)))
     assert ctx.print_without_outline and not ctx.frame_document

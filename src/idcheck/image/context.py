@@ -377,13 +377,8 @@ class ImageContext:
         its print can be read from the whole picture (:attr:`frame_rectified`) where no outline is sure enough for
         it (an outline found, if any, is the printed frame or a part of the document).  Never an app's capture (its
         frame is the screen's).  Read only the print the document stage read (on a missing or doubtful outline)."""
-        if self.drawn_on_screen:
-            return False
-        need = self.config.document.min_text_lines
-        # the print the document stage read on a missing or doubtful outline (never a run of the detector of its own:
-        # a picture whose print was not asked for has none to go by)
-        lines = self.text_lines_if_found
-        if need <= 0 or not lines or len(lines) < need:
+        lines = self._print_read()
+        if lines is None:
             return False
         doc = self.document
         if doc is not None and doc.method == "frame-edges":
@@ -399,14 +394,21 @@ class ImageContext:
         its own) reaches within ``print_fit.FILLS_FRAME_MARGIN`` of every side of the picture, or of three in a
         picture with an ID card's proportions (:attr:`frame_document` without its squareness).  Never an app's
         capture."""
-        if self.drawn_on_screen:
-            return False
-        need = self.config.document.min_text_lines
-        lines = self.text_lines_if_found
-        if need <= 0 or not lines or len(lines) < need:
+        lines = self._print_read()
+        if lines is None:
             return False
         frame = (self.width, self.height)
         return print_fit.print_fills_frame(lines, frame) or print_fit.print_fills_card(lines, frame)
+
+    def _print_read(self) -> list[np.ndarray] | None:
+        """The print the document stage read on a missing or doubtful outline, when it is ``document.min_text_lines``
+        lines or more and the picture is no app's capture (its frame is the screen's); else None.  Never a run of the
+        detector of its own: a picture whose print was not asked for has none to go by."""
+        need = self.config.document.min_text_lines
+        lines = self.text_lines_if_found
+        if self.drawn_on_screen or need <= 0 or not lines or len(lines) < need:
+            return None
+        return lines
 
     @cached_property
     def frame_rectified(self) -> Rectified:
