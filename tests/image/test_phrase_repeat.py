@@ -199,27 +199,29 @@ def _scene(weave_px, base):
     return scene
 
 
-@pytest.mark.parametrize("base", [70, 150])
-def test_a_phrase_tiled_over_the_whole_photo_repeats_in_the_picture_as_taken(base):
-    # an app tiles its phrase in the picture's own frame, over the page and the cloth behind it alike: the picture as
-    # taken repeats by an exact translation; the same photo without it does not
+@pytest.mark.parametrize("background", ["wood", "desk"])
+def test_a_phrase_tiled_over_the_whole_photo_repeats_in_the_picture_as_taken(background):
+    # an app tiles its phrase in the picture's own frame, over the licence and the desk alike: the picture as taken
+    # repeats by an exact translation; the same photo without it does not
     from idcheck.image.checks.watermark import _picture_repeat
 
-    from .conftest import context
+    from .conftest import context, photo
 
-    scene = _scene(0, base)
-    ctx = context(scene)
-    assert ctx.document is not None
+    licence, _ = photo("business_license", seed=3, background=background)
+    ctx = context(licence)
+    assert ctx.document_confident
     assert _picture_repeat(ctx) == []
-    found = _picture_repeat(context(_overlay(scene, 0.3, colour=(200, 40, 40), angle_deg=35.0)))
+    found = _picture_repeat(context(_overlay(licence, 0.3, colour=(200, 40, 40), angle_deg=35.0)))
     assert found and found[0].details["read"] == "the whole picture as taken"
     assert found[0].details["evidence"] == "faint strokes repeating at a tilted shift"
 
 
-@pytest.mark.parametrize("weave_px", [9, 26])
-def test_woven_cloth_behind_the_document_is_no_phrase(weave_px):
+def test_without_a_sure_outline_the_picture_as_taken_is_not_read():
+    # the directions the print runs in are unknown there (a receipt scanned at a turn repeats at a tilt)
     from idcheck.image.checks.watermark import _picture_repeat
 
     from .conftest import context
 
-    assert _picture_repeat(context(_scene(weave_px, 150))) == []
+    ctx = context(_overlay(_scene(0, 150), 0.3, colour=(200, 40, 40), angle_deg=35.0))
+    assert not ctx.document_confident
+    assert _picture_repeat(ctx) == []

@@ -134,20 +134,20 @@ def _picture_repeat(ctx: ImageContext) -> list[Finding]:
     """document.watermark from the whole picture's faint strokes repeating at a tilted shift: an app tiles its phrase
     in the picture's own frame, over the document and what lies around it alike, so the repeat is an exact
     translation there - where the flattened document (a homography of it, and often less than one phrase across)
-    keeps none.  Looked for when nothing else was found, on a picture with a surely outlined document or print in
-    it, never on an app's capture (its interface is drawn on a grid).  The document's own print runs along its
+    keeps none.  Looked for when nothing else was found, on a picture with a surely outlined document, never on an
+    app's capture (its interface is drawn on a grid).  The document's own print runs along its
     outline's sides, turned as it was photographed: its parents are sought along them."""
-    if ctx.drawn_on_screen or not (ctx.document_confident or ctx.text_lines_if_found):
-        return []
     doc = ctx.document
-    axes = (0.0, 90.0)
-    if doc is not None:
-        # the document's print runs along its outline's sides, turned in the picture as it was photographed: its
-        # rows and columns repeat at their sums along those directions, not the picture's axes
-        q = np.asarray(doc.quad, np.float64)
-        across = (q[1] - q[0]) + (q[2] - q[3])
-        down = (q[3] - q[0]) + (q[2] - q[1])
-        axes = (float(np.degrees(np.arctan2(across[1], across[0]))), float(np.degrees(np.arctan2(down[1], down[0]))))
+    if ctx.drawn_on_screen or doc is None or not ctx.document_confident:
+        # (without a sure outline the directions the print runs in are unknown: a receipt scanned at a turn, its
+        # rows and columns repeating at a tilt to the picture, was called watermarked as a lossy WebP)
+        return []
+    # the document's print runs along its outline's sides, turned in the picture as it was photographed: its rows and
+    # columns repeat at their sums along those directions, not the picture's axes
+    q = np.asarray(doc.quad, np.float64)
+    across = (q[1] - q[0]) + (q[2] - q[3])
+    down = (q[3] - q[0]) + (q[2] - q[1])
+    axes = (float(np.degrees(np.arctan2(across[1], across[0]))), float(np.degrees(np.arctan2(down[1], down[0]))))
     return _phrase_repeat(ctx, None, _frame_quad(ctx), "the whole picture as taken", key="watermark_picture",
                           axes_deg=axes)
 
