@@ -70,7 +70,7 @@ class PhraseRepeat:
 
     peak: float  # autocorrelation peak prominence (share of the zero-shift energy)
     shift: tuple[int, int]  # (dx, dy), px at LONG_SIDE
-    parents: float  # the weaker autocorrelation at the shift's projections on the axes (a cross term's parents)
+    parents: float  # the weaker autocorrelation at the shift's components along the print's directions (its parents)
     fine: float  # the strongest isolated repeat at FINE_BAND's short tilted shifts (security print's own)
     spread: float  # share of the CELLS x CELLS grid where the repeat holds (repeat_spread); 0 when not measured
 
