@@ -8,7 +8,7 @@ import pytest
 from fixtures import docgen
 from idcheck.config import Config
 from idcheck.image.autocorr import autocorrelation, isolated_peak
-from idcheck.image.phrase_repeat import MIN_SHIFT, phrase_repeat
+from idcheck.image.phrase_repeat import MIN_SHIFT, colour_phrase_repeat, phrase_repeat
 
 from .test_watermark_frame import _page
 
@@ -105,6 +105,37 @@ def test_generated_documents_with_guilloche_are_not_called_watermarked(seed):
         doc, _ = docgen.render_document(kind, rng)
         rep = phrase_repeat(_gray(doc.astype(np.uint8)), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat)
         assert not _found(rep), (kind, rep)
+        # their tinted guilloche, red seal and titles repeat no more in the chroma
+        rep = colour_phrase_repeat(doc.astype(np.uint8), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat)
+        assert not _found(rep), (kind, "colour", rep)
+
+
+# a pink, an orange and a pale blue of the paper's own grey (BT.601 luma 233-237 against the paper's 233): blended
+# over it, the phrase changes the chroma, and the grey hardly at all
+PAPER_GREY_COLOURS = [(250, 222, 250), (255, 215, 200), (200, 235, 255)]
+
+
+@pytest.mark.parametrize("colour", PAPER_GREY_COLOURS)
+def test_a_coloured_phrase_the_grey_misses_repeats_in_the_chroma(colour):
+    page = _page((900, 640), seed=4)
+    marked = _overlay(page, 0.3, colour=colour, angle_deg=30.0)
+    assert not _found(phrase_repeat(_gray(marked), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat))
+    rep = colour_phrase_repeat(marked, CFG.print_below_paper, spread_from=CFG.min_phrase_repeat)
+    assert _found(rep), rep
+    # and the page alone does not repeat in its chroma
+    assert not _found(colour_phrase_repeat(page, CFG.print_below_paper, spread_from=CFG.min_phrase_repeat))
+
+
+def test_more_opacity_a_stronger_colour_repeat():
+    page = _page((900, 640), seed=6)
+    peaks = [colour_phrase_repeat(_overlay(page, a, colour=(220, 40, 40))).peak for a in (0.08, 0.2, 0.45)]
+    assert peaks[0] < peaks[1] < peaks[2]
+
+
+def test_a_grey_picture_has_no_colour_repeat():
+    grey = _gray(_overlay(_page((900, 640), seed=4), 0.3, angle_deg=30.0))
+    rep = colour_phrase_repeat(np.repeat(grey[..., None], 3, axis=2))
+    assert rep is not None and rep.peak == 0.0 and not _found(rep)
 
 
 def test_the_check_reports_the_repeat_when_the_other_measures_say_nothing():
@@ -130,6 +161,25 @@ def test_the_check_reports_the_repeat_when_the_other_measures_say_nothing():
     assert marks[0].details["spread"] >= base.watermark.min_phrase_spread
     _, marks = watermark_findings(replace(quiet, min_phrase_repeat=1e9))
     assert not marks
+
+
+def test_the_check_reports_a_coloured_repeat_the_grey_misses():
+    from dataclasses import replace
+
+    from idcheck.image.context import DecodedImage, ImageContext
+    from idcheck.pipeline import run_checks
+
+    page = _overlay(_page(), 0.3, colour=PAPER_GREY_COLOURS[0], angle_deg=25.0)
+    base = Config()
+    quiet = replace(base.watermark, min_lattice=1e9, min_stroke_tilt=1e9, rows_from_stroke_tilt=1e9)
+    ctx = ImageContext(DecodedImage(page, (page.shape[1], page.shape[0]), "jpeg", "RGB"),
+                       replace(base, watermark=quiet))
+    marks = [f for f in run_checks(ctx, {}) if f.code == "document.watermark"]
+    if not (ctx.frame_document or ctx.document_confident):
+        pytest.skip("the page is neither outlined surely nor read as the picture (no text detector here)")
+    assert marks and marks[0].details["evidence"] == "faint coloured strokes repeating at a tilted shift"
+    measures = ctx.extra["measures"]
+    assert measures["watermark_phrase_colour_repeat"] >= 2 * measures["watermark_phrase_repeat"]
 
 
 def test_a_repeat_over_part_of_the_document_does_not_spread():

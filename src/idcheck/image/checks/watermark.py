@@ -54,7 +54,7 @@ from ... import codes
 from ...report import Finding, Measure
 from ..colour_lattice import lattice_peak
 from ..context import ImageContext, Rectified
-from ..phrase_repeat import phrase_repeat
+from ..phrase_repeat import PhraseRepeat, colour_phrase_repeat, phrase_repeat
 from ..registry import image_check
 from ..stats import percentile_u8
 from ..stroke_tilt import TiltPeak, tilted_strokes
@@ -263,12 +263,24 @@ def _phrase_repeat(ctx: ImageContext, rect: Rectified | None, quad: np.ndarray, 
                    key: str = "watermark_phrase", axes_deg: tuple[float, float] = (0.0, 90.0)) -> list[Finding]:
     """document.watermark from the faint strokes of the flattened document ``rect`` (None: the picture as taken)
     repeating at a tilted shift (:mod:`idcheck.image.phrase_repeat`): one phrase tiled over it, too faint over dense
-    print for the other measures.  Its measures are kept as ``key``_repeat, _parents, _fine and _spread."""
+    print for the other measures; in grey first, then in the chroma (a red or blue phrase).  Its measures are kept
+    as ``key``_repeat, _parents, _fine and _spread (``key``_colour_... for the chroma)."""
     cfg = ctx.config.watermark
-    rep = phrase_repeat(ctx.gray if rect is None else rect.gray, cfg.print_below_paper,
-                        spread_from=cfg.min_phrase_repeat, axes_deg=axes_deg)
+    gray, rgb = (ctx.gray, ctx.rgb) if rect is None else (rect.gray, rect.rgb)
+    found = _repeat_finding(ctx, phrase_repeat(gray, cfg.print_below_paper, spread_from=cfg.min_phrase_repeat,
+                                               axes_deg=axes_deg), quad, read, key, "faint strokes")
+    if not found:
+        found = _repeat_finding(ctx, colour_phrase_repeat(rgb, cfg.print_below_paper,
+                                                          spread_from=cfg.min_phrase_repeat, axes_deg=axes_deg),
+                                quad, read, f"{key}_colour", "faint coloured strokes")
+    return found
+
+
+def _repeat_finding(ctx: ImageContext, rep: PhraseRepeat | None, quad: np.ndarray, read: str, key: str,
+                    what: str) -> list[Finding]:
     if rep is None:
         return []
+    cfg = ctx.config.watermark
     measures = ctx.extra.setdefault("measures", {})
     measures[f"{key}_repeat"] = round(rep.peak, 3)
     measures[f"{key}_parents"] = round(rep.parents, 3)
@@ -282,7 +294,7 @@ def _phrase_repeat(ctx: ImageContext, rect: Rectified | None, quad: np.ndarray, 
         measured=Measure(round(rep.peak, 3), "autocorrelation peak of the faint strokes (tilted repeat)"),
         threshold=Measure(cfg.min_phrase_repeat, "", "<"),
         region=ctx.to_original(quad),
-        details={"evidence": "faint strokes repeating at a tilted shift", "read": read,
+        details={"evidence": f"{what} repeating at a tilted shift", "read": read,
                  "shift_px_512": [int(rep.shift[0]), int(rep.shift[1])],
                  "over_parents": round(rep.peak / max(rep.parents, 1e-3), 2),
                  "over_fine": round(rep.peak / max(rep.fine, 1e-3), 2), "spread": round(rep.spread, 2)},
