@@ -162,21 +162,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="one line per picture")
     parser.add_argument("--every-picture", action="store_true",
                         help="watermark.text_rows_on_every_picture on: run the text detector on every picture")
-    parser.add_argument("--colour-lattice", action="store_true",
-                        help="watermark.colour_lattice on: look for a coloured phrase repeated at a tilt (chroma)")
     parser.add_argument("--style", choices=("default", "heldout"), default="default",
                         help="heldout: other phrases, tilts, sizes, spacings and colours, never used to tune")
     parser.add_argument("--bases", choices=("photos", "crop"), default="photos",
                         help="crop: each document cut out along its hand-labelled corners and flattened, as a scanner "
                              "app exports it (benchmarks/labels/<folder>-outlines.jsonl), the watermark laid over that")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a watermark setting for this run (e.g. min_phrase_repeat=0.03), to measure a change")
     parser.add_argument("--out", default="")
     args = parser.parse_args(argv)
     styles = HELDOUT if args.style == "heldout" else STYLES
-    wm: dict[str, bool] = {}
+    wm: dict[str, object] = {}
+    for pair in args.set:
+        name, _, value = pair.partition("=")
+        wm[name.strip()] = value.strip().lower() == "true" if value.strip().lower() in ("true", "false") \
+            else float(value)
     if args.every_picture:
         wm["text_rows_on_every_picture"] = True
-    if args.colour_lattice:
-        wm["colour_lattice"] = True
     config = Config.from_dict({"watermark": wm}) if wm else Config()
     pictures = _bases(args.dir, args.bases)
     if pictures is None:
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     what = "documents cut out and flattened" if args.bases == "crop" else "pictures of documents"
     print(f"{args.dir}: {n} real {what}, {len(styles)} watermark styles laid over each"
           + (" (text detector on every picture)" if args.every_picture else "")
-          + (" (colour lattice on)" if args.colour_lattice else ""))
+          + "".join(f" ({pair})" for pair in args.set))
     print(f"{'style':18s} {'found':>6s} {'missed':>7s} {'not judged':>11s} {'recall':>7s}")
     for s in styles:
         t = tally[s.name]

@@ -418,12 +418,17 @@ class WatermarkConfig:
         "67 -> 75 of 176, no false alarm).",
     )
     min_phrase_repeat: float = setting(
-        0.04, "autocorrelation peak prominence (share of the zero-shift energy)",
+        0.025, "autocorrelation peak prominence (share of the zero-shift energy)",
         "Third evidence on a sure outline or a frame document, when the spectrum and the strokes' directions say "
         "nothing (image/phrase_repeat.py): a tiled phrase makes the faint-stroke layer repeat, glyph for glyph, at "
-        "a tilted shift. Noise alone peaks near 0.005 at this size; the real originals' tilted peaks reach 0.03-0.13, "
-        "all cross terms of their print (min_phrase_over_parents) or echoes of security print (phrase_repeat."
-        "FINE_RATIO); app-style phrases over the 36 real scans and the 29 cut-out development documents 0.04-0.3.",
+        "a tilted shift (in grey, then in the chroma). Noise alone peaks at 0.006-0.009 at this size (the spectrum "
+        "partly whitened, phrase_repeat.SPECTRUM_POWER); the real originals' tilted peaks reach well above, but every "
+        "one is a cross term of their print (min_phrase_over_parents), an echo of security print (phrase_repeat."
+        "FINE_RATIO) or confined to part of the document (min_phrase_spread): none of 156 originals (the development "
+        "photos and their cut-out documents, 60 generated cards and licences) passes those three at any peak (one "
+        "of benchmarks.watermark_scans' 80 cards did, at FINE_RATIO 2.0: see there). 0.025 (3x the noise's highest): "
+        "read over the whole of the 36 real scans with 7 app styles, 147-159 of 252 phrases found at 0.02-0.03 "
+        "against 128 at 0.04 (FINE_RATIO 2.0 then).",
     )
     min_phrase_over_parents: float = setting(
         2.0, "peak / the weaker of its two projections on the axes",
@@ -445,20 +450,6 @@ class WatermarkConfig:
         "the document stage found when the outline was missing or doubtful. On: the text detector also runs on "
         "pictures with a sure outline, to look for them there (about 160 ms of CPU per picture). Real photos with "
         "app-style watermarks laid over them (benchmarks/watermark_real.py) measure the recall both ways.",
-    )
-    colour_lattice: bool = setting(
-        False, "on / off",
-        "A coloured (red, blue) watermark tiled over the whole picture makes its chroma high-pass repeat: an isolated "
-        "autocorrelation peak at a tilted displacement (image/colour_lattice.py). On: looked for on every picture, "
-        "outline or not (about 10 ms of CPU). Off by default: with it on, the generated benchmark "
-        "(benchmarks.accuracy, seed 2) gave 20 false alarms in 480 pictures without a watermark (patterned "
-        "fabric and dark cloth behind the document, licences' coloured guilloche: peaks 0.20-0.55) and found none "
-        "of the 7 generated watermarks the other measures miss.",
-    )
-    min_colour_lattice: float = setting(
-        0.2, "autocorrelation peak prominence (share of the zero-lag energy)",
-        "All 61 development photos measure at most 0.09; app-style red and blue watermarks laid over the 44 real "
-        "photos of documents 0.2-0.5 in most pictures (benchmarks/watermark_real.py, both style sets).",
     )
 
 

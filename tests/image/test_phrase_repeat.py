@@ -66,6 +66,29 @@ def test_the_peak_is_the_layers_own_repeat_vector():
     assert parents < 0.1 * peak  # a tilted lattice has no parents on the axes
 
 
+def test_a_partly_whitened_spectrum_sharpens_a_repeat_under_strong_rows():
+    # the same stamped lattice under strong rows of "print" 24 px apart and noise: the rows' few strong periods take
+    # most of the energy; raised to the power 0.75 they weigh less, and the lattice's peak stands out more
+    rng = np.random.default_rng(1)
+    patch = rng.normal(0, 1, (15, 15)).astype(np.float32)
+    layer = np.zeros((400, 512), np.float32)
+    u, v = np.array([70, 40]), np.array([-30, 75])
+    for i in range(-12, 13):
+        for j in range(-12, 13):
+            x, y = 250 + i * u + j * v
+            if 0 <= x < 512 - 15 and 0 <= y < 400 - 15:
+                layer[y:y + 15, x:x + 15] += patch
+    layer[::24, :] += 4.0
+    layer[1::24, :] += 4.0
+    layer += rng.normal(0, 0.5, layer.shape).astype(np.float32)
+    layer -= layer.mean()
+    plain = isolated_peak(autocorrelation(layer), 0.06, 0.6, 10.0)
+    whitened = isolated_peak(autocorrelation(layer, spectrum_power=0.75), 0.06, 0.6, 10.0)
+    lattice = {tuple(a * u + b * v) for a in range(-3, 4) for b in range(-3, 4)}
+    assert whitened[1] in lattice
+    assert whitened[0] > 2 * plain[0]
+
+
 def test_a_faint_tiled_phrase_repeats_and_the_print_does_not():
     page = _page((900, 640), seed=4)
     assert not _found(phrase_repeat(_gray(page), CFG.print_below_paper, spread_from=CFG.min_phrase_repeat))

@@ -1,8 +1,8 @@
 """The strongest isolated repeat of a texture layer: the peak of its normalised autocorrelation at a tilted shift.
 
 A phrase tiled over a picture (a watermark app's rows) makes the picture correlate with itself shifted by a vector of
-the tiling: the next phrase along a row, the row after next.  Shared by :mod:`idcheck.image.colour_lattice` (the
-chroma of a coloured watermark) and :mod:`idcheck.image.phrase_repeat` (the faint strokes of any watermark).
+the tiling: the next phrase along a row, the row after next.  Read by :mod:`idcheck.image.phrase_repeat` (the faint
+strokes of any watermark, in grey and in the chroma).
 
 The peak is measured against a ring around it (a ridge, from an edge or a row of text, is as high on the ring: it
 scores ~0), and its **parents** are reported: a lattice along the picture's axes (rows and columns of print, a table,
@@ -34,10 +34,14 @@ def _geometry(h: int, w: int, min_shift: float, max_shift: float,
     return band, ring
 
 
-def autocorrelation(*layers: np.ndarray) -> np.ndarray | None:
+def autocorrelation(*layers: np.ndarray, spectrum_power: float = 1.0) -> np.ndarray | None:
     """The normalised circular autocorrelation of one layer, or of a field of several channels (the sum of theirs:
     the repeat of the vector at each pixel), each H x W float32 with zero mean, zero-padded by a few px to a fast
-    DFT size H' x W'; zero shift at (H' // 2, W' // 2) and 1 there.  None for a flat layer."""
+    DFT size H' x W'; zero shift at (H' // 2, W' // 2) and 1 there.  None for a flat layer.
+
+    ``spectrum_power`` < 1 partly whitens it: the power spectrum is raised to that power before it is transformed
+    back, so a few strong periods (rows of print, a screen of dots) weigh less against the many weak ones of a
+    repeated shape, whose peak sharpens."""
     h, w = layers[0].shape
     # zero-padded to sizes the DFT factors well (355 rows took 7 ms, 360 about 1.5), real input in OpenCV's packed
     # (CCS) form: |F|^2 by mulSpectrums with the conjugate, back by the inverse real DFT
@@ -47,6 +51,9 @@ def autocorrelation(*layers: np.ndarray) -> np.ndarray | None:
         padded[:h, :w] = layer
         spec = cv2.dft(padded)
         power += cv2.mulSpectrums(spec, spec, 0, conjB=True)
+    if spectrum_power != 1.0:
+        # (the packed form's imaginary slots hold |F|^2's, zero but for rounding: clamped before the power)
+        power = np.power(np.maximum(power, 0.0), spectrum_power)
     raw = cv2.idft(power, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
     zero = float(raw[0, 0])
     if not zero > 1e-6:

@@ -37,9 +37,10 @@ reaching the frame square to it, or its edges running along the frame) has no ou
 needed: the whole picture is read as the flattened document (``ImageContext.frame_rectified``), by the same two
 measures.
 
-Two more kinds of evidence need no sure outline: rows of text at a tilt (:mod:`idcheck.image.tilted_text`) and, with
-``watermark.colour_lattice`` on, a coloured phrase repeated at a tilt in the chroma
-(:mod:`idcheck.image.colour_lattice`), looked for only when the others found nothing.
+When the spectrum and the strokes' directions say nothing, the faint strokes' repeat at a tilted shift is sought, in
+grey and then in the chroma (:mod:`idcheck.image.phrase_repeat`), on the flattened document, the whole picture when
+it is the document, and the picture as taken when the outline is sure.  Rows of text at a tilt
+(:mod:`idcheck.image.tilted_text`) need no sure outline.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ import numpy as np
 
 from ... import codes
 from ...report import Finding, Measure
-from ..colour_lattice import lattice_peak
 from ..context import ImageContext, Rectified
 from ..phrase_repeat import PhraseRepeat, colour_phrase_repeat, phrase_repeat
 from ..registry import image_check
@@ -126,8 +126,6 @@ def check_watermark(ctx: ImageContext) -> Iterator[Finding]:
     if not found:
         found = _picture_repeat(ctx)
     yield from found
-    if not found and ctx.config.watermark.colour_lattice:
-        yield from _colour_lattice(ctx)
 
 
 def _picture_repeat(ctx: ImageContext) -> list[Finding]:
@@ -150,25 +148,6 @@ def _picture_repeat(ctx: ImageContext) -> list[Finding]:
     axes = (float(np.degrees(np.arctan2(across[1], across[0]))), float(np.degrees(np.arctan2(down[1], down[0]))))
     return _phrase_repeat(ctx, None, _frame_quad(ctx), "the whole picture as taken", key="watermark_picture",
                           axes_deg=axes)
-
-
-def _colour_lattice(ctx: ImageContext) -> Iterator[Finding]:
-    """document.watermark from a coloured phrase tiled over the picture (:mod:`idcheck.image.colour_lattice`)."""
-    cfg = ctx.config.watermark
-    peak, (dx, dy) = lattice_peak(ctx.rgb)
-    ctx.extra.setdefault("measures", {})["watermark_colour_lattice"] = round(peak, 3)
-    if peak < cfg.min_colour_lattice:
-        return
-    doc = ctx.document
-    region = doc.quad if doc is not None else np.array(
-        [(0, 0), (ctx.width, 0), (ctx.width, ctx.height), (0, ctx.height)], np.float32)
-    yield codes.finding(
-        "document.watermark",
-        measured=Measure(round(peak, 3), "autocorrelation peak of the chroma (tilted repeat)"),
-        threshold=Measure(cfg.min_colour_lattice, "", "<"),
-        region=ctx.to_original(region),
-        details={"evidence": "coloured phrase repeated at a tilt", "shift_px_512": [int(dx), int(dy)]},
-    )
 
 
 def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
@@ -266,7 +245,9 @@ def _phrase_repeat(ctx: ImageContext, rect: Rectified | None, quad: np.ndarray, 
     print for the other measures; in grey first, then in the chroma (a red or blue phrase).  Its measures are kept
     as ``key``_repeat, _parents, _fine and _spread (``key``_colour_... for the chroma)."""
     cfg = ctx.config.watermark
-    gray, rgb = (ctx.gray, ctx.rgb) if rect is None else (rect.gray, rect.rgb)
+    # the picture as taken: its chroma read from the detection copy (already made; JPEG halves the chroma's resolution
+    # anyway, and reducing a 2000 px working copy's three channels to 512 px cost 7.5 ms of CPU)
+    gray, rgb = (ctx.gray, ctx.small) if rect is None else (rect.gray, rect.rgb)
     found = _repeat_finding(ctx, phrase_repeat(gray, cfg.print_below_paper, spread_from=cfg.min_phrase_repeat,
                                                axes_deg=axes_deg), quad, read, key, "faint strokes")
     if not found:
