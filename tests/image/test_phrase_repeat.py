@@ -298,3 +298,17 @@ def test_without_a_sure_outline_the_picture_as_taken_is_not_read():
     ctx = context(_overlay(_scene(0, 150), 0.3, colour=(200, 40, 40), angle_deg=35.0))
     assert not ctx.document_confident
     assert _picture_repeat(ctx) == []
+
+
+@pytest.mark.parametrize("shape", [(384, 512), (512, 384), (301, 455)])
+def test_the_shift_band_is_the_ring_of_radii_off_the_axes(shape):
+    from idcheck.image.autocorr import _geometry
+
+    h, w = shape
+    band, _ = _geometry(h, w, 0.09, 0.6, 10.0)
+    yy, xx = np.mgrid[-(h // 2):h - h // 2, -(w // 2):w - w // 2]
+    r = np.hypot(xx, yy)
+    off_axis = np.degrees(np.arctan2(np.minimum(abs(xx), abs(yy)), np.maximum(abs(xx), abs(yy))))
+    want = (r >= 0.09 * min(h, w)) & (r <= 0.6 * min(h, w)) & (off_axis >= 10.0)
+    assert np.array_equal(band, want)
+    assert band[h // 2 + 40, w // 2 + 40] and not band[h // 2, w // 2 + 100]  # 45 degrees in, on the axis out

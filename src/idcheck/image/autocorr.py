@@ -23,11 +23,14 @@ RING = 0.012  # share of the short side: the ring's radius around a peak (3 px a
 @lru_cache(maxsize=8)
 def _geometry(h: int, w: int, min_shift: float, max_shift: float,
               min_off_axis_deg: float) -> tuple[np.ndarray, np.ndarray]:
-    yy, xx = np.mgrid[-(h // 2):h - h // 2, -(w // 2):w - w // 2]
-    r = np.hypot(xx, yy)
+    # (built for every new shape - a picture's - so without trigonometry: a shift's angle from the nearer axis is
+    # atan(min(|dx|, |dy|) / max(|dx|, |dy|)); 5 ms -> under 1 on a 512 x 384 layer)
+    yy, xx = np.ogrid[-(h // 2):h - h // 2, -(w // 2):w - w // 2]
+    ax, ay = np.abs(xx).astype(np.float32), np.abs(yy).astype(np.float32)
+    r2 = xx * xx + yy * yy
     s = min(h, w)
-    ang = np.degrees(np.arctan2(yy, xx)) % 90.0
-    band = (r >= min_shift * s) & (r <= max_shift * s) & (np.minimum(ang, 90.0 - ang) >= min_off_axis_deg)
+    band = ((r2 >= (min_shift * s) ** 2) & (r2 <= (max_shift * s) ** 2)
+            & (np.minimum(ax, ay) >= np.tan(np.radians(min_off_axis_deg)) * np.maximum(ax, ay)))
     rho = max(3, round(RING * s))
     ring = np.zeros((2 * rho + 1, 2 * rho + 1), np.uint8)
     cv2.circle(ring, (rho, rho), rho, 1, 1)

@@ -118,34 +118,35 @@ class PhraseRepeat:
 
 
 def phrase_repeat(gray: np.ndarray, print_below_paper: float = 110.0, spread_from: float = 0.0,
-                  axes_deg: tuple[float, float] = (0.0, 90.0)) -> PhraseRepeat | None:
+                  axes_deg: tuple[float, float] = (0.0, 90.0), over_parents: float = 0.0) -> PhraseRepeat | None:
     """The faint-stroke layer's strongest isolated repeat at a tilted shift
     (:func:`idcheck.image.autocorr.isolated_peak`), the strongest at shorter shifts, and where the first holds
-    (:func:`repeat_spread`, measured only for a phrase-like peak of ``spread_from`` or more: it costs 9 shifted
-    products).  ``axes_deg``: the directions the document's print runs in (the picture's axes for a flattened
-    document; its outline's sides in a picture as taken), for the parents test.  None for a document under 64 px."""
+    (:func:`repeat_spread`, measured only for a phrase-like peak of ``spread_from`` or more and ``over_parents`` times
+    its parents: it costs 9 shifted products).  ``axes_deg``: the directions the document's print runs in (the
+    picture's axes for a flattened document; its outline's sides in a picture as taken), for the parents test.  None
+    for a document under 64 px."""
     if min(gray.shape[:2]) < 64:
         return None
-    return _repeat((stroke_layer(gray, print_below_paper),), spread_from, axes_deg)
+    return _repeat((stroke_layer(gray, print_below_paper),), spread_from, axes_deg, over_parents)
 
 
 def colour_phrase_repeat(rgb: np.ndarray, print_below_paper: float = 110.0, spread_from: float = 0.0,
-                         axes_deg: tuple[float, float] = (0.0, 90.0)) -> PhraseRepeat | None:
+                         axes_deg: tuple[float, float] = (0.0, 90.0), over_parents: float = 0.0) -> PhraseRepeat | None:
     """As :func:`phrase_repeat`, over the chroma's two layers (:func:`colour_layers`) read as one field: a coloured
     phrase, too faint in grey over dense print (a red one at 45 degrees over the 36 real scans: 24 found in grey,
     29 in colour, 32 by either)."""
     if min(rgb.shape[:2]) < 64:
         return None
-    return _repeat(colour_layers(rgb, print_below_paper), spread_from, axes_deg)
+    return _repeat(colour_layers(rgb, print_below_paper), spread_from, axes_deg, over_parents)
 
 
-def _repeat(layers: tuple[np.ndarray, ...], spread_from: float,
-            axes_deg: tuple[float, float]) -> PhraseRepeat:
+def _repeat(layers: tuple[np.ndarray, ...], spread_from: float, axes_deg: tuple[float, float],
+            over_parents: float) -> PhraseRepeat:
     ac = autocorrelation(*layers, spectrum_power=SPECTRUM_POWER)
     peak, shift, parents = isolated_peak(ac, MIN_SHIFT, MAX_SHIFT, MIN_OFF_AXIS_DEG, axes_deg)
     fine, _, _ = isolated_peak(ac, FINE_BAND[0], FINE_BAND[1], MIN_OFF_AXIS_DEG)
     rep = PhraseRepeat(peak, shift, parents, fine, 0.0)
-    if peak > 0 and peak >= spread_from and rep.phrase_like:
+    if peak > 0 and peak >= spread_from and peak >= over_parents * parents and rep.phrase_like:
         rep = PhraseRepeat(peak, shift, parents, fine, repeat_spread(layers, shift, CELLS))
     return rep
 

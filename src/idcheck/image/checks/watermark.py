@@ -248,11 +248,12 @@ def _phrase_repeat(ctx: ImageContext, rect: Rectified | None, quad: np.ndarray, 
     # the picture as taken: its chroma read from the detection copy (already made; JPEG halves the chroma's resolution
     # anyway, and reducing a 2000 px working copy's three channels to 512 px cost 7.5 ms of CPU)
     gray, rgb = (ctx.gray, ctx.small) if rect is None else (rect.gray, rect.rgb)
-    found = _repeat_finding(ctx, phrase_repeat(gray, cfg.print_below_paper, spread_from=cfg.min_phrase_repeat,
-                                               axes_deg=axes_deg), quad, read, key, "faint strokes")
+    # (the spread, 9 shifted products a layer, is measured only for a peak that passes the other tests)
+    floor, parents = cfg.min_phrase_repeat, cfg.min_phrase_over_parents
+    found = _repeat_finding(ctx, phrase_repeat(gray, cfg.print_below_paper, floor, axes_deg, parents), quad, read,
+                            key, "faint strokes")
     if not found:
-        found = _repeat_finding(ctx, colour_phrase_repeat(rgb, cfg.print_below_paper,
-                                                          spread_from=cfg.min_phrase_repeat, axes_deg=axes_deg),
+        found = _repeat_finding(ctx, colour_phrase_repeat(rgb, cfg.print_below_paper, floor, axes_deg, parents),
                                 quad, read, f"{key}_colour", "faint coloured strokes")
     return found
 
