@@ -48,21 +48,27 @@ def _found(rep):
             * rep.parents and rep.phrase_like and rep.spread >= CFG.min_phrase_spread)
 
 
-def test_the_peak_is_the_layers_own_repeat_vector():
-    # one random patch stamped at the points of a tilted lattice: the autocorrelation peaks at a lattice vector
-    rng = np.random.default_rng(1)
+LATTICE_U, LATTICE_V = np.array([70, 40]), np.array([-30, 75])
+LATTICE = {tuple(a * LATTICE_U + b * LATTICE_V) for a in range(-3, 4) for b in range(-3, 4)}
+
+
+def _stamped_lattice(rng):
+    """A 400 x 512 layer: one random 15 px patch stamped at the points of a tilted lattice (LATTICE_U, LATTICE_V)."""
     patch = rng.normal(0, 1, (15, 15)).astype(np.float32)
     layer = np.zeros((400, 512), np.float32)
-    u, v = np.array([70, 40]), np.array([-30, 75])
     for i in range(-12, 13):
         for j in range(-12, 13):
-            x, y = 250 + i * u + j * v
+            x, y = 250 + i * LATTICE_U + j * LATTICE_V
             if 0 <= x < 512 - 15 and 0 <= y < 400 - 15:
                 layer[y:y + 15, x:x + 15] += patch
+    return layer
+
+
+def test_the_peak_is_the_layers_own_repeat_vector():
+    layer = _stamped_lattice(np.random.default_rng(1))
     layer -= layer.mean()
     peak, shift, parents = isolated_peak(autocorrelation(layer), 0.06, 0.6, 10.0)
-    lattice = {tuple(a * u + b * v) for a in range(-3, 4) for b in range(-3, 4)}
-    assert shift in lattice and peak > 0.3
+    assert shift in LATTICE and peak > 0.3
     assert parents < 0.1 * peak  # a tilted lattice has no parents on the axes
 
 
@@ -70,22 +76,14 @@ def test_a_partly_whitened_spectrum_sharpens_a_repeat_under_strong_rows():
     # the same stamped lattice under strong rows of "print" 24 px apart and noise: the rows' few strong periods take
     # most of the energy; raised to the power 0.75 they weigh less, and the lattice's peak stands out more
     rng = np.random.default_rng(1)
-    patch = rng.normal(0, 1, (15, 15)).astype(np.float32)
-    layer = np.zeros((400, 512), np.float32)
-    u, v = np.array([70, 40]), np.array([-30, 75])
-    for i in range(-12, 13):
-        for j in range(-12, 13):
-            x, y = 250 + i * u + j * v
-            if 0 <= x < 512 - 15 and 0 <= y < 400 - 15:
-                layer[y:y + 15, x:x + 15] += patch
+    layer = _stamped_lattice(rng)
     layer[::24, :] += 4.0
     layer[1::24, :] += 4.0
     layer += rng.normal(0, 0.5, layer.shape).astype(np.float32)
     layer -= layer.mean()
     plain = isolated_peak(autocorrelation(layer), 0.06, 0.6, 10.0)
     whitened = isolated_peak(autocorrelation(layer, spectrum_power=0.75), 0.06, 0.6, 10.0)
-    lattice = {tuple(a * u + b * v) for a in range(-3, 4) for b in range(-3, 4)}
-    assert whitened[1] in lattice
+    assert whitened[1] in LATTICE
     assert whitened[0] > 2 * plain[0]
 
 
