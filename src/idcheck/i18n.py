@@ -103,8 +103,6 @@ UNITS: dict[str, tuple[str, str]] = {
                                                  "{v} 行文字被画面边缘切断"),
     "rows": ("{v} rows", "{v} 行"),
     "rows of text at a tilt": ("{v} rows of text at a tilt", "{v} 行倾斜文字"),
-    "autocorrelation peak of the chroma (tilted repeat)": ("a coloured pattern repeating at a slant ({v})",
-                                                           "倾斜重复的彩色图案 ({v})"),
     "autocorrelation peak of the faint strokes (tilted repeat)": ("faint strokes repeating at a slant ({v})",
                                                                   "倾斜重复的浅色笔画 ({v})"),
     "flat share": ("{v} of the picture in flat colour", "纯色区域占比 {v}"),
