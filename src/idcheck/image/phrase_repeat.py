@@ -90,8 +90,9 @@ def _left_out(small_gray: np.ndarray, print_below_paper: float) -> np.ndarray:
     """Where the layers are zeroed: black print is far darker than any semi-transparent stroke, and a glare spot's
     rim is a strong ring; neither is a watermark's stroke (2 px around them too)."""
     paper = percentile_u8(small_gray, 75)
-    g = small_gray.astype(np.float32)
-    return cv2.dilate(((g < paper - print_below_paper) | (g >= GLARE)).astype(np.uint8), np.ones((5, 5), np.uint8))
+    # (compared as it is: against a float the uint8 grey is promoted per element, no float copy of the picture)
+    dark_or_blown = (small_gray < paper - print_below_paper) | (small_gray >= GLARE)
+    return cv2.dilate(dark_or_blown.astype(np.uint8), np.ones((5, 5), np.uint8))
 
 
 def _clipped_high_pass(channel: np.ndarray, clip: float, left_out: np.ndarray) -> np.ndarray:
@@ -153,9 +154,9 @@ def _repeat(layers: tuple[np.ndarray, ...], spread_from: float, axes_deg: tuple[
 
 def repeat_spread(layer: np.ndarray | Sequence[np.ndarray], shift: tuple[int, int], cells: int = 3) -> float:
     """The share of a ``cells`` x ``cells`` grid over ``layer`` (or a field of several: the sum of their products)
-    where it correlates with itself at ``shift`` more than
-    at the shifts a ring of :data:`idcheck.image.autocorr.RING` around it: a phrase tiled over the whole document
-    repeats everywhere, over the print and the portrait alike; a patch of security print only where it is."""
+    where it correlates with itself at ``shift`` more than at the shifts a ring of
+    :data:`idcheck.image.autocorr.RING` around it: a phrase tiled over the whole document repeats everywhere, over the
+    print and the portrait alike; a patch of security print only where it is."""
     layers = (layer,) if isinstance(layer, np.ndarray) else tuple(layer)
     h, w = layers[0].shape
     dx, dy = shift
