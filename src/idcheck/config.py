@@ -279,6 +279,13 @@ class GlareConfig:
         "0.5% of the picture (a 7 x 4 mm spot on an ID card that fills a quarter of the frame). The real reflection "
         "of the development set covered 3.8%.",
     )
+    min_soft_spot: float = setting(
+        0.01, "share of document area",
+        "A reflection that is not clipped leaves the print under it faint, not gone: it is reported from 1% of the "
+        "document (a 9 x 5 mm patch of an ID card, a few characters), when it lies 50 grey levels or more above the "
+        "paper with a soft halo (image/soft_glare.py). The development photos' two such reflections covered 1.9% and "
+        "2.2%; the clipped rule counts from 0.6% because clipped print is gone.",
+    )
     rim_inset: float = setting(
         0.012, "share of the document's short side",
         "The outline is accurate to about 1% of the document: a blown-out strip only along its rim is what lies beyond "

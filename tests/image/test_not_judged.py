@@ -19,9 +19,9 @@ def test_the_message_names_the_checks_in_one_order_in_both_languages():
     assert f.details["codes"] == ALL
     assert f.details["confidence"] == 0.3
     en, zh = f.render(lang="en"), f.render(lang="zh")
-    assert ("the corners, anything covering the document, glare over its print (only a clear reflection in the "
-            "whole picture was looked for), watermarks and whether it is shown on a screen") in en
-    assert "四角是否完整、是否有遮挡、印刷内容上的反光（仅在整张图片中查找了明显的反光）、水印以及是否翻拍屏幕" in zh
+    assert ("the corners, anything covering the document, glare over its print (only a clear reflection was looked "
+            "for), watermarks and whether it is shown on a screen") in en
+    assert "四角是否完整、是否有遮挡、印刷内容上的反光（仅查找了明显的反光）、水印以及是否翻拍屏幕" in zh
     one = not_judged.finding(["document.watermark"], "r", "r", severity="info")
     assert one.severity == "info" and "judge watermarks on" in one.render()
     assert "的水印（" in one.render(lang="zh")

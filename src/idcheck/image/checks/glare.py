@@ -36,8 +36,9 @@ import numpy as np
 
 from ... import codes
 from ...report import Finding, Measure
-from ..context import ImageContext
+from ..context import ImageContext, Rectified
 from ..registry import image_check
+from ..soft_glare import soft_spots
 from ..stats import median_u8
 from ._common import APP_CAPTURE, component_hull, not_applicable, place_of, rectified_polygon_to_original
 
@@ -176,6 +177,32 @@ def _picture_glare(ctx: ImageContext, cfg) -> Iterator[Finding]:
     )
 
 
+def _soft_glare(ctx: ImageContext, cfg, rect: Rectified) -> Iterator[Finding]:
+    """image.glare for a reflection that lifts part of the flattened document ``rect`` far above its paper without
+    clipping it (:func:`idcheck.image.soft_glare.soft_spots`)."""
+    spots, paper = soft_spots(rect.gray, rect.saturation, rect.valid, cfg.min_soft_spot)
+    if not spots:
+        return
+    share = sum(s.share for s in spots)
+    big = max(spots, key=lambda s: s.share)
+    ctx.extra.setdefault("measures", {}).update(
+        glare_soft_share=round(share, 5), glare_soft_excess=round(big.excess, 1), glare_soft_halo=round(big.halo, 1))
+    hull = component_hull(big.mask)
+    h, w = big.mask.shape
+    cx, cy = hull.mean(axis=0)
+    work = rect.to_working(hull)
+    work[:, 0] = np.clip(work[:, 0], 0, ctx.width)
+    work[:, 1] = np.clip(work[:, 1], 0, ctx.height)
+    yield codes.finding(
+        "image.glare",
+        measured=Measure(round(100 * share, 2), "% of the document"),
+        threshold=Measure(round(100 * cfg.min_soft_spot, 2), "%", "<"),
+        region=ctx.to_original(work),
+        details={"spots": len(spots), "paper_level": round(paper, 1), "where": place_of(cx / w, cy / h),
+                 "evidence": f"a soft bright spot {big.excess:.0f} grey levels above the paper, not clipped"},
+    )
+
+
 @image_check("glare", codes=("image.glare",), section="glare")
 def check_glare(ctx: ImageContext) -> Iterator[Finding]:
     cfg = ctx.config.glare
@@ -187,6 +214,12 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
         return
     rect = ctx.rectified
     if rect is None:
+        if ctx.frame_document:
+            # the picture is the document (a page filling the frame): its paper is the picture's
+            found = list(_soft_glare(ctx, cfg, ctx.frame_rectified))
+            if found:
+                yield from found
+                return
         yield from _picture_glare(ctx, cfg)
         return
     mask, paper = glare_mask(rect.rgb, rect.valid, cfg.clip_level, cfg.above_paper, rect.gray, rect.saturation)
@@ -209,6 +242,7 @@ def check_glare(ctx: ImageContext) -> Iterator[Finding]:
             ctx.extra.setdefault("measures", {})["glare_white_ground"] = round(ground, 3)
     ctx.extra.setdefault("measures", {})["glare_share"] = round(share, 5)
     if share <= cfg.max_share or not keep:
+        yield from _soft_glare(ctx, cfg, rect)
         return
     big = max(keep, key=lambda i: stats[i, cv2.CC_STAT_AREA])
     hull = component_hull((lab == big).astype(np.uint8))

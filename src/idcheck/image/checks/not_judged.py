@@ -26,8 +26,10 @@ WHAT: Mapping[str, tuple[str, str]] = {
     "document.not_found": ("whether a document is in the picture at all", "图片中是否有证件"),
     "document.corner_missing": ("the corners", "四角是否完整"),
     "document.occluded": ("anything covering the document", "是否有遮挡"),
-    "image.glare": ("glare over its print (only a clear reflection in the whole picture was looked for)",
-                    "印刷内容上的反光（仅在整张图片中查找了明显的反光）"),
+    # (without a sure outline only a clear reflection is looked for: a soft-haloed blow-out in the whole picture, and
+    # on a picture that is the document a bright soft spot over its paper: idcheck.image.checks.glare)
+    "image.glare": ("glare over its print (only a clear reflection was looked for)",
+                    "印刷内容上的反光（仅查找了明显的反光）"),
     "document.watermark": ("watermarks", "水印"),
     "image.screen_recapture": ("whether it is shown on a screen", "是否翻拍屏幕"),
 }
