@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .stats import median_u8, percentile_u8
+
 # Width of the grey closing that lifts the print off the paper, as a share of the document's short side (12 px on an
 # 800 px document): wider than the strokes of body text and most headings, narrower than a reflection
 CLOSING = 0.015
@@ -82,17 +84,24 @@ def print_free(gray: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(closed, (0, 0), max(1.0, SMOOTHING * short))
 
 
-def light_around(light: np.ndarray, spot: np.ndarray, inside: np.ndarray) -> tuple[float, float] | None:
+def light_around(light: np.ndarray, spot: np.ndarray, inside: np.ndarray,
+                 box: tuple[int, int, int, int] | None = None) -> tuple[float, float] | None:
     """The print-free ``light`` (:func:`print_free`) just outside ``spot`` (within ``NEAR_RING`` of the short side)
     and in its halo (``HALO_RING``), medians in grey levels, within ``inside`` (bool); None where either ring holds
-    nothing.  ``spot``: H x W uint8, 1 on the spot."""
-    short = min(light.shape)
-    dist = cv2.distanceTransform(1 - spot, cv2.DIST_L2, 3)
-    near = light[(dist > 0) & (dist <= max(1.5, NEAR_RING * short)) & inside]
-    far = light[(dist > HALO_RING[0] * short) & (dist <= HALO_RING[1] * short) & inside]
-    if near.size == 0 or far.size == 0:
+    nothing.  ``spot``: H x W uint8, 1 on the spot; ``box`` (x, y, w, h), the spot's bounding box when known."""
+    h, w = light.shape
+    short = min(h, w)
+    x, y, bw, bh = box if box is not None else cv2.boundingRect(spot)
+    # the rings lie within HALO_RING[1] of the spot: measure in that window only (the same distances: a shortest path
+    # between two points of a rectangle stays in it)
+    pad = int(np.ceil(HALO_RING[1] * short)) + 2
+    win = slice(max(0, y - pad), min(h, y + bh + pad)), slice(max(0, x - pad), min(w, x + bw + pad))
+    dist = cv2.distanceTransform(1 - spot[win], cv2.DIST_L2, 3)
+    near = (dist > 0) & (dist <= max(1.5, NEAR_RING * short)) & inside[win]
+    far = (dist > HALO_RING[0] * short) & (dist <= HALO_RING[1] * short) & inside[win]
+    if not near.any() or not far.any():
         return None
-    return float(np.median(near)), float(np.median(far))
+    return median_u8(light[win], near.view(np.uint8)), median_u8(light[win], far.view(np.uint8))
 
 
 def soft_spots(gray: np.ndarray, sat: np.ndarray, valid: np.ndarray, min_share: float) -> tuple[list[SoftSpot], float]:
@@ -105,7 +114,7 @@ def soft_spots(gray: np.ndarray, sat: np.ndarray, valid: np.ndarray, min_share: 
     if area == 0:
         return [], 0.0
     light = print_free(gray)
-    paper = float(np.median(light[inside]))
+    paper = median_u8(light, valid)
     if paper < DARKEST_PAPER or paper + SPOT_EXCESS > 255:
         return [], paper
     patches = ((light >= paper + PATCH_STEP) & (sat <= SPOT_MAX_SATURATION) & inside).astype(np.uint8)
@@ -118,11 +127,12 @@ def soft_spots(gray: np.ndarray, sat: np.ndarray, valid: np.ndarray, min_share: 
         x, y, bw, bh, size = (int(v) for v in stats[i])
         if size < min_share * area or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
             continue
-        spot = (lab == i).astype(np.uint8)
-        excess = float(np.percentile(light[spot > 0], 95)) - paper
+        core = (lab[y:y + bh, x:x + bw] == i).view(np.uint8)
+        excess = percentile_u8(light[y:y + bh, x:x + bw], 95, core) - paper
         if excess < SPOT_EXCESS:
             continue
-        around = light_around(light, spot, inside)
+        spot = (lab == i).view(np.uint8)
+        around = light_around(light, spot, inside, (x, y, bw, bh))
         if around is None:
             continue
         edge, halo = around[0] - paper, around[1] - paper
