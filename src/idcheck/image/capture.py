@@ -79,18 +79,27 @@ def panel_edges(gray: np.ndarray) -> int:
     clipped white and black bars hold no uniform row among them), none of the other 49; none of 120 generated
     photos."""
     n = 0
-    for g in (gray, gray.T):
-        g = np.ascontiguousarray(g)
-        size = g.shape[0]
+    h, w = gray.shape
+    # rows, then columns, each on the picture as it lies (no transposed copy), the steps along every line counted by
+    # OpenCV (a compare and a sum): 3x faster than numpy's boolean count over a transposed copy; the rare candidate
+    # lines are then read alone
+    for along_rows in (True, False):
+        if along_rows:
+            d = cv2.absdiff(gray[1:], gray[:-1])  # d[y] = |g[y + 1] - g[y]|
+            size, across = h, w
+        else:
+            d = cv2.absdiff(gray[:, 1:], gray[:, :-1])  # d[:, x] = |g[:, x + 1] - g[:, x]|
+            size, across = w, h
+        strong = cv2.compare(d, PANEL_STEP, cv2.CMP_GE)  # type: ignore[call-overload]  # 255 where strong
+        counts = cv2.reduce(strong, 1 if along_rows else 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
         margin = max(3, int(PANEL_BORDER * size))
-        d = cv2.absdiff(g[1:], g[:-1])  # d[y] = |g[y + 1] - g[y]|
-        strong = d >= PANEL_STEP
-        for y in np.nonzero(np.count_nonzero(strong, axis=1) >= PANEL_COVER * g.shape[1])[0]:
+        for y in np.nonzero(counts >= PANEL_COVER * across)[0]:
             if y < margin or y >= size - 1 - margin:
                 continue
-            on = strong[y]
-            here = float(np.median(d[y][on]))
-            beside = float(np.median(np.maximum(d[y - 1][on], d[y + 1][on])))
+            before, line, after = (d[y - 1], d[y], d[y + 1]) if along_rows else (d[:, y - 1], d[:, y], d[:, y + 1])
+            on = line >= PANEL_STEP
+            here = float(np.median(line[on]))
+            beside = float(np.median(np.maximum(before[on], after[on])))
             if beside <= PANEL_SHARP * here:
                 n += 1
     return n
