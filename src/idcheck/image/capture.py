@@ -107,14 +107,8 @@ def panel_edges(gray: np.ndarray) -> int:
 
 def _flat_blocks(gray: np.ndarray, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Per 8 x 8 block of ``gray`` starting ``offset`` px in from the top-left: (flat, first pixel's level)."""
-    h, w = gray.shape
-    g = np.ascontiguousarray(gray[offset: offset + (h - offset) // 8 * 8, offset: offset + (w - offset) // 8 * 8])
-    # each 8 x 8 block's max and min: an 8 x 8 dilation and erosion anchored at the window's top-left corner, read
-    # at every block's first pixel (exactly the block; 15x faster than numpy's max over the strided block axes)
-    k = np.ones((8, 8), np.uint8)
-    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    return top == bottom, g[::8, ::8]
+    top, bottom = _cell_extremes(gray, 8, offset)
+    return top == bottom, gray[offset::8, offset::8][: top.shape[0], : top.shape[1]]
 
 
 def _unclipped(flat: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -158,13 +152,24 @@ PHOTO_OPEN = 5  # cells (20 px): thinner photo-like strips (a line of text, an i
 PHOTO_MIN_FILL = 0.5  # share of its bounding box a region must fill: a photo is a rectangle on a screen
 
 
-def _cell_extremes(gray: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per ``b`` x ``b`` cell of ``gray`` (its whole cells from the top-left): (brightest, darkest) pixel."""
+def _cell_extremes(gray: np.ndarray, b: int, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Per ``b`` x ``b`` cell of ``gray`` (its whole cells from ``offset`` px in from the top-left): (brightest,
+    darkest) pixel."""
     h, w = gray.shape
-    g = np.ascontiguousarray(gray[: h - h % b, : w - w % b])
-    k = np.ones((b, b), np.uint8)
-    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
-    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    g = gray[offset: offset + (h - offset) // b * b, offset: offset + (w - offset) // b * b]
+    # the cells' rows first: the element-wise max and min of each cell's b rows (whole rows of the picture, b - 1
+    # OpenCV calls), then a 1 x b dilation and erosion anchored at the window's left, read at every cell's first
+    # column - the same extremes as a b x b dilation read at every cell's corner, without filtering the picture at
+    # every pixel (5x faster than that dilation on a 1600 px working copy, itself 15x faster than numpy's max over
+    # the strided cell axes)
+    rows = g.reshape(g.shape[0] // b, b, g.shape[1])  # cell row, row within the cell, column (a view)
+    top, bottom = rows[:, 0].copy(), rows[:, 0].copy()
+    for i in range(1, b):
+        cv2.max(top, rows[:, i], dst=top)
+        cv2.min(bottom, rows[:, i], dst=bottom)
+    k = np.ones((1, b), np.uint8)
+    top = cv2.dilate(top, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[:, ::b]
+    bottom = cv2.erode(bottom, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[:, ::b]
     return top, bottom
 
 
