@@ -79,18 +79,27 @@ def panel_edges(gray: np.ndarray) -> int:
     clipped white and black bars hold no uniform row among them), none of the other 49; none of 120 generated
     photos."""
     n = 0
-    for g in (gray, gray.T):
-        g = np.ascontiguousarray(g)
-        size = g.shape[0]
+    h, w = gray.shape
+    # rows, then columns, each on the picture as it lies (no transposed copy), the steps along every line counted by
+    # OpenCV (a compare and a sum): 3x faster than numpy's boolean count over a transposed copy; the rare candidate
+    # lines are then read alone
+    for along_rows in (True, False):
+        if along_rows:
+            d = cv2.absdiff(gray[1:], gray[:-1])  # d[y] = |g[y + 1] - g[y]|
+            size, across = h, w
+        else:
+            d = cv2.absdiff(gray[:, 1:], gray[:, :-1])  # d[:, x] = |g[:, x + 1] - g[:, x]|
+            size, across = w, h
+        strong = cv2.compare(d, PANEL_STEP, cv2.CMP_GE)  # type: ignore[call-overload]  # 255 where strong
+        counts = cv2.reduce(strong, 1 if along_rows else 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
         margin = max(3, int(PANEL_BORDER * size))
-        d = cv2.absdiff(g[1:], g[:-1])  # d[y] = |g[y + 1] - g[y]|
-        strong = d >= PANEL_STEP
-        for y in np.nonzero(np.count_nonzero(strong, axis=1) >= PANEL_COVER * g.shape[1])[0]:
+        for y in np.nonzero(counts >= PANEL_COVER * across)[0]:
             if y < margin or y >= size - 1 - margin:
                 continue
-            on = strong[y]
-            here = float(np.median(d[y][on]))
-            beside = float(np.median(np.maximum(d[y - 1][on], d[y + 1][on])))
+            before, line, after = (d[y - 1], d[y], d[y + 1]) if along_rows else (d[:, y - 1], d[:, y], d[:, y + 1])
+            on = line >= PANEL_STEP
+            here = float(np.median(line[on]))
+            beside = float(np.median(np.maximum(before[on], after[on])))
             if beside <= PANEL_SHARP * here:
                 n += 1
     return n
@@ -98,14 +107,8 @@ def panel_edges(gray: np.ndarray) -> int:
 
 def _flat_blocks(gray: np.ndarray, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Per 8 x 8 block of ``gray`` starting ``offset`` px in from the top-left: (flat, first pixel's level)."""
-    h, w = gray.shape
-    g = np.ascontiguousarray(gray[offset: offset + (h - offset) // 8 * 8, offset: offset + (w - offset) // 8 * 8])
-    # each 8 x 8 block's max and min: an 8 x 8 dilation and erosion anchored at the window's top-left corner, read
-    # at every block's first pixel (exactly the block; 15x faster than numpy's max over the strided block axes)
-    k = np.ones((8, 8), np.uint8)
-    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::8, ::8]
-    return top == bottom, g[::8, ::8]
+    top, bottom = _cell_extremes(gray, 8, offset)
+    return top == bottom, gray[offset::8, offset::8][: top.shape[0], : top.shape[1]]
 
 
 def _unclipped(flat: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -149,13 +152,24 @@ PHOTO_OPEN = 5  # cells (20 px): thinner photo-like strips (a line of text, an i
 PHOTO_MIN_FILL = 0.5  # share of its bounding box a region must fill: a photo is a rectangle on a screen
 
 
-def _cell_extremes(gray: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per ``b`` x ``b`` cell of ``gray`` (its whole cells from the top-left): (brightest, darkest) pixel."""
+def _cell_extremes(gray: np.ndarray, b: int, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Per ``b`` x ``b`` cell of ``gray`` (its whole cells from ``offset`` px in from the top-left): (brightest,
+    darkest) pixel."""
     h, w = gray.shape
-    g = np.ascontiguousarray(gray[: h - h % b, : w - w % b])
-    k = np.ones((b, b), np.uint8)
-    top = cv2.dilate(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
-    bottom = cv2.erode(g, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[::b, ::b]
+    g = gray[offset: offset + (h - offset) // b * b, offset: offset + (w - offset) // b * b]
+    # the cells' rows first: the element-wise max and min of each cell's b rows (whole rows of the picture, b - 1
+    # OpenCV calls), then a 1 x b dilation and erosion anchored at the window's left, read at every cell's first
+    # column - the same extremes as a b x b dilation read at every cell's corner, without filtering the picture at
+    # every pixel (5x faster than that dilation on a 1600 px working copy, itself 15x faster than numpy's max over
+    # the strided cell axes)
+    rows = g.reshape(g.shape[0] // b, b, g.shape[1])  # cell row, row within the cell, column (a view)
+    top, bottom = rows[:, 0].copy(), rows[:, 0].copy()
+    for i in range(1, b):
+        cv2.max(top, rows[:, i], dst=top)
+        cv2.min(bottom, rows[:, i], dst=bottom)
+    k = np.ones((1, b), np.uint8)
+    top = cv2.dilate(top, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[:, ::b]
+    bottom = cv2.erode(bottom, k, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)[:, ::b]
     return top, bottom
 
 

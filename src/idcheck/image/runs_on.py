@@ -24,10 +24,13 @@ finding is a warning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from .stats import median_u8
 
 # A side at least this far from the frame (share of the picture's short side) is looked at: closer, the strip is
 # within the outline's own inaccuracy (about 1%) and the side is already "at the frame" (document.corner_margin)
@@ -79,6 +82,13 @@ def _band(shape: tuple[int, int], a: np.ndarray, b: np.ndarray, offset0: float, 
     return mask > 0
 
 
+def _median_lab(planes: Sequence[np.ndarray], mask: np.ndarray) -> np.ndarray:
+    """Per-channel median (float64, as ``np.median(lab[mask], axis=0)``) of the uint8 Lab ``planes`` over the boolean
+    ``mask``, from a 256-bin histogram each (:func:`idcheck.image.stats.median_u8`): the same values, read through
+    the mask in place instead of sorting a copy of the band's pixels."""
+    return np.array([median_u8(plane, mask) for plane in planes])
+
+
 def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | list[int] = ()) -> list[RunOn]:
     """The sides of ``quad`` (4 x 2, TL TR BR BL, px of ``rgb``: H x W x 3 uint8) beyond which the document's
     surface and print run on to the frame; ``skip``: sides not to look at (those lying on the frame edge)."""
@@ -86,7 +96,7 @@ def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | 
     short = min(h, w)
     q = np.asarray(quad, np.float64)
     centre = q.mean(axis=0)
-    lab: np.ndarray | None = None
+    lab: Sequence[np.ndarray] | None = None  # the L, a and b planes
     gray: np.ndarray | None = None
     found = []
     for i in range(4):
@@ -109,12 +119,12 @@ def sides_running_on(rgb: np.ndarray, quad: np.ndarray, skip: tuple[int, ...] | 
         if np.count_nonzero(inner) < 30 or min(np.count_nonzero(m) for m in steps) < 30:
             continue
         if lab is None or gray is None:
-            lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+            lab = cv2.split(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB))
             gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        inside = np.median(lab[inner], axis=0)
+        inside = _median_lab(lab, inner)
         # every step of the strip, from the side out to the frame, must be the document's surface: a real edge
         # anywhere in it (the document ending a little past the side, a monitor's bezel) leaves another surface there
-        dist = max(float(np.linalg.norm(np.median(lab[m], axis=0) - inside)) for m in steps)
+        dist = max(float(np.linalg.norm(_median_lab(lab, m) - inside)) for m in steps)
         std = float(np.std(gray[np.logical_or.reduce(steps)]))
         if dist <= SAME_SURFACE and std >= MIN_PRINT_STD:
             found.append(RunOn(i, float(gap / short), dist, std))

@@ -1,9 +1,10 @@
-"""Order statistics of 8-bit data from a 256-bin histogram.
+"""Order statistics with exactly numpy's results, cheaper: of 8-bit data from a 256-bin histogram, of float data from
+one partition.
 
 ``np.median`` and ``np.percentile`` sort (partition) a copy of their input: on the hundreds of thousands of
 pixels of a document that is 1-3 ms each.  For uint8 data a histogram (``np.bincount``) and its running sum
 name the k-th smallest value directly, ~5x cheaper, with exactly numpy's results (same order statistics,
-same linear interpolation between them).
+same linear interpolation between them).  For float data, see :func:`median_f`.
 """
 
 from __future__ import annotations
@@ -55,3 +56,41 @@ def percentile_u8(values: np.ndarray, q: float, mask: np.ndarray | None = None) 
     b = float(_kth(cum, min(lo + 1, n - 1)))
     # numpy's lerp: from the nearer end, so that t = 1 gives b exactly
     return b - (b - a) * (1.0 - t) if t >= 0.5 else a + (b - a) * t
+
+
+# -- float data: one partition ---------------------------------------------------------------------------------------
+# ``np.median`` and ``np.percentile`` partition their copy at two (or more) points at once, and numpy's partition at
+# several points costs ~10x its partition at one (2.0 against 0.18 ms on 110 000 float32 values).  The functions below
+# partition once, at the upper of the two order statistics they need, and take the lower one as the largest value
+# below it (or the upper as the smallest above): the same two values, then combined exactly as numpy combines them.
+# For data without NaN (numpy would return NaN; these do not look).
+
+
+def median_f(values: np.ndarray) -> float:
+    """``float(np.median(values))`` for float data without NaN, at least one value: the middle value, or numpy's mean
+    (in the data's own precision) of the two middle values when their count is even."""
+    flat = values.ravel()
+    n = flat.size
+    part = np.partition(flat, n // 2)
+    hi = part[n // 2]
+    if n % 2:
+        return float(hi)
+    return float(np.mean(np.array([part[: n // 2].max(), hi], flat.dtype)))
+
+
+def percentile_f(values: np.ndarray, q: float) -> float:
+    """``float(np.percentile(values, q))`` (its default, linear interpolation; ``q`` a Python number) for float data
+    without NaN, at least one value."""
+    flat = values.ravel()
+    n = flat.size
+    virtual = float((n - 1) * np.true_divide(q, 100))  # numpy's index for its linear method
+    lo = int(np.floor(virtual))
+    if lo < 0 or lo >= n - 1:  # at (or clipped to) the first or last value: no interpolation
+        k = min(max(lo, 0), n - 1)
+        return float(np.partition(flat, k)[k])
+    part = np.partition(flat, lo)
+    a, b = part[lo], part[lo + 1:].min()
+    t = virtual - lo
+    # numpy's lerp, in the data's precision (``t`` a Python float): from the nearer end, so that t = 1 gives b exactly
+    diff = b - a
+    return float(b - diff * (1 - t) if t >= 0.5 else a + diff * t)

@@ -77,7 +77,7 @@ from ...report import Finding, Measure
 from ..context import ImageContext
 from ..display_grid import display_grid
 from ..registry import image_check
-from ..stats import median_u8
+from ..stats import median_f, median_u8
 
 
 @functools.lru_cache(maxsize=4)
@@ -120,12 +120,12 @@ def moire_measures(rgb: np.ndarray, n: int = 256) -> dict[str, float]:
     z_neg = np.roll(z[::-1, ::-1], 1, axis=(0, 1))  # Z(-k)
     zh, zh_neg = z[:, :half], np.conj(z_neg[:, :half])
     magnitudes = [np.abs(np.fft.rfft2(luma * win)), np.abs(zh + zh_neg) / 2, np.abs(zh - zh_neg) / 2]
-    moire = max(float(m[fine].max()) / (float(np.median(m[fine])) + 1e-3) for m in magnitudes)
+    moire = max(float(m[fine].max()) / (median_f(m[fine]) + 1e-3) for m in magnitudes)
     turning, counter = np.abs(z[wide]), np.abs(z_neg[wide])
     peak = int(np.argmax(turning))
     # a rainbow of amplitude A per channel gives |Z| = A x the window's sum at one k, and nothing at -k
     stripes = float(turning[peak] - counter[peak]) / win_sum
-    ratio = float(turning[peak]) / (float(np.median(turning)) + 1e-3)
+    ratio = float(turning[peak]) / (median_f(turning) + 1e-3)
     return {"moire": moire, "colour_stripes": max(0.0, stripes), "stripe_ratio": ratio}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..stats import percentile_f
 from .framing import edges_along_frame, shed_background_band
 from .lines import _line_quads
 from .proposals import _all_edges_outline, _canny, _colour_foreground, _edge_outlines, _quad_from_mask
@@ -97,7 +98,7 @@ class _Picture:
         gs = cv2.GaussianBlur(self.gray, (3, 3), 0).astype(np.float32)
         self.gx = cv2.Sobel(gs, cv2.CV_32F, 1, 0, ksize=3) / 8.0
         self.gy = cv2.Sobel(gs, cv2.CV_32F, 0, 1, ksize=3) / 8.0
-        self.strong = max(STRONG_MIN, min(STRONG_MAX, float(np.percentile(np.hypot(self.gx, self.gy), 90)) * 0.8))
+        self.strong = max(STRONG_MIN, min(STRONG_MAX, percentile_f(np.hypot(self.gx, self.gy), 90) * 0.8))
         ycc = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2YCrCb)
         self.skin = cv2.inRange(ycc, SKIN_YCRCB_LOW, SKIN_YCRCB_HIGH)
         sat = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2HSV)[:, :, 1]

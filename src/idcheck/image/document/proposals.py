@@ -50,12 +50,18 @@ def _colour_foreground(lab: np.ndarray, ring: int, keep_shares: tuple[float, ...
     cv2.setRNGSeed(7)
     _, labels, centres = cv2.kmeans(border[:: max(1, len(border) // 4000)], k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(labels.ravel(), minlength=k) / labels.size
-    ll, aa, bb = (ch.astype(np.float32) for ch in cv2.split(lab))
-    # Lab distance with lightness down-weighted: shading changes L much more than a, b (per channel, not over a
-    # strided last axis: 3x faster)
-    dist = [cv2.sqrt(cv2.multiply(ll - float(c[0]), ll - float(c[0]), scale=LIGHTNESS_WEIGHT)
-                     + cv2.multiply(aa - float(c[1]), aa - float(c[1]))
-                     + cv2.multiply(bb - float(c[2]), bb - float(c[2]))) for c in centres]
+    planes = [ch.astype(np.float32) for ch in cv2.split(lab)]
+
+    def distance(centre: np.ndarray) -> np.ndarray:
+        # Lab distance with lightness down-weighted: shading changes L much more than a, b (per channel, not over a
+        # strided last axis: 3x faster; each channel's difference taken once and squared in place)
+        dl, da, db = (plane - float(v) for plane, v in zip(planes, centre, strict=True))
+        cv2.multiply(dl, dl, dst=dl, scale=LIGHTNESS_WEIGHT)
+        cv2.multiply(da, da, dst=da)
+        cv2.multiply(db, db, dst=db)
+        return cv2.sqrt(dl + da + db)
+
+    dist = [distance(c) for c in centres]
     masks = []
     seen: set[tuple[bool, ...]] = set()
     for share in keep_shares:
