@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from idcheck.image.stats import median_u8, percentile_u8
+from idcheck.image.stats import median_f, median_u8, percentile_f, percentile_u8
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -32,3 +32,18 @@ def test_rejects_other_types_and_empty_data():
         median_u8(np.zeros((4, 4), np.float32))
     with pytest.raises(ValueError):
         median_u8(np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("seed", range(3))
+def test_one_partition_median_and_percentile_equal_numpy(dtype, seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        n = int(rng.integers(1, 400))
+        x = rng.normal(0, rng.uniform(0.1, 100), n).astype(dtype)
+        if rng.random() < 0.3:  # ties, as a picture's spectrum or a clipped measure has them
+            x = np.round(x / 10) * 10
+        x = x.reshape(-1, 1) if rng.random() < 0.5 else x
+        assert median_f(x) == float(np.median(x))
+        for q in (0, 1, 10, 25, 50, 62.5, 90, 99, 99.9, 100):
+            assert percentile_f(x, q) == float(np.percentile(x, q)), (n, q)
