@@ -44,9 +44,10 @@ SCORED = ("document.not_found", "document.corner_missing", "document.occluded", 
           "image.screen_recapture")
 
 # defect classes: name -> defects passed to compose_photo (strength cycles over DEFECTS[name][1])
+# (new classes go last: a picture's random stream is seeded by its class's place, so the others stay the same pictures)
 CLASSES = ("corner_cut", "finger", "watermark", "defocus", "motion", "glare", "grayscale", "photocopy",
-           "low_res", "screenshot", "recapture")
-NEGATIVE_CLASSES = ("clean", "sheen")
+           "low_res", "screenshot", "recapture", "soft_glare")
+NEGATIVE_CLASSES = ("clean", "sheen", "dim")
 
 # codes that may legitimately fire besides the labelled one
 TOLERATED: dict[str, set[str]] = {
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     for cls in NEGATIVE_CLASSES + CLASSES:
         if only and cls not in only:
             continue
-        n = args.clean if cls == "clean" else max(8, args.per_class // 2) if cls == "sheen" else args.per_class
+        n = args.clean if cls == "clean" else max(8, args.per_class // 2) if cls in ("sheen", "dim") else args.per_class
         if cls in ("grayscale", "photocopy"):
             n = max(4, args.per_class // 2)  # the two make one class for image.grayscale
         jobs += [(args.seed, cls, i, n) for i in range(n)]
