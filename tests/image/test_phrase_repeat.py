@@ -287,15 +287,66 @@ def test_a_phrase_tiled_over_the_whole_photo_repeats_in_the_picture_as_taken(bac
     assert found[0].details["evidence"] == "faint strokes repeating at a tilted shift"
 
 
-def test_without_a_sure_outline_the_picture_as_taken_is_not_read():
-    # the directions the print runs in are unknown there (a receipt scanned at a turn repeats at a tilt)
-    from idcheck.image.checks.watermark import _picture_repeat
+def test_without_a_sure_outline_the_picture_as_taken_is_read_along_its_print():
+    # no outline to tell the directions the print runs in: the text lines the document stage read tell them
+    from idcheck.image.checks.watermark import _picture_repeat, print_direction
 
     from .conftest import context
 
     ctx = context(_overlay(_scene(0, 150), 0.3, colour=(200, 40, 40), angle_deg=35.0))
     assert not ctx.document_confident
+    assert abs(print_direction(ctx.text_lines_if_found, 1)) < 2.0
+    found = _picture_repeat(ctx)
+    assert found and found[0].details["read"] == "the whole picture as taken"
+    page = context(_scene(0, 150))
+    assert not page.document_confident and _picture_repeat(page) == []
+
+
+@pytest.mark.parametrize("turn_deg", [-25.0, 20.0])
+def test_a_page_turned_in_the_picture_is_no_watermark(turn_deg):
+    # its rows and columns repeat at a tilt to the picture's axes (a receipt scanned at a turn was once called
+    # watermarked): they are the print's own directions, read from its lines
+    from idcheck.image.checks.watermark import _picture_repeat, print_direction
+
+    from .conftest import context
+
+    scene = _scene(0, 150)
+    M = cv2.getRotationMatrix2D((600, 450), turn_deg, 1.0)
+    turned = cv2.warpAffine(scene, M, (1200, 900), borderValue=(150, 150, 150))
+    ctx = context(turned)
+    assert not ctx.document_confident  # (the document stage runs: it reads the print)
+    along = print_direction(ctx.text_lines_if_found, 1)
+    assert along is not None and abs(abs(along) - abs(turn_deg)) < 3.0
     assert _picture_repeat(ctx) == []
+
+
+def test_without_a_sure_outline_or_print_nothing_is_read():
+    from idcheck.image.checks.watermark import _picture_repeat, print_direction
+
+    from .conftest import context
+
+    cloth = np.repeat(np.clip(150 + 4 * np.random.default_rng(1).normal(size=(900, 1200)), 0, 255)[..., None], 3,
+                      axis=2).astype(np.uint8)
+    ctx = context(_overlay(cloth, 0.3, colour=(200, 40, 40), angle_deg=35.0))
+    assert ctx.document is None or not ctx.document_confident  # (the document stage runs: it reads the print)
+    assert print_direction(ctx.text_lines_if_found, 1) is None
+    assert _picture_repeat(ctx) == []
+
+
+def test_the_print_direction_is_the_lines_median_turn():
+    from idcheck.image.checks.watermark import print_direction
+
+    def box(deg, cx=100.0, cy=100.0, length=80.0, height=12.0):
+        t = np.radians(deg)
+        u, v = np.array([np.cos(t), np.sin(t)]), np.array([-np.sin(t), np.cos(t)])
+        c = np.array([cx, cy])
+        return np.array([c - u * length / 2 - v * height / 2, c + u * length / 2 - v * height / 2,
+                         c + u * length / 2 + v * height / 2, c - u * length / 2 + v * height / 2])
+
+    assert print_direction([box(10.0), box(12.0), box(11.0)], 3) == pytest.approx(11.0, abs=1e-6)
+    assert print_direction([box(100.0), box(100.0), box(-80.0)], 3) == pytest.approx(10.0, abs=1e-6)  # folded
+    assert print_direction([box(-30.0)] * 5 + [box(40.0)] * 2, 3) == pytest.approx(-30.0, abs=1e-6)
+    assert print_direction([box(5.0)] * 2, 3) is None and print_direction(None, 1) is None
 
 
 @pytest.mark.parametrize("shape", [(384, 512), (512, 384), (301, 455)])

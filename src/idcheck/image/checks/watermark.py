@@ -39,7 +39,8 @@ measures.
 
 When the spectrum and the strokes' directions say nothing, the faint strokes' repeat at a tilted shift is sought, in
 grey and then in the chroma (:mod:`idcheck.image.phrase_repeat`), on the flattened document, the whole picture when
-it is the document, and the picture as taken when the outline is sure.  Rows of text at a tilt
+it is the document, and the picture as taken (its print's directions from the outline when it is sure, else from
+the text lines the document stage read: :func:`print_direction`).  Rows of text at a tilt
 (:mod:`idcheck.image.tilted_text`) need no sure outline.
 """
 
@@ -132,22 +133,72 @@ def _picture_repeat(ctx: ImageContext) -> list[Finding]:
     """document.watermark from the whole picture's faint strokes repeating at a tilted shift: an app tiles its phrase
     in the picture's own frame, over the document and what lies around it alike, so the repeat is an exact
     translation there - where the flattened document (a homography of it, and often less than one phrase across)
-    keeps none.  Looked for when nothing else was found, on a picture with a surely outlined document, never on an
-    app's capture (its interface is drawn on a grid).  The document's own print runs along its
-    outline's sides, turned as it was photographed: its parents are sought along them."""
-    doc = ctx.document
-    if ctx.drawn_on_screen or doc is None or not ctx.document_confident:
-        # (without a sure outline the directions the print runs in are unknown: a receipt scanned at a turn, its
-        # rows and columns repeating at a tilt to the picture, was called watermarked as a lossy WebP)
+    keeps none.  Looked for when nothing else was found, never on an app's capture (its interface is drawn on a grid).
+    The document's own print runs along its outline's sides, turned as it was photographed: its parents are sought
+    along them; without a sure outline, along the print the document stage read (:func:`print_direction`), and not at
+    all when it read none."""
+    if ctx.drawn_on_screen:
         return []
-    # the document's print runs along its outline's sides, turned in the picture as it was photographed: its rows and
-    # columns repeat at their sums along those directions, not the picture's axes
-    q = np.asarray(doc.quad, np.float64)
-    across = (q[1] - q[0]) + (q[2] - q[3])
-    down = (q[3] - q[0]) + (q[2] - q[1])
-    axes = (float(np.degrees(np.arctan2(across[1], across[0]))), float(np.degrees(np.arctan2(down[1], down[0]))))
+    doc = ctx.document
+    if doc is not None and ctx.document_confident:
+        # the document's print runs along its outline's sides, turned in the picture as it was photographed: its rows
+        # and columns repeat at their sums along those directions, not the picture's axes
+        q = np.asarray(doc.quad, np.float64)
+        across = (q[1] - q[0]) + (q[2] - q[3])
+        down = (q[3] - q[0]) + (q[2] - q[1])
+        axes = (float(np.degrees(np.arctan2(across[1], across[0]))), float(np.degrees(np.arctan2(down[1], down[0]))))
+    else:
+        # no sure outline: the print the document stage read tells the directions it runs in (without them, a
+        # receipt scanned at a turn, its rows and columns repeating at a tilt to the picture, was called watermarked
+        # as a lossy WebP); with no print read, nothing is looked for
+        along = print_direction(ctx.text_lines_if_found, ctx.config.document.min_text_lines)
+        if along is None:
+            return []
+        axes = (along, along + 90.0)
     return _phrase_repeat(ctx, None, _frame_quad(ctx), "the whole picture as taken", key="watermark_picture",
                           axes_deg=axes)
+
+
+# Lines within this many degrees of one another run in one direction (a family): a photo's perspective turns a page's
+# lines by a few degrees between its top and bottom
+LINE_FAMILY_DEG = 5.0
+# A family holding this share of the lines' length or more is the print's or a watermark's rows; fewer are stray boxes
+MIN_FAMILY_SHARE = 0.2
+
+
+def print_direction(lines: list[np.ndarray] | None, min_lines: int) -> float | None:
+    """The direction the print runs in (degrees in [-45, 45) from the picture's axes), from text-line boxes; None with
+    fewer than ``min_lines`` lines (at least 1).
+
+    The lines' long sides fall in families (``LINE_FAMILY_DEG``): the print's, and an app's watermark rows when the
+    detector found those in place of the print they cross (on the development documents with a phrase over them, most
+    of the lines it found).  A watermark is laid at 15-60 degrees; a document is photographed or scanned near square:
+    the family of ``MIN_FAMILY_SHARE`` of the length or more nearest the axes is taken, its length-weighted median."""
+    if not lines or len(lines) < max(1, min_lines):
+        return None
+    angles, lengths = [], []
+    for box in lines:
+        b = np.asarray(box, np.float64).reshape(-1, 2)
+        e1, e2 = b[1] - b[0], b[2] - b[1]
+        e = e1 if float(np.hypot(*e1)) >= float(np.hypot(*e2)) else e2
+        a = float(np.degrees(np.arctan2(e[1], e[0]))) % 90.0
+        angles.append(a - 90.0 if a >= 45.0 else a)
+        lengths.append(float(np.hypot(*e)))
+    ang, length = np.asarray(angles), np.asarray(lengths)
+
+    def gap(a: np.ndarray, b: float) -> np.ndarray:  # degrees between directions, modulo 90
+        d = np.abs(a - b) % 90.0
+        return np.minimum(d, 90.0 - d)
+
+    support = np.array([length[gap(ang, one) <= LINE_FAMILY_DEG].sum() for one in ang])
+    families = np.flatnonzero(support >= MIN_FAMILY_SHARE * length.sum())
+    centre = float(ang[families[np.argmin(np.abs(ang[families]))]])
+    member = gap(ang, centre) <= LINE_FAMILY_DEG
+    # folded next to the centre (a family at +-44 degrees straddles the fold), then the weighted median
+    near = centre + ((ang[member] - centre + 45.0) % 90.0 - 45.0)
+    order = np.argsort(near)
+    cum = np.cumsum(length[member][order])
+    return float(near[order][np.searchsorted(cum, cum[-1] / 2.0)])
 
 
 def _outline_or_rows(ctx: ImageContext) -> Iterator[Finding]:
