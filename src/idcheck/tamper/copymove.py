@@ -147,10 +147,13 @@ def near_pairs(des: np.ndarray, max_dist: int, max_run: int = 8) -> tuple[np.nda
     des = np.ascontiguousarray(des, np.uint8)
     d32 = des.view(np.uint32)
     cand = []
+    rows = np.arange(n, dtype=np.uint64)
     for c in range(d32.shape[1]):
-        k = d32[:, c]
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
+        # the chunks in stable order: each chunk with its row in the low 32 bits, one plain sort of distinct
+        # 64-bit keys (a stable argsort of the 32-bit chunks is a merge sort: ~120 against ~16 us of CPU for 3000)
+        keyed = np.sort((d32[:, c].astype(np.uint64) << np.uint64(32)) | rows)
+        order = (keyed & np.uint64(0xFFFFFFFF)).astype(np.intp)
+        ks = keyed >> np.uint64(32)
         for off in range(1, max_run):
             eq = ks[off:] == ks[:-off]
             if not eq.any():
@@ -160,7 +163,10 @@ def near_pairs(des: np.ndarray, max_dist: int, max_run: int = 8) -> tuple[np.nda
             cand.append(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
     if not cand:
         return np.zeros((0, 2), np.int64), np.zeros(0, np.int32)
-    u = np.unique(np.concatenate(cand))
+    # the distinct candidates, sorted, as np.unique gives them (which hashes them first: 1.7 against 0.1 ms of CPU on
+    # 2 500-45 000 candidates)
+    both = np.sort(np.concatenate(cand))
+    u = both[np.concatenate(([True], both[1:] != both[:-1]))]
     i, j = u // n, u % n
     d64 = des.view(np.uint64)  # 4 words of 64 bits: one popcount per word
     dist = np.bitwise_count(d64[i] ^ d64[j]).sum(1, dtype=np.int32)
