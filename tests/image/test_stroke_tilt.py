@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idcheck.config import DEFAULT
+from idcheck.image import stroke_tilt
 from idcheck.image.stroke_tilt import tilted_strokes
 
 from .conftest import photo, run
@@ -156,3 +157,13 @@ def test_strokes_leaning_too_weakly_to_say_ask_the_text_detector_for_tilted_rows
     found = list(watermark.check_watermark(ctx))
     assert bool(asked) == asks
     assert [f.details["evidence"] for f in found] == (["tilted rows of text"] if asks else [])
+
+
+def test_degree_bins_are_the_truncated_angles_modulo_180():
+    """The folding table gives each phase (float32 degrees, 0-360 as OpenCV's phase has them) the bin its float angle
+    modulo 180, truncated, had."""
+    rng = np.random.default_rng(0)
+    edges = np.array([0.0, 0.5, 179.0, 179.99998, 180.0, 180.00002, 359.0, 359.99997, 360.0], np.float32)
+    ph = np.concatenate([edges, (rng.random(200_000) * 360).astype(np.float32)])
+    want = np.minimum((ph % 180.0).astype(np.int32), 179)
+    assert np.array_equal(stroke_tilt._DEGREE_BIN[ph.astype(np.intp)], want)

@@ -35,6 +35,14 @@ def test_median_ratio_is_the_median_of_the_ratios(bound, n, ok_share, seed):
     assert got is not None and got.dtype == want.dtype and got.tobytes() == want.tobytes()
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 3000), st.sampled_from([1, 50, 10**7]), st.integers(0, 2**31 - 1))
+def test_sorted_unique_is_numpys_unique(n, spread, seed):
+    x = np.random.default_rng(seed).integers(0, spread, n, dtype=np.int64)
+    got, want = arrays.sorted_unique(x), np.unique(x)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
 def test_mask_box_is_the_bounding_box_of_the_non_zero_pixels():
     rng = np.random.default_rng(4)
     for _ in range(30):

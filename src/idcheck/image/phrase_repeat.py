@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .autocorr import RING, autocorrelation, isolated_peak
+from .autocorr import RING, autocorrelation, isolated_peak, over_ring
 from .stats import percentile_u8
 
 LONG_SIDE = 512  # px: the document reduced to this long side first (a CJK glyph of a 3-7% font is 11-27 px there)
@@ -74,9 +74,11 @@ def colour_layers(rgb: np.ndarray, print_below_paper: float) -> tuple[np.ndarray
     its chroma by the phrase's opacity times its colour (0.28 x a strong red: some 20 units), far above what it
     changes in grey, while the grey print under it has none."""
     small = _reduced(rgb)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
     other = _left_out(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), print_below_paper)
-    return (_clipped_high_pass(lab[:, :, 1], CHROMA_CLIP, other), _clipped_high_pass(lab[:, :, 2], CHROMA_CLIP, other))
+    # (a* and b* made float one by one: L* is not read)
+    return (_clipped_high_pass(lab[:, :, 1].astype(np.float32), CHROMA_CLIP, other),
+            _clipped_high_pass(lab[:, :, 2].astype(np.float32), CHROMA_CLIP, other))
 
 
 def _reduced(img: np.ndarray) -> np.ndarray:
@@ -96,7 +98,8 @@ def _left_out(small_gray: np.ndarray, print_below_paper: float) -> np.ndarray:
 
 
 def _clipped_high_pass(channel: np.ndarray, clip: float, left_out: np.ndarray) -> np.ndarray:
-    hp = np.clip(channel - cv2.GaussianBlur(channel, (0, 0), HP_SIGMA), -clip, clip)
+    hp = channel - cv2.GaussianBlur(channel, (0, 0), HP_SIGMA)
+    np.clip(hp, -clip, clip, out=hp)
     hp[left_out > 0] = 0.0
     hp -= hp.mean()
     return hp
@@ -144,8 +147,10 @@ def colour_phrase_repeat(rgb: np.ndarray, print_below_paper: float = 110.0, spre
 def _repeat(layers: tuple[np.ndarray, ...], spread_from: float, axes_deg: tuple[float, float],
             over_parents: float) -> PhraseRepeat:
     ac = autocorrelation(*layers, spectrum_power=SPECTRUM_POWER)
-    peak, shift, parents = isolated_peak(ac, MIN_SHIFT, MAX_SHIFT, MIN_OFF_AXIS_DEG, axes_deg)
-    fine, _, _ = isolated_peak(ac, FINE_BAND[0], FINE_BAND[1], MIN_OFF_AXIS_DEG)
+    # (the peaks of both bands stand over the same ring around them: its dilation is taken once)
+    excess = None if ac is None else over_ring(ac)
+    peak, shift, parents = isolated_peak(ac, MIN_SHIFT, MAX_SHIFT, MIN_OFF_AXIS_DEG, axes_deg, excess)
+    fine, _, _ = isolated_peak(ac, FINE_BAND[0], FINE_BAND[1], MIN_OFF_AXIS_DEG, excess=excess)
     rep = PhraseRepeat(peak, shift, parents, fine, 0.0)
     if peak > 0 and peak >= spread_from and peak >= over_parents * parents and rep.phrase_like:
         rep = PhraseRepeat(peak, shift, parents, fine, repeat_spread(layers, shift, CELLS))

@@ -41,6 +41,9 @@ AXIS_MARGIN_DEG = 10
 # degrees: the peak is compared with the histogram this far either side of it (a phrase's strokes spread over ~+-3
 # degrees)
 _NEAR, _FAR = 5, 15
+# whole degree (0-360, from OpenCV's phase: under 360, or 360.0 itself rounded) -> its bin 0-179 of the directions
+# folded onto 0-180 (a direction and its opposite are one stroke edge)
+_DEGREE_BIN = np.arange(361, dtype=np.intp) % 180
 
 
 @dataclass(frozen=True)
@@ -74,15 +77,16 @@ def tilted_strokes(gray: np.ndarray, valid: np.ndarray | None = None,
     mag = cv2.magnitude(gx, gy)
     paper = percentile_u8(gray, 75, None if valid is None else inside)
     dark = cv2.dilate((g < paper - print_below_paper).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    sel = inside & ~dark & (mag >= EDGE_MIN) & (mag < EDGE_MAX)
-    if np.count_nonzero(sel) < 500:
+    edges = np.flatnonzero(inside & ~dark & (mag >= EDGE_MIN) & (mag < EDGE_MAX))  # flat indices of the faint edges
+    if len(edges) < 500:
         return None
     # OpenCV's phase (0-360 degrees, accurate to ~0.3 degree) over the whole plane costs 0.2 ms where numpy's arctan2
     # over the selected edges cost 4.4 ms (220 000 of them on a generated card); 0.2% of the edges fall in the
-    # neighbouring whole-degree bin, which the +-1 degree smoothing below absorbs
-    ang = cv2.phase(gx, gy, angleInDegrees=True)[sel] % 180.0
-    # whole-degree bins (a value rounded up to 180.0 goes to the last bin)
-    h180 = np.bincount(np.minimum(ang.astype(np.int32), 179), weights=mag[sel], minlength=180)
+    # neighbouring whole-degree bin, which the +-1 degree smoothing below absorbs.  Whole-degree bins over 0-180:
+    # each edge's truncated degree folded by a table (:data:`_DEGREE_BIN`), the same bins as its float angle modulo 180
+    # truncated; with the edges taken by their indices 5.9 -> 3.1 ms on that card
+    deg = cv2.phase(gx, gy, angleInDegrees=True).ravel()[edges].astype(np.intp)
+    h180 = np.bincount(_DEGREE_BIN[deg], weights=mag.ravel()[edges], minlength=180)
     h180 = h180 + np.roll(h180, 1) + np.roll(h180, -1)  # +-1 degree
     h90 = h180[:90] + h180[90:]
     best: TiltPeak | None = None

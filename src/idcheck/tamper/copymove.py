@@ -41,7 +41,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .arrays import mask_box, median
+from .arrays import mask_box, median, sorted_unique
 
 # -- tuning constants (moved from config.TamperConfig, issue 18: an operator never sets them; the decision
 #    thresholds that grade a finding stay in Config.tamper).  Each: unit, then why this value.
@@ -147,10 +147,13 @@ def near_pairs(des: np.ndarray, max_dist: int, max_run: int = 8) -> tuple[np.nda
     des = np.ascontiguousarray(des, np.uint8)
     d32 = des.view(np.uint32)
     cand = []
+    rows = np.arange(n, dtype=np.uint64)
     for c in range(d32.shape[1]):
-        k = d32[:, c]
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
+        # the chunks in stable order: each chunk with its row in the low 32 bits, one plain sort of distinct
+        # 64-bit keys (a stable argsort of the 32-bit chunks is a merge sort: ~120 against ~16 us of CPU for 3000)
+        keyed = np.sort((d32[:, c].astype(np.uint64) << np.uint64(32)) | rows)
+        order = (keyed & np.uint64(0xFFFFFFFF)).astype(np.intp)
+        ks = keyed >> np.uint64(32)
         for off in range(1, max_run):
             eq = ks[off:] == ks[:-off]
             if not eq.any():
@@ -160,7 +163,7 @@ def near_pairs(des: np.ndarray, max_dist: int, max_run: int = 8) -> tuple[np.nda
             cand.append(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
     if not cand:
         return np.zeros((0, 2), np.int64), np.zeros(0, np.int32)
-    u = np.unique(np.concatenate(cand))
+    u = sorted_unique(np.concatenate(cand))
     i, j = u // n, u % n
     d64 = des.view(np.uint64)  # 4 words of 64 bits: one popcount per word
     dist = np.bitwise_count(d64[i] ^ d64[j]).sum(1, dtype=np.int32)
@@ -221,7 +224,7 @@ def candidates(gray: np.ndarray, mask: np.ndarray, cfg: Any, px: float = 1.0) ->
     grid = np.zeros((2 * ry + 1, int(W / 3) + 3), np.float32)
     np.add.at(grid, (ky, kx), 1.0)
     smooth_grid = cv2.boxFilter(grid, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    ukeys = np.unique(ky * grid.shape[1] + kx)
+    ukeys = sorted_unique(ky * grid.shape[1] + kx)
     uy, ux = ukeys // grid.shape[1], ukeys % grid.shape[1]
     smooth = smooth_grid[uy, ux]
     out: list[Candidate] = []
