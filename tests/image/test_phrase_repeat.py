@@ -354,7 +354,7 @@ def test_the_shift_band_is_the_ring_of_radii_off_the_axes(shape):
     from idcheck.image.autocorr import _geometry
 
     h, w = shape
-    band, _ = _geometry(h, w, 0.09, 0.6, 10.0)
+    band = _geometry(h, w, 0.09, 0.6, 10.0)
     yy, xx = np.mgrid[-(h // 2):h - h // 2, -(w // 2):w - w // 2]
     r = np.hypot(xx, yy)
     off_axis = np.degrees(np.arctan2(np.minimum(abs(xx), abs(yy)), np.maximum(abs(xx), abs(yy))))
