@@ -1,13 +1,12 @@
 """Glare on a white ground (idcheck.image.checks.glare.white_ground): a scan of a card whose pale band runs into the
 scanner's white lid is no reflection; a hotspot inside the card still is."""
 
-import cv2
 import numpy as np
 import pytest
 
 from fixtures import docgen
 
-from .conftest import codes_of, run
+from .conftest import codes_of, place_card, run
 
 
 def _scan(ground: int, pale_top: bool, hotspot: bool, seed: int = 0) -> np.ndarray:
@@ -23,12 +22,7 @@ def _scan(ground: int, pale_top: bool, hotspot: bool, seed: int = 0) -> np.ndarr
         blob = np.exp(-(((xx - 0.55 * w) / (0.09 * w)) ** 2 + ((yy - 0.55 * h) / (0.12 * h)) ** 2))
         card = np.clip(card + blob[..., None] * 400, 0, 255).astype(np.uint8)
     canvas = np.full((900, 1200, 3), ground, np.uint8)
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[210, 190], [990, 230], [960, 720], [180, 680]])
-    M = cv2.getPerspectiveTransform(src, dst)
-    warped = cv2.warpPerspective(card, M, (1200, 900))
-    inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), M, (1200, 900)) > 0
-    canvas[inside] = warped[inside]
+    inside = place_card(canvas, card)
     # a camera's or scanner's noise (a perfectly flat ground is what a screen draws); the white lid stays clipped
     noise = rng.normal(0, 3, canvas.shape)
     return np.clip(canvas + noise, 0, 255).astype(np.uint8) if ground < 255 else np.where(

@@ -9,7 +9,7 @@ import pytest
 from fixtures import docgen
 from idcheck.image.soft_glare import SPOT_EXCESS, soft_spots
 
-from .conftest import codes_of, run
+from .conftest import codes_of, place_card, run
 
 PAPER = 165  # grey level of a page photographed indoors (development photos' paper: 115-230)
 
@@ -108,12 +108,7 @@ def _dim_card_photo(reflection: bool, seed: int = 0) -> np.ndarray:
     if reflection:
         card = card + _blob(h, w, 0.6 * w, 0.45 * h, 0.1 * w, 0.14 * h)[..., None] * 80
     canvas = np.full((900, 1200, 3), 50.0, np.float32)
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[210, 190], [990, 230], [960, 720], [180, 680]])
-    M = cv2.getPerspectiveTransform(src, dst)
-    warped = cv2.warpPerspective(card, M, (1200, 900))
-    inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), M, (1200, 900)) > 0
-    canvas[inside] = warped[inside]
+    place_card(canvas, card)
     canvas += rng.normal(0, 3, canvas.shape)
     return np.clip(canvas, 0, 255).astype(np.uint8)
 
