@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..context import ImageContext
+from ..context import ImageContext, Rectified
 
 CORNER_NAMES = ("top-left", "top-right", "bottom-right", "bottom-left")
 CORNER_ZH = {"top-left": "左上角", "top-right": "右上角", "bottom-right": "右下角", "bottom-left": "左下角"}
@@ -38,9 +38,11 @@ def place_of(u: float, v: float) -> str:
     return "middle"
 
 
-def rectified_polygon_to_original(ctx: ImageContext, points: np.ndarray) -> list[tuple[float, float]]:
-    """Points in the rectified document -> polygon in original picture coordinates."""
-    rect = ctx.rectified
+def rectified_polygon_to_original(ctx: ImageContext, points: np.ndarray,
+                                  rect: Rectified | None = None) -> list[tuple[float, float]]:
+    """Points in the rectified document (``ctx.rectified``, or ``rect``: the whole picture read as the document) ->
+    polygon in original picture coordinates."""
+    rect = rect if rect is not None else ctx.rectified
     assert rect is not None, "only called by checks that run on a rectified document"
     work = rect.to_working(points)
     work[:, 0] = np.clip(work[:, 0], 0, ctx.width)

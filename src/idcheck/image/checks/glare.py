@@ -190,14 +190,11 @@ def _soft_glare(ctx: ImageContext, cfg, rect: Rectified) -> Iterator[Finding]:
     hull = component_hull(big.mask)
     h, w = big.mask.shape
     cx, cy = hull.mean(axis=0)
-    work = rect.to_working(hull)
-    work[:, 0] = np.clip(work[:, 0], 0, ctx.width)
-    work[:, 1] = np.clip(work[:, 1], 0, ctx.height)
     yield codes.finding(
         "image.glare",
         measured=Measure(round(100 * share, 2), "% of the document"),
         threshold=Measure(round(100 * cfg.min_soft_spot, 2), "%", "<"),
-        region=ctx.to_original(work),
+        region=rectified_polygon_to_original(ctx, hull, rect),
         details={"spots": len(spots), "paper_level": round(paper, 1), "where": place_of(cx / w, cy / h),
                  "evidence": f"a soft bright spot {big.excess:.0f} grey levels above the paper, not clipped"},
     )
